@@ -1,0 +1,148 @@
+# livehost - top-level Makefile. Everything is built under $(B)/ (default build/).
+#   make            core, host, game and examples
+#   make run        install missing packages, build, open the window
+#   make watch      rebuild the game library on every save under game/ and include/
+#   make test       install missing packages, build, run the whole test suite
+#   make asan       the same suite against an ASan+UBSan build in build/asan
+#   make clean      remove build/
+# Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run).
+
+CC ?= cc
+BUILD ?= debug
+B ?= build
+SAN ?=
+
+ifeq ($(BUILD),release)
+CFLAGS ?= -O2 -g
+else
+CFLAGS ?= -O0 -g3
+endif
+LDFLAGS ?=
+
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla -Wwrite-strings
+DEPFLAGS = -MMD -MP
+ifneq ($(SAN),)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+endif
+ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+# Lazy (=) so that `make run`/`make test` can install pkg-config and SDL2 before first use.
+SDL_CFLAGS = $(shell pkg-config --cflags sdl2)
+SDL_LIBS = $(shell pkg-config --libs sdl2)
+STB_CFLAGS := -isystem /usr/include/stb
+
+# gcc marks some symbols STB_GNU_UNIQUE, which makes dlclose a no-op; clang has no such flag.
+IS_GCC := $(shell $(CC) --version 2>/dev/null | grep -qi 'free software foundation' && echo 1)
+ifeq ($(IS_GCC),1)
+NO_UNIQUE := -fno-gnu-unique
+endif
+# Game libraries: one exported symbol, position independent, every reference resolved at link
+# time (-z defs), stack probes so a huge frame cannot jump the guard page.
+# Sanitizer builds leave __asan_* undefined in the library, so -z defs goes there.
+GAME_CFLAGS = -fPIC -fvisibility=hidden $(NO_UNIQUE) -fstack-clash-protection
+ifeq ($(SAN),)
+GAME_LDFLAGS = -shared -Wl,-z,defs
+else
+GAME_LDFLAGS = -shared
+endif
+
+# The core's platform seam: portable hr.c plus one file per OS service (see hr_platform.h).
+# A port replaces the POSIX/ELF/inotify files here with its own.
+CORE_SRC := host/core/hr.c host/core/hr_os_posix.c host/core/hr_dl_posix.c \
+            host/core/hr_image_elf.c host/core/hr_watch_poll.c
+ifeq ($(shell uname -s),Linux)
+CORE_SRC += host/core/hr_watch_inotify.c
+endif
+HOST_SRC := $(wildcard host/*.c)
+GAME_SRC := $(wildcard game/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
+
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
+HOST_OBJ := $(HOST_SRC:%.c=$(B)/obj/%.o)
+GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
+TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
+FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so)
+EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
+
+.PHONY: all run watch test tests asan clean deps deps-test examples compdb
+all: $(B)/libhr.a $(B)/host $(B)/game.so examples
+
+$(B)/libhr.a: $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/obj/host/core/%.o: host/core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/obj/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+
+$(B)/host: $(HOST_OBJ) $(B)/libhr.a
+	$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) -ldl -lpthread -lm
+
+# The game: linked under a temporary name and renamed into place, so a running host never
+# sees a half-written library.
+$(B)/obj/game/%.pic.o: game/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
+
+$(B)/game.so: $(GAME_OBJ)
+	$(CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $^ -o $@.tmp -lm
+	mv -f $@.tmp $@
+
+# The seed demo: a plain program and two libraries, using only hr.h.
+examples: $(EXAMPLES)
+$(B)/examples/main: examples/main.c $(B)/libhr.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl
+$(B)/examples/%.so: examples/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@.tmp
+	mv -f $@.tmp $@
+
+# Tests: C unit tests, small tools the shell tests use, fixture libraries built from source.
+tests: all $(TESTS) $(TOOLS) $(FIXTURES)
+$(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
+$(B)/tests/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
+$(B)/tests/fixtures/%.so: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@ -lm
+
+deps:
+	@scripts/deps.sh run
+deps-test:
+	@scripts/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(B)/host $(HOST_FLAGS)
+
+watch: deps
+	@scripts/watch.sh
+
+test: deps-test
+	@$(MAKE) --no-print-directory tests
+	@B=$(B) tests/run.sh
+
+asan: deps-test
+	@$(MAKE) --no-print-directory B=build/asan SAN=1 tests
+	@B=build/asan ASAN_OPTIONS=detect_leaks=0 tests/run.sh
+
+compdb:
+	bear -- $(MAKE) -B tests
+
+clean:
+	rm -rf build compile_commands.json
+
+-include $(shell find $(B)/obj $(B)/tests $(B)/examples -name '*.d' 2>/dev/null)

@@ -1,0 +1,46 @@
+/* hr_dl_posix.c - the dynamic loader behind the core's seam: dlopen, dlsym, dlclose, and the
+ * check that a closed library really left the process.
+ *
+ * Owns nothing; hr.c owns every handle it gets from here.
+ */
+#include "hr_platform.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+
+void *hr_dl_open(const char *path, char *why, size_t why_size)
+{
+    /* RTLD_NOW: an undefined symbol fails here, not as a crash at first call.
+     * RTLD_LOCAL: two versions of one library never bind to each other's symbols. */
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char *err = dlerror();
+        snprintf(why, why_size, "%s", err ? err : "dlopen failed");
+    }
+    return handle;
+}
+
+void *hr_dl_sym(void *handle, const char *name)
+{
+    return dlsym(handle, name);
+}
+
+void hr_dl_close(void *handle)
+{
+    dlclose(handle);
+}
+
+int hr_dl_is_still_loaded(const char *path)
+{
+    void *handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+    if (!handle)
+        return 0;
+    dlclose(handle); /* drop the reference the probe itself took */
+    return 1;
+}
+
+const char *hr_dl_unload_hint(void)
+{
+    return "usual causes: a GNU unique symbol (build with -fno-gnu-unique), thread-local "
+           "variables with destructors, or another dlopen of the same file";
+}

@@ -1,0 +1,208 @@
+/* hr_os_posix.c - files, private directories and time for the core on POSIX systems.
+ *
+ * Owns nothing: hr.c owns the directory path and the copies. The trap this file exists for:
+ * copies must never land at a predictable path in a shared directory (another user could plant
+ * a symlink there), so every copy goes into a mkdtemp directory of mode 0700 and is created
+ * with O_EXCL | O_NOFOLLOW.
+ */
+#include "hr_platform.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DIR_PREFIX "hr-"
+
+uint64_t hr_os_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static hr_file_sig sig_from_stat(const struct stat *st)
+{
+    hr_file_sig sig = {
+        .kind = S_ISREG(st->st_mode) ? HR_FILE_REGULAR : HR_FILE_OTHER,
+        .dev = (uint64_t)st->st_dev,
+        .ino = (uint64_t)st->st_ino,
+        .size = (uint64_t)st->st_size,
+        .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+        .ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec,
+    };
+    return sig;
+}
+
+hr_file_sig hr_os_stat(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return (hr_file_sig){ .kind = HR_FILE_MISSING };
+    return sig_from_stat(&st);
+}
+
+int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b)
+{
+    return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+/* tmpfs first: creating and copying there is several times cheaper than on a disk. */
+static const char *default_parent(void)
+{
+    const char *env[] = { "XDG_RUNTIME_DIR", "TMPDIR" };
+    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
+        const char *dir = getenv(env[i]);
+        if (dir && dir[0] && access(dir, W_OK | X_OK) == 0)
+            return dir;
+    }
+    if (access("/dev/shm", W_OK | X_OK) == 0)
+        return "/dev/shm";
+    return "/tmp";
+}
+
+/* Removes regular files and symlinks directly inside dirfd's directory (never follows them). */
+static void empty_dir(int dirfd)
+{
+    DIR *d = fdopendir(dirfd);
+    if (!d) {
+        close(dirfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+            unlinkat(dirfd, e->d_name, 0);
+    }
+    closedir(d); /* closes dirfd too */
+}
+
+/* A directory "hr-<pid>-XXXXXX" whose process is gone was left by a killed program: remove it.
+ * Only our own real directories are touched, never a symlink or another user's entry. */
+static void clean_leftovers(const char *parent)
+{
+    DIR *d = opendir(parent);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid;
+        char tail[16];
+        if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) != 0 ||
+            sscanf(e->d_name + strlen(DIR_PREFIX), "%ld-%15s", &pid, tail) != 2 || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid != getuid())
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        if (fd >= 0)
+            empty_dir(fd);
+        unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+    }
+    closedir(d);
+}
+
+int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
+                           size_t why_size)
+{
+    if (!parent || !parent[0])
+        parent = default_parent();
+    clean_leftovers(parent);
+    int n = snprintf(out, out_size, "%s/" DIR_PREFIX "%ld-XXXXXX", parent, (long)getpid());
+    if (n < 0 || (size_t)n >= out_size) {
+        snprintf(why, why_size, "temp directory path under %s is too long", parent);
+        return -1;
+    }
+    if (!mkdtemp(out)) { /* mkdtemp creates it with mode 0700 */
+        snprintf(why, why_size, "cannot create a private directory under %s: %s", parent,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void hr_os_remove_private_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (fd >= 0)
+        empty_dir(fd);
+    rmdir(dir);
+}
+
+static int copy_bytes(int in, int out, uint64_t size)
+{
+    uint64_t done = 0;
+    while (done < size) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)(size - done), 0);
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                      errno == EOPNOTSUPP)) {
+            char buf[1 << 16];
+            n = read(in, buf, sizeof buf);
+            if (n > 0 && write(out, buf, (size_t)n) != n)
+                return -1;
+        }
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break; /* the source shrank while we copied */
+        done += (uint64_t)n;
+    }
+    return done == size ? 0 : 1;
+}
+
+hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why,
+                    size_t why_size)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        snprintf(why, why_size, "%s: %s", src, strerror(errno));
+        return errno == ENOENT ? HR_ERR_MISSING : HR_ERR_TEMP;
+    }
+    struct stat before, after;
+    fstat(in, &before);
+    if (!S_ISREG(before.st_mode)) {
+        close(in);
+        snprintf(why, why_size, "%s is not a regular file (a directory?)", src);
+        return HR_ERR_NOT_FILE;
+    }
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+    if (out < 0) {
+        snprintf(why, why_size, "cannot create the private copy %s: %s", dst, strerror(errno));
+        close(in);
+        return HR_ERR_TEMP;
+    }
+    int rc = copy_bytes(in, out, (uint64_t)before.st_size);
+    int saved = errno;
+    fstat(in, &after);
+    close(in);
+    if (close(out) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    *sig = sig_from_stat(&before);
+    hr_file_sig now = sig_from_stat(&after);
+    if (rc < 0) {
+        snprintf(why, why_size, "copying %s to %s failed: %s", src, dst, strerror(saved));
+        return HR_ERR_TEMP;
+    }
+    if (rc > 0 || !hr_os_same_file(sig, &now)) {
+        snprintf(why, why_size, "%s changed while it was copied (still being written)", src);
+        return HR_ERR_INCOMPLETE;
+    }
+    return HR_ERR_NONE;
+}
+
+void hr_os_remove(const char *path)
+{
+    unlink(path);
+}

@@ -1,0 +1,89 @@
+/* hr_platform.h - the seam between the portable core (hr.c) and the operating system.
+ *
+ * Everything hr.c needs from the OS goes through the functions below; each group lives in its
+ * own file, picked by the Makefile (Linux: hr_os_posix.c, hr_dl_posix.c, hr_image_elf.c,
+ * hr_watch_inotify.c, hr_watch_poll.c). A port to macOS or Windows adds files behind these
+ * declarations (hr_dl_win32.c, hr_image_pe.c, ...) and changes nothing in hr.c.
+ * Internal: not part of the public API.
+ */
+#ifndef HR_PLATFORM_H
+#define HR_PLATFORM_H
+
+#include "hr.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- files and time (hr_os_*.c) ---------------------------------------------------------- */
+
+typedef enum hr_file_kind { HR_FILE_MISSING = 0, HR_FILE_REGULAR, HR_FILE_OTHER } hr_file_kind;
+
+/* Identity of one version of a file. Two builds differ in at least one field even within the
+ * same second or when the build restores an older mtime (ctime and inode still move). */
+typedef struct hr_file_sig {
+    hr_file_kind kind;  /* what is at the path */
+    uint64_t dev, ino;  /* which file */
+    uint64_t size;      /* bytes */
+    int64_t mtime_ns;   /* content change time, nanoseconds */
+    int64_t ctime_ns;   /* inode change time, nanoseconds: cannot be set back by tools */
+} hr_file_sig;
+
+uint64_t hr_os_now_ns(void);
+hr_file_sig hr_os_stat(const char *path);
+int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b);
+
+/* Makes a fresh private directory (owner-only) under parent (NULL = the default chain of
+ * hr_desc.temp_dir) and removes leftovers of killed processes beside it. 0 on success. */
+int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
+                           size_t why_size);
+/* Removes the files hr made inside dir, then dir itself. */
+void hr_os_remove_private_dir(const char *dir);
+
+/* Copies src to the new file dst (created exclusively, never through a symlink).
+ * *sig receives the source identity seen while copying. Returns HR_ERR_NONE, HR_ERR_MISSING,
+ * HR_ERR_NOT_FILE, HR_ERR_INCOMPLETE (the source changed or shrank while being copied) or
+ * HR_ERR_TEMP. */
+hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why,
+                    size_t why_size);
+void hr_os_remove(const char *path);
+
+/* --- dynamic loader (hr_dl_*.c) ----------------------------------------------------------- */
+
+/* Opens with every symbol bound now and kept local. NULL on failure with the loader's text. */
+void *hr_dl_open(const char *path, char *why, size_t why_size);
+void *hr_dl_sym(void *handle, const char *name);
+void hr_dl_close(void *handle);
+/* 1 if the file at path is still mapped into the process after its last close. */
+int hr_dl_is_still_loaded(const char *path);
+/* Why a closed library can stay mapped, for the warning text. */
+const char *hr_dl_unload_hint(void);
+
+/* --- executable image check (hr_image_*.c) ------------------------------------------------ */
+
+/* Structural check of a library file before the loader sees it: format, class, machine and
+ * type, and that every header and loadable segment lies inside the file. Returns
+ * HR_ERR_NONE, HR_ERR_INCOMPLETE (empty or cut short: wait for the writer) or
+ * HR_ERR_NOT_LIBRARY (never loadable here), with a one-line reason in why. */
+hr_error hr_image_check(const char *path, char *why, size_t why_size);
+
+/* --- change watchers (hr_watch_*.c) ------------------------------------------------------- */
+
+typedef enum hr_watch_event {
+    HR_WATCH_QUIET = 0, /* nothing happened to the file */
+    HR_WATCH_CHANGED,   /* a new version is in place (renamed in, closed after writing,
+                           created or deleted) */
+    HR_WATCH_WRITING,   /* the file is being written or has not settled: wait */
+    HR_WATCH_LOST,      /* the watch died (directory removed or moved): open a new one */
+} hr_watch_event;
+
+typedef struct hr_watch hr_watch;
+struct hr_watch {
+    hr_watch_event (*poll)(hr_watch *w); /* one cheap non-blocking look */
+    void (*close)(hr_watch *w);          /* frees the watcher */
+};
+
+/* NULL when inotify is unavailable (or the directory does not exist): use polling. */
+hr_watch *hr_watch_inotify_open(const char *path);
+hr_watch *hr_watch_poll_open(const char *path);
+
+#endif /* HR_PLATFORM_H */

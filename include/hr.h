@@ -1,0 +1,161 @@
+/* hr.h - the hot-reload core: load a shared library, resolve its symbols into slots the
+ * caller keeps, notice when the file changes, reload it safely, unload it.
+ *
+ * Reusable on its own: no SDL, no game types, no global state. Each hr_lib owns one private
+ * temp directory (mode 0700), the copies of the library inside it, the loader handle and the
+ * change watcher. The file the compiler writes is never dlopen'ed: every load copies it first,
+ * so a build can overwrite it at any time.
+ *
+ *     enum { SYM_ADD, SYM_COUNT };
+ *     static const char *names[SYM_COUNT] = { "add" };
+ *     void *slots[SYM_COUNT];
+ *     hr_lib *lib = hr_open(&(hr_desc){ .path = "build/libadd.so",
+ *                                       .symbols = names, .symbol_count = SYM_COUNT,
+ *                                       .slots = slots });
+ *     if (!hr_is_loaded(lib)) fprintf(stderr, "%s\n", hr_error_text(lib));
+ *     for (;;) {
+ *         if (hr_check(lib) == HR_RELOADED) puts("new code");
+ *         if (hr_is_loaded(lib)) ((int (*)(int, int))slots[SYM_ADD])(1, 2);
+ *     }
+ *     hr_close(lib);
+ */
+#ifndef HR_H
+#define HR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What hr_check() saw. 0 is "nothing to do". */
+typedef enum hr_status {
+    HR_UNCHANGED = 0, /* no new build since the last check */
+    HR_RELOADED,      /* a new build is loaded and every slot points into it */
+    HR_NOT_READY,     /* a change was seen but the file is missing or still being written:
+                         the old code stays, a later check loads it once complete */
+    HR_LOAD_FAILED,   /* the new build could not be loaded (see hr_error_text); old code stays */
+    HR_REFUSED,       /* the validate hook refused the new build; old code stays */
+} hr_status;
+
+/* Why the last operation failed. Codes and texts come from one list (HR_ERRORS in hr.c). */
+typedef enum hr_error {
+    HR_ERR_NONE = 0,     /* no error */
+    HR_ERR_NOMEM,        /* out of memory */
+    HR_ERR_MISSING,      /* the library file does not exist (yet) */
+    HR_ERR_NOT_FILE,     /* the path is a directory or another non-regular file */
+    HR_ERR_INCOMPLETE,   /* the file is empty, truncated or still being written */
+    HR_ERR_NOT_LIBRARY,  /* not a shared library for this machine (wrong format, arch, type) */
+    HR_ERR_TEMP,         /* the private temp directory or the copy could not be made */
+    HR_ERR_DLOPEN,       /* the dynamic loader refused the copy (dlerror text follows) */
+    HR_ERR_SYMBOL,       /* a requested symbol is missing from the library */
+    HR_ERR_REFUSED,      /* the validate hook said no (its reason follows) */
+    HR_ERR_STILL_LOADED, /* an old copy stayed mapped after dlclose (warning, not fatal) */
+    HR_ERR_NOT_LOADED,   /* a call needs loaded code but nothing is loaded */
+} hr_error;
+
+/* How changes are noticed. */
+typedef enum hr_watch_mode {
+    HR_WATCH_DEFAULT = 0, /* inotify on the library's directory, stat() polling if unavailable */
+    HR_WATCH_POLL,        /* one stat() per check: nanosecond mtime + ctime, size and inode */
+    HR_WATCH_NONE,        /* never reload by itself; hr_reload() still works */
+} hr_watch_mode;
+
+/* Called with every event line the core has to tell (loads, failures, warnings).
+ * level: 0 info, 1 warning, 2 error. The text has no trailing newline. */
+typedef void (*hr_log_fn)(int level, const char *text, void *user);
+
+/* Called after a new build is loaded and resolved, before it replaces the old one.
+ * slots: the new build's resolved symbols, in desc.symbols order (not yet visible to the caller).
+ * Return 0 to accept; anything else refuses the build: write a one-line reason into why. */
+typedef int (*hr_validate_fn)(void *const *slots, void *user, char *why, size_t why_size);
+
+/* Everything hr_open() needs. Zero means default for every field. */
+typedef struct hr_desc {
+    const char *path;              /* shared library to load; required */
+    const char *const *symbols;    /* names to resolve on every load; default none */
+    int symbol_count;              /* entries in symbols; default 0 */
+    void **slots;                  /* caller's array of symbol_count pointers, rewritten on every
+                                      load (NULL while nothing is loaded); default: internal,
+                                      read with hr_slot() */
+    const char *temp_dir;          /* parent of the private copy directory; default
+                                      $XDG_RUNTIME_DIR, else $TMPDIR, else /dev/shm, else /tmp */
+    hr_watch_mode watch;           /* default HR_WATCH_DEFAULT */
+    hr_validate_fn validate;       /* default: accept every build that resolves */
+    hr_log_fn log;                 /* default: "hr: ..." lines on stderr */
+    void *user;                    /* passed to validate and log; default NULL */
+} hr_desc;
+
+/* Time spent in the phases of the last load attempt, in nanoseconds. */
+typedef struct hr_timing {
+    uint64_t copy_ns;    /* copying the library into the private directory */
+    uint64_t check_ns;   /* structural check of the copy */
+    uint64_t open_ns;    /* dlopen of the copy */
+    uint64_t resolve_ns; /* symbol lookups and the validate hook */
+    uint64_t close_ns;   /* dlclose of the replaced copy and the unload check */
+    uint64_t total_ns;   /* the whole hr_check/hr_reload call */
+} hr_timing;
+
+typedef struct hr_lib hr_lib;
+
+/* Creates the private temp directory (cleaning leftovers of killed processes beside it),
+ * starts watching desc->path and loads it once.
+ * Returns a handle even when the first load fails: hr_is_loaded() says whether code runs,
+ * hr_error_text() says why not, and a later hr_check() loads the first good build.
+ * Returns NULL only when out of memory. Free with hr_close(). */
+hr_lib *hr_open(const hr_desc *desc);
+
+/* Unloads the library, removes its copies and the private directory, frees the handle.
+ * Every slot is set to NULL. Accepts NULL. */
+void hr_close(hr_lib *lib);
+
+/* Looks for a new build (one non-blocking read, or one stat() when polling) and loads it if
+ * one is complete. On anything but HR_RELOADED the previous code and slots stay valid. */
+hr_status hr_check(hr_lib *lib);
+
+/* Loads the file now, changed or not (a "force reload"). Same results as hr_check(). */
+hr_status hr_reload(hr_lib *lib);
+
+/* Unloads the code (slots become NULL) but keeps watching: the next change loads again. */
+void hr_unload(hr_lib *lib);
+
+/* 1 while code is loaded and the slots are valid, else 0. */
+int hr_is_loaded(const hr_lib *lib);
+
+/* The resolved symbol at index i of desc.symbols, or NULL while nothing is loaded. */
+void *hr_slot(const hr_lib *lib, int i);
+
+/* Looks a symbol up by name in the loaded code: the declared names first, then the loader.
+ * Convenient, but slower than a slot. NULL if not loaded or not found. */
+void *hr_sym(hr_lib *lib, const char *name);
+
+/* Calls `void name(void *arg)` by name. Returns HR_ERR_NONE, HR_ERR_NOT_LOADED or
+ * HR_ERR_SYMBOL (with hr_error_text() naming the symbol). */
+hr_error hr_call(hr_lib *lib, const char *name, void *arg);
+
+/* Number of successful loads so far (1 after the first load, 2 after the first reload...). */
+unsigned hr_version(const hr_lib *lib);
+
+/* Code and text of the last failure or warning; text is "" when there was none. The text names
+ * the file, the symbol and the loader's or OS's reason. Valid until the next call on lib. */
+hr_error hr_error_code(const hr_lib *lib);
+const char *hr_error_text(const hr_lib *lib);
+
+/* Short fixed name of a status or error code, e.g. "reloaded", "symbol missing". */
+const char *hr_status_name(hr_status status);
+const char *hr_error_name(hr_error error);
+
+/* Path of the copy currently loaded (inside the private directory), or NULL. */
+const char *hr_loaded_path(const hr_lib *lib);
+
+/* The private directory holding the copies. */
+const char *hr_temp_dir(const hr_lib *lib);
+
+/* Phase timings of the last load attempt. */
+hr_timing hr_last_timing(const hr_lib *lib);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HR_H */
