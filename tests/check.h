@@ -9,7 +9,7 @@
 #include <string.h>
 
 static int check_failed;
-static char check_why[512];
+static char check_why[4096];
 
 #define CHECK(cond, ...)                                                                   \
     do {                                                                                   \
