@@ -310,6 +310,53 @@ static void in_place_writer_waits_for_close(void)
     remove_work_dir();
 }
 
+/* Files that can never load are refused with a reason naming what they are. */
+static void foreign_files_are_refused(void)
+{
+    static char buf[1 << 20];
+    long n = read_file(fixture("fx_v1.so"), buf, sizeof buf);
+    char obj[700];
+    snprintf(obj, sizeof obj, "%s/../obj/host/core/hr.o", fixtures);
+    struct {
+        const char *what, *source, *reason;
+        int patch; /* 1: flip e_machine to aarch64, 2: random bytes */
+    } cases[] = {
+        { "other architecture", NULL, "aarch64", 1 },
+        { "random bytes", NULL, "not an ELF file", 2 },
+        { "object file", obj, "object file", 0 },
+        { "executable", "/proc/self/exe", "executable", 0 },
+    };
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.tmp", lib_path);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        static char data[1 << 22];
+        long size = n;
+        memcpy(data, buf, (size_t)n);
+        if (cases[i].source)
+            size = read_file(cases[i].source, data, sizeof data);
+        if (cases[i].patch == 1)
+            data[18] = (char)183, data[19] = 0; /* EM_AARCH64 */
+        unsigned seed = 12345;
+        for (long j = 0; cases[i].patch == 2 && j < size; j++)
+            data[j] = (char)((seed = seed * 1103515245u + 12345u) >> 16);
+        CHECK(size > 0, "%s: no data", cases[i].what);
+        write_file(tmp, data, size);
+        rename(tmp, lib_path);
+        hr_status st = hr_check(lib);
+        CHECK(st == HR_LOAD_FAILED, "%s: %s", cases[i].what, hr_status_name(st));
+        CHECK(hr_error_code(lib) == HR_ERR_NOT_LIBRARY &&
+                  strstr(hr_error_text(lib), cases[i].reason) != NULL,
+              "%s: text '%s' lacks '%s'", cases[i].what, hr_error_text(lib), cases[i].reason);
+        CHECK(hr_is_loaded(lib) && value(slots) == 1, "%s: old code lost", cases[i].what);
+    }
+    hr_close(lib);
+    remove_work_dir();
+}
+
 static void missing_symbol_is_named(void)
 {
     new_work_dir();
@@ -513,6 +560,7 @@ int main(void)
     RUN(text_file_is_not_a_library, passed, failed);
     RUN(bad_builds_keep_old_code, passed, failed);
     RUN(in_place_writer_waits_for_close, passed, failed);
+    RUN(foreign_files_are_refused, passed, failed);
     RUN(missing_symbol_is_named, passed, failed);
     RUN(undefined_symbol_gives_dlerror, passed, failed);
     RUN(directory_instead_of_file, passed, failed);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# scripts/deps.sh - makes sure the Debian packages a make target needs are installed.
+# Usage: scripts/deps.sh run|test|watch|bench
+# As root it installs what is missing with apt-get; otherwise it names the exact packages and
+# the command to install them, and fails. Quiet when everything is there.
+set -eu
+what="${1:-run}"
+
+pkgs=(make gcc pkg-config libsdl2-dev libstb-dev)
+case "$what" in
+    run) ;;
+    watch) pkgs+=(inotify-tools) ;;
+    test) pkgs+=(inotify-tools xvfb xauth clang valgrind gdb) ;;
+    bench) pkgs+=(inotify-tools clang tcc strace) ;;
+    *) echo "deps.sh: unknown target '$what' (run, test, watch or bench)" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps.sh: not a Debian system; make sure these (Debian names) are installed: ${pkgs[*]}" >&2
+    exit 0
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$status" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "livehost needs these Debian packages for 'make $what': ${missing[*]}" >&2
+    echo "install them with:  sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
