@@ -1,0 +1,158 @@
+/* host.h - the modules of the livehost SDL2 host and how they talk to each other.
+ *
+ * Private to the host's own files: games never see it (their whole contract is include/game_api.h).
+ * Each module owns one kind of resource: args (command line), event (the stderr event log),
+ * video (window, renderer, screenshots), input (SDL events), assets (textures), draw (the
+ * drawing services), guard (signals and the crash guard), game (the library, the state block
+ * and every call into game code).
+ */
+#ifndef HOST_H
+#define HOST_H
+
+#include "game_api.h"
+
+#include <SDL.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- host_args.c: the command line ---- */
+
+typedef struct host_args {
+    const char *game_path;  /* --game; default "build/game.so" */
+    const char *assets_dir; /* --assets; default "assets" */
+    const char *screenshot; /* --screenshot; default NULL (none) */
+    long frames;            /* --frames; default 0 (run until closed) */
+    int width, height;      /* --width/--height; default 640x360 */
+    int headless;           /* --headless; default 0 (open a window) */
+    int reset;              /* --reset; default 0 (refuse a state layout change) */
+} host_args;
+
+enum { HOST_ARGS_RUN = 0, HOST_ARGS_EXIT_OK, HOST_ARGS_EXIT_ERROR };
+
+/* Fills args from argv. Returns HOST_ARGS_RUN, HOST_ARGS_EXIT_OK (--help was printed) or
+ * HOST_ARGS_EXIT_ERROR (the problem and a usage hint were printed on stderr). */
+int host_args_parse(host_args *args, int argc, char **argv);
+
+/* ---- host_event.c: one grep-able line per event on stderr ---- */
+
+/* Prints "livehost: <name> <fields>\n"; fields is a printf format of key=value pairs. */
+void host_event(const char *name, const char *fields, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Writes text into buf as a double-quoted value (\" \\ \n escaped, cut to fit) and returns buf. */
+const char *host_event_quote(char *buf, size_t size, const char *text);
+
+/* Like host_event_quote, but leaves a plain word (no space, quote or control byte) bare. */
+const char *host_event_word(char *buf, size_t size, const char *text);
+
+/* The game's log service: one "log text=..." event. */
+void host_event_game_log(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ---- host_video.c: window or headless surface, the renderer, screenshots ---- */
+
+typedef struct host_video {
+    SDL_Window *window;     /* NULL when headless */
+    SDL_Surface *surface;   /* headless render target, NULL with a window */
+    SDL_Renderer *renderer; /* draws into the window or the surface */
+    int width, height;      /* logical size of the drawing area */
+} host_video;
+
+/* Opens the window (or the headless surface) and its renderer. Returns 0, or -1 after printing
+ * an "error" event. Call host_video_close() either way. */
+int host_video_open(host_video *video, const host_args *args);
+void host_video_close(host_video *video);
+
+/* Shows the frame drawn since the last present (a no-op headless). */
+void host_video_present(host_video *video);
+
+/* Writes what the renderer holds now (call before present): .png, anything else .bmp.
+ * Returns 0, or -1 after printing a "screenshot-failed" event. */
+int host_video_screenshot(host_video *video, const char *path);
+
+/* ---- host_input.c: SDL events to game_input ---- */
+
+enum {
+    HOST_INPUT_QUIT = 1u << 0,  /* the window was closed */
+    HOST_INPUT_RESET = 1u << 1, /* F5: restart the game with a fresh state */
+};
+
+/* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
+ * call, mouse) and returns HOST_INPUT_* bits. */
+unsigned host_input_poll(game_input *in);
+
+/* ---- host_assets.c: textures owned by the host, stable across reloads ---- */
+
+/* Remembers where images live and which renderer makes textures. */
+void host_assets_open(SDL_Renderer *renderer, const char *dir);
+/* Destroys every texture. Handles become invalid. */
+void host_assets_close(void);
+
+/* The texture / texture_size services (see host_services). */
+game_texture host_assets_texture(const char *name);
+void host_assets_texture_size(game_texture tex, int *w, int *h);
+/* The SDL texture behind a handle, or NULL for 0 or an unknown handle. */
+SDL_Texture *host_assets_sdl(game_texture tex);
+
+/* ---- host_draw.c: the drawing services and the host's own screens ---- */
+
+/* Routes the drawing services to renderer (NULL: drawing does nothing). */
+void host_draw_bind(SDL_Renderer *renderer);
+
+/* The clear / fill_rect / draw_texture / draw_text services (see host_services). */
+void host_draw_clear(uint32_t rgba);
+void host_draw_fill_rect(float x, float y, float w, float h, uint32_t rgba);
+void host_draw_texture(game_texture tex, float x, float y, float w, float h);
+void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text);
+
+/* A full-screen message in the host's colours: a title and a body wrapped to width. */
+void host_draw_message(int width, int height, uint32_t background, const char *title,
+                       const char *body);
+/* A one-line status bar along the bottom edge. */
+void host_draw_status(int width, int height, uint32_t background, const char *text);
+
+/* ---- host_guard.c: every signal handler of the process ---- */
+
+/* Installs the crash handlers (on an alternate stack) and the SIGINT/SIGTERM quit handler.
+ * Returns 0, or -1 with errno set. */
+int host_guard_install(void);
+
+/* 1 once SIGINT or SIGTERM arrived. */
+int host_guard_quit_requested(void);
+
+/* Runs fn(arg) with the crash guard armed. Returns 0, or the signal number that stopped it
+ * (fn did not finish). Not reentrant: game code never calls back into a guarded call. */
+int host_guard_call(void (*fn)(void *arg), void *arg);
+
+/* The fault address of the last crash caught by host_guard_call. */
+void *host_guard_fault_address(void);
+
+/* "SIGSEGV" and friends. */
+const char *host_guard_signal_name(int sig);
+
+/* ---- host_game.c: the game library, the state block, every call into game code ---- */
+
+/* Opens the library through hr and, if a good build is there, creates the state and calls
+ * init. Without one the host shows a waiting screen until a good build appears.
+ * Returns 0, or -1 when out of memory. */
+int host_game_open(const host_args *args, SDL_Renderer *renderer);
+
+/* Looks for a new build and reloads it (call once per frame). */
+void host_game_check(void);
+/* F5: shuts the game down, loads the newest build and starts it with a fresh state. */
+void host_game_reset(void);
+/* One fixed step; frame is the host's frame counter. */
+void host_game_update(const game_input *input, uint64_t frame);
+/* Draws the game, or the waiting/crashed screen, plus the status bar. */
+void host_game_render(void);
+/* Calls shutdown, frees the state block, closes the library (removes its temp copies). */
+void host_game_close(void);
+
+#endif /* HOST_H */

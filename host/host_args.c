@@ -1,0 +1,110 @@
+/* host_args.c - the host's command line: flags, their defaults and --help.
+ * Owns nothing but the host_args it fills; every flag is listed once, in the usage text.
+ * Never exits the process itself: main decides what a parse result means.
+ */
+#include "host.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: host [options]\n"
+    "Runs a game library and reloads it whenever a new build of it appears.\n"
+    "\n"
+    "  --game PATH        game library to load and watch (default build/game.so)\n"
+    "  --assets DIR       directory the game's images are loaded from (default assets)\n"
+    "  --headless         no window: render into memory with the same drawing code\n"
+    "                     (sets SDL_VIDEODRIVER=dummy unless it is set)\n"
+    "  --frames N         exit after N frames; 0 runs until closed (default 0)\n"
+    "  --screenshot PATH  at exit, save the last frame: .png, anything else .bmp\n"
+    "  --width W          drawing area width in pixels (default 640)\n"
+    "  --height H         drawing area height in pixels (default 360)\n"
+    "  --reset            when a new build changes the state layout and cannot migrate it,\n"
+    "                     restart the game with a fresh state instead of refusing the build\n"
+    "  --help             print this help and exit\n"
+    "\n"
+    "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
+    "One time step of 1/60 s per frame; a window runs at 60 frames per second, and so does\n"
+    "--headless with --frames 0, while --headless with --frames N runs as fast as it can.\n"
+    "Events are printed on stderr, one line each: \"livehost: <event> key=value ...\".\n";
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int bad(const char *fmt, ...)
+{
+    char why[256], quoted[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    fputs("Try 'host --help'.\n", stderr);
+    return HOST_ARGS_EXIT_ERROR;
+}
+
+static int parse_long(const char *text, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int host_args_parse(host_args *args, int argc, char **argv)
+{
+    *args = (host_args){
+        .game_path = "build/game.so",
+        .assets_dir = "assets",
+        .width = 640,
+        .height = 360,
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i];
+        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
+            fputs(usage, stdout);
+            return HOST_ARGS_EXIT_OK;
+        }
+        if (strcmp(flag, "--headless") == 0) {
+            args->headless = 1;
+            continue;
+        }
+        if (strcmp(flag, "--reset") == 0) {
+            args->reset = 1;
+            continue;
+        }
+        const char *const with_value[] = { "--game", "--assets", "--screenshot",
+                                           "--frames", "--width", "--height" };
+        int known = 0;
+        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
+            known |= strcmp(flag, with_value[k]) == 0;
+        if (!known)
+            return bad("unknown option '%s'", flag);
+        if (i + 1 >= argc)
+            return bad("option '%s' needs a value", flag);
+        const char *value = argv[++i];
+        long n = 0;
+        if (strcmp(flag, "--game") == 0) {
+            args->game_path = value;
+        } else if (strcmp(flag, "--assets") == 0) {
+            args->assets_dir = value;
+        } else if (strcmp(flag, "--screenshot") == 0) {
+            args->screenshot = value;
+        } else if (strcmp(flag, "--frames") == 0) {
+            if (parse_long(value, 0, 1000000000L, &n) != 0)
+                return bad("--frames wants a whole number >= 0, not '%s'", value);
+            args->frames = n;
+        } else {
+            if (parse_long(value, 16, 16384, &n) != 0)
+                return bad("--width and --height want a whole number from 16 to 16384, "
+                           "not '%s'", value);
+            *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
+        }
+    }
+    return HOST_ARGS_RUN;
+}

@@ -1,0 +1,128 @@
+/* host_draw.c - the drawing services a game gets (clear, rectangles, textures, text) and the
+ * host's own screens (waiting, crashed, the status bar), all through one SDL_Renderer.
+ *
+ * The services carry no context pointer (host_services is plain function pointers), so the
+ * renderer they draw with is bound here once. Text is stb_easy_font: quads drawn as filled
+ * rectangles, no font file and no texture.
+ */
+#include "host.h"
+
+#include <string.h>
+
+#include <stb_easy_font.h>
+
+static SDL_Renderer *target;
+
+/* Room for the quads of a few thousand characters (stb_easy_font: 64 bytes a quad). */
+static unsigned char quads[256 * 1024];
+
+enum { FONT_LINE = 12 }; /* stb_easy_font's line advance at scale 1 */
+
+static void set_color(uint32_t rgba)
+{
+    SDL_SetRenderDrawColor(target, (Uint8)(rgba >> 24), (Uint8)(rgba >> 16), (Uint8)(rgba >> 8),
+                           (Uint8)rgba);
+}
+
+void host_draw_bind(SDL_Renderer *renderer)
+{
+    target = renderer;
+}
+
+void host_draw_clear(uint32_t rgba)
+{
+    if (!target)
+        return;
+    set_color(rgba);
+    SDL_RenderClear(target);
+}
+
+void host_draw_fill_rect(float x, float y, float w, float h, uint32_t rgba)
+{
+    if (!target)
+        return;
+    set_color(rgba);
+    SDL_RenderFillRectF(target, &(SDL_FRect){ x, y, w, h });
+}
+
+void host_draw_texture(game_texture tex, float x, float y, float w, float h)
+{
+    SDL_Texture *t = host_assets_sdl(tex);
+    if (target && t)
+        SDL_RenderCopyF(target, t, NULL, &(SDL_FRect){ x, y, w, h });
+}
+
+void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text)
+{
+    if (!target || !text)
+        return;
+    /* stb_easy_font takes char * but only reads the text. */
+    int count = stb_easy_font_print(0, 0, (char *)text, NULL, quads, sizeof quads);
+    const float *v = (const float *)quads; /* per vertex: x, y, z, then 4 colour bytes */
+    SDL_FRect rects[128];
+    int n = 0;
+    set_color(rgba);
+    for (int q = 0; q < count; q++, v += 16) {
+        /* Corners 0 and 2 of each quad span the rectangle. */
+        rects[n++] = (SDL_FRect){ x + v[0] * scale, y + v[1] * scale, (v[8] - v[0]) * scale,
+                                  (v[9] - v[1]) * scale };
+        if (n == (int)(sizeof rects / sizeof rects[0]) || q == count - 1) {
+            SDL_RenderFillRectsF(target, rects, n);
+            n = 0;
+        }
+    }
+}
+
+static int text_width(const char *text, size_t len)
+{
+    char line[512];
+    if (len >= sizeof line)
+        len = sizeof line - 1;
+    memcpy(line, text, len);
+    line[len] = 0;
+    return stb_easy_font_width(line);
+}
+
+/* Draws text word-wrapped into max_w pixels (at scale); a word wider than a line is cut. */
+static float draw_wrapped(float x, float y, float scale, float max_w, uint32_t rgba,
+                          const char *text)
+{
+    char line[512];
+    const char *p = text;
+    while (*p) {
+        size_t len = 0, fit = 0;
+        while (p[len] && p[len] != '\n' && len < sizeof line - 1 &&
+               text_width(p, len + 1) * scale <= max_w) {
+            len++;
+            if (p[len] == ' ' || p[len] == 0 || p[len] == '\n')
+                fit = len; /* a break that keeps the word whole */
+        }
+        if (!fit || !p[len] || p[len] == '\n')
+            fit = len ? len : 1;
+        memcpy(line, p, fit);
+        line[fit] = 0;
+        host_draw_text(x, y, scale, rgba, line);
+        y += FONT_LINE * scale;
+        p += fit;
+        while (*p == ' ' || *p == '\n')
+            p++;
+    }
+    return y;
+}
+
+void host_draw_message(int width, int height, uint32_t background, const char *title,
+                       const char *body)
+{
+    (void)height;
+    const float margin = 16;
+    host_draw_clear(background);
+    float y = draw_wrapped(margin, margin, 2, (float)width - 2 * margin, 0xffffffffu, title);
+    draw_wrapped(margin, y + 8, 1, (float)width - 2 * margin, 0xd0d0d0ffu, body);
+}
+
+void host_draw_status(int width, int height, uint32_t background, const char *text)
+{
+    const float bar = FONT_LINE + 4;
+    host_draw_fill_rect(0, (float)height - bar, (float)width, bar, background);
+    host_draw_text(4, (float)height - bar + 3, 1, 0xffffffffu, text);
+}

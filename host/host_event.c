@@ -1,0 +1,91 @@
+/* host_event.c - the host's event log: one line per event on stderr, never one per frame.
+ *
+ * Format: livehost: <event> key=value key="quoted text"
+ * Values that are plain words stay bare; free text is double-quoted with \" \\ \n escaped,
+ * so every line greps and splits the same way. The events, in the order a session meets them:
+ *
+ *   livehost: start game=PATH assets=DIR size=WxH video=window|headless renderer=NAME
+ *   livehost: loaded version=N path=PATH ms=F state_size=N tmp=DIR
+ *   livehost: waiting path=PATH reason="..."     no good build at start; waiting screen shown
+ *   livehost: reloaded version=N ms=F state=kept|migrated|fresh
+ *   livehost: reload-failed reason="..."         the new build did not load; old code runs
+ *   livehost: refused reason="..."               the host refused the new build; old code runs
+ *   livehost: not-ready reason="..."             a build is half-written or gone; retried later
+ *   livehost: crash signal=SIGSEGV function=update addr=0x0 version=N
+ *   livehost: reset reason="..."                 the game restarts with a fresh state
+ *   livehost: log text="..."                     a line from the game's log service
+ *   livehost: asset-missing name=NAME reason="..."   a placeholder texture is used instead
+ *   livehost: core level=warning text="..."      a warning from the hot-reload core
+ *   livehost: screenshot path=PATH
+ *   livehost: screenshot-failed path=PATH reason="..."
+ *   livehost: error reason="..."                 bad command line or no video; exit code 1
+ *   livehost: exit frames=N
+ *
+ * Owns no state. Must not be called from a signal handler (stdio is not async-signal-safe).
+ */
+#include "host.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void host_event(const char *name, const char *fields, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fields);
+    vsnprintf(line, sizeof line, fields, ap);
+    va_end(ap);
+    /* One fputs per line, so lines from the core's log callback never interleave mid-line. */
+    char out[2200];
+    snprintf(out, sizeof out, "livehost: %s%s%s\n", name, line[0] ? " " : "", line);
+    fputs(out, stderr);
+    fflush(stderr);
+}
+
+const char *host_event_quote(char *buf, size_t size, const char *text)
+{
+    size_t n = 0;
+    if (size < 3) {
+        if (size)
+            buf[0] = 0;
+        return buf;
+    }
+    buf[n++] = '"';
+    for (const char *p = text ? text : ""; *p; p++) {
+        char esc = *p == '"' ? '"' : *p == '\\' ? '\\' : *p == '\n' ? 'n' : 0;
+        size_t need = esc ? 2 : 1;
+        if (n + need + 2 > size)
+            break; /* keep room for the closing quote and the terminator */
+        if (esc) {
+            buf[n++] = '\\';
+            buf[n++] = esc;
+        } else {
+            buf[n++] = (unsigned char)*p < ' ' ? ' ' : *p;
+        }
+    }
+    buf[n++] = '"';
+    buf[n] = 0;
+    return buf;
+}
+
+const char *host_event_word(char *buf, size_t size, const char *text)
+{
+    int plain = text && text[0];
+    for (const char *p = text; plain && *p; p++)
+        plain = (unsigned char)*p > ' ' && *p != '"' && *p != '\\';
+    if (plain && strlen(text) < size) {
+        memcpy(buf, text, strlen(text) + 1);
+        return buf;
+    }
+    return host_event_quote(buf, size, text);
+}
+
+void host_event_game_log(const char *fmt, ...)
+{
+    char text[1024], quoted[1100];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    host_event("log", "text=%s", host_event_quote(quoted, sizeof quoted, text));
+}

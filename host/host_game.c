@@ -1,0 +1,468 @@
+/* host_game.c - the game library and its state: the only file that talks to hr and the only
+ * one that calls game code.
+ *
+ * Owns the hr_lib, the state block (allocated here from the first build's state_size, zeroed,
+ * kept across every reload, freed after shutdown) and the host_services the game is handed.
+ * Every call into the game goes through call_game(), which runs it under the crash guard:
+ * after a crash the game is not called again until a new build loads, so a bug cannot turn
+ * into a crash loop, and the window shows what happened instead.
+ *
+ * A new build must speak this header's GAME_API_VERSION and keep the live state layout
+ * (state_size, state_version, a nonzero state_hash); otherwise its migrate hook converts the
+ * block, or --reset / F5 start over with a fresh one, or the build is refused and the old
+ * code keeps running.
+ */
+#include "host.h"
+
+#include "hr.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STATUS_FRAMES = 180 };           /* a status message stays 3 s */
+#define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
+#define STATE_ALIGN 64                  /* cache line; anything a game may declare */
+
+#define COLOR_WAITING 0x202630ffu
+#define COLOR_CRASHED 0x601818ffu
+#define COLOR_STATUS_GOOD 0x206030e0u
+#define COLOR_STATUS_BAD 0x802020e0u
+
+/* The hooks call_game() knows, and the names crash events use for them. */
+typedef enum game_hook {
+    HOOK_INIT,
+    HOOK_RELOAD,
+    HOOK_UPDATE,
+    HOOK_RENDER,
+    HOOK_SHUTDOWN,
+    HOOK_MIGRATE,
+} game_hook;
+static const char *const hook_names[] = { "init",   "reload",   "update",
+                                          "render", "shutdown", "migrate" };
+
+/* One call into the game, packed so the crash guard can run it through a single pointer. */
+typedef struct game_call {
+    game_hook hook;
+    const game_api *api;      /* the build whose hook runs */
+    void *state;              /* the block it works on (migrate: the new one) */
+    const game_input *input;  /* update only */
+    const void *old_state;    /* migrate only: the live block and its layout */
+    uint64_t old_size;
+    uint32_t old_version;
+    uint64_t old_hash;
+    int result;               /* migrate's return value */
+} game_call;
+
+/* One game per process, and the services have no context pointer: the host's game lives here. */
+static struct {
+    const host_args *args;
+    hr_lib *lib;
+    void *slots[1];            /* slots[0]: the loaded build's game_api, written by hr */
+    host_services services;
+
+    void *state;               /* the live state block, NULL until the first good build */
+    uint64_t state_size;       /* its layout, taken from the build that created it */
+    uint32_t state_version;
+    uint64_t state_hash;
+    int needs_init;            /* init did not finish on this block */
+
+    int reset_requested;       /* F5 is loading a build: accept any layout, start fresh */
+    void *pending;             /* block prepared by validate, adopted on HR_RELOADED */
+    const char *pending_kind;  /* "migrated" or "fresh" */
+
+    int crashed;               /* do not call the game until a new build loads */
+    char crash_text[512];
+    char status[512];          /* status bar text and until which frame it shows */
+    uint64_t status_until;
+    uint32_t status_color;
+    char not_ready[1024];      /* the last not-ready reason, so it is reported once */
+} game;
+
+static const game_api *loaded_api(void)
+{
+    return (const game_api *)game.slots[0];
+}
+
+static int is_runnable(void)
+{
+    return loaded_api() && game.state && !game.crashed && !game.needs_init;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void set_status(uint32_t color, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(game.status, sizeof game.status, fmt, ap);
+    va_end(ap);
+    game.status_color = color;
+    game.status_until = game.services.frame + STATUS_FRAMES;
+}
+
+static void *alloc_block(uint64_t size)
+{
+    size_t bytes = (size_t)((size + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN);
+    if (bytes == 0)
+        bytes = STATE_ALIGN;
+    void *block = aligned_alloc(STATE_ALIGN, bytes); /* C11: bytes is a multiple of align */
+    if (block)
+        memset(block, 0, bytes);
+    return block;
+}
+
+static void adopt_layout(const game_api *api)
+{
+    game.state_size = api->state_size;
+    game.state_version = api->state_version;
+    game.state_hash = api->state_hash;
+}
+
+static int has_hook(const game_call *c)
+{
+    switch (c->hook) {
+    case HOOK_INIT: return c->api->init != NULL;
+    case HOOK_RELOAD: return c->api->reload != NULL;
+    case HOOK_UPDATE: return c->api->update != NULL;
+    case HOOK_RENDER: return c->api->render != NULL;
+    case HOOK_SHUTDOWN: return c->api->shutdown != NULL;
+    case HOOK_MIGRATE: return c->api->migrate != NULL;
+    }
+    return 0;
+}
+
+static void run_hook(void *arg)
+{
+    game_call *c = arg;
+    const game_api *api = c->api;
+    const host_services *h = &game.services;
+    switch (c->hook) {
+    case HOOK_INIT: api->init(c->state, h); break;
+    case HOOK_RELOAD: api->reload(c->state, h); break;
+    case HOOK_UPDATE: api->update(c->state, h, c->input); break;
+    case HOOK_RENDER: api->render(c->state, h); break;
+    case HOOK_SHUTDOWN: api->shutdown(c->state, h); break;
+    case HOOK_MIGRATE:
+        c->result = api->migrate(c->state, c->old_state, c->old_size, c->old_version,
+                                 c->old_hash);
+        break;
+    }
+}
+
+/* The one door into game code. A NULL hook is skipped. Returns 0, or the signal that stopped
+ * the call after reporting it; the caller decides what the crash means. */
+static int call_game(game_call *c)
+{
+    if (!c->api || !has_hook(c))
+        return 0;
+    int sig = host_guard_call(run_hook, c);
+    if (sig) {
+        uintptr_t addr = (uintptr_t)host_guard_fault_address();
+        host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " version=%u",
+                   host_guard_signal_name(sig), hook_names[c->hook], addr,
+                   hr_version(game.lib));
+    }
+    return sig;
+}
+
+/* Calls a hook of the loaded build on the live state; a crash stops the game. */
+static void call_live(game_hook hook, const game_input *input)
+{
+    game_call c = { .hook = hook, .api = loaded_api(), .state = game.state, .input = input };
+    int sig = call_game(&c);
+    if (!sig)
+        return;
+    game.crashed = 1;
+    if (hook == HOOK_INIT)
+        game.needs_init = 1;
+    snprintf(game.crash_text, sizeof game.crash_text,
+             "%s in %s (fault address 0x%" PRIxPTR "). Fix the code and rebuild %s: the new "
+             "build is loaded and the game carries on with its state. F5 restarts it with a "
+             "fresh state.",
+             host_guard_signal_name(sig), hook_names[hook],
+             (uintptr_t)host_guard_fault_address(), game.args->game_path);
+}
+
+/* Starts the live block over: zeroed, to be initialised by the next init call. */
+static int make_fresh(const game_api *api)
+{
+    void *block = alloc_block(api->state_size);
+    if (!block)
+        return -1;
+    free(game.pending);
+    game.pending = block;
+    game.pending_kind = "fresh";
+    return 0;
+}
+
+/* Names what differs between the live layout and api's, or returns 0 if nothing does. */
+static int describe_change(const game_api *api, char *out, size_t size)
+{
+    if (api->state_size != game.state_size)
+        snprintf(out, size, "state size changed %" PRIu64 " -> %" PRIu64 " bytes",
+                 game.state_size, api->state_size);
+    else if (api->state_version != game.state_version)
+        snprintf(out, size, "state version changed %" PRIu32 " -> %" PRIu32,
+                 game.state_version, api->state_version);
+    else if (api->state_hash && game.state_hash && api->state_hash != game.state_hash)
+        snprintf(out, size, "state hash changed 0x%016" PRIx64 " -> 0x%016" PRIx64,
+                 game.state_hash, api->state_hash);
+    else
+        return 0;
+    return 1;
+}
+
+/* hr's validate hook: runs while the old build is still loaded, before it is replaced. */
+static int validate(void *const *slots, void *user, char *why, size_t why_size)
+{
+    (void)user;
+    const game_api *api = slots[0];
+    char change[256], quoted[300];
+    if (api->api_version != GAME_API_VERSION) {
+        snprintf(why, why_size,
+                 "the game was built against game_api.h version %" PRIu32 " but this host "
+                 "speaks version %d; rebuild the game against this include/game_api.h",
+                 api->api_version, GAME_API_VERSION);
+        return 1;
+    }
+    if (api->state_size > STATE_MAX) {
+        snprintf(why, why_size, "state_size %" PRIu64 " is more than the %" PRIu64
+                 " bytes the host allows; is the game_api struct filled in?",
+                 api->state_size, STATE_MAX);
+        return 1;
+    }
+    if (!game.state)
+        return 0; /* the first good build: its layout becomes the live one */
+    if (game.reset_requested)
+        return make_fresh(api) == 0 ? 0 : (snprintf(why, why_size, "out of memory"), 1);
+    if (!describe_change(api, change, sizeof change))
+        return 0;
+
+    if (api->migrate) {
+        void *block = alloc_block(api->state_size);
+        game_call c = { .hook = HOOK_MIGRATE, .api = api, .state = block,
+                        .old_state = game.state, .old_size = game.state_size,
+                        .old_version = game.state_version, .old_hash = game.state_hash };
+        int sig = block ? call_game(&c) : 0;
+        if (block && !sig && c.result == 0) {
+            free(game.pending);
+            game.pending = block;
+            game.pending_kind = "migrated";
+            return 0;
+        }
+        free(block);
+        if (!block)
+            snprintf(why, why_size, "%s and there is no memory to migrate it", change);
+        else if (sig)
+            snprintf(why, why_size, "%s and migrate crashed with %s; fix migrate, or restart "
+                     "the game with a fresh state (key F5 / --reset)", change,
+                     host_guard_signal_name(sig));
+        else
+            snprintf(why, why_size, "%s and migrate returned %d; restart the game with a "
+                     "fresh state (key F5 / --reset)", change, c.result);
+        return 1;
+    }
+    if (game.args->reset && make_fresh(api) == 0) {
+        /* The old build's shutdown runs now: once the new one is in, its code is gone. */
+        if (is_runnable())
+            call_live(HOOK_SHUTDOWN, NULL);
+        snprintf(why, why_size, "%s (--reset)", change);
+        host_event("reset", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        why[0] = 0;
+        return 0;
+    }
+    snprintf(why, why_size,
+             "%s; restart the game with a fresh state (key F5 / --reset) or export migrate",
+             change);
+    return 1;
+}
+
+static void core_log(int level, const char *text, void *user)
+{
+    (void)user;
+    char quoted[1200];
+    host_event("core", "level=%s text=%s",
+               level <= 0 ? "info" : level == 1 ? "warning" : "error",
+               host_event_quote(quoted, sizeof quoted, text));
+}
+
+/* A build was just loaded: create the state (first build) or carry it over (reload). */
+static void on_loaded(void)
+{
+    const game_api *api = loaded_api();
+    double ms = (double)hr_last_timing(game.lib).total_ns / 1e6;
+    unsigned version = hr_version(game.lib);
+    char path[600], tmp[600];
+    game.services.reloads = version;
+    game.crashed = 0;
+
+    if (!game.state) {
+        game.state = alloc_block(api->state_size);
+        if (!game.state) {
+            game.crashed = 1;
+            snprintf(game.crash_text, sizeof game.crash_text,
+                     "out of memory for a state block of %" PRIu64 " bytes", api->state_size);
+            host_event("error", "reason=\"out of memory for the state block\"");
+            return;
+        }
+        adopt_layout(api);
+        host_event("loaded", "version=%u path=%s ms=%.2f state_size=%" PRIu64 " tmp=%s",
+                   version, host_event_word(path, sizeof path, game.args->game_path), ms,
+                   api->state_size, host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));
+        set_status(COLOR_STATUS_GOOD, "loaded %s", game.args->game_path);
+        game.needs_init = 0;
+        call_live(HOOK_INIT, NULL);
+        return;
+    }
+
+    const char *kind = "kept";
+    if (game.pending) {
+        free(game.state);
+        game.state = game.pending;
+        kind = game.pending_kind;
+        game.pending = NULL;
+        adopt_layout(api);
+        if (strcmp(kind, "fresh") == 0)
+            game.needs_init = 1;
+    }
+    host_event("reloaded", "version=%u ms=%.2f state=%s", version, ms, kind);
+    set_status(COLOR_STATUS_GOOD, "reloaded version %u in %.2f ms (state %s)", version, ms,
+               kind);
+    if (game.needs_init) {
+        /* init never finished on this block: a new one starts from zero bytes, as promised. */
+        memset(game.state, 0, (size_t)game.state_size);
+        game.needs_init = 0;
+        call_live(HOOK_INIT, NULL);
+    } else {
+        call_live(HOOK_RELOAD, NULL);
+    }
+}
+
+/* Reports what hr_check/hr_reload saw and acts on a new build. */
+static void on_status(hr_status status)
+{
+    char quoted[1200];
+    const char *text = hr_error_text(game.lib);
+    if (status != HR_RELOADED && game.pending) {
+        free(game.pending); /* validate prepared a block for a build that did not come in */
+        game.pending = NULL;
+    }
+    if (status != HR_NOT_READY)
+        game.not_ready[0] = 0;
+    switch (status) {
+    case HR_UNCHANGED:
+        break;
+    case HR_RELOADED:
+        on_loaded();
+        break;
+    case HR_NOT_READY:
+        if (strcmp(text, game.not_ready) != 0) {
+            snprintf(game.not_ready, sizeof game.not_ready, "%s", text);
+            host_event("not-ready", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
+        }
+        break;
+    case HR_LOAD_FAILED:
+        host_event("reload-failed", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
+        set_status(COLOR_STATUS_BAD, "%s", text);
+        break;
+    case HR_REFUSED:
+        host_event("refused", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
+        set_status(COLOR_STATUS_BAD, "%s", text);
+        break;
+    }
+}
+
+int host_game_open(const host_args *args, SDL_Renderer *renderer)
+{
+    game.args = args;
+    game.services = (host_services){
+        .width = args->width,
+        .height = args->height,
+        .dt = 1.0f / 60.0f,
+        .renderer = renderer,
+        .log = host_event_game_log,
+        .texture = host_assets_texture,
+        .texture_size = host_assets_texture_size,
+        .clear = host_draw_clear,
+        .fill_rect = host_draw_fill_rect,
+        .draw_texture = host_draw_texture,
+        .draw_text = host_draw_text,
+    };
+    const char *symbols[] = { GAME_API_SYMBOL };
+    game.lib = hr_open(&(hr_desc){ .path = args->game_path,
+                                   .symbols = symbols,
+                                   .symbol_count = 1,
+                                   .slots = game.slots,
+                                   .validate = validate,
+                                   .log = core_log });
+    if (!game.lib)
+        return -1;
+    if (hr_is_loaded(game.lib)) {
+        on_loaded();
+    } else {
+        char path[600], quoted[1200];
+        host_event("waiting", "path=%s reason=%s",
+                   host_event_word(path, sizeof path, args->game_path),
+                   host_event_quote(quoted, sizeof quoted, hr_error_text(game.lib)));
+    }
+    return 0;
+}
+
+void host_game_check(void)
+{
+    on_status(hr_check(game.lib));
+}
+
+void host_game_reset(void)
+{
+    host_event("reset", "reason=\"F5\"");
+    if (is_runnable())
+        call_live(HOOK_SHUTDOWN, NULL);
+    game.reset_requested = 1;
+    hr_status status = hr_reload(game.lib);
+    game.reset_requested = 0;
+    on_status(status);
+    if (status != HR_RELOADED && game.state && loaded_api()) {
+        /* No newer build came in: start the running one over. */
+        memset(game.state, 0, (size_t)game.state_size);
+        game.crashed = 0;
+        game.needs_init = 0;
+        call_live(HOOK_INIT, NULL);
+    }
+}
+
+void host_game_update(const game_input *input, uint64_t frame)
+{
+    game.services.frame = frame;
+    if (is_runnable())
+        call_live(HOOK_UPDATE, input);
+}
+
+void host_game_render(void)
+{
+    const int w = game.services.width, h = game.services.height;
+    if (is_runnable())
+        call_live(HOOK_RENDER, NULL);
+    if (game.crashed) {
+        host_draw_message(w, h, COLOR_CRASHED, "game crashed:", game.crash_text);
+    } else if (!is_runnable()) {
+        char title[700];
+        snprintf(title, sizeof title, "waiting for a good build of %s:", game.args->game_path);
+        host_draw_message(w, h, COLOR_WAITING, title, hr_error_text(game.lib));
+    }
+    if (game.status[0] && game.services.frame < game.status_until)
+        host_draw_status(w, h, game.status_color, game.status);
+}
+
+void host_game_close(void)
+{
+    if (game.lib && is_runnable())
+        call_live(HOOK_SHUTDOWN, NULL);
+    free(game.state);
+    free(game.pending);
+    hr_close(game.lib);
+    memset(&game, 0, sizeof game);
+}

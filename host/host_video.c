@@ -1,0 +1,118 @@
+/* host_video.c - the window (or the headless surface), its renderer and screenshots.
+ * Owns SDL's video subsystem, the window, the surface and the renderer. Headless mode draws
+ * with the very same renderer calls into an SDL_Surface, so a headless screenshot shows what
+ * the window would. Knows nothing about games.
+ */
+#include "host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The PNG writer is compiled here and nowhere else. */
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb_image_write.h>
+
+static int fail(const char *what)
+{
+    char quoted[600], why[512];
+    snprintf(why, sizeof why, "%s: %s", what, SDL_GetError());
+    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    return -1;
+}
+
+int host_video_open(host_video *video, const host_args *args)
+{
+    *video = (host_video){ .width = args->width, .height = args->height };
+    if (args->headless)
+        setenv("SDL_VIDEODRIVER", "dummy", 0); /* 0: a driver the user chose wins */
+    /* SIGINT/SIGTERM belong to host_guard.c, which ends the loop without SDL's help. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0)
+        return fail("cannot start SDL video");
+
+    if (args->headless) {
+        video->surface = SDL_CreateRGBSurfaceWithFormat(0, args->width, args->height, 32,
+                                                        SDL_PIXELFORMAT_ARGB8888);
+        if (!video->surface)
+            return fail("cannot create the headless surface");
+        video->renderer = SDL_CreateSoftwareRenderer(video->surface);
+    } else {
+        char title[300];
+        snprintf(title, sizeof title, "livehost - %s", args->game_path);
+        video->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                         args->width, args->height, SDL_WINDOW_RESIZABLE);
+        if (!video->window)
+            return fail("cannot open a window");
+        video->renderer = SDL_CreateRenderer(video->window, -1, 0);
+        if (!video->renderer) /* no GPU driver at all: the software one always works */
+            video->renderer = SDL_CreateRenderer(video->window, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (!video->renderer)
+        return fail("cannot create a renderer");
+    /* Games draw in logical pixels; a resized window scales the picture, not the game. */
+    SDL_RenderSetLogicalSize(video->renderer, args->width, args->height);
+    SDL_SetRenderDrawBlendMode(video->renderer, SDL_BLENDMODE_BLEND);
+
+    SDL_RendererInfo info = { 0 };
+    SDL_GetRendererInfo(video->renderer, &info);
+    char game[300], assets[300];
+    host_event("start", "game=%s assets=%s size=%dx%d video=%s renderer=%s",
+               host_event_word(game, sizeof game, args->game_path),
+               host_event_word(assets, sizeof assets, args->assets_dir), args->width,
+               args->height, args->headless ? "headless" : "window",
+               info.name ? info.name : "unknown");
+    return 0;
+}
+
+void host_video_close(host_video *video)
+{
+    if (video->renderer)
+        SDL_DestroyRenderer(video->renderer);
+    if (video->surface)
+        SDL_FreeSurface(video->surface);
+    if (video->window)
+        SDL_DestroyWindow(video->window);
+    *video = (host_video){ 0 };
+    SDL_Quit();
+}
+
+void host_video_present(host_video *video)
+{
+    if (video->window)
+        SDL_RenderPresent(video->renderer);
+}
+
+static int ends_with_png(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 4 && SDL_strcasecmp(path + n - 4, ".png") == 0;
+}
+
+int host_video_screenshot(host_video *video, const char *path)
+{
+    char where[600], quoted[600], why[512] = "";
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(video->renderer, &w, &h);
+    /* RGB without alpha: a screenshot shows what the eye sees, whatever alpha the game used. */
+    SDL_Surface *shot = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!shot) {
+        snprintf(why, sizeof why, "%s", SDL_GetError());
+    } else if (SDL_RenderReadPixels(video->renderer, NULL, SDL_PIXELFORMAT_RGB24, shot->pixels,
+                                    shot->pitch) != 0) {
+        snprintf(why, sizeof why, "cannot read the frame back: %s", SDL_GetError());
+    } else if (ends_with_png(path)) {
+        if (!stbi_write_png(path, w, h, 3, shot->pixels, shot->pitch))
+            snprintf(why, sizeof why, "cannot write the PNG file");
+    } else if (SDL_SaveBMP(shot, path) != 0) {
+        snprintf(why, sizeof why, "%s", SDL_GetError());
+    }
+    SDL_FreeSurface(shot);
+    host_event_word(where, sizeof where, path);
+    if (why[0]) {
+        host_event("screenshot-failed", "path=%s reason=%s", where,
+                   host_event_quote(quoted, sizeof quoted, why));
+        return -1;
+    }
+    host_event("screenshot", "path=%s", where);
+    return 0;
+}

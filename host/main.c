@@ -1,0 +1,90 @@
+/* main.c - the livehost host: parses the command line, opens the window, runs the frame loop,
+ * and tears everything down in reverse order.
+ *
+ * One frame = poll input, look for a new game build, one fixed update (1/60 s), draw, present.
+ * Owns only the loop: every resource belongs to the module that made it, and the game is only
+ * ever reached through host_game.c. Exit code 0 for every clean end (frame count reached,
+ * window closed, SIGINT, SIGTERM), 1 when the host cannot start, 2 for a bad command line.
+ */
+#include "host.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+/* Waits until the next 1/60 s tick. A host that fell far behind (a breakpoint, a slow load)
+ * starts counting afresh instead of racing through the missed frames. */
+static void pace(Uint64 *next_tick, Uint64 freq)
+{
+    const Uint64 period = freq / 60;
+    *next_tick += period;
+    Uint64 now = SDL_GetPerformanceCounter();
+    if (now >= *next_tick) {
+        if (now - *next_tick > period * 15)
+            *next_tick = now;
+        return;
+    }
+    Uint32 ms = (Uint32)((*next_tick - now) * 1000 / freq);
+    if (ms)
+        SDL_Delay(ms);
+}
+
+int main(int argc, char **argv)
+{
+    host_args args;
+    int parsed = host_args_parse(&args, argc, argv);
+    if (parsed != HOST_ARGS_RUN)
+        return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
+    if (host_guard_install() != 0) {
+        host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
+        return 1;
+    }
+    host_video video;
+    if (host_video_open(&video, &args) != 0) {
+        host_video_close(&video);
+        return 1;
+    }
+    host_assets_open(video.renderer, args.assets_dir);
+    host_draw_bind(video.renderer);
+    if (host_game_open(&args, video.renderer) != 0) {
+        host_event("error", "reason=\"out of memory\"");
+        host_assets_close();
+        host_video_close(&video);
+        return 1;
+    }
+
+    /* A headless run with a frame count is a test or a render job: as fast as possible. */
+    const int paced = !args.headless || args.frames == 0;
+    const Uint64 freq = SDL_GetPerformanceFrequency();
+    Uint64 next_tick = SDL_GetPerformanceCounter();
+    game_input input = { 0 };
+    uint64_t frame = 0;
+    for (;;) {
+        unsigned actions = host_input_poll(&input);
+        if ((actions & HOST_INPUT_QUIT) || host_guard_quit_requested())
+            break;
+        if (actions & HOST_INPUT_RESET)
+            host_game_reset();
+        host_game_check();
+        host_game_update(&input, frame);
+        host_game_render();
+        host_video_present(&video);
+        frame++;
+        if (args.frames > 0 && frame >= (uint64_t)args.frames)
+            break;
+        if (paced)
+            pace(&next_tick, freq);
+    }
+
+    if (args.screenshot) {
+        /* Drawn again rather than kept: render does not change the state, so this is the
+         * last frame, and a window's back buffer is undefined after a present. */
+        host_game_render();
+        host_video_screenshot(&video, args.screenshot);
+    }
+    host_game_close();
+    host_assets_close();
+    host_video_close(&video);
+    host_event("exit", "frames=%" PRIu64, frame);
+    return 0;
+}
