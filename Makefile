@@ -50,8 +50,9 @@ endif
 
 # The core's platform seam: portable hr.c plus one file per OS service (see hr_platform.h).
 # A port replaces the POSIX/ELF/inotify files here with its own.
-CORE_SRC := host/core/hr.c host/core/hr_os_posix.c host/core/hr_dl_posix.c \
-            host/core/hr_image_elf.c host/core/hr_watch_poll.c
+CORE_SRC := host/core/hr.c host/core/hr_load.c host/core/hr_os_posix.c \
+            host/core/hr_dl_posix.c host/core/hr_proc_posix.c host/core/hr_image_elf.c \
+            host/core/hr_watch_poll.c
 ifeq ($(shell uname -s),Linux)
 CORE_SRC += host/core/hr_watch_inotify.c
 endif
@@ -66,15 +67,20 @@ HOST_OBJ := $(HOST_SRC:%.c=$(B)/obj/%.o)
 GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
-FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so)
+FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
 .PHONY: all run watch test tests asan clean deps deps-test examples compdb
-all: $(B)/libhr.a $(B)/host $(B)/game.so examples
+all: $(B)/libhr.a $(B)/hr-preflight $(B)/host $(B)/game.so examples
 
 $(B)/libhr.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
+
+# The pre-flight program the core starts to try a new build in a separate process.
+$(B)/hr-preflight: host/core/hr_preflight_main.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@ -ldl
 
 $(B)/obj/host/core/%.o: host/core/%.c
 	@mkdir -p $(@D)
@@ -118,6 +124,9 @@ $(B)/tests/%: tests/tools/%.c
 $(B)/tests/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@ -lm
+$(B)/tests/fixtures/%.o: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
 # Fixtures named undef_* reference a symbol nobody defines: no -z defs for them.
 $(B)/tests/fixtures/undef_%.so: tests/fixtures/undef_%.c
 	@mkdir -p $(@D)

@@ -53,6 +53,9 @@ typedef enum hr_error {
     HR_ERR_REFUSED,      /* the validate hook said no (its reason follows) */
     HR_ERR_STILL_LOADED, /* an old copy stayed mapped after dlclose (warning, not fatal) */
     HR_ERR_NOT_LOADED,   /* a call needs loaded code but nothing is loaded */
+    HR_ERR_PREFLIGHT,    /* loading the build in a separate process crashed, failed or hung */
+    HR_ERR_FORBIDDEN,    /* this exact content was marked bad with hr_forbid() */
+    HR_ERR_NO_ROLLBACK,  /* hr_rollback() has no earlier good build to go back to */
 } hr_error;
 
 /* How changes are noticed. */
@@ -85,12 +88,25 @@ typedef struct hr_desc {
     hr_validate_fn validate;       /* default: accept every build that resolves */
     hr_log_fn log;                 /* default: "hr: ..." lines on stderr */
     void *user;                    /* passed to validate and log; default NULL */
+    const char *preflight;         /* path of the hr-preflight program: every new build is first
+                                      loaded there, in a separate process, so a constructor that
+                                      crashes, exits or hangs never touches this one. While it
+                                      runs hr_check() returns HR_NOT_READY without blocking.
+                                      default NULL: load in this process directly */
+    int preflight_timeout_ms;      /* a pre-flight running longer fails; default 2000 */
 } hr_desc;
+
+/* An address range of loaded machine code, [start, end). */
+typedef struct hr_range {
+    uintptr_t start; /* first byte */
+    uintptr_t end;   /* one past the last byte */
+} hr_range;
 
 /* Time spent in the phases of the last load attempt, in nanoseconds. */
 typedef struct hr_timing {
     uint64_t copy_ns;    /* copying the library into the private directory */
     uint64_t check_ns;   /* structural check of the copy */
+    uint64_t preflight_ns; /* the separate-process load, spread over several checks */
     uint64_t open_ns;    /* dlopen of the copy */
     uint64_t resolve_ns; /* symbol lookups and the validate hook */
     uint64_t close_ns;   /* dlclose of the replaced copy and the unload check */
@@ -133,6 +149,20 @@ void *hr_sym(hr_lib *lib, const char *name);
 /* Calls `void name(void *arg)` by name. Returns HR_ERR_NONE, HR_ERR_NOT_LOADED or
  * HR_ERR_SYMBOL (with hr_error_text() naming the symbol). */
 hr_error hr_call(hr_lib *lib, const char *name, void *arg);
+
+/* Marks the running build as bad: its exact content (hashed) is refused from now on, whatever
+ * the file is called, until hr_close(). Use it when the code crashed or hung. */
+void hr_forbid(hr_lib *lib);
+
+/* Goes back to the build that ran before the current one (kept as a private copy), e.g. after
+ * the current one crashed. Returns HR_RELOADED, or HR_LOAD_FAILED with HR_ERR_NO_ROLLBACK when
+ * there is no earlier build (nothing changes then). Later changes of the file load as usual. */
+hr_status hr_rollback(hr_lib *lib);
+
+/* Fills out with the executable address ranges of the loaded code, returns how many there are
+ * (0 if nothing is loaded). A signal handler or watchdog can test an instruction pointer
+ * against them without calling into the loader. */
+int hr_code_ranges(const hr_lib *lib, hr_range *out, int max);
 
 /* Number of successful loads so far (1 after the first load, 2 after the first reload...). */
 unsigned hr_version(const hr_lib *lib);

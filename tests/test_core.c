@@ -143,11 +143,14 @@ static void reload_on_rename(void)
           hr_error_text(lib));
     CHECK(value(slots) == 2, "fx_value() = %d after reload", value(slots));
     CHECK(hr_version(lib) == 2, "version %u", hr_version(lib));
-    CHECK(access(old_copy, F_OK) != 0, "old copy %s still on disk", old_copy);
     CHECK(mapped(old_copy) == 0, "old copy %s still mapped", old_copy);
-    CHECK(count_entries(hr_temp_dir(lib)) == 1, "%d files in the private dir",
-          count_entries(hr_temp_dir(lib)));
+    CHECK(access(old_copy, F_OK) == 0, "old copy %s not kept for rollback", old_copy);
     CHECK(hr_check(lib) == HR_UNCHANGED, "second check not UNCHANGED");
+    install("fx_v3.so", lib_path);
+    CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 3, "third build");
+    CHECK(access(old_copy, F_OK) != 0, "copy two builds back %s still on disk", old_copy);
+    CHECK(count_entries(hr_temp_dir(lib)) == 2, "%d files in the private dir (want 2)",
+          count_entries(hr_temp_dir(lib)));
     hr_close(lib);
     remove_work_dir();
 }
@@ -316,7 +319,7 @@ static void foreign_files_are_refused(void)
     static char buf[1 << 20];
     long n = read_file(fixture("fx_v1.so"), buf, sizeof buf);
     char obj[700];
-    snprintf(obj, sizeof obj, "%s/../obj/host/core/hr.o", fixtures);
+    snprintf(obj, sizeof obj, "%s/fx_v1.o", fixtures);
     struct {
         const char *what, *source, *reason;
         int patch; /* 1: flip e_machine to aarch64, 2: random bytes */
@@ -343,7 +346,9 @@ static void foreign_files_are_refused(void)
         unsigned seed = 12345;
         for (long j = 0; cases[i].patch == 2 && j < size; j++)
             data[j] = (char)((seed = seed * 1103515245u + 12345u) >> 16);
-        CHECK(size > 0, "%s: no data", cases[i].what);
+        CHECK(size > 0, "%s: cannot read %s", cases[i].what, cases[i].source);
+        if (size <= 0)
+            continue;
         write_file(tmp, data, size);
         rename(tmp, lib_path);
         hr_status st = hr_check(lib);
@@ -430,7 +435,8 @@ static void validate_hook_refuses(void)
     CHECK(st == HR_REFUSED, "status %s", hr_status_name(st));
     CHECK(value(slots) == 1 && hr_version(lib) == 1, "refused build replaced the old code");
     CHECK(strstr(hr_error_text(lib), "not welcome") != NULL, "text: %s", hr_error_text(lib));
-    CHECK(count_entries(hr_temp_dir(lib)) == 1, "refused copy left behind");
+    CHECK(count_entries(hr_temp_dir(lib)) == 1, "refused copy left behind (%d files)",
+          count_entries(hr_temp_dir(lib)));
     install("fx_v3.so", lib_path);
     CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 3, "accepted build after refusal");
     hr_close(lib);
@@ -539,6 +545,125 @@ static void private_dir_and_cleanup(void)
     remove_work_dir();
 }
 
+static char preflight_path[600];
+
+/* Checks until the pre-flight is over (bounded), returns the final status. */
+static hr_status check_until_settled(hr_lib *lib)
+{
+    hr_status st = HR_NOT_READY;
+    for (int i = 0; i < 5000 && st == HR_NOT_READY; i++) {
+        st = hr_check(lib);
+        if (st == HR_NOT_READY)
+            usleep(1000);
+    }
+    return st;
+}
+
+static void preflight_loads_good_builds(void)
+{
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
+                                      .slots = slots, .temp_dir = work,
+                                      .preflight = preflight_path });
+    CHECK(hr_is_loaded(lib) && value(slots) == 1, "first load: %s", hr_error_text(lib));
+    install("fx_v2.so", lib_path);
+    hr_status st = hr_check(lib);
+    CHECK(st == HR_NOT_READY && value(slots) == 1, "while checking: %s", hr_status_name(st));
+    st = check_until_settled(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 2, "after pre-flight: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    CHECK(hr_last_timing(lib).preflight_ns > 0, "no pre-flight time recorded");
+    hr_close(lib);
+    remove_work_dir();
+}
+
+static void preflight_survives_bad_constructors(void)
+{
+    struct {
+        const char *fixture, *reason;
+    } cases[] = {
+        { "ctor_crash.so", "SIGSEGV" },
+        { "ctor_abort.so", "SIGABRT" },
+        { "ctor_exit.so", "exited with status 7" },
+        { "ctor_loop.so", "did not finish within 300 ms" },
+        { "undef_fx.so", "fx_symbol_nobody_defines" },
+        { "fx_nosym.so", "'fx_value'" },
+    };
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
+                                      .slots = slots, .temp_dir = work,
+                                      .preflight = preflight_path,
+                                      .preflight_timeout_ms = 300 });
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        install(cases[i].fixture, lib_path);
+        hr_status st = check_until_settled(lib);
+        CHECK(st == HR_LOAD_FAILED, "%s: %s", cases[i].fixture, hr_status_name(st));
+        CHECK(strstr(hr_error_text(lib), cases[i].reason) != NULL, "%s: text '%s' lacks '%s'",
+              cases[i].fixture, hr_error_text(lib), cases[i].reason);
+        CHECK(hr_is_loaded(lib) && value(slots) == 1, "%s: old code lost", cases[i].fixture);
+    }
+    CHECK(count_entries(hr_temp_dir(lib)) == 1, "%d files left in the private dir",
+          count_entries(hr_temp_dir(lib)));
+    install("fx_v3.so", lib_path);
+    CHECK(check_until_settled(lib) == HR_RELOADED && value(slots) == 3, "good build after");
+    hr_close(lib);
+    remove_work_dir();
+}
+
+static void rollback_and_forbid(void)
+{
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
+    hr_status st = hr_rollback(lib);
+    CHECK(st == HR_LOAD_FAILED && hr_error_code(lib) == HR_ERR_NO_ROLLBACK,
+          "rollback with no history: %s", hr_status_name(st));
+    CHECK(value(slots) == 1, "rollback with no history changed the code");
+    install("fx_v2.so", lib_path);
+    CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 2, "v2 did not load");
+    hr_forbid(lib); /* v2 "crashed" */
+    st = hr_rollback(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 1, "rollback: %s, value %d",
+          hr_status_name(st), value(slots));
+    CHECK(hr_check(lib) == HR_UNCHANGED, "the bad file was reloaded by itself");
+    install("fx_v2.so", lib_path); /* the same content again, as a new file */
+    st = hr_check(lib);
+    CHECK(st == HR_REFUSED && hr_error_code(lib) == HR_ERR_FORBIDDEN,
+          "same content again: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    CHECK(value(slots) == 1, "forbidden build replaced the code");
+    install("fx_v3.so", lib_path);
+    CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 3, "changed build refused");
+    hr_close(lib);
+    remove_work_dir();
+}
+
+static void code_ranges_cover_functions(void)
+{
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
+    hr_range r[8];
+    int n = hr_code_ranges(lib, r, 8);
+    uintptr_t fn = (uintptr_t)slots[0];
+    int inside = 0;
+    for (int i = 0; i < n; i++)
+        inside |= fn >= r[i].start && fn < r[i].end;
+    CHECK(n > 0 && inside, "%d ranges, fx_value at %#lx not inside", n, (unsigned long)fn);
+    uintptr_t here = (uintptr_t)&code_ranges_cover_functions;
+    for (int i = 0; i < n; i++)
+        CHECK(!(here >= r[i].start && here < r[i].end), "range covers the test program");
+    hr_unload(lib);
+    CHECK(hr_code_ranges(lib, r, 8) == 0, "ranges after unload");
+    hr_close(lib);
+    remove_work_dir();
+}
+
 static void names_of_codes(void)
 {
     CHECK(strcmp(hr_status_name(HR_RELOADED), "reloaded") == 0, "status name");
@@ -550,6 +675,7 @@ int main(void)
 {
     const char *b = getenv("B");
     snprintf(fixtures, sizeof fixtures, "%s/tests/fixtures", b && b[0] ? b : "build");
+    snprintf(preflight_path, sizeof preflight_path, "%s/hr-preflight", b && b[0] ? b : "build");
     int passed = 0, failed = 0;
     RUN(open_loads_and_resolves, passed, failed);
     RUN(reload_on_rename, passed, failed);
@@ -570,6 +696,10 @@ int main(void)
     RUN(unload_then_load_again, passed, failed);
     RUN(extra_reference_is_reported, passed, failed);
     RUN(private_dir_and_cleanup, passed, failed);
+    RUN(preflight_loads_good_builds, passed, failed);
+    RUN(preflight_survives_bad_constructors, passed, failed);
+    RUN(rollback_and_forbid, passed, failed);
+    RUN(code_ranges_cover_functions, passed, failed);
     RUN(names_of_codes, passed, failed);
     return failed != 0;
 }

@@ -6,7 +6,9 @@
 #include "hr_platform.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
+#include <string.h>
 
 void *hr_dl_open(const char *path, char *why, size_t why_size)
 {
@@ -43,4 +45,34 @@ const char *hr_dl_unload_hint(void)
 {
     return "usual causes: a GNU unique symbol (build with -fno-gnu-unique), thread-local "
            "variables with destructors, or another dlopen of the same file";
+}
+
+typedef struct range_query {
+    const char *path;
+    hr_range *out;
+    int max, count;
+} range_query;
+
+static int collect_ranges(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    range_query *q = data;
+    if (!info->dlpi_name || strcmp(info->dlpi_name, q->path) != 0)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum && q->count < q->max; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+            uintptr_t start = (uintptr_t)info->dlpi_addr + (uintptr_t)ph->p_vaddr;
+            q->out[q->count++] = (hr_range){ start, start + (uintptr_t)ph->p_memsz };
+        }
+    }
+    return 1; /* found: stop iterating */
+}
+
+int hr_dl_code_ranges(void *handle, const char *path, hr_range *out, int max)
+{
+    (void)handle; /* the loader names each object by the path it was opened with */
+    range_query q = { .path = path, .out = out, .max = max };
+    dl_iterate_phdr(collect_ranges, &q);
+    return q.count;
 }

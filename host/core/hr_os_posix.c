@@ -27,6 +27,12 @@ uint64_t hr_os_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+void hr_os_sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
 static hr_file_sig sig_from_stat(const struct stat *st)
 {
     hr_file_sig sig = {

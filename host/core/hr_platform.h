@@ -29,6 +29,7 @@ typedef struct hr_file_sig {
 } hr_file_sig;
 
 uint64_t hr_os_now_ns(void);
+void hr_os_sleep_ms(int ms);
 hr_file_sig hr_os_stat(const char *path);
 int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b);
 
@@ -57,6 +58,26 @@ void hr_dl_close(void *handle);
 int hr_dl_is_still_loaded(const char *path);
 /* Why a closed library can stay mapped, for the warning text. */
 const char *hr_dl_unload_hint(void);
+/* The executable address ranges of the library loaded from path; returns how many (<= max). */
+int hr_dl_code_ranges(void *handle, const char *path, hr_range *out, int max);
+
+/* --- child processes (hr_proc_*.c) -------------------------------------------------------- */
+
+typedef struct hr_proc {
+    long pid;   /* 0 when no process runs */
+    int out_fd; /* read end of the child's stdout+stderr, non-blocking */
+} hr_proc;
+
+/* Starts argv[0] (a path) with argv; 0 on success, else -1 with why. */
+int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_size);
+/* 1 while it runs; 0 once it ended, with *code = exit status, or -(signal number). */
+int hr_proc_poll(hr_proc *p, int *code);
+/* Appends what the child printed so far to buf (always NUL-terminated). */
+void hr_proc_read(hr_proc *p, char *buf, size_t size);
+/* Kills the child if it still runs, reaps it, closes the pipe. */
+void hr_proc_end(hr_proc *p);
+/* "SIGSEGV (Segmentation fault)" for a signal number. */
+void hr_proc_signal_text(int sig, char *buf, size_t size);
 
 /* --- executable image check (hr_image_*.c) ------------------------------------------------ */
 

@@ -1,0 +1,33 @@
+/* hr_preflight_main.c - the hr-preflight program: loads one library the way the core would,
+ * in a process of its own, so that a constructor that crashes, calls exit, aborts or never
+ * returns, or a file that makes the dynamic loader give up, costs only this process.
+ *
+ *     hr-preflight LIBRARY [SYMBOL...]
+ *
+ * Exit status: 0 loaded, resolved and unloaded cleanly; 2 usage; 3 the loader refused the file
+ * (its text on stdout); 4 a symbol is missing (named on stdout). A signal or any other status
+ * comes from the library's own code (or the loader) and is reported by the core as such.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: hr-preflight LIBRARY [SYMBOL...]\n");
+        return 2;
+    }
+    void *handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        printf("%s\n", dlerror());
+        return 3;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (!dlsym(handle, argv[i])) {
+            printf("does not export '%s'\n", argv[i]);
+            return 4;
+        }
+    }
+    dlclose(handle); /* runs the destructors too: they must not crash either */
+    return 0;
+}
