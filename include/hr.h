@@ -60,7 +60,8 @@ typedef enum hr_error {
 
 /* How changes are noticed. */
 typedef enum hr_watch_mode {
-    HR_WATCH_DEFAULT = 0, /* inotify on the library's directory, stat() polling if unavailable */
+    HR_WATCH_DEFAULT = 0, /* the OS's notification on the library's directory (inotify,
+                             ReadDirectoryChangesW), polling if unavailable */
     HR_WATCH_POLL,        /* one stat() per check: nanosecond mtime + ctime, size and inode */
     HR_WATCH_NONE,        /* never reload by itself; hr_reload() still works */
 } hr_watch_mode;

@@ -90,7 +90,7 @@ static void open_watch(hr_lib *lib)
     if (lib->watch_mode == HR_WATCH_NONE)
         return;
     if (lib->watch_mode == HR_WATCH_DEFAULT)
-        lib->watch = hr_watch_inotify_open(lib->path);
+        lib->watch = hr_watch_native_open(lib->path);
     if (!lib->watch) {
         lib->watch_mode = HR_WATCH_POLL;
         lib->watch = hr_watch_poll_open(lib->path);
@@ -132,8 +132,12 @@ hr_lib *hr_open(const hr_desc *desc)
         if (!(lib->names[i] = strdup(desc->symbols[i])))
             goto nomem;
     }
-    const char *slash = strrchr(lib->path, '/');
-    lib->base = slash ? slash + 1 : lib->path;
+    /* The file name names the copies. Windows paths may use '\\' too; elsewhere a '\\' in a
+     * name only shortens the copy's name, which is harmless. */
+    lib->base = lib->path;
+    for (const char *p = lib->path; *p; p++)
+        if (*p == '/' || *p == '\\')
+            lib->base = p + 1;
     lib->watch_mode = desc->watch;
     lib->validate = desc->validate;
     lib->log = desc->log ? desc->log : default_log;

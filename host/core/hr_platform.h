@@ -103,8 +103,10 @@ struct hr_watch {
     void (*close)(hr_watch *w);          /* frees the watcher */
 };
 
-/* NULL when inotify is unavailable (or the directory does not exist): use polling. */
-hr_watch *hr_watch_inotify_open(const char *path);
+/* The OS's own change notification, one per platform: inotify (hr_watch_inotify.c),
+ * ReadDirectoryChangesW (hr_watch_win32.c). NULL when it is unavailable (or the directory does
+ * not exist): use polling. */
+hr_watch *hr_watch_native_open(const char *path);
 hr_watch *hr_watch_poll_open(const char *path);
 
 #endif /* HR_PLATFORM_H */

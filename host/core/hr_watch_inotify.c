@@ -76,7 +76,7 @@ static void inotify_close(hr_watch *w)
     free(iw);
 }
 
-hr_watch *hr_watch_inotify_open(const char *path)
+hr_watch *hr_watch_native_open(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char dir[PATH_MAX];
