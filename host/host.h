@@ -115,7 +115,7 @@ void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *te
 /* A full-screen message in the host's colours: a title and a body wrapped to width. */
 void host_draw_message(int width, int height, uint32_t background, const char *title,
                        const char *body);
-/* A one-line status bar along the bottom edge. */
+/* A status bar along the bottom edge, as tall as the wrapped text needs. */
 void host_draw_status(int width, int height, uint32_t background, const char *text);
 
 /* ---- host_guard.c: every signal handler of the process ---- */

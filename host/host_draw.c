@@ -83,9 +83,10 @@ static int text_width(const char *text, size_t len)
     return stb_easy_font_width(line);
 }
 
-/* Draws text word-wrapped into max_w pixels (at scale); a word wider than a line is cut. */
+/* Draws text word-wrapped into max_w pixels (at scale); a word wider than a line is cut.
+ * Returns the y below the last line. draw = 0 only measures. */
 static float draw_wrapped(float x, float y, float scale, float max_w, uint32_t rgba,
-                          const char *text)
+                          const char *text, int draw)
 {
     char line[512];
     const char *p = text;
@@ -101,7 +102,8 @@ static float draw_wrapped(float x, float y, float scale, float max_w, uint32_t r
             fit = len ? len : 1;
         memcpy(line, p, fit);
         line[fit] = 0;
-        host_draw_text(x, y, scale, rgba, line);
+        if (draw)
+            host_draw_text(x, y, scale, rgba, line);
         y += FONT_LINE * scale;
         p += fit;
         while (*p == ' ' || *p == '\n')
@@ -116,13 +118,14 @@ void host_draw_message(int width, int height, uint32_t background, const char *t
     (void)height;
     const float margin = 16;
     host_draw_clear(background);
-    float y = draw_wrapped(margin, margin, 2, (float)width - 2 * margin, 0xffffffffu, title);
-    draw_wrapped(margin, y + 8, 1, (float)width - 2 * margin, 0xd0d0d0ffu, body);
+    float y = draw_wrapped(margin, margin, 2, (float)width - 2 * margin, 0xffffffffu, title, 1);
+    draw_wrapped(margin, y + 8, 1, (float)width - 2 * margin, 0xd0d0d0ffu, body, 1);
 }
 
 void host_draw_status(int width, int height, uint32_t background, const char *text)
 {
-    const float bar = FONT_LINE + 4;
+    const float w = (float)width - 8;
+    const float bar = draw_wrapped(0, 0, 1, w, 0, text, 0) + 4;
     host_draw_fill_rect(0, (float)height - bar, (float)width, bar, background);
-    host_draw_text(4, (float)height - bar + 3, 1, 0xffffffffu, text);
+    draw_wrapped(4, (float)height - bar + 3, 1, w, 0xffffffffu, text, 1);
 }

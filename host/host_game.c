@@ -215,6 +215,33 @@ static int describe_change(const game_api *api, char *out, size_t size)
     return 1;
 }
 
+/* Runs the new build's migrate from the live block into a new one, kept as pending.
+ * Returns 0, or -1 with the reason (" and migrate returned 1") in failed. */
+static int try_migrate(const game_api *api, char *failed, size_t size)
+{
+    void *block = alloc_block(api->state_size);
+    if (!block) {
+        snprintf(failed, size, " and there is no memory to migrate it");
+        return -1;
+    }
+    game_call c = { .hook = HOOK_MIGRATE, .api = api, .state = block, .old_state = game.state,
+                    .old_size = game.state_size, .old_version = game.state_version,
+                    .old_hash = game.state_hash };
+    int sig = call_game(&c);
+    if (!sig && c.result == 0) {
+        free(game.pending);
+        game.pending = block;
+        game.pending_kind = "migrated";
+        return 0;
+    }
+    free(block);
+    if (sig)
+        snprintf(failed, size, " and migrate crashed with %s", host_guard_signal_name(sig));
+    else
+        snprintf(failed, size, " and migrate returned %d", c.result);
+    return -1;
+}
+
 /* hr's validate hook: runs while the old build is still loaded, before it is replaced. */
 static int validate(void *const *slots, void *user, char *why, size_t why_size)
 {
@@ -236,47 +263,29 @@ static int validate(void *const *slots, void *user, char *why, size_t why_size)
     }
     if (!game.state)
         return 0; /* the first good build: its layout becomes the live one */
-    if (game.reset_requested)
-        return make_fresh(api) == 0 ? 0 : (snprintf(why, why_size, "out of memory"), 1);
+    if (game.reset_requested) { /* F5: any layout goes, the game starts over */
+        if (make_fresh(api) == 0)
+            return 0;
+        snprintf(why, why_size, "out of memory for a fresh state block");
+        return 1;
+    }
     if (!describe_change(api, change, sizeof change))
         return 0;
 
-    if (api->migrate) {
-        void *block = alloc_block(api->state_size);
-        game_call c = { .hook = HOOK_MIGRATE, .api = api, .state = block,
-                        .old_state = game.state, .old_size = game.state_size,
-                        .old_version = game.state_version, .old_hash = game.state_hash };
-        int sig = block ? call_game(&c) : 0;
-        if (block && !sig && c.result == 0) {
-            free(game.pending);
-            game.pending = block;
-            game.pending_kind = "migrated";
-            return 0;
-        }
-        free(block);
-        if (!block)
-            snprintf(why, why_size, "%s and there is no memory to migrate it", change);
-        else if (sig)
-            snprintf(why, why_size, "%s and migrate crashed with %s; fix migrate, or restart "
-                     "the game with a fresh state (key F5 / --reset)", change,
-                     host_guard_signal_name(sig));
-        else
-            snprintf(why, why_size, "%s and migrate returned %d; restart the game with a "
-                     "fresh state (key F5 / --reset)", change, c.result);
-        return 1;
-    }
+    char failed[128] = ""; /* why migrate did not do it, appended to the reason */
+    if (api->migrate && try_migrate(api, failed, sizeof failed) == 0)
+        return 0;
     if (game.args->reset && make_fresh(api) == 0) {
+        snprintf(why, why_size, "%s%s (--reset)", change, failed);
+        host_event("reset", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        why[0] = 0;
         /* The old build's shutdown runs now: once the new one is in, its code is gone. */
         if (is_runnable())
             call_live(HOOK_SHUTDOWN, NULL);
-        snprintf(why, why_size, "%s (--reset)", change);
-        host_event("reset", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
-        why[0] = 0;
         return 0;
     }
-    snprintf(why, why_size,
-             "%s; restart the game with a fresh state (key F5 / --reset) or export migrate",
-             change);
+    snprintf(why, why_size, "%s%s; restart the game with a fresh state (key F5 / --reset)%s",
+             change, failed, api->migrate ? "" : " or export migrate");
     return 1;
 }
 

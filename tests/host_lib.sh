@@ -1,0 +1,118 @@
+# host_lib.sh - shared by the host's test scripts (tests/test_host*.sh), sourced, never run.
+# Gives each script a private temp directory, runs the host under `timeout`, waits for event
+# lines, builds edited copies of the demo game with the Makefile's own game rule, and reads
+# screenshot pixels with $B/tests/pixel. A case is a function; run_case prints its PASS/FAIL line.
+# KEEP_TMP=1 keeps the temp directory (logs, screenshots, game copies) for a look afterwards;
+# CASES="name ..." runs only those cases.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B="${B:-build}"
+HOST="$ROOT/$B/host"
+PIXEL="$ROOT/$B/tests/pixel"
+case "$B" in /*) HOST="$B/host" PIXEL="$B/tests/pixel" ;; esac
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/livehost-test.XXXXXX")
+HOST_PIDS=()
+cleanup() {
+    for p in "${HOST_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    if [ -n "${KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+# The demo game's sky, GAME_BACKGROUND in game/game.h, and the host's own screens.
+SKY=121634
+WAITING=202630
+CRASHED=601818
+
+why=""
+# expect "what went wrong" test-command...: records the first failure of the case.
+expect() {
+    local msg=$1
+    shift
+    [ -n "$why" ] && return 1
+    "$@" && return 0
+    why=$msg
+    return 1
+}
+
+# not COMMAND...: succeeds when the command fails (expect's test command cannot be "!").
+not() { ! "$@"; }
+
+run_case() {
+    why=""
+    "$1"
+    if [ -z "$why" ]; then echo "PASS $1"; else echo "FAIL $1: $why"; fi
+}
+
+# wait_for FILE PATTERN [SECONDS]: until an extended regex matches a line of FILE.
+wait_for() {
+    local i
+    for ((i = 0; i < ${3:-10} * 20; i++)); do
+        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# start_host LOG ARGS...: the host in the background (headless, unbounded), pid in HOST_PID.
+start_host() {
+    local log=$1
+    shift
+    timeout 60 "$HOST" --headless "$@" 2>"$log" &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+}
+
+# stop_host [SIGNAL]: signals the host and sets HOST_RC to its exit code.
+stop_host() {
+    kill "-${1:-TERM}" "$HOST_PID" 2>/dev/null
+    wait "$HOST_PID"
+    HOST_RC=$?
+}
+
+# game_src NAME: a private copy of the game's sources (game/ and include/), printed.
+game_src() {
+    mkdir -p "$TMP/$1"
+    cp -r "$ROOT/game" "$ROOT/include" "$TMP/$1/"
+    echo "$TMP/$1"
+}
+
+# build_game SRC OUTDIR: builds SRC's game with the Makefile's own rule into OUTDIR/game.so
+# (linked under a temporary name, then renamed: a watching host never sees half a file).
+build_game() {
+    env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+        make -s -C "$1" -f "$ROOT/Makefile" B="$2" CC="${CC:-cc}" "$2/game.so" \
+        >"$1/build.log" 2>&1
+}
+
+# sed_game SRC FILE SCRIPT: edits one game source and checks that the edit changed it.
+sed_game() {
+    cp "$1/game/$2" "$1/game/$2.orig"
+    sed -i "$3" "$1/game/$2"
+    ! cmp -s "$1/game/$2" "$1/game/$2.orig"
+}
+
+# set_sky SRC R G B: edits GAME_BACKGROUND.
+set_sky() {
+    sed_game "$1" game.h "s/^#define GAME_BACKGROUND GAME_RGBA([^)]*)/#define GAME_BACKGROUND GAME_RGBA($2, $3, $4, 255)/"
+}
+
+# count_color PNG RRGGBB: pixels of exactly that colour. pixels PNG: width * height.
+count_color() { "$PIXEL" "$1" count "$2"; }
+pixels() { "$PIXEL" "$1" size | awk '{ print $1 * $2 }'; }
+
+# mostly PNG RRGGBB: more than half the picture is that colour.
+mostly() {
+    local n total
+    n=$(count_color "$1" "$2") && total=$(pixels "$1") && [ "$n" -gt $((total / 2)) ]
+}
+
+# event_field LOG EVENT KEY: the value of KEY in the first EVENT line.
+event_field() {
+    grep -m1 "^livehost: $2 " "$1" | sed -n "s/.* $3=\([^ ]*\).*/\1/p"
+}
+
+# log_ticks LOG WORD: tick numbers of the game's "WORD at tick=N" log lines, one a line.
+log_ticks() {
+    sed -n "s/^livehost: log text=\"$2 at tick=\([0-9]*\).*/\1/p" "$1"
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# test_host.sh - the host as a user meets it: headless runs and their screenshots, the command
+# line, missing assets, a game that is not built yet, SIGINT/SIGTERM, and a real window under
+# Xvfb. Reloading a running game is tests/test_host_reload.sh.
+. "$(dirname "$0")/host_lib.sh" || exit 1
+
+headless_screenshot() {
+    local png=$TMP/headless.png log=$TMP/headless.log
+    timeout 20 "$HOST" --headless --frames 60 --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "no 'loaded version=1' event" grep -q '^livehost: loaded version=1 path=[^ ]* ms=[0-9.]* state_size=[0-9]* tmp=' "$log"
+    expect "no 'exit frames=60' event" grep -q '^livehost: exit frames=60$' "$log"
+    expect "no screenshot event" grep -q "^livehost: screenshot path=$png\$" "$log"
+    expect "screenshot is not 640x360" [ "$("$PIXEL" "$png" size)" = "640 360" ]
+    expect "the sky ($SKY) is not most of the picture" mostly "$png" "$SKY"
+    expect "no ship body pixels (3cc8ff)" [ "$(count_color "$png" 3cc8ff)" -gt 100 ]
+    expect "no white score text" [ "$(count_color "$png" ffffff)" -gt 50 ]
+    expect "no star pixels (ffc800)" [ "$(count_color "$png" ffc800)" -gt 0 ]
+    expect "per-frame spam: $(wc -l <"$log") event lines" [ "$(wc -l <"$log")" -lt 12 ]
+}
+
+same_inputs_same_pictures() {
+    timeout 20 "$HOST" --headless --frames 90 --screenshot "$TMP/same1.bmp" 2>/dev/null
+    timeout 20 "$HOST" --headless --frames 90 --screenshot "$TMP/same2.bmp" 2>/dev/null
+    expect "no BMP screenshot" [ -s "$TMP/same1.bmp" ]
+    expect "BMP is not a BMP" [ "$(head -c 2 "$TMP/same1.bmp")" = BM ]
+    expect "two runs of 90 frames differ" cmp -s "$TMP/same1.bmp" "$TMP/same2.bmp"
+}
+
+size_flags() {
+    local png=$TMP/size.png
+    timeout 20 "$HOST" --headless --frames 3 --width 320 --height 200 --screenshot "$png" 2>/dev/null
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "screenshot is not 320x200" [ "$("$PIXEL" "$png" size)" = "320 200" ]
+}
+
+help_lists_every_flag() {
+    local out rc flag
+    out=$(timeout 5 "$HOST" --help 2>&1)
+    rc=$?
+    expect "--help exit code $rc, want 0" [ "$rc" -eq 0 ]
+    for flag in --game --assets --headless --frames --screenshot --width --height --reset --help; do
+        expect "--help does not mention $flag" grep -q -- "$flag" <<<"$out"
+    done
+}
+
+bad_flags_fail() {
+    local args rc err
+    for args in "--bogus" "--frames" "--frames ten" "--width 0" "--frames -1"; do
+        # shellcheck disable=SC2086 # the words are the arguments
+        err=$(timeout 5 "$HOST" --headless $args 2>&1 >/dev/null)
+        rc=$?
+        expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
+        expect "'$args' gave no error event: $err" grep -q '^livehost: error reason="' <<<"$err"
+    done
+}
+
+missing_assets_placeholder() {
+    local png=$TMP/noassets.png log=$TMP/noassets.log
+    mkdir -p "$TMP/empty"
+    timeout 20 "$HOST" --headless --frames 30 --assets "$TMP/empty" --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no asset-missing event for ship.png" grep -q '^livehost: asset-missing name=ship.png reason="' "$log"
+    expect "no asset-missing event for star.bmp" grep -q '^livehost: asset-missing name=star.bmp reason="' "$log"
+    expect "asset-missing reported more than once per name" [ "$(grep -c asset-missing "$log")" -eq 2 ]
+    expect "no magenta placeholder pixels" [ "$(count_color "$png" ff00ff)" -gt 100 ]
+}
+
+waiting_screen_without_game() {
+    local png=$TMP/wait.png log=$TMP/wait.log
+    timeout 20 "$HOST" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no waiting event" grep -q "^livehost: waiting path=$TMP/nothing/game.so reason=\".*does not exist" "$log"
+    expect "the waiting screen ($WAITING) is not shown" mostly "$png" "$WAITING"
+    expect "no text on the waiting screen" [ "$(count_color "$png" ffffff)" -gt 50 ]
+}
+
+game_appears_later() {
+    local src log=$TMP/late.log png=$TMP/late.png
+    src=$(game_src late)
+    mkdir -p "$TMP/late-out"
+    start_host "$log" --frames 0 --game "$TMP/late-out/game.so" --screenshot "$png"
+    expect "no waiting event" wait_for "$log" '^livehost: waiting ' 10
+    expect "could not build the game: $(tail -3 "$src/build.log" 2>/dev/null)" build_game "$src" "$TMP/late-out"
+    expect "no loaded event after the build appeared" wait_for "$log" '^livehost: loaded version=1 ' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the game is not drawn after loading" mostly "$png" "$SKY"
+}
+
+# SIGINT and SIGTERM: exit 0, screenshot written, the private temp directory removed.
+quit_on_signal() {
+    local sig=$1 log=$TMP/sig-$1.log png=$TMP/sig-$1.png dir
+    start_host "$log" --frames 0 --screenshot "$png"
+    expect "no loaded event" wait_for "$log" '^livehost: loaded ' 10
+    dir=$(event_field "$log" loaded tmp)
+    expect "no tmp= in the loaded event" [ -n "$dir" ]
+    expect "temp directory $dir does not exist while running" [ -d "$dir" ]
+    stop_host "$sig"
+    expect "exit code $HOST_RC after SIG$sig, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "temp directory $dir left behind" [ ! -e "$dir" ]
+    expect "no exit event" grep -q '^livehost: exit frames=[0-9]*$' "$log"
+    expect "no screenshot at SIG$sig" mostly "$png" "$SKY"
+}
+quit_on_sigint() { quit_on_signal INT; }
+quit_on_sigterm() { quit_on_signal TERM; }
+
+one_exported_symbol() {
+    local syms
+    syms=$(nm -D --defined-only "$ROOT/$B/game.so" | awk '{ print $3 }')
+    expect "game.so exports '$(echo $syms)', want only livehost_game" [ "$syms" = livehost_game ]
+}
+
+real_window_under_xvfb() {
+    local png=$TMP/window.png log=$TMP/window.log
+    if ! command -v xvfb-run >/dev/null; then
+        why="xvfb-run is not installed (make test installs it: scripts/deps.sh test)"
+        return
+    fi
+    env -u SDL_VIDEODRIVER timeout 40 xvfb-run -a -s "-screen 0 1024x768x24" \
+        "$HOST" --frames 30 --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "no window was opened" grep -q '^livehost: start .*video=window' "$log"
+    expect "the window's picture is not the game" mostly "$png" "$SKY"
+    expect "no ship in the window's picture" [ "$(count_color "$png" 3cc8ff)" -gt 100 ]
+}
+
+for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
+    bad_flags_fail missing_assets_placeholder waiting_screen_without_game game_appears_later \
+    quit_on_sigint quit_on_sigterm one_exported_symbol real_window_under_xvfb}; do
+    run_case "$c"
+done

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# test_host_reload.sh - live coding against a running host: each case builds private copies of
+# the demo game (edited with sed, built with the Makefile's game rule), starts the host headless
+# on them, swaps builds underneath it and checks the events, the exit code, the game's own log
+# lines and the final screenshot.
+. "$(dirname "$0")/host_lib.sh" || exit 1
+
+# start_game NAME [HOST ARGS...]: builds a fresh copy of the game into $TMP/NAME-out and runs
+# the host on it until stop_host; SRC, OUT, LOG and PNG name the files of this case.
+start_game() {
+    local name=$1
+    shift
+    SRC=$(game_src "$name")
+    OUT=$TMP/$name-out LOG=$TMP/$name.log PNG=$TMP/$name.png
+    expect "could not build the game: $(tail -3 "$SRC/build.log" 2>/dev/null)" build_game "$SRC" "$OUT" || return 1
+    start_host "$LOG" --frames 0 --game "$OUT/game.so" --screenshot "$PNG" "$@"
+    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' 10
+}
+
+rebuild() {
+    expect "could not rebuild the game: $(tail -3 "$SRC/build.log")" build_game "$SRC" "$OUT"
+}
+
+# The acceptance test of the whole project: edit a constant, rebuild, see it, keep the state.
+live_edit_keeps_state() {
+    start_game live || return
+    sleep 0.3 # let the game run a few ticks
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "no reloaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ms=[0-9.]* state=kept$' 10
+    sleep 0.3
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the new sky (c8285a) is not on screen" mostly "$PNG" c8285a
+    expect "the old sky is still on screen" [ "$(count_color "$PNG" "$SKY")" -eq 0 ]
+    local reloaded shutdown
+    reloaded=$(log_ticks "$LOG" reloaded | head -1)
+    shutdown=$(log_ticks "$LOG" shutdown | head -1)
+    expect "no 'reloaded at tick=N' line from the game" [ -n "$reloaded" ]
+    expect "no 'shutdown at tick=N' line from the game" [ -n "$shutdown" ]
+    expect "reload saw tick=$reloaded, want > 0" [ "${reloaded:-0}" -gt 0 ]
+    expect "ticks went back: reload at $reloaded, shutdown at $shutdown" [ "${shutdown:-0}" -gt "${reloaded:-0}" ]
+    expect "the game was started twice" [ "$(grep -c 'log text="new game' "$LOG")" -eq 1 ]
+}
+
+broken_build_keeps_old_code() {
+    start_game broken || return
+    echo 'not a library' >"$OUT/game.so.tmp" && mv -f "$OUT/game.so.tmp" "$OUT/game.so"
+    expect "no reload-failed event" wait_for "$LOG" '^livehost: reload-failed reason="' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+}
+
+# A new layout that migrate does not accept (state_version bumped) is refused.
+refused_layout_change() {
+    start_game refused || return
+    expect "could not edit the item count" sed_game "$SRC" game.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 16/'
+    expect "could not edit the state version" sed_game "$SRC" game.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "no refused event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state size changed [0-9]+ -> [0-9]+ bytes.*F5 / --reset' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a refused build was loaded" not grep -q '^livehost: reloaded' "$LOG"
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+}
+
+# Only the item count changed: the game's migrate carries the running game over.
+migrate_item_count() {
+    start_game migrate || return
+    sleep 0.2
+    expect "could not edit the item count" sed_game "$SRC" game.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
+    rebuild
+    expect "no migrated reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=migrated$' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    local reloaded
+    reloaded=$(log_ticks "$LOG" reloaded | head -1)
+    expect "the migrated state lost its ticks (reload at tick=$reloaded)" [ "${reloaded:-0}" -gt 0 ]
+    expect "the game was started twice" [ "$(grep -c 'log text="new game' "$LOG")" -eq 1 ]
+}
+
+# --reset: a layout change that cannot be migrated restarts the game on the new build.
+reset_flag_starts_fresh() {
+    start_game reset --reset || return
+    expect "could not edit the state version" sed_game "$SRC" game.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "no reset event" wait_for "$LOG" '^livehost: reset reason="state version changed 1 -> 2 and migrate returned 1 \(--reset\)"' 10
+    expect "no fresh reload" wait_for "$LOG" '^livehost: reloaded version=2 .*state=fresh$' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the game was not started again" [ "$(grep -c 'log text="new game' "$LOG")" -eq 2 ]
+    expect "the old game was not shut down first" [ "$(grep -c 'log text="shutdown at' "$LOG")" -eq 2 ]
+    expect "the new build is not drawing" mostly "$PNG" c8285a
+}
+
+# inject_crash SRC: a NULL write on every update.
+inject_crash() {
+    sed_game "$1" game.c 's/^    s->tick++;$/    s->tick++;\n    if (s->tick > 0)\n        *(volatile int *)0 = 1;/'
+}
+
+crash_then_fixed_build() {
+    start_game crash || return
+    cp -r "$SRC/game" "$SRC/game.good"
+    expect "could not inject the crash" inject_crash "$SRC"
+    rebuild
+    expect "no crash event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: crash signal=SIGSEGV function=update addr=0x0 version=2$' 10
+    sleep 0.3
+    expect "the host died after the crash" kill -0 "$HOST_PID"
+    expect "the crashed code was called again" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 1 ]
+    rm -rf "$SRC/game" && mv "$SRC/game.good" "$SRC/game"
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "the fixed build did not reload" wait_for "$LOG" '^livehost: reloaded version=3 ' 10
+    sleep 0.3
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the fixed build is not drawing" mostly "$PNG" c8285a
+    expect "the fixed build lost the state" [ "$(log_ticks "$LOG" reloaded | tail -1)" -gt 0 ]
+    expect "crashed again after the fix" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 1 ]
+}
+
+crash_screen() {
+    local src log=$TMP/crash-screen.log png=$TMP/crash-screen.png
+    src=$(game_src crash-screen)
+    expect "could not inject the crash" inject_crash "$src"
+    expect "could not build the game" build_game "$src" "$TMP/crash-screen-out" || return
+    timeout 20 "$HOST" --headless --frames 30 --game "$TMP/crash-screen-out/game.so" --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no crash event" grep -q '^livehost: crash signal=SIGSEGV function=update ' "$log"
+    expect "crash loop: $(grep -c '^livehost: crash ' "$log") crash events" [ "$(grep -c '^livehost: crash ' "$log")" -eq 1 ]
+    expect "the crash screen ($CRASHED) is not shown" mostly "$png" "$CRASHED"
+    expect "the crashed game was shut down" not grep -q 'log text="shutdown' "$log"
+}
+
+wrong_api_version_waits() {
+    local src log=$TMP/api.log png=$TMP/api.png
+    src=$(game_src api)
+    expect "could not edit api_version" sed_game "$src" game.c 's/\.api_version = GAME_API_VERSION,/.api_version = GAME_API_VERSION + 1,/'
+    expect "could not build the game" build_game "$src" "$TMP/api-out" || return
+    timeout 20 "$HOST" --headless --frames 10 --game "$TMP/api-out/game.so" --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no waiting event naming the API version" grep -q '^livehost: waiting .*reason=".*game_api.h version 2 but this host speaks version 1' "$log"
+    expect "the waiting screen is not shown" mostly "$png" "$WAITING"
+}
+
+for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
+    migrate_item_count reset_flag_starts_fresh crash_then_fixed_build crash_screen \
+    wrong_api_version_waits}; do
+    run_case "$c"
+done
