@@ -26,6 +26,8 @@ typedef struct host_args {
     int width, height;      /* --width/--height; default 640x360 */
     int headless;           /* --headless; default 0 (open a window) */
     int reset;              /* --reset; default 0 (refuse a state layout change) */
+    const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
+                               there (new builds are then loaded in this process directly) */
 } host_args;
 
 enum { HOST_ARGS_RUN = 0, HOST_ARGS_EXIT_OK, HOST_ARGS_EXIT_ERROR };

@@ -6,8 +6,10 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: host [options]\n"
@@ -26,6 +28,9 @@ static const char usage[] =
     "  --help             print this help and exit\n"
     "\n"
     "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
+    "Every new build is first loaded by hr-preflight, in a process of its own, when that\n"
+    "program sits beside the host (make builds both), so a crashing constructor cannot\n"
+    "take the host down.\n"
     "One time step of 1/60 s per frame; a window runs at 60 frames per second, and so does\n"
     "--headless with --frames 0, while --headless with --frames N runs as fast as it can.\n"
     "Events are printed on stderr, one line each: \"livehost: <event> key=value ...\".\n";
@@ -56,6 +61,19 @@ static int parse_long(const char *text, long min, long max, long *out)
     return 0;
 }
 
+/* The pre-flight program is built beside the host: "build/host" -> "build/hr-preflight". */
+static const char *find_preflight(const char *program)
+{
+    static char path[4096];
+    const char *slash = program ? strrchr(program, '/') : NULL;
+    if (!slash)
+        return NULL; /* started through $PATH: no directory to look in */
+    int n = snprintf(path, sizeof path, "%.*s/hr-preflight", (int)(slash - program), program);
+    if (n < 0 || (size_t)n >= sizeof path || access(path, X_OK) != 0)
+        return NULL;
+    return path;
+}
+
 int host_args_parse(host_args *args, int argc, char **argv)
 {
     *args = (host_args){
@@ -63,6 +81,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .assets_dir = "assets",
         .width = 640,
         .height = 360,
+        .preflight = find_preflight(argc > 0 ? argv[0] : NULL),
     };
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];

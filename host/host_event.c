@@ -5,12 +5,14 @@
  * so every line greps and splits the same way. The events, in the order a session meets them:
  *
  *   livehost: start game=PATH assets=DIR size=WxH video=window|headless renderer=NAME
+ *               preflight=PATH|none
  *   livehost: loaded version=N path=PATH ms=F state_size=N tmp=DIR
  *   livehost: waiting path=PATH reason="..."     no good build at start; waiting screen shown
  *   livehost: reloaded version=N ms=F state=kept|migrated|fresh
  *   livehost: reload-failed reason="..."         the new build did not load; old code runs
  *   livehost: refused reason="..."               the host refused the new build; old code runs
- *   livehost: not-ready reason="..."             a build is half-written or gone; retried later
+ *   livehost: not-ready reason="..."             a build is half-written, gone, or still being
+ *                                                checked by hr-preflight; looked at again later
  *   livehost: crash signal=SIGSEGV function=update addr=0x0 version=N
  *   livehost: reset reason="..."                 the game restarts with a fresh state
  *   livehost: log text="..."                     a line from the game's log service

@@ -68,7 +68,8 @@ static struct {
     uint64_t state_hash;
     int needs_init;            /* init did not finish on this block */
 
-    int reset_requested;       /* F5 is loading a build: accept any layout, start fresh */
+    int reset_requested;       /* F5 is loading a build: the game is shut down, any layout
+                                  goes, and the next build (or the running one) starts fresh */
     void *pending;             /* block prepared by validate, adopted on HR_RELOADED */
     const char *pending_kind;  /* "migrated" or "fresh" */
 
@@ -87,7 +88,8 @@ static const game_api *loaded_api(void)
 
 static int is_runnable(void)
 {
-    return loaded_api() && game.state && !game.crashed && !game.needs_init;
+    return loaded_api() && game.state && !game.crashed && !game.needs_init &&
+           !game.reset_requested;
 }
 
 #if defined(__GNUC__)
@@ -366,6 +368,7 @@ static void on_status(hr_status status)
         break;
     case HR_RELOADED:
         on_loaded();
+        game.reset_requested = 0;
         break;
     case HR_NOT_READY:
         if (strcmp(text, game.not_ready) != 0) {
@@ -381,6 +384,18 @@ static void on_status(hr_status status)
         host_event("refused", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
         set_status(COLOR_STATUS_BAD, "%s", text);
         break;
+    }
+    /* F5 waits while a build is being written or pre-flighted; with no new build to load,
+     * the running one starts over. */
+    if (game.reset_requested && status != HR_RELOADED &&
+        !(status == HR_NOT_READY && hr_error_code(game.lib) == HR_ERR_INCOMPLETE)) {
+        game.reset_requested = 0;
+        if (game.state && loaded_api()) {
+            memset(game.state, 0, (size_t)game.state_size);
+            game.crashed = 0;
+            game.needs_init = 0;
+            call_live(HOOK_INIT, NULL);
+        }
     }
 }
 
@@ -406,7 +421,8 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
                                    .symbol_count = 1,
                                    .slots = game.slots,
                                    .validate = validate,
-                                   .log = core_log });
+                                   .log = core_log,
+                                   .preflight = args->preflight });
     if (!game.lib)
         return -1;
     if (hr_is_loaded(game.lib)) {
@@ -431,16 +447,7 @@ void host_game_reset(void)
     if (is_runnable())
         call_live(HOOK_SHUTDOWN, NULL);
     game.reset_requested = 1;
-    hr_status status = hr_reload(game.lib);
-    game.reset_requested = 0;
-    on_status(status);
-    if (status != HR_RELOADED && game.state && loaded_api()) {
-        /* No newer build came in: start the running one over. */
-        memset(game.state, 0, (size_t)game.state_size);
-        game.crashed = 0;
-        game.needs_init = 0;
-        call_live(HOOK_INIT, NULL);
-    }
+    on_status(hr_reload(game.lib));
 }
 
 void host_game_update(const game_input *input, uint64_t frame)

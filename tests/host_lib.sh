@@ -8,9 +8,9 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B="${B:-build}"
-HOST="$ROOT/$B/host"
-PIXEL="$ROOT/$B/tests/pixel"
-case "$B" in /*) HOST="$B/host" PIXEL="$B/tests/pixel" ;; esac
+case "$B" in /*) OUT_DIR=$B ;; *) OUT_DIR=$ROOT/$B ;; esac
+HOST="$OUT_DIR/host"
+PIXEL="$OUT_DIR/tests/pixel"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/livehost-test.XXXXXX")
 HOST_PIDS=()
 cleanup() {

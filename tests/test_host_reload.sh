@@ -126,6 +126,21 @@ crash_then_fixed_build() {
     expect "crashed again after the fix" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 1 ]
 }
 
+# A constructor runs inside dlopen, before any guarded call: hr-preflight takes the hit.
+constructor_crash_is_contained() {
+    start_game ctor || return
+    expect "the host found no hr-preflight beside it (make builds it)" not grep -q 'preflight=none' "$LOG"
+    printf '\n__attribute__((constructor)) static void explode(void)\n{\n    *(volatile int *)0 = 1;\n}\n' >>"$SRC/game/game.c"
+    rebuild
+    # A sanitizer build's hr-preflight reports the signal through ASan and exits 1 instead.
+    expect "no reload-failed event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reload-failed reason=".*(crashed with SIGSEGV|AddressSanitizer)' 10
+    sleep 0.2
+    expect "the host died" kill -0 "$HOST_PID"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+}
+
 crash_screen() {
     local src log=$TMP/crash-screen.log png=$TMP/crash-screen.png
     src=$(game_src crash-screen)
@@ -153,7 +168,7 @@ wrong_api_version_waits() {
 }
 
 for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
-    migrate_item_count reset_flag_starts_fresh crash_then_fixed_build crash_screen \
-    wrong_api_version_waits}; do
+    migrate_item_count reset_flag_starts_fresh crash_then_fixed_build \
+    constructor_crash_is_contained crash_screen wrong_api_version_waits}; do
     run_case "$c"
 done
