@@ -10,7 +10,7 @@ pkgs=(make gcc pkg-config libsdl2-dev libstb-dev)
 case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;
-    test) pkgs+=(inotify-tools xvfb xauth clang valgrind gdb) ;;
+    test) pkgs+=(inotify-tools xvfb xauth clang valgrind gdb mingw-w64 wine wine64) ;;
     bench) pkgs+=(inotify-tools clang tcc strace) ;;
     *) echo "deps.sh: unknown target '$what' (run, test, watch or bench)" >&2; exit 2 ;;
 esac
