@@ -71,7 +71,7 @@ TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
-.PHONY: all run watch test tests asan clean deps deps-test examples compdb
+.PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz
 all: $(B)/libhr.a $(B)/hr-preflight $(B)/host $(B)/game.so examples
 
 $(B)/libhr.a: $(CORE_OBJ)
@@ -152,6 +152,17 @@ test: deps-test
 asan: deps-test
 	@$(MAKE) --no-print-directory B=build/asan SAN=1 tests
 	@B=build/asan ASAN_OPTIONS=detect_leaks=0 tests/run.sh
+
+# Fuzzing the core's ELF check with libFuzzer (clang + libclang-rt-14-dev). New inputs go to
+# $(B)/fuzz/corpus; tests/corpus/elf holds the seeds that the test suite replays.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@scripts/deps.sh fuzz
+	@mkdir -p $(B)/fuzz/corpus
+	clang $(WARN) -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz/fuzz_elf.c host/core/hr_image_elf.c -o $(B)/fuzz/fuzz_elf
+	$(B)/fuzz/fuzz_elf -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(B)/fuzz/corpus tests/corpus/elf
 
 compdb:
 	bear -- $(MAKE) -B tests

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/deps.sh - makes sure the Debian packages a make target needs are installed.
-# Usage: scripts/deps.sh run|test|watch|bench
+# Usage: scripts/deps.sh run|test|watch|fuzz|bench
 # As root it installs what is missing with apt-get; otherwise it names the exact packages and
 # the command to install them, and fails. Quiet when everything is there.
 set -eu
@@ -11,8 +11,9 @@ case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;
     test) pkgs+=(inotify-tools xvfb xauth clang valgrind gdb mingw-w64 wine wine64) ;;
+    fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(inotify-tools clang tcc strace) ;;
-    *) echo "deps.sh: unknown target '$what' (run, test, watch or bench)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz or bench)" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
