@@ -14,7 +14,6 @@
 #include <SDL.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* ---- host_args.c: the command line ---- */
 

@@ -28,6 +28,7 @@
 #include "host.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 void host_event(const char *name, const char *fields, ...)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
 # host_lib.sh - shared by the host's test scripts (tests/test_host*.sh), sourced, never run.
 # Gives each script a private temp directory, runs the host under `timeout`, waits for event
 # lines, builds edited copies of the demo game with the Makefile's own game rule, and reads
@@ -5,7 +6,7 @@
 # KEEP_TMP=1 keeps the temp directory (logs, screenshots, game copies) for a look afterwards;
 # CASES="name ..." runs only those cases.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 B="${B:-build}"
 case "$B" in /*) OUT_DIR=$B ;; *) OUT_DIR=$ROOT/$B ;; esac

@@ -2,6 +2,7 @@
 # test_host.sh - the host as a user meets it: headless runs and their screenshots, the command
 # line, missing assets, a game that is not built yet, SIGINT/SIGTERM, and a real window under
 # Xvfb. Reloading a running game is tests/test_host_reload.sh.
+# shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
 headless_screenshot() {
@@ -114,7 +115,7 @@ one_exported_symbol() {
     local syms
     # Sanitizer builds add their own bookkeeping symbols (__odr_asan.*); those do not count.
     syms=$(nm -D --defined-only "$OUT_DIR/game.so" | awk '{ print $3 }' | grep -v '^__odr_asan')
-    expect "game.so exports '$(echo $syms)', want only livehost_game" [ "$syms" = livehost_game ]
+    expect "game.so exports '$(tr '\n' ' ' <<<"$syms")', want only livehost_game" [ "$syms" = livehost_game ]
 }
 
 real_window_under_xvfb() {

@@ -3,6 +3,7 @@
 # the demo game (edited with sed, built with the Makefile's game rule), starts the host headless
 # on them, swaps builds underneath it and checks the events, the exit code, the game's own log
 # lines and the final screenshot.
+# shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
 # start_game NAME [HOST ARGS...]: builds a fresh copy of the game into $TMP/NAME-out and runs
