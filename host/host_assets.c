@@ -8,6 +8,7 @@
  */
 #include "host.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ static SDL_Surface *load_png(const char *path, char *why, size_t why_size)
     int w, h, n;
     unsigned char *pixels = stbi_load(path, &w, &h, &n, 4);
     if (!pixels) {
-        snprintf(why, why_size, "%s", stbi_failure_reason());
+        snprintf(why, why_size, "cannot decode %s: %s", path, stbi_failure_reason());
         return NULL;
     }
     SDL_Surface *view = SDL_CreateRGBSurfaceWithFormatFrom(pixels, w, h, 32, w * 4,
@@ -55,12 +56,19 @@ static SDL_Surface *load_image(const char *name, char *why, size_t why_size)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", assets.dir, name);
+    /* Both decoders word a missing file obscurely ("can't fopen"): say it plainly first. */
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, why_size, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fclose(f);
     size_t n = strlen(name);
     if (n >= 4 && SDL_strcasecmp(name + n - 4, ".png") == 0)
         return load_png(path, why, why_size);
     SDL_Surface *surface = SDL_LoadBMP(path);
     if (!surface)
-        snprintf(why, why_size, "%s", SDL_GetError());
+        snprintf(why, why_size, "cannot decode %s: %s", path, SDL_GetError());
     return surface;
 }
 

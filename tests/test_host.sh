@@ -70,6 +70,19 @@ missing_assets_placeholder() {
     expect "no magenta placeholder pixels" [ "$(count_color "$png" ff00ff)" -gt 100 ]
 }
 
+broken_assets_placeholder() {
+    local png=$TMP/badassets.png log=$TMP/badassets.log
+    mkdir -p "$TMP/bad"
+    echo 'not an image' >"$TMP/bad/ship.png"
+    head -c 100 "$ROOT/assets/star.bmp" >"$TMP/bad/star.bmp" # a cut-off BMP
+    timeout 20 "$HOST" --headless --frames 30 --assets "$TMP/bad" --screenshot "$png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no asset-missing event naming the broken PNG" grep -q '^livehost: asset-missing name=ship.png reason="cannot decode ' "$log"
+    expect "no asset-missing event naming the broken BMP" grep -q '^livehost: asset-missing name=star.bmp reason="cannot decode ' "$log"
+    expect "no magenta placeholder pixels" [ "$(count_color "$png" ff00ff)" -gt 100 ]
+}
+
 waiting_screen_without_game() {
     local png=$TMP/wait.png log=$TMP/wait.log
     timeout 20 "$HOST" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
@@ -134,7 +147,8 @@ real_window_under_xvfb() {
 }
 
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
-    bad_flags_fail missing_assets_placeholder waiting_screen_without_game game_appears_later \
-    quit_on_sigint quit_on_sigterm one_exported_symbol real_window_under_xvfb}; do
+    bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
+    waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm \
+    one_exported_symbol real_window_under_xvfb}; do
     run_case "$c"
 done
