@@ -170,6 +170,37 @@ compdb:
 clean:
 	rm -rf build compile_commands.json
 
+# ---- Install: make install, make uninstall -----------------------------------------------------
+# Knobs: PREFIX (default /usr/local), DESTDIR (staging root, prepended to every path).
+#   $(PREFIX)/bin/livehost, $(PREFIX)/bin/hr-preflight     the host and its pre-flight program
+#                                                           (the host looks for it beside itself)
+#   $(PREFIX)/lib/libhr.a, $(PREFIX)/lib/pkgconfig/livehost.pc
+#   $(PREFIX)/include/livehost/hr.h, game_api.h
+#   $(PREFIX)/share/livehost/game.so, share/livehost/assets/ the default game and its images
+# uninstall removes these files and the two livehost directories, nothing else.
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION ?= 0.1.0
+INSTALL ?= install
+ASSET_FILES := $(wildcard assets/*.png assets/*.bmp)
+D = $(DESTDIR)$(PREFIX)
+
+.PHONY: install uninstall
+install: all
+	$(INSTALL) -d $(D)/bin $(D)/lib/pkgconfig $(D)/include/livehost $(D)/share/livehost/assets
+	$(INSTALL) -m 755 $(B)/host $(D)/bin/livehost
+	$(INSTALL) -m 755 $(B)/hr-preflight $(D)/bin/hr-preflight
+	$(INSTALL) -m 644 $(B)/libhr.a $(D)/lib/libhr.a
+	$(INSTALL) -m 644 include/hr.h include/game_api.h $(D)/include/livehost/
+	sed 's/@VERSION@/$(VERSION)/' scripts/livehost.pc.in >$(D)/lib/pkgconfig/livehost.pc
+	$(INSTALL) -m 755 $(B)/game.so $(D)/share/livehost/game.so
+	$(INSTALL) -m 644 $(ASSET_FILES) $(D)/share/livehost/assets/
+
+uninstall:
+	rm -f $(D)/bin/livehost $(D)/bin/hr-preflight $(D)/lib/libhr.a \
+	    $(D)/lib/pkgconfig/livehost.pc
+	rm -rf $(D)/include/livehost $(D)/share/livehost
+
 # ---- Windows: make win (cross build), make win-test (run under wine) --------------------------
 # The core, its Windows unit test, hr-preflight.exe and the fixture DLLs, cross-built with
 # mingw-w64 into $(WB)/; tests/test_win32.sh runs the test under wine with a private prefix.

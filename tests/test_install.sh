@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# test_install.sh - livehost installs like a library: `make install` into a staging DESTDIR
+# with its own PREFIX, then the seed demo (examples/) is built against the installed copy with
+# nothing but `pkg-config livehost` (the .pc is relative to itself, so the staged tree works
+# as it is), runs, reloads a rebuilt library, and `make uninstall` leaves no file behind.
+set -u
+cd "$(dirname "$0")/.."
+B="${B:-build}"
+MAKE="${MAKE:-make}"
+CC="${CC:-cc}"
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+stage="$tmp/stage"
+prefix=/opt/livehost-test
+root="$stage$prefix"
+
+if ! "$MAKE" --no-print-directory -s B="$B" DESTDIR="$stage" PREFIX="$prefix" install \
+    >"$tmp/install.log" 2>&1; then
+    echo "FAIL install_runs: make install failed: $(tail -5 "$tmp/install.log")"
+    exit 1
+fi
+missing=()
+for f in bin/livehost bin/hr-preflight lib/libhr.a lib/pkgconfig/livehost.pc \
+    include/livehost/hr.h include/livehost/game_api.h share/livehost/game.so; do
+    [ -f "$root/$f" ] || missing+=("$f")
+done
+[ -n "$(ls "$root/share/livehost/assets" 2>/dev/null)" ] || missing+=(share/livehost/assets/)
+if [ ${#missing[@]} -eq 0 ] && [ -x "$root/bin/livehost" ]; then
+    echo "PASS install_layout"
+else
+    echo "FAIL install_layout: missing under $prefix: ${missing[*]}"
+fi
+if "$root/bin/livehost" --help 2>&1 | grep -q -- '--game'; then
+    echo "PASS install_host_runs"
+else
+    echo "FAIL install_host_runs: $root/bin/livehost --help printed no usage"
+fi
+
+# Build the demo from a copy of its sources, so nothing from the source tree's include/ leaks in.
+export PKG_CONFIG_PATH="$root/lib/pkgconfig"
+cp examples/main.c examples/library1.c examples/library2.c "$tmp/"
+cflags=$(pkg-config --cflags livehost) && libs=$(pkg-config --libs livehost)
+lib_flags="-fPIC -shared -fvisibility=hidden"
+if [ -n "$cflags" ] && $CC $cflags "$tmp/main.c" $libs -o "$tmp/main" 2>"$tmp/cc.log" &&
+    $CC $lib_flags "$tmp/library1.c" -o "$tmp/library1.so" &&
+    $CC $lib_flags "$tmp/library2.c" -o "$tmp/library2.so"; then
+    echo "PASS install_pkg_config_build"
+else
+    echo "FAIL install_pkg_config_build: cflags '$cflags' libs '$libs': $(head -5 "$tmp/cc.log")"
+    exit 1
+fi
+
+"$tmp/main" --ticks 300 --interval-ms 20 "$tmp/library1.so" "$tmp/library2.so" >"$tmp/out" 2>&1 &
+pid=$!
+wait_for() { # pattern, seconds
+    for _ in $(seq 1 $(($2 * 20))); do
+        grep -q "$1" "$tmp/out" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+sed 's/return a + b;/return a * b;/; s/adds its arguments/multiplies its arguments/' \
+    "$tmp/library1.c" >"$tmp/library1_v2.c"
+if wait_for 'compute(6, 7) = 13' 5 &&
+    $CC $lib_flags "$tmp/library1_v2.c" -o "$tmp/library1.so.tmp" &&
+    mv -f "$tmp/library1.so.tmp" "$tmp/library1.so" &&
+    wait_for 'multiplies its arguments: compute(6, 7) = 42' 5; then
+    echo "PASS install_demo_reloads"
+else
+    echo "FAIL install_demo_reloads: $(tail -3 "$tmp/out")"
+fi
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+
+"$MAKE" --no-print-directory -s B="$B" DESTDIR="$stage" PREFIX="$prefix" uninstall \
+    >"$tmp/uninstall.log" 2>&1
+left=$(find "$stage" -mindepth 1 ! -type d; find "$root/include/livehost" "$root/share/livehost" \
+    -maxdepth 0 2>/dev/null)
+if [ -z "$left" ]; then
+    echo "PASS install_uninstall_clean"
+else
+    echo "FAIL install_uninstall_clean: left behind: $(echo $left | head -c 300)"
+fi
