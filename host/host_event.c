@@ -20,7 +20,8 @@
  *   livehost: core level=warning text="..."      a warning from the hot-reload core
  *   livehost: screenshot path=PATH
  *   livehost: screenshot-failed path=PATH reason="..."
- *   livehost: error reason="..."                 bad command line or no video; exit code 1
+ *   livehost: error reason="..."                 the host cannot start (exit code 1) or the
+ *                                                command line is wrong (exit code 2)
  *   livehost: exit frames=N
  *
  * Owns no state. Must not be called from a signal handler (stdio is not async-signal-safe).
