@@ -25,6 +25,7 @@ typedef struct host_args {
     int width, height;      /* --width/--height; default 640x360 */
     int headless;           /* --headless; default 0 (open a window) */
     int reset;              /* --reset; default 0 (refuse a state layout change) */
+    const char *script;     /* --script; default NULL (keyboard only) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
                                there (new builds are then loaded in this process directly) */
 } host_args;
@@ -88,6 +89,14 @@ enum {
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
  * call, mouse) and returns HOST_INPUT_* bits. */
 unsigned host_input_poll(game_input *in);
+
+/* ---- host_script.c: scripted input (--script) ---- */
+
+/* Reads a script of key presses by frame. Returns 0, or -1 after an "error" event. */
+int host_script_open(const char *path);
+/* Pushes the script's events for this frame into SDL's queue (call before host_input_poll). */
+void host_script_push(uint64_t frame);
+void host_script_close(void);
 
 /* ---- host_assets.c: textures owned by the host, stable across reloads ---- */
 

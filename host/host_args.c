@@ -25,6 +25,7 @@ static const char usage[] =
     "  --height H         drawing area height in pixels (default 360)\n"
     "  --reset            when a new build changes the state layout and cannot migrate it,\n"
     "                     restart the game with a fresh state instead of refusing the build\n"
+    "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
     "  --help             print this help and exit\n"
     "\n"
     "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
@@ -97,8 +98,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->reset = 1;
             continue;
         }
-        const char *const with_value[] = { "--game", "--assets", "--screenshot",
-                                           "--frames", "--width", "--height" };
+        const char *const with_value[] = { "--game",  "--assets", "--screenshot",
+                                           "--frames", "--width", "--height", "--script" };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -112,6 +113,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->game_path = value;
         } else if (strcmp(flag, "--assets") == 0) {
             args->assets_dir = value;
+        } else if (strcmp(flag, "--script") == 0) {
+            args->script = value;
         } else if (strcmp(flag, "--screenshot") == 0) {
             args->screenshot = value;
         } else if (strcmp(flag, "--frames") == 0) {

@@ -1,6 +1,7 @@
-/* host_input.c - turns SDL's events and keyboard state into one game_input per frame.
+/* host_input.c - turns SDL's events into one game_input per frame.
  * Owns nothing: the input lives in main's frame loop. Keys the host keeps for itself (F5) are
- * reported as HOST_INPUT_* bits and still appear in game_input.keys.
+ * reported as HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from the
+ * key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones.
  */
 #include "host.h"
 
@@ -29,6 +30,12 @@ unsigned host_input_poll(game_input *in)
         } else if (e.type == SDL_KEYDOWN && !e.key.repeat &&
                    e.key.keysym.scancode == SDL_SCANCODE_F5) {
             actions |= HOST_INPUT_RESET;
+            in->keys[SDL_SCANCODE_F5] = 1;
+        } else if ((e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) &&
+                   e.key.keysym.scancode < GAME_KEY_COUNT) {
+            in->keys[e.key.keysym.scancode] = e.type == SDL_KEYDOWN;
+        } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_FOCUS_LOST) {
+            memset(in->keys, 0, sizeof in->keys); /* the key-up events go to another window */
         } else if (e.type == SDL_MOUSEMOTION) {
             /* Events, not SDL_GetMouseState: the renderer rescales event coordinates into
              * logical pixels (SDL_RenderSetLogicalSize), the state stays in window pixels. */
@@ -37,16 +44,9 @@ unsigned host_input_poll(game_input *in)
         }
     }
 
-    int count = 0;
-    const Uint8 *state = SDL_GetKeyboardState(&count);
-    if (count > GAME_KEY_COUNT)
-        count = GAME_KEY_COUNT;
-    memset(in->keys, 0, sizeof in->keys);
-    memcpy(in->keys, state, (size_t)count);
-
     uint32_t buttons = 0;
     for (size_t i = 0; i < sizeof button_keys / sizeof button_keys[0]; i++)
-        if (state[button_keys[i].keys[0]] || state[button_keys[i].keys[1]])
+        if (in->keys[button_keys[i].keys[0]] || in->keys[button_keys[i].keys[1]])
             buttons |= button_keys[i].button;
     in->pressed = buttons & ~in->buttons;
     in->buttons = buttons;

@@ -44,6 +44,11 @@ int main(int argc, char **argv)
         host_video_close(&video);
         return 1;
     }
+    if (args.script && host_script_open(args.script) != 0) {
+        host_script_close();
+        host_video_close(&video);
+        return 2;
+    }
     host_assets_open(video.renderer, args.assets_dir);
     host_draw_bind(video.renderer);
     if (host_game_open(&args, video.renderer) != 0) {
@@ -60,6 +65,7 @@ int main(int argc, char **argv)
     game_input input = { 0 };
     uint64_t frame = 0;
     for (;;) {
+        host_script_push(frame);
         unsigned actions = host_input_poll(&input);
         if ((actions & HOST_INPUT_QUIT) || host_guard_quit_requested())
             break;
@@ -84,6 +90,7 @@ int main(int argc, char **argv)
     }
     host_game_close();
     host_assets_close();
+    host_script_close();
     host_video_close(&video);
     host_event("exit", "frames=%" PRIu64, frame);
     return 0;

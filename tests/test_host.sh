@@ -42,7 +42,8 @@ help_lists_every_flag() {
     out=$(timeout 5 "$HOST" --help 2>&1)
     rc=$?
     expect "--help exit code $rc, want 0" [ "$rc" -eq 0 ]
-    for flag in --game --assets --headless --frames --screenshot --width --height --reset --help; do
+    for flag in --game --assets --headless --frames --screenshot --width --height --reset \
+        --script --help; do
         expect "--help does not mention $flag" grep -q -- "$flag" <<<"$out"
     done
 }
@@ -124,6 +125,30 @@ quit_on_signal() {
 quit_on_sigint() { quit_on_signal INT; }
 quit_on_sigterm() { quit_on_signal TERM; }
 
+# Keys from --script reach the game like real ones: holding Right moves the ship, so the
+# picture differs from an idle run; F5 restarts the game; "quit" ends the run like closing
+# the window.
+scripted_keys() {
+    local log=$TMP/script.log
+    printf '# hold Right for a second, restart, quit\n5 down Right\n65 up Right\n70 key F5\n80 quit\n' \
+        >"$TMP/keys.txt"
+    timeout 20 "$HOST" --headless --frames 200 --script "$TMP/keys.txt" \
+        --screenshot "$TMP/script.png" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "quit at frame 80 did not end the run: $(grep exit "$log")" grep -q '^livehost: exit frames=80$' "$log"
+    expect "F5 gave no reset event" grep -q '^livehost: reset ' "$log"
+    timeout 20 "$HOST" --headless --frames 60 --script <(printf '5 down Right\n') \
+        --screenshot "$TMP/right.png" 2>/dev/null
+    timeout 20 "$HOST" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
+    expect "holding Right changed nothing on screen" not cmp -s "$TMP/right.png" "$TMP/idle.png"
+    printf '3 jump F5\n' >"$TMP/bad-script.txt"
+    timeout 20 "$HOST" --headless --frames 10 --script "$TMP/bad-script.txt" 2>"$log"
+    rc=$?
+    expect "a bad script exited with $rc, want 2" [ "$rc" -eq 2 ]
+    expect "a bad script gave no error naming its line" grep -q 'bad-script.txt:1: ' "$log"
+}
+
 one_exported_symbol() {
     local syms
     # Sanitizer builds add their own bookkeeping symbols (__odr_asan.*); those do not count.
@@ -149,6 +174,6 @@ real_window_under_xvfb() {
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
     bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
     waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm \
-    one_exported_symbol real_window_under_xvfb}; do
+    scripted_keys one_exported_symbol real_window_under_xvfb}; do
     run_case "$c"
 done
