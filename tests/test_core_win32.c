@@ -104,9 +104,10 @@ static void install(const char *fixture_name, const char *dst)
     install_data(buf, n, dst);
 }
 
+/* fx_value() of the loaded build; -1 when nothing is loaded (a failure, not a crash). */
 static int value(void *const *slots)
 {
-    return ((int (*)(void))slots[0])();
+    return slots[0] ? ((int (*)(void))slots[0])() : -1;
 }
 
 static hr_lib *open_lib(void **slots, hr_watch_mode mode)
@@ -366,8 +367,9 @@ static void bad_and_foreign_files(void)
         unsigned seed = 12345;
         for (long j = 0; cases[i].patch == 2 && j < size; j++)
             data[j] = (char)((seed = seed * 1103515245u + 12345u) >> 16);
+        static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
         if (cases[i].patch == 3)
-            memcpy(data, "\177ELF", 4);
+            memcpy(data, elf_magic, sizeof elf_magic);
         CHECK(size >= 0, "%s: no data", cases[i].what);
         install_data(data, size, lib_path);
         hr_status st = HR_UNCHANGED;

@@ -187,7 +187,8 @@ static hr_error check_file(FILE *f, uint64_t size, char *why, size_t why_size)
         return HR_ERR_NONE; /* no exports: nothing to look at */
     for (unsigned i = 0; i < sections; i++) {
         unsigned char sec[SECTION_SIZE], exp[40];
-        read_at(f, sec, sizeof sec, table + (uint64_t)i * SECTION_SIZE);
+        if (read_at(f, sec, sizeof sec, table + (uint64_t)i * SECTION_SIZE) != 0)
+            return truncated(why, why_size, "the section table", size);
         uint32_t va = u32(sec + 12), raw_size = u32(sec + 16), raw_off = u32(sec + 20);
         if (rva < va || rva - va + sizeof exp > raw_size)
             continue;

@@ -90,7 +90,7 @@ int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b)
 static void empty_dir(const wchar_t *dir)
 {
     wchar_t pattern[MAX_PATH + 4], file[2 * MAX_PATH];
-    if (_snwprintf(pattern, MAX_PATH + 4, L"%ls\\*", dir) < 0)
+    if (_snwprintf(pattern, sizeof pattern / sizeof pattern[0], L"%ls\\*", dir) < 0)
         return;
     WIN32_FIND_DATAW fd;
     HANDLE find = FindFirstFileW(pattern, &fd);
@@ -99,7 +99,7 @@ static void empty_dir(const wchar_t *dir)
     do {
         if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
             continue;
-        if (_snwprintf(file, 2 * MAX_PATH, L"%ls\\%ls", dir, fd.cFileName) > 0)
+        if (_snwprintf(file, sizeof file / sizeof file[0], L"%ls\\%ls", dir, fd.cFileName) > 0)
             DeleteFileW(file);
     } while (FindNextFileW(find, &fd));
     FindClose(find);
@@ -123,7 +123,7 @@ static int process_alive(unsigned long pid)
 static void clean_leftovers(const wchar_t *parent)
 {
     wchar_t pattern[MAX_PATH + 8], dir[2 * MAX_PATH];
-    if (_snwprintf(pattern, MAX_PATH + 8, L"%ls\\" DIR_PREFIX "*", parent) < 0)
+    if (_snwprintf(pattern, sizeof pattern / sizeof pattern[0], L"%ls\\" DIR_PREFIX "*", parent) < 0)
         return;
     WIN32_FIND_DATAW fd;
     HANDLE find = FindFirstFileW(pattern, &fd);
@@ -137,7 +137,7 @@ static void clean_leftovers(const wchar_t *parent)
             swscanf(fd.cFileName, L"" DIR_PREFIX "%lu-%15ls", &pid, tail) != 2 || pid == 0 ||
             pid == GetCurrentProcessId() || process_alive(pid))
             continue;
-        if (_snwprintf(dir, 2 * MAX_PATH, L"%ls\\%ls", parent, fd.cFileName) < 0)
+        if (_snwprintf(dir, sizeof dir / sizeof dir[0], L"%ls\\%ls", parent, fd.cFileName) < 0)
             continue;
         empty_dir(dir);
         RemoveDirectoryW(dir);

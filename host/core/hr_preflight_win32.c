@@ -14,7 +14,6 @@
 
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 #include <windows.h>
 
@@ -34,14 +33,7 @@ int main(void)
      * ANSI code page and lose any character outside it. */
     int argc = 0;
     wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &argc);
-    char **argv = calloc((size_t)argc + 1, sizeof *argv);
-    for (int i = 0; wargv && argv && i < argc; i++) {
-        char buf[4 * MAX_PATH];
-        hr_win32_narrow(wargv[i], buf, sizeof buf);
-        if (!(argv[i] = _strdup(buf)))
-            return 2;
-    }
-    if (!wargv || !argv || argc < 2) {
+    if (!wargv || argc < 2) {
         fprintf(stderr, "usage: hr-preflight LIBRARY [SYMBOL...]\n");
         return 2;
     }
@@ -49,15 +41,17 @@ int main(void)
      * waits for an exit status, not for a click. */
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
     signal(SIGABRT, on_abort);
-    char why[512];
-    void *handle = hr_dl_open(argv[1], why, sizeof why);
+    char path[4 * MAX_PATH], name[1024], why[512];
+    hr_win32_narrow(wargv[1], path, sizeof path);
+    void *handle = hr_dl_open(path, why, sizeof why);
     if (!handle) {
         printf("%s\n", why);
         return 3;
     }
     for (int i = 2; i < argc; i++) {
-        if (!hr_dl_sym(handle, argv[i])) {
-            printf("does not export '%s'\n", argv[i]);
+        hr_win32_narrow(wargv[i], name, sizeof name);
+        if (!hr_dl_sym(handle, name)) {
+            printf("does not export '%s'\n", name);
             return 4;
         }
     }
