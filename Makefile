@@ -275,3 +275,58 @@ $(WB)/tests/fixtures/undef_fx.dll: tests/fixtures/undef_fx.c
 	$(WIN_CC) $(WIN_ALL_CFLAGS) -shared $< $(@D)/libundef.a -o $@
 
 -include $(shell find $(B)/obj $(B)/tests $(B)/examples $(WB) -name '*.d' 2>/dev/null)
+
+# ---- Benchmarks: make bench ------------------------------------------------------------------
+# Runs bench/run.sh: every figure next to its floor, one table (see docs/PERFORMANCE.md).
+# The bench programs and their own copy of the core are optimised whatever BUILD says (a -O0
+# core would time the compiler, not the design); $(B)/host and $(B)/game.so are measured as
+# BUILD builds them and are skipped while they do not build. Everything lands in $(B)/bench/,
+# including the libraries generated at bench time; no binary is ever committed.
+# Knobs: BENCH_CFLAGS (default -O2 -g), BENCH_QUICK=1 (few runs: a smoke test, not figures).
+BENCH_CFLAGS ?= -O2 -g
+BB := $(B)/bench
+BENCH_ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude -Ihost/core $(BENCH_CFLAGS)
+BENCH_CORE_OBJ := $(CORE_SRC:%.c=$(BB)/obj/%.o)
+BENCH_PROGS := $(patsubst bench/%.c,$(BB)/%,$(wildcard bench/bench_*.c))
+BENCH_LIBS := $(BB)/empty_game.so $(foreach k,1 2 3 4 5,$(BB)/lib_calls_$(k).so)
+
+.PHONY: bench bench-build
+bench:
+	@scripts/deps.sh bench
+	@mkdir -p $(BB)
+	-@$(MAKE) --no-print-directory -s $(B)/host $(B)/hr-preflight $(B)/game.so \
+	    >$(BB)/host-build.log 2>&1 || \
+	    echo "bench: host or game does not build (see $(BB)/host-build.log); rows skipped" >&2
+	@$(MAKE) --no-print-directory bench-build
+	@B=$(B) BB=$(BB) CC="$(CC)" BENCH_QUICK="$(BENCH_QUICK)" \
+	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
+	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
+
+bench-build: $(BENCH_PROGS) $(BENCH_LIBS)
+
+$(BB)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
+$(BB)/libhr.a: $(BENCH_CORE_OBJ)
+	$(AR) rcs $@ $^
+$(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
+	$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
+# The call-overhead bench times the host's crash guard too: it links host_guard.c.
+$(BB)/obj/host/host_guard.o: host/host_guard.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) -c $< -o $@
+$(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BB)/obj/host/host_guard.o
+	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BB)/obj/host/host_guard.o $(BB)/libhr.a \
+	    -o $@ -ldl
+# The frame-cost bench runs a bare SDL loop as its floor.
+$(BB)/bench_frame: bench/bench_frame.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $< -o $@ $(SDL_LIBS)
+$(BB)/empty_game.so: bench/empty_game.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@
+$(BB)/lib_calls_%.so: bench/lib_calls.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DBENCH_BUILD_ID=$* $< -o $@
+
+-include $(shell find $(BB) -name '*.d' 2>/dev/null)
