@@ -13,9 +13,12 @@
 #include <string.h>
 #include <time.h>
 
-enum { LIB1_COMPUTE, LIB1_DESCRIBE, LIB1_COUNT };
-static const char *const library1_symbols[LIB1_COUNT] = { "library1_compute",
-                                                          "library1_describe" };
+enum {
+    LIB1_COMPUTE,
+    LIB1_DESCRIBE,
+    LIB1_COUNT
+};
+static const char *const library1_symbols[LIB1_COUNT] = { "library1_compute", "library1_describe" };
 
 static void report(const char *name, hr_lib *lib, hr_status status)
 {
@@ -63,8 +66,7 @@ int main(int argc, char **argv)
         if (hr_is_loaded(lib1)) {
             int (*compute)(int, int) = (int (*)(int, int))slots[LIB1_COMPUTE];
             const char *(*describe)(void) = (const char *(*)(void))slots[LIB1_DESCRIBE];
-            printf("tick %ld: library1 %s: compute(6, 7) = %d\n", tick, describe(),
-                   compute(6, 7));
+            printf("tick %ld: library1 %s: compute(6, 7) = %d\n", tick, describe(), compute(6, 7));
         }
         char who[] = "main";
         if (hr_call(lib2, "library2_greet", who) != HR_ERR_NONE && tick == 1)

@@ -31,8 +31,7 @@ static void spawn(game_state *s, game_item *it, const host_services *host)
     it->speed = random_between(s, GAME_FALL_SPEED, 2 * GAME_FALL_SPEED);
 }
 
-static int overlaps(float ax, float ay, float aw, float ah, float bx, float by, float bw,
-                    float bh)
+static int overlaps(float ax, float ay, float aw, float ah, float bx, float by, float bw, float bh)
 {
     return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
 }

@@ -14,10 +14,10 @@
 #define GAME_BACKGROUND GAME_RGBA(18, 22, 52, 255) /* the sky */
 #define GAME_TEXT_COLOR GAME_RGBA(255, 255, 255, 255)
 #define GAME_ROCK_COLOR GAME_RGBA(130, 120, 110, 255)
-#define GAME_SHIP_SPEED 240.0f  /* pixels per second */
-#define GAME_FALL_SPEED 70.0f   /* slowest falling speed, pixels per second */
-#define GAME_ROCK_CHANCE 4      /* one falling thing in N is a rock */
-#define GAME_SPRITE_SCALE 3     /* the sprites are tiny pixel art: draw them this many times */
+#define GAME_SHIP_SPEED 240.0f /* pixels per second */
+#define GAME_FALL_SPEED 70.0f  /* slowest falling speed, pixels per second */
+#define GAME_ROCK_CHANCE 4     /* one falling thing in N is a rock */
+#define GAME_SPRITE_SCALE 3    /* the sprites are tiny pixel art: draw them this many times */
 /* How many things fall at once. It sizes game_state, so changing it changes the layout:
  * game_migrate carries the running game over (the array is the state's last field). */
 #define GAME_ITEM_COUNT 12
@@ -25,7 +25,11 @@
  * (F5 or --reset) instead of reading the old bytes as the new layout. */
 #define GAME_STATE_VERSION 1
 
-enum { GAME_ITEM_NONE, GAME_ITEM_STAR, GAME_ITEM_ROCK };
+enum {
+    GAME_ITEM_NONE,
+    GAME_ITEM_STAR,
+    GAME_ITEM_ROCK
+};
 
 typedef struct game_item {
     float x, y;  /* top-left corner, pixels */
@@ -34,12 +38,12 @@ typedef struct game_item {
 } game_item;
 
 typedef struct game_state {
-    uint64_t tick;             /* updates since init; carries on across reloads */
-    uint32_t rng;              /* xorshift32 state, seeded in init: same inputs, same game */
-    int score, best;           /* stars caught since the last rock; the record */
-    game_texture ship, star;   /* host texture handles, valid across reloads */
-    float ship_x, ship_y;      /* top-left corner of the ship, pixels */
-    float flash;               /* seconds left of the red flash after a rock hit */
+    uint64_t tick;                    /* updates since init; carries on across reloads */
+    uint32_t rng;                     /* xorshift32 state, seeded in init: same inputs, same game */
+    int score, best;                  /* stars caught since the last rock; the record */
+    game_texture ship, star;          /* host texture handles, valid across reloads */
+    float ship_x, ship_y;             /* top-left corner of the ship, pixels */
+    float flash;                      /* seconds left of the red flash after a rock hit */
     game_item items[GAME_ITEM_COUNT]; /* last, so game_migrate can resize it */
 } game_state;
 

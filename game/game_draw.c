@@ -43,10 +43,8 @@ void game_draw(const game_state *s, const host_services *host)
     char hud[96];
     snprintf(hud, sizeof hud, "score %d   best %d", s->score, s->best);
     host->draw_text(8, 8, 2, GAME_TEXT_COLOR, hud);
-    snprintf(hud, sizeof hud, "build %u   tick %llu", host->reloads,
-             (unsigned long long)s->tick);
+    snprintf(hud, sizeof hud, "build %u   tick %llu", host->reloads, (unsigned long long)s->tick);
     host->draw_text(8, 34, 1, GAME_TEXT_COLOR, hud);
     if (s->flash > 0)
-        host->fill_rect(0, 0, (float)host->width, (float)host->height,
-                        GAME_RGBA(255, 40, 40, 90));
+        host->fill_rect(0, 0, (float)host->width, (float)host->height, GAME_RGBA(255, 40, 40, 90));
 }

@@ -30,7 +30,11 @@ typedef struct host_args {
                                there (new builds are then loaded in this process directly) */
 } host_args;
 
-enum { HOST_ARGS_RUN = 0, HOST_ARGS_EXIT_OK, HOST_ARGS_EXIT_ERROR };
+enum {
+    HOST_ARGS_RUN = 0,
+    HOST_ARGS_EXIT_OK,
+    HOST_ARGS_EXIT_ERROR
+};
 
 /* Fills args from argv. Returns HOST_ARGS_RUN, HOST_ARGS_EXIT_OK (--help was printed) or
  * HOST_ARGS_EXIT_ERROR (the problem and a usage hint were printed on stderr). */

@@ -39,7 +39,8 @@ static const char usage[] =
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
-static int bad(const char *fmt, ...)
+static int
+bad(const char *fmt, ...)
 {
     char why[256], quoted[300];
     va_list ap;
@@ -98,8 +99,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->reset = 1;
             continue;
         }
-        const char *const with_value[] = { "--game",  "--assets", "--screenshot",
-                                           "--frames", "--width", "--height", "--script" };
+        const char *const with_value[] = { "--game",  "--assets", "--screenshot", "--frames",
+                                           "--width", "--height", "--script" };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -124,7 +125,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
         } else {
             if (parse_long(value, 16, 16384, &n) != 0)
                 return bad("--width and --height want a whole number from 16 to 16384, "
-                           "not '%s'", value);
+                           "not '%s'",
+                           value);
             *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
         }
     }

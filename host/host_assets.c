@@ -31,7 +31,10 @@ static struct {
     int count, capacity;
 } assets;
 
-enum { PLACEHOLDER_SIZE = 16, PLACEHOLDER_CELL = 4 };
+enum {
+    PLACEHOLDER_SIZE = 16,
+    PLACEHOLDER_CELL = 4
+};
 
 static SDL_Surface *load_png(const char *path, char *why, size_t why_size)
 {
@@ -41,8 +44,8 @@ static SDL_Surface *load_png(const char *path, char *why, size_t why_size)
         snprintf(why, why_size, "cannot decode %s: %s", path, stbi_failure_reason());
         return NULL;
     }
-    SDL_Surface *view = SDL_CreateRGBSurfaceWithFormatFrom(pixels, w, h, 32, w * 4,
-                                                           SDL_PIXELFORMAT_RGBA32);
+    SDL_Surface *view =
+        SDL_CreateRGBSurfaceWithFormatFrom(pixels, w, h, 32, w * 4, SDL_PIXELFORMAT_RGBA32);
     /* A copy that owns its pixels, so the stb buffer can go right away. */
     SDL_Surface *surface = view ? SDL_DuplicateSurface(view) : NULL;
     if (!surface)
@@ -128,8 +131,7 @@ game_texture host_assets_texture(const char *name)
     SDL_Surface *surface = load_image(name, why, sizeof why);
     if (!surface) {
         char word[300], quoted[600];
-        host_event("asset-missing", "name=%s reason=%s",
-                   host_event_word(word, sizeof word, name),
+        host_event("asset-missing", "name=%s reason=%s", host_event_word(word, sizeof word, name),
                    host_event_quote(quoted, sizeof quoted, why));
         surface = make_placeholder();
     }

@@ -16,7 +16,9 @@ static SDL_Renderer *target;
 /* Room for the quads of a few thousand characters (stb_easy_font: 64 bytes a quad). */
 static unsigned char quads[256 * 1024];
 
-enum { FONT_LINE = 12 }; /* stb_easy_font's line advance at scale 1 */
+enum {
+    FONT_LINE = 12
+}; /* stb_easy_font's line advance at scale 1 */
 
 static void set_color(uint32_t rgba)
 {

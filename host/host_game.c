@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { STATUS_FRAMES = 180 };           /* a status message stays 3 s */
+enum {
+    STATUS_FRAMES = 180
+};                                      /* a status message stays 3 s */
 #define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
 #define STATE_ALIGN 64                  /* cache line; anything a game may declare */
 
@@ -46,40 +48,40 @@ static const char *const hook_names[] = { "init",   "reload",   "update",
 /* One call into the game, packed so the crash guard can run it through a single pointer. */
 typedef struct game_call {
     game_hook hook;
-    const game_api *api;      /* the build whose hook runs */
-    void *state;              /* the block it works on (migrate: the new one) */
-    const game_input *input;  /* update only */
-    const void *old_state;    /* migrate only: the live block and its layout */
+    const game_api *api;     /* the build whose hook runs */
+    void *state;             /* the block it works on (migrate: the new one) */
+    const game_input *input; /* update only */
+    const void *old_state;   /* migrate only: the live block and its layout */
     uint64_t old_size;
     uint32_t old_version;
     uint64_t old_hash;
-    int result;               /* migrate's return value */
+    int result; /* migrate's return value */
 } game_call;
 
 /* One game per process, and the services have no context pointer: the host's game lives here. */
 static struct {
     const host_args *args;
     hr_lib *lib;
-    void *slots[1];            /* slots[0]: the loaded build's game_api, written by hr */
+    void *slots[1]; /* slots[0]: the loaded build's game_api, written by hr */
     host_services services;
 
-    void *state;               /* the live state block, NULL until the first good build */
-    uint64_t state_size;       /* its layout, taken from the build that created it */
+    void *state;         /* the live state block, NULL until the first good build */
+    uint64_t state_size; /* its layout, taken from the build that created it */
     uint32_t state_version;
     uint64_t state_hash;
-    int needs_init;            /* init did not finish on this block */
+    int needs_init; /* init did not finish on this block */
 
-    int reset_requested;       /* F5 is loading a build: the game is shut down, any layout
-                                  goes, and the next build (or the running one) starts fresh */
-    void *pending;             /* block prepared by validate, adopted on HR_RELOADED */
-    const char *pending_kind;  /* "migrated" or "fresh" */
+    int reset_requested;      /* F5 is loading a build: the game is shut down, any layout
+                                 goes, and the next build (or the running one) starts fresh */
+    void *pending;            /* block prepared by validate, adopted on HR_RELOADED */
+    const char *pending_kind; /* "migrated" or "fresh" */
 
-    int crashed;               /* do not call the game until a new build loads */
+    int crashed; /* do not call the game until a new build loads */
     char crash_text[512];
-    char status[512];          /* status bar text and until which frame it shows */
+    char status[512]; /* status bar text and until which frame it shows */
     uint64_t status_until;
     uint32_t status_color;
-    char not_ready[1024];      /* the last not-ready reason, so it is reported once */
+    char not_ready[1024]; /* the last not-ready reason, so it is reported once */
 } game;
 
 static const game_api *loaded_api(void)
@@ -89,14 +91,14 @@ static const game_api *loaded_api(void)
 
 static int is_runnable(void)
 {
-    return loaded_api() && game.state && !game.crashed && !game.needs_init &&
-           !game.reset_requested;
+    return loaded_api() && game.state && !game.crashed && !game.needs_init && !game.reset_requested;
 }
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void set_status(uint32_t color, const char *fmt, ...)
+static void
+set_status(uint32_t color, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -149,8 +151,7 @@ static void run_hook(void *arg)
     case HOOK_RENDER: api->render(c->state, h); break;
     case HOOK_SHUTDOWN: api->shutdown(c->state, h); break;
     case HOOK_MIGRATE:
-        c->result = api->migrate(c->state, c->old_state, c->old_size, c->old_version,
-                                 c->old_hash);
+        c->result = api->migrate(c->state, c->old_state, c->old_size, c->old_version, c->old_hash);
         break;
     }
 }
@@ -165,8 +166,7 @@ static int call_game(game_call *c)
     if (sig) {
         uintptr_t addr = (uintptr_t)host_guard_fault_address();
         host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " version=%u",
-                   host_guard_signal_name(sig), hook_names[c->hook], addr,
-                   hr_version(game.lib));
+                   host_guard_signal_name(sig), hook_names[c->hook], addr, hr_version(game.lib));
     }
     return sig;
 }
@@ -185,8 +185,8 @@ static void call_live(game_hook hook, const game_input *input)
              "%s in %s (fault address 0x%" PRIxPTR "). Fix the code and rebuild %s: the new "
              "build is loaded and the game carries on with its state. F5 restarts it with a "
              "fresh state.",
-             host_guard_signal_name(sig), hook_names[hook],
-             (uintptr_t)host_guard_fault_address(), game.args->game_path);
+             host_guard_signal_name(sig), hook_names[hook], (uintptr_t)host_guard_fault_address(),
+             game.args->game_path);
 }
 
 /* Starts the live block over: zeroed, to be initialised by the next init call. */
@@ -205,14 +205,14 @@ static int make_fresh(const game_api *api)
 static int describe_change(const game_api *api, char *out, size_t size)
 {
     if (api->state_size != game.state_size)
-        snprintf(out, size, "state size changed %" PRIu64 " -> %" PRIu64 " bytes",
-                 game.state_size, api->state_size);
+        snprintf(out, size, "state size changed %" PRIu64 " -> %" PRIu64 " bytes", game.state_size,
+                 api->state_size);
     else if (api->state_version != game.state_version)
-        snprintf(out, size, "state version changed %" PRIu32 " -> %" PRIu32,
-                 game.state_version, api->state_version);
+        snprintf(out, size, "state version changed %" PRIu32 " -> %" PRIu32, game.state_version,
+                 api->state_version);
     else if (api->state_hash && game.state_hash && api->state_hash != game.state_hash)
-        snprintf(out, size, "state hash changed 0x%016" PRIx64 " -> 0x%016" PRIx64,
-                 game.state_hash, api->state_hash);
+        snprintf(out, size, "state hash changed 0x%016" PRIx64 " -> 0x%016" PRIx64, game.state_hash,
+                 api->state_hash);
     else
         return 0;
     return 1;
@@ -227,8 +227,12 @@ static int try_migrate(const game_api *api, char *failed, size_t size)
         snprintf(failed, size, " and there is no memory to migrate it");
         return -1;
     }
-    game_call c = { .hook = HOOK_MIGRATE, .api = api, .state = block, .old_state = game.state,
-                    .old_size = game.state_size, .old_version = game.state_version,
+    game_call c = { .hook = HOOK_MIGRATE,
+                    .api = api,
+                    .state = block,
+                    .old_state = game.state,
+                    .old_size = game.state_size,
+                    .old_version = game.state_version,
                     .old_hash = game.state_hash };
     int sig = call_game(&c);
     if (!sig && c.result == 0) {
@@ -259,13 +263,14 @@ static int validate(void *const *slots, void *user, char *why, size_t why_size)
         return 1;
     }
     if (api->state_size > STATE_MAX) {
-        snprintf(why, why_size, "state_size %" PRIu64 " is more than the %" PRIu64
+        snprintf(why, why_size,
+                 "state_size %" PRIu64 " is more than the %" PRIu64
                  " bytes the host allows; is the game_api struct filled in?",
                  api->state_size, STATE_MAX);
         return 1;
     }
     if (!game.state)
-        return 0; /* the first good build: its layout becomes the live one */
+        return 0;               /* the first good build: its layout becomes the live one */
     if (game.reset_requested) { /* F5: any layout goes, the game starts over */
         if (make_fresh(api) == 0)
             return 0;
@@ -297,7 +302,9 @@ static void core_log(int level, const char *text, void *user)
     (void)user;
     char quoted[1200];
     host_event("core", "level=%s text=%s",
-               level <= 0 ? "info" : level == 1 ? "warning" : "error",
+               level <= 0   ? "info"
+               : level == 1 ? "warning"
+                            : "error",
                host_event_quote(quoted, sizeof quoted, text));
 }
 
@@ -321,9 +328,9 @@ static void on_loaded(void)
             return;
         }
         adopt_layout(api);
-        host_event("loaded", "version=%u path=%s ms=%.2f state_size=%" PRIu64 " tmp=%s",
-                   version, host_event_word(path, sizeof path, game.args->game_path), ms,
-                   api->state_size, host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));
+        host_event("loaded", "version=%u path=%s ms=%.2f state_size=%" PRIu64 " tmp=%s", version,
+                   host_event_word(path, sizeof path, game.args->game_path), ms, api->state_size,
+                   host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));
         set_status(COLOR_STATUS_GOOD, "loaded %s", game.args->game_path);
         game.needs_init = 0;
         call_live(HOOK_INIT, NULL);
@@ -341,8 +348,7 @@ static void on_loaded(void)
             game.needs_init = 1;
     }
     host_event("reloaded", "version=%u ms=%.2f state=%s", version, ms, kind);
-    set_status(COLOR_STATUS_GOOD, "reloaded version %u in %.2f ms (state %s)", version, ms,
-               kind);
+    set_status(COLOR_STATUS_GOOD, "reloaded version %u in %.2f ms (state %s)", version, ms, kind);
     if (game.needs_init) {
         /* init never finished on this block: a new one starts from zero bytes, as promised. */
         memset(game.state, 0, (size_t)game.state_size);
@@ -365,8 +371,7 @@ static void on_status(hr_status status)
     if (status != HR_NOT_READY)
         game.not_ready[0] = 0;
     switch (status) {
-    case HR_UNCHANGED:
-        break;
+    case HR_UNCHANGED: break;
     case HR_RELOADED:
         on_loaded();
         game.reset_requested = 0;

@@ -53,7 +53,6 @@ unsigned host_input_poll(game_input *in)
 
     Uint32 mouse = SDL_GetMouseState(NULL, NULL);
     in->mouse_buttons = (mouse & SDL_BUTTON_LMASK ? 1u : 0u) |
-                        (mouse & SDL_BUTTON_MMASK ? 2u : 0u) |
-                        (mouse & SDL_BUTTON_RMASK ? 4u : 0u);
+                        (mouse & SDL_BUTTON_MMASK ? 2u : 0u) | (mouse & SDL_BUTTON_RMASK ? 4u : 0u);
     return actions;
 }

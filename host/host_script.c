@@ -68,8 +68,9 @@ int host_script_open(const char *path)
         if (n >= 2 && strcmp(action, "quit") == 0)
             rc = add(frame, SDL_QUIT, SDL_SCANCODE_UNKNOWN);
         else if (n < 3 || key == SDL_SCANCODE_UNKNOWN)
-            rc = fail(path, line, "want 'FRAME key|down|up NAME' or 'FRAME quit' with an SDL "
-                                  "key name (F5, Left, Space, A...)");
+            rc = fail(path, line,
+                      "want 'FRAME key|down|up NAME' or 'FRAME quit' with an SDL "
+                      "key name (F5, Left, Space, A...)");
         else if (strcmp(action, "key") == 0)
             rc = add(frame, SDL_KEYDOWN, key) || add(frame + 1, SDL_KEYUP, key) ? -1 : 0;
         else if (strcmp(action, "down") == 0)

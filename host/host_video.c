@@ -57,13 +57,12 @@ int host_video_open(host_video *video, const host_args *args)
     SDL_RendererInfo info = { 0 };
     SDL_GetRendererInfo(video->renderer, &info);
     char game[300], assets[300], preflight[300];
-    host_event("start", "game=%s assets=%s size=%dx%d video=%s renderer=%s preflight=%s",
-               host_event_word(game, sizeof game, args->game_path),
-               host_event_word(assets, sizeof assets, args->assets_dir), args->width,
-               args->height, args->headless ? "headless" : "window",
-               info.name ? info.name : "unknown",
-               host_event_word(preflight, sizeof preflight,
-                               args->preflight ? args->preflight : "none"));
+    host_event(
+        "start", "game=%s assets=%s size=%dx%d video=%s renderer=%s preflight=%s",
+        host_event_word(game, sizeof game, args->game_path),
+        host_event_word(assets, sizeof assets, args->assets_dir), args->width, args->height,
+        args->headless ? "headless" : "window", info.name ? info.name : "unknown",
+        host_event_word(preflight, sizeof preflight, args->preflight ? args->preflight : "none"));
     return 0;
 }
 

@@ -41,8 +41,8 @@ extern "C" {
 #endif
 
 /* Colours are 0xRRGGBBAA. */
-#define GAME_RGBA(r, g, b, a)                                                               \
-    ((uint32_t)(((uint32_t)(r) << 24) | ((uint32_t)(g) << 16) | ((uint32_t)(b) << 8) |     \
+#define GAME_RGBA(r, g, b, a)                                                                      \
+    ((uint32_t)(((uint32_t)(r) << 24) | ((uint32_t)(g) << 16) | ((uint32_t)(b) << 8) |             \
                 (uint32_t)(a)))
 
 /* Logical buttons, mapped by the host from the keyboard (arrows/WASD, space, enter, ...). */
@@ -61,11 +61,11 @@ enum {
 
 /* One frame of input. Plain values only, so the host can record and replay it. */
 typedef struct game_input {
-    uint32_t buttons;               /* GAME_BUTTON_* bits held down */
-    uint32_t pressed;               /* GAME_BUTTON_* bits that went down this frame */
-    float mouse_x, mouse_y;         /* pointer position in logical pixels */
-    uint32_t mouse_buttons;         /* bit 0 left, bit 1 middle, bit 2 right */
-    uint8_t keys[GAME_KEY_COUNT];   /* 1 while the key with that scancode is held */
+    uint32_t buttons;             /* GAME_BUTTON_* bits held down */
+    uint32_t pressed;             /* GAME_BUTTON_* bits that went down this frame */
+    float mouse_x, mouse_y;       /* pointer position in logical pixels */
+    uint32_t mouse_buttons;       /* bit 0 left, bit 1 middle, bit 2 right */
+    uint8_t keys[GAME_KEY_COUNT]; /* 1 while the key with that scancode is held */
 } game_input;
 
 /* Textures are handles owned by the host; they stay valid across reloads. 0 = none. */
@@ -74,11 +74,11 @@ typedef uint32_t game_texture;
 /* What the host offers the game. Valid only during the call it is passed to: never store the
  * pointer, or any pointer it hands out, in statics or in the state block. */
 typedef struct host_services {
-    int width, height;   /* logical size of the drawing area in pixels */
-    float dt;            /* fixed time step of one update, in seconds */
-    uint64_t frame;      /* frames run since the host started */
-    unsigned reloads;    /* game library loads so far (1 = first load) */
-    void *renderer;      /* the SDL_Renderer, for games that include SDL.h themselves */
+    int width, height; /* logical size of the drawing area in pixels */
+    float dt;          /* fixed time step of one update, in seconds */
+    uint64_t frame;    /* frames run since the host started */
+    unsigned reloads;  /* game library loads so far (1 = first load) */
+    void *renderer;    /* the SDL_Renderer, for games that include SDL.h themselves */
 
     /* One line in the host's event log, printf-style. */
     void (*log)(const char *fmt, ...)
@@ -100,11 +100,11 @@ typedef struct host_services {
 
 /* The one struct a game exports. A NULL hook is skipped. */
 typedef struct game_api {
-    uint32_t api_version;  /* GAME_API_VERSION this library was built against */
+    uint32_t api_version;   /* GAME_API_VERSION this library was built against */
     uint32_t state_version; /* the game's own layout version: bump it when the state changes */
-    uint64_t state_size;   /* sizeof the game's state; the host refuses a build whose size
-                              differs from the live block (unless migrate accepts it) */
-    uint64_t state_hash;   /* optional hash of the state layout; 0 = not checked */
+    uint64_t state_size;    /* sizeof the game's state; the host refuses a build whose size
+                               differs from the live block (unless migrate accepts it) */
+    uint64_t state_hash;    /* optional hash of the state layout; 0 = not checked */
 
     /* The state block is fresh (all zero bytes): set up a new game. */
     void (*init)(void *state, const host_services *host);
@@ -118,8 +118,8 @@ typedef struct game_api {
     void (*shutdown)(void *state, const host_services *host);
     /* Optional: turn a block of another layout into this one. new_state is zeroed and
      * state_size bytes long. Return 0 on success; anything else keeps the old code running. */
-    int (*migrate)(void *new_state, const void *old_state, uint64_t old_size,
-                   uint32_t old_version, uint64_t old_hash);
+    int (*migrate)(void *new_state, const void *old_state, uint64_t old_size, uint32_t old_version,
+                   uint64_t old_hash);
 } game_api;
 
 #ifdef __cplusplus

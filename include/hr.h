@@ -77,24 +77,24 @@ typedef int (*hr_validate_fn)(void *const *slots, void *user, char *why, size_t 
 
 /* Everything hr_open() needs. Zero means default for every field. */
 typedef struct hr_desc {
-    const char *path;              /* shared library to load; required */
-    const char *const *symbols;    /* names to resolve on every load; default none */
-    int symbol_count;              /* entries in symbols; default 0 */
-    void **slots;                  /* caller's array of symbol_count pointers, rewritten on every
-                                      load (NULL while nothing is loaded); default: internal,
-                                      read with hr_slot() */
-    const char *temp_dir;          /* parent of the private copy directory; default
-                                      $XDG_RUNTIME_DIR, else $TMPDIR, else /dev/shm, else /tmp */
-    hr_watch_mode watch;           /* default HR_WATCH_DEFAULT */
-    hr_validate_fn validate;       /* default: accept every build that resolves */
-    hr_log_fn log;                 /* default: "hr: ..." lines on stderr */
-    void *user;                    /* passed to validate and log; default NULL */
-    const char *preflight;         /* path of the hr-preflight program: every new build is first
-                                      loaded there, in a separate process, so a constructor that
-                                      crashes, exits or hangs never touches this one. While it
-                                      runs hr_check() returns HR_NOT_READY without blocking.
-                                      default NULL: load in this process directly */
-    int preflight_timeout_ms;      /* a pre-flight running longer fails; default 2000 */
+    const char *path;           /* shared library to load; required */
+    const char *const *symbols; /* names to resolve on every load; default none */
+    int symbol_count;           /* entries in symbols; default 0 */
+    void **slots;               /* caller's array of symbol_count pointers, rewritten on every
+                                   load (NULL while nothing is loaded); default: internal,
+                                   read with hr_slot() */
+    const char *temp_dir;       /* parent of the private copy directory; default
+                                   $XDG_RUNTIME_DIR, else $TMPDIR, else /dev/shm, else /tmp */
+    hr_watch_mode watch;        /* default HR_WATCH_DEFAULT */
+    hr_validate_fn validate;    /* default: accept every build that resolves */
+    hr_log_fn log;              /* default: "hr: ..." lines on stderr */
+    void *user;                 /* passed to validate and log; default NULL */
+    const char *preflight;      /* path of the hr-preflight program: every new build is first
+                                   loaded there, in a separate process, so a constructor that
+                                   crashes, exits or hangs never touches this one. While it
+                                   runs hr_check() returns HR_NOT_READY without blocking.
+                                   default NULL: load in this process directly */
+    int preflight_timeout_ms;   /* a pre-flight running longer fails; default 2000 */
 } hr_desc;
 
 /* An address range of loaded machine code, [start, end). */
@@ -105,13 +105,13 @@ typedef struct hr_range {
 
 /* Time spent in the phases of the last load attempt, in nanoseconds. */
 typedef struct hr_timing {
-    uint64_t copy_ns;    /* copying the library into the private directory */
-    uint64_t check_ns;   /* structural check of the copy */
+    uint64_t copy_ns;      /* copying the library into the private directory */
+    uint64_t check_ns;     /* structural check of the copy */
     uint64_t preflight_ns; /* the separate-process load, spread over several checks */
-    uint64_t open_ns;    /* dlopen of the copy */
-    uint64_t resolve_ns; /* symbol lookups and the validate hook */
-    uint64_t close_ns;   /* dlclose of the replaced copy and the unload check */
-    uint64_t total_ns;   /* the whole hr_check/hr_reload call */
+    uint64_t open_ns;      /* dlopen of the copy */
+    uint64_t resolve_ns;   /* symbol lookups and the validate hook */
+    uint64_t close_ns;     /* dlclose of the replaced copy and the unload check */
+    uint64_t total_ns;     /* the whole hr_check/hr_reload call */
 } hr_timing;
 
 typedef struct hr_lib hr_lib;

@@ -80,8 +80,12 @@ static int value(void *const *slots)
 
 static hr_lib *open_lib(void **slots, hr_watch_mode mode)
 {
-    return hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
-                               .slots = slots, .watch = mode, .temp_dir = work });
+    return hr_open(&(hr_desc){ .path = lib_path,
+                               .symbols = fx_names,
+                               .symbol_count = 2,
+                               .slots = slots,
+                               .watch = mode,
+                               .temp_dir = work });
 }
 
 static int count_entries(const char *dir)
@@ -139,8 +143,7 @@ static void reload_on_rename(void)
     snprintf(old_copy, sizeof old_copy, "%s", hr_loaded_path(lib));
     install("fx_v2.so", lib_path);
     hr_status st = hr_check(lib);
-    CHECK(st == HR_RELOADED, "check after rename: %s (%s)", hr_status_name(st),
-          hr_error_text(lib));
+    CHECK(st == HR_RELOADED, "check after rename: %s (%s)", hr_status_name(st), hr_error_text(lib));
     CHECK(value(slots) == 2, "fx_value() = %d after reload", value(slots));
     CHECK(hr_version(lib) == 2, "version %u", hr_version(lib));
     CHECK(mapped(old_copy) == 0, "old copy %s still mapped", old_copy);
@@ -230,8 +233,7 @@ static void deleted_file_keeps_code_and_returns(void)
     CHECK(hr_is_loaded(lib) && value(slots) == 1, "old code gone after delete");
     install("fx_v2.so", lib_path);
     st = hr_check(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 2, "after it came back: %s",
-          hr_status_name(st));
+    CHECK(st == HR_RELOADED && value(slots) == 2, "after it came back: %s", hr_status_name(st));
     hr_close(lib);
     remove_work_dir();
 }
@@ -256,14 +258,12 @@ static void bad_builds_keep_old_code(void)
     long n = read_file(fixture("fx_v2.so"), buf, sizeof buf);
     struct {
         const char *what;
-        long size;      /* bytes of fx_v2.so to keep */
-        int zero_tail;  /* then pad with zeros to the full size */
+        long size;     /* bytes of fx_v2.so to keep */
+        int zero_tail; /* then pad with zeros to the full size */
         hr_status want;
     } cases[] = {
-        { "empty", 0, 0, HR_NOT_READY },
-        { "10 bytes", 10, 0, HR_NOT_READY },
-        { "half", n / 2, 0, HR_NOT_READY },
-        { "all but 1 byte", n - 1, 0, HR_NOT_READY },
+        { "empty", 0, 0, HR_NOT_READY },           { "10 bytes", 10, 0, HR_NOT_READY },
+        { "half", n / 2, 0, HR_NOT_READY },        { "all but 1 byte", n - 1, 0, HR_NOT_READY },
         { "zeroed tail", n / 2, 1, HR_NOT_READY },
     };
     new_work_dir();
@@ -376,8 +376,7 @@ static void missing_symbol_is_named(void)
     CHECK(hr_check(lib) == HR_RELOADED, "good build did not load");
     install("fx_nosym.so", lib_path);
     hr_status st = hr_check(lib);
-    CHECK(st == HR_LOAD_FAILED && value(slots) == 1, "reload to nosym: %s",
-          hr_status_name(st));
+    CHECK(st == HR_LOAD_FAILED && value(slots) == 1, "reload to nosym: %s", hr_status_name(st));
     hr_close(lib);
     remove_work_dir();
 }
@@ -403,8 +402,8 @@ static void directory_instead_of_file(void)
     void *slots[2];
     hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
     CHECK(!hr_is_loaded(lib), "loaded a directory");
-    CHECK(hr_error_code(lib) == HR_ERR_NOT_FILE, "error %s: %s",
-          hr_error_name(hr_error_code(lib)), hr_error_text(lib));
+    CHECK(hr_error_code(lib) == HR_ERR_NOT_FILE, "error %s: %s", hr_error_name(hr_error_code(lib)),
+          hr_error_text(lib));
     hr_close(lib);
     remove_work_dir();
 }
@@ -425,11 +424,15 @@ static void validate_hook_refuses(void)
     install("fx_v1.so", lib_path);
     void *slots[2];
     int calls = 0;
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
-                                      .slots = slots, .temp_dir = work,
-                                      .validate = refuse_version_2, .user = &calls });
-    CHECK(hr_is_loaded(lib) && calls == 1, "first load: loaded %d, calls %d",
-          hr_is_loaded(lib), calls);
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .validate = refuse_version_2,
+                                      .user = &calls });
+    CHECK(hr_is_loaded(lib) && calls == 1, "first load: loaded %d, calls %d", hr_is_loaded(lib),
+          calls);
     install("fx_v2.so", lib_path);
     hr_status st = hr_check(lib);
     CHECK(st == HR_REFUSED, "status %s", hr_status_name(st));
@@ -467,8 +470,8 @@ static void several_libraries_at_once(void)
     install("fx_v3.so", other);
     void *a[2], *b[2];
     hr_lib *la = open_lib(a, HR_WATCH_DEFAULT);
-    hr_lib *lb = hr_open(&(hr_desc){ .path = other, .symbols = fx_names, .symbol_count = 2,
-                                     .slots = b, .temp_dir = work });
+    hr_lib *lb = hr_open(&(hr_desc){
+        .path = other, .symbols = fx_names, .symbol_count = 2, .slots = b, .temp_dir = work });
     CHECK(value(a) == 1 && value(b) == 3, "values %d %d", value(a), value(b));
     CHECK(strcmp(hr_temp_dir(la), hr_temp_dir(lb)) != 0, "libraries share a private dir");
     install("fx_v2.so", other);
@@ -506,8 +509,7 @@ static void extra_reference_is_reported(void)
     void *extra = dlopen(hr_loaded_path(lib), RTLD_NOW | RTLD_NOLOAD);
     install("fx_v2.so", lib_path);
     hr_status st = hr_check(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 2, "reload with extra ref: %s",
-          hr_status_name(st));
+    CHECK(st == HR_RELOADED && value(slots) == 2, "reload with extra ref: %s", hr_status_name(st));
     CHECK(hr_error_code(lib) == HR_ERR_STILL_LOADED, "no still-loaded warning: %s",
           hr_error_name(hr_error_code(lib)));
     CHECK(strstr(hr_error_text(lib), "gnu-unique") != NULL, "warning names no cause: %s",
@@ -564,16 +566,19 @@ static void preflight_loads_good_builds(void)
     new_work_dir();
     install("fx_v1.so", lib_path);
     void *slots[2];
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
-                                      .slots = slots, .temp_dir = work,
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
                                       .preflight = preflight_path });
     CHECK(hr_is_loaded(lib) && value(slots) == 1, "first load: %s", hr_error_text(lib));
     install("fx_v2.so", lib_path);
     hr_status st = hr_check(lib);
     CHECK(st == HR_NOT_READY && value(slots) == 1, "while checking: %s", hr_status_name(st));
     st = check_until_settled(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 2, "after pre-flight: %s (%s)",
-          hr_status_name(st), hr_error_text(lib));
+    CHECK(st == HR_RELOADED && value(slots) == 2, "after pre-flight: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
     CHECK(hr_last_timing(lib).preflight_ns > 0, "no pre-flight time recorded");
     hr_close(lib);
     remove_work_dir();
@@ -606,8 +611,11 @@ static void preflight_survives_bad_constructors(void)
     new_work_dir();
     install("fx_v1.so", lib_path);
     void *slots[2];
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
-                                      .slots = slots, .temp_dir = work,
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
                                       .preflight = preflight_path,
                                       .preflight_timeout_ms = 300 });
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -640,13 +648,13 @@ static void rollback_and_forbid(void)
     CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 2, "v2 did not load");
     hr_forbid(lib); /* v2 "crashed" */
     st = hr_rollback(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 1, "rollback: %s, value %d",
-          hr_status_name(st), value(slots));
+    CHECK(st == HR_RELOADED && value(slots) == 1, "rollback: %s, value %d", hr_status_name(st),
+          value(slots));
     CHECK(hr_check(lib) == HR_UNCHANGED, "the bad file was reloaded by itself");
     install("fx_v2.so", lib_path); /* the same content again, as a new file */
     st = hr_check(lib);
-    CHECK(st == HR_REFUSED && hr_error_code(lib) == HR_ERR_FORBIDDEN,
-          "same content again: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    CHECK(st == HR_REFUSED && hr_error_code(lib) == HR_ERR_FORBIDDEN, "same content again: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
     CHECK(value(slots) == 1, "forbidden build replaced the code");
     install("fx_v3.so", lib_path);
     CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 3, "changed build refused");

@@ -38,8 +38,7 @@ static void new_work_dir(void)
     static unsigned n;
     char tmp[MAX_PATH];
     GetTempPathA(sizeof tmp, tmp);
-    snprintf(work, sizeof work, "%shr-test-%lu-%u", tmp, (unsigned long)GetCurrentProcessId(),
-             ++n);
+    snprintf(work, sizeof work, "%shr-test-%lu-%u", tmp, (unsigned long)GetCurrentProcessId(), ++n);
     remove_tree(work); /* wine reuses small process ids: a killed run's directory may be here */
     if (!CreateDirectoryA(work, NULL))
         die("cannot create", work);
@@ -112,8 +111,12 @@ static int value(void *const *slots)
 
 static hr_lib *open_lib(void **slots, hr_watch_mode mode)
 {
-    return hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
-                               .slots = slots, .watch = mode, .temp_dir = work });
+    return hr_open(&(hr_desc){ .path = lib_path,
+                               .symbols = fx_names,
+                               .symbol_count = 2,
+                               .slots = slots,
+                               .watch = mode,
+                               .temp_dir = work });
 }
 
 static int exists(const char *path)
@@ -218,8 +221,7 @@ static void reload_on_rename(void)
     snprintf(old_copy, sizeof old_copy, "%s", hr_loaded_path(lib));
     install("fx_v2.dll", lib_path);
     hr_status st = check_until_reloaded(lib);
-    CHECK(st == HR_RELOADED, "check after rename: %s (%s)", hr_status_name(st),
-          hr_error_text(lib));
+    CHECK(st == HR_RELOADED, "check after rename: %s (%s)", hr_status_name(st), hr_error_text(lib));
     CHECK(value(slots) == 2, "fx_value() = %d after reload", value(slots));
     CHECK(hr_version(lib) == 2, "version %u", hr_version(lib));
     CHECK(!mapped(old_copy), "old copy %s still mapped", old_copy);
@@ -247,8 +249,10 @@ static void five_builds_all_seen(void)
         for (int i = 0; i < 5; i++) {
             install(order[i], lib_path);
             hr_status st = check_until_reloaded(lib);
-            CHECK(st == HR_RELOADED && value(slots) == expect[i], "%s mode, build %d: %s, "
-                  "value %d", mode ? "poll" : "native", i + 1, hr_status_name(st), value(slots));
+            CHECK(st == HR_RELOADED && value(slots) == expect[i],
+                  "%s mode, build %d: %s, "
+                  "value %d",
+                  mode ? "poll" : "native", i + 1, hr_status_name(st), value(slots));
         }
         CHECK(hr_version(lib) == 6, "version %u after 5 rebuilds", hr_version(lib));
         hr_close(lib);
@@ -265,8 +269,8 @@ static void in_place_writer_waits_for_close(void)
     void *slots[2];
     hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
     /* A writer that lets others read, as compilers and editors do. */
-    HANDLE h = CreateFileA(lib_path, GENERIC_WRITE, FILE_SHARE_READ, NULL, TRUNCATE_EXISTING, 0,
-                           NULL);
+    HANDLE h =
+        CreateFileA(lib_path, GENERIC_WRITE, FILE_SHARE_READ, NULL, TRUNCATE_EXISTING, 0, NULL);
     DWORD put = 0;
     WriteFile(h, buf, (DWORD)(n / 2), &put, NULL);
     Sleep(20);
@@ -318,8 +322,7 @@ static void deleted_file_keeps_code_and_returns(void)
     CHECK(hr_is_loaded(lib) && value(slots) == 1, "old code gone after delete");
     install("fx_v2.dll", lib_path);
     st = check_until_reloaded(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 2, "after it came back: %s",
-          hr_status_name(st));
+    CHECK(st == HR_RELOADED && value(slots) == 2, "after it came back: %s", hr_status_name(st));
     hr_close(lib);
     remove_tree(work);
 }
@@ -335,8 +338,8 @@ static void bad_and_foreign_files(void)
     unsigned pe = (unsigned char)buf[0x3c] | (unsigned char)buf[0x3d] << 8;
     struct {
         const char *what, *source;
-        long size;        /* bytes of fx_v1.dll to keep (source NULL) */
-        int patch;        /* 1: machine becomes arm64, 2: random bytes, 3: ELF magic */
+        long size; /* bytes of fx_v1.dll to keep (source NULL) */
+        int patch; /* 1: machine becomes arm64, 2: random bytes, 3: ELF magic */
         hr_status want;
         const char *reason;
     } cases[] = {
@@ -428,8 +431,8 @@ static void directory_instead_of_file(void)
     void *slots[2];
     hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
     CHECK(!hr_is_loaded(lib), "loaded a directory");
-    CHECK(hr_error_code(lib) == HR_ERR_NOT_FILE, "error %s: %s",
-          hr_error_name(hr_error_code(lib)), hr_error_text(lib));
+    CHECK(hr_error_code(lib) == HR_ERR_NOT_FILE, "error %s: %s", hr_error_name(hr_error_code(lib)),
+          hr_error_text(lib));
     hr_close(lib);
     remove_tree(work);
 }
@@ -476,8 +479,7 @@ static void extra_reference_is_reported(void)
     HMODULE extra = LoadLibraryA(hr_loaded_path(lib));
     install("fx_v2.dll", lib_path);
     hr_status st = check_until_reloaded(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 2, "reload with extra ref: %s",
-          hr_status_name(st));
+    CHECK(st == HR_RELOADED && value(slots) == 2, "reload with extra ref: %s", hr_status_name(st));
     CHECK(hr_error_code(lib) == HR_ERR_STILL_LOADED, "no still-loaded warning: %s",
           hr_error_name(hr_error_code(lib)));
     CHECK(strstr(hr_error_text(lib), "LoadLibrary") != NULL, "warning names no cause: %s",
@@ -501,14 +503,14 @@ static void rollback_and_forbid(void)
     CHECK(check_until_reloaded(lib) == HR_RELOADED && value(slots) == 2, "v2 did not load");
     hr_forbid(lib); /* v2 "crashed" */
     st = hr_rollback(lib);
-    CHECK(st == HR_RELOADED && value(slots) == 1, "rollback: %s (%s), value %d",
-          hr_status_name(st), hr_error_text(lib), value(slots));
+    CHECK(st == HR_RELOADED && value(slots) == 1, "rollback: %s (%s), value %d", hr_status_name(st),
+          hr_error_text(lib), value(slots));
     install("fx_v2.dll", lib_path); /* the same content again, as a new file */
     st = HR_UNCHANGED;
     for (int tries = 0; tries < 20 && st == HR_UNCHANGED; tries++, Sleep(5))
         st = hr_check(lib);
-    CHECK(st == HR_REFUSED && hr_error_code(lib) == HR_ERR_FORBIDDEN,
-          "same content again: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    CHECK(st == HR_REFUSED && hr_error_code(lib) == HR_ERR_FORBIDDEN, "same content again: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
     CHECK(value(slots) == 1, "forbidden build replaced the code");
     hr_close(lib);
     remove_tree(work);
@@ -569,8 +571,12 @@ static int preflight_status(const char *fixture_name, char *text, size_t size)
     new_work_dir();
     install("fx_v1.dll", lib_path);
     void *slots[2];
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2,
-                                      .slots = slots, .temp_dir = work, .preflight = preflight,
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .preflight = preflight,
                                       .preflight_timeout_ms = 1000 });
     int ok = hr_is_loaded(lib) && value(slots) == 1;
     install(fixture_name, lib_path);
@@ -602,8 +608,8 @@ static void preflight_guards_the_process(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[1200];
         int st = preflight_status(cases[i].fixture, text, sizeof text);
-        CHECK(st == (int)cases[i].want && strstr(text, cases[i].reason), "%s: %s",
-              cases[i].fixture, text);
+        CHECK(st == (int)cases[i].want && strstr(text, cases[i].reason), "%s: %s", cases[i].fixture,
+              text);
     }
 }
 

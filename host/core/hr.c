@@ -14,43 +14,46 @@
 #include <string.h>
 
 /* The one list of error codes and their names, so the two cannot drift apart. */
-#define HR_ERRORS(X)                                                                          \
-    X(HR_ERR_NONE, "ok")                                                                      \
-    X(HR_ERR_NOMEM, "out of memory")                                                          \
-    X(HR_ERR_MISSING, "file missing")                                                         \
-    X(HR_ERR_NOT_FILE, "not a regular file")                                                  \
-    X(HR_ERR_INCOMPLETE, "incomplete file")                                                   \
-    X(HR_ERR_NOT_LIBRARY, "not a loadable library")                                           \
-    X(HR_ERR_TEMP, "private copy failed")                                                     \
-    X(HR_ERR_DLOPEN, "dlopen failed")                                                         \
-    X(HR_ERR_SYMBOL, "symbol missing")                                                        \
-    X(HR_ERR_REFUSED, "refused")                                                              \
-    X(HR_ERR_STILL_LOADED, "old copy still loaded")                                           \
-    X(HR_ERR_NOT_LOADED, "nothing loaded")                                                   \
-    X(HR_ERR_PREFLIGHT, "pre-flight failed")                                                  \
-    X(HR_ERR_FORBIDDEN, "forbidden build")                                                    \
+#define HR_ERRORS(X)                                                                               \
+    X(HR_ERR_NONE, "ok")                                                                           \
+    X(HR_ERR_NOMEM, "out of memory")                                                               \
+    X(HR_ERR_MISSING, "file missing")                                                              \
+    X(HR_ERR_NOT_FILE, "not a regular file")                                                       \
+    X(HR_ERR_INCOMPLETE, "incomplete file")                                                        \
+    X(HR_ERR_NOT_LIBRARY, "not a loadable library")                                                \
+    X(HR_ERR_TEMP, "private copy failed")                                                          \
+    X(HR_ERR_DLOPEN, "dlopen failed")                                                              \
+    X(HR_ERR_SYMBOL, "symbol missing")                                                             \
+    X(HR_ERR_REFUSED, "refused")                                                                   \
+    X(HR_ERR_STILL_LOADED, "old copy still loaded")                                                \
+    X(HR_ERR_NOT_LOADED, "nothing loaded")                                                         \
+    X(HR_ERR_PREFLIGHT, "pre-flight failed")                                                       \
+    X(HR_ERR_FORBIDDEN, "forbidden build")                                                         \
     X(HR_ERR_NO_ROLLBACK, "no build to roll back to")
 
-#define HR_STATUSES(X)                                                                        \
-    X(HR_UNCHANGED, "unchanged")                                                              \
-    X(HR_RELOADED, "reloaded")                                                                \
-    X(HR_NOT_READY, "not ready")                                                              \
-    X(HR_LOAD_FAILED, "load failed")                                                          \
+#define HR_STATUSES(X)                                                                             \
+    X(HR_UNCHANGED, "unchanged")                                                                   \
+    X(HR_RELOADED, "reloaded")                                                                     \
+    X(HR_NOT_READY, "not ready")                                                                   \
+    X(HR_LOAD_FAILED, "load failed")                                                               \
     X(HR_REFUSED, "refused")
 
-#define AS_CASE(code, text)                                                                   \
+#define AS_CASE(code, text)                                                                        \
     case code: return text;
-
 
 const char *hr_error_name(hr_error error)
 {
-    switch (error) { HR_ERRORS(AS_CASE) }
+    switch (error) {
+        HR_ERRORS(AS_CASE)
+    }
     return "unknown error";
 }
 
 const char *hr_status_name(hr_status status)
 {
-    switch (status) { HR_STATUSES(AS_CASE) }
+    switch (status) {
+        HR_STATUSES(AS_CASE)
+    }
     return "unknown status";
 }
 
@@ -255,11 +258,11 @@ hr_error hr_call(hr_lib *lib, const char *name, void *arg)
     assert(lib && name);
     if (!lib->handle)
         return hr__fail(lib, HR_ERR_NOT_LOADED, "cannot call '%s': %s is not loaded", name,
-                    lib->path);
+                        lib->path);
     void *fn = hr_sym(lib, name);
     if (!fn)
         return hr__fail(lib, HR_ERR_SYMBOL, "cannot call '%s': %s does not export it", name,
-                    lib->path);
+                        lib->path);
     ((void (*)(void *))fn)(arg);
     return HR_ERR_NONE;
 }

@@ -32,8 +32,10 @@ void *hr_dl_open(const char *path, char *why, size_t why_size)
         hr_win32_error_text(err, text, sizeof text);
         /* 126 and 127 come from the DLL's own imports: say so, the text alone misleads. */
         if (err == ERROR_MOD_NOT_FOUND || err == ERROR_PROC_NOT_FOUND)
-            snprintf(why, why_size, "LoadLibrary: %s; a DLL it imports from (or a function "
-                                    "in one) is missing", text);
+            snprintf(why, why_size,
+                     "LoadLibrary: %s; a DLL it imports from (or a function "
+                     "in one) is missing",
+                     text);
         else
             snprintf(why, why_size, "LoadLibrary: %s", text);
     }

@@ -106,8 +106,7 @@ static hr_error check_fd(int fd, uint64_t size, char *why, size_t why_size)
     }
     if (eh.e_machine != NATIVE_MACHINE) {
         snprintf(why, why_size, "built for %s (machine %u), this program runs on %s",
-                 machine_name(eh.e_machine), (unsigned)eh.e_machine,
-                 machine_name(NATIVE_MACHINE));
+                 machine_name(eh.e_machine), (unsigned)eh.e_machine, machine_name(NATIVE_MACHINE));
         return HR_ERR_NOT_LIBRARY;
     }
     if (eh.e_type == ET_REL) {
@@ -156,8 +155,9 @@ static hr_error check_fd(int fd, uint64_t size, char *why, size_t why_size)
         return HR_ERR_NOT_LIBRARY;
     }
     if (interp) {
-        snprintf(why, why_size, "a position-independent executable, not a shared library: "
-                                "link it with -shared");
+        snprintf(why, why_size,
+                 "a position-independent executable, not a shared library: "
+                 "link it with -shared");
         return HR_ERR_NOT_LIBRARY;
     }
     /* A file cut and then zero-filled (or written in place, tail first) keeps a plausible
@@ -169,8 +169,9 @@ static hr_error check_fd(int fd, uint64_t size, char *why, size_t why_size)
             return HR_ERR_INCOMPLETE;
         uint64_t body = sh.sh_type == SHT_NOBITS ? 0 : sh.sh_size;
         if (sh.sh_type == SHT_NULL || !inside(sh.sh_offset, body, size)) {
-            snprintf(why, why_size, "the section headers are blank or point past the end "
-                                    "(zeroed tail, or still being written?)");
+            snprintf(why, why_size,
+                     "the section headers are blank or point past the end "
+                     "(zeroed tail, or still being written?)");
             return HR_ERR_INCOMPLETE;
         }
     }

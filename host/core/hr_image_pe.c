@@ -17,9 +17,9 @@
 #define FILE_EXECUTABLE 0x0002u /* IMAGE_FILE_EXECUTABLE_IMAGE: linked, no unresolved refs */
 #define MAGIC_PE32 0x10bu
 #define MAGIC_PE32PLUS 0x20bu
-#define COFF_SIZE 20u           /* IMAGE_FILE_HEADER */
-#define SECTION_SIZE 40u        /* IMAGE_SECTION_HEADER */
-#define MAX_SECTIONS 96u        /* the loader's own limit */
+#define COFF_SIZE 20u    /* IMAGE_FILE_HEADER */
+#define SECTION_SIZE 40u /* IMAGE_SECTION_HEADER */
+#define MAX_SECTIONS 96u /* the loader's own limit */
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define NATIVE_MACHINE 0x8664u
@@ -70,8 +70,10 @@ static int all_zero(const unsigned char *p, size_t n)
 
 static hr_error truncated(char *why, size_t why_size, const char *what, uint64_t size)
 {
-    snprintf(why, why_size, "truncated: %s ends past the file's %llu bytes (still being "
-                            "written?)", what, (unsigned long long)size);
+    snprintf(why, why_size,
+             "truncated: %s ends past the file's %llu bytes (still being "
+             "written?)",
+             what, (unsigned long long)size);
     return HR_ERR_INCOMPLETE;
 }
 
@@ -134,7 +136,8 @@ static hr_error check_file(FILE *f, uint64_t size, char *why, size_t why_size)
     }
     if (magic != NATIVE_MAGIC) {
         snprintf(why, why_size, "a %s DLL, this program is %s-bit",
-                 magic == MAGIC_PE32PLUS ? "64-bit" : "32-bit", NATIVE_MAGIC == MAGIC_PE32 ? "32" : "64");
+                 magic == MAGIC_PE32PLUS ? "64-bit" : "32-bit",
+                 NATIVE_MAGIC == MAGIC_PE32 ? "32" : "64");
         return HR_ERR_NOT_LIBRARY;
     }
     if (sections == 0 || sections > MAX_SECTIONS || opt_size < 2) {
@@ -194,8 +197,9 @@ static hr_error check_file(FILE *f, uint64_t size, char *why, size_t why_size)
             continue;
         if (read_at(f, exp, sizeof exp, (uint64_t)raw_off + (rva - va)) != 0 ||
             all_zero(exp, sizeof exp)) {
-            snprintf(why, why_size, "the export table reads as zero bytes (zeroed tail, or "
-                                    "still being written?)");
+            snprintf(why, why_size,
+                     "the export table reads as zero bytes (zeroed tail, or "
+                     "still being written?)");
             return HR_ERR_INCOMPLETE;
         }
         break;

@@ -12,46 +12,46 @@
 
 struct hr_lib {
     /* What the caller asked for. */
-    char *path;                 /* the file the build writes */
-    const char *base;           /* its file name, inside path */
-    char **names;               /* symbol names, copied from the desc */
-    int count;                  /* number of names */
-    void **slots;               /* caller's or own array of count pointers */
-    void **own_slots;           /* set when slots is ours to free */
-    void **next_slots;          /* scratch: the candidate build's symbols */
+    char *path;        /* the file the build writes */
+    const char *base;  /* its file name, inside path */
+    char **names;      /* symbol names, copied from the desc */
+    int count;         /* number of names */
+    void **slots;      /* caller's or own array of count pointers */
+    void **own_slots;  /* set when slots is ours to free */
+    void **next_slots; /* scratch: the candidate build's symbols */
     hr_validate_fn validate;
     hr_log_fn log;
     void *user;
-    char *preflight;            /* hr-preflight program, or NULL */
+    char *preflight; /* hr-preflight program, or NULL */
     int preflight_timeout_ms;
 
     /* Resources. */
-    char dir[PATH_MAX];         /* private directory for copies */
+    char dir[PATH_MAX]; /* private directory for copies */
     int have_dir;
-    hr_watch_mode watch_mode;   /* resolved: never HR_WATCH_DEFAULT once inotify failed */
+    hr_watch_mode watch_mode; /* resolved: never HR_WATCH_DEFAULT once inotify failed */
     hr_watch *watch;
-    hr_proc proc;               /* the running pre-flight, pid 0 if none */
+    hr_proc proc; /* the running pre-flight, pid 0 if none */
     uint64_t proc_started_ns;
 
     /* The running build. */
-    void *handle;               /* loader handle, NULL if none */
-    char loaded[PATH_MAX];      /* path of its copy */
-    hr_file_sig loaded_sig;     /* the source file it came from */
+    void *handle;           /* loader handle, NULL if none */
+    char loaded[PATH_MAX];  /* path of its copy */
+    hr_file_sig loaded_sig; /* the source file it came from */
     hr_range ranges[HR_MAX_RANGES];
     int range_count;
-    unsigned version;           /* successful loads */
+    unsigned version; /* successful loads */
 
     /* The build that ran before it, kept as a file for hr_rollback(). */
     char prev[PATH_MAX];
     hr_file_sig prev_sig;
 
     /* The candidate being checked. */
-    char pending[PATH_MAX];     /* its copy, "" if none */
+    char pending[PATH_MAX]; /* its copy, "" if none */
     hr_file_sig pending_sig;
-    unsigned attempts;          /* copies made, for unique copy names */
-    int retry;                  /* look again at the next check even without an event */
+    unsigned attempts; /* copies made, for unique copy names */
+    int retry;         /* look again at the next check even without an event */
 
-    uint64_t *forbidden;        /* content hashes refused by hr_forbid() */
+    uint64_t *forbidden; /* content hashes refused by hr_forbid() */
     int forbidden_count;
 
     hr_error error;
@@ -63,13 +63,14 @@ struct hr_lib {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-hr_error hr__fail(hr_lib *lib, hr_error code, const char *fmt, ...);
+hr_error
+hr__fail(hr_lib *lib, hr_error code, const char *fmt, ...);
 void hr__clear_error(hr_lib *lib);
 
 /* hr_load.c */
-hr_status hr__load(hr_lib *lib);            /* start loading the file as it is now */
-hr_status hr__poll_preflight(hr_lib *lib);  /* follow a running pre-flight */
-void hr__cancel_pending(hr_lib *lib);       /* drop the candidate (and its pre-flight) */
+hr_status hr__load(hr_lib *lib);           /* start loading the file as it is now */
+hr_status hr__poll_preflight(hr_lib *lib); /* follow a running pre-flight */
+void hr__cancel_pending(hr_lib *lib);      /* drop the candidate (and its pre-flight) */
 void hr__close_loaded(hr_lib *lib, int keep_as_prev);
 
 #endif /* HR_LIB_H */

@@ -90,8 +90,8 @@ static hr_error commit(hr_lib *lib, const char *copy, const hr_file_sig *sig, in
         lib->next_slots[i] = hr_dl_sym(handle, lib->names[i]);
         if (!lib->next_slots[i])
             err = hr__fail(lib, HR_ERR_SYMBOL,
-                           "%s does not export '%s' (is it static, hidden or misspelt?)",
-                           lib->path, lib->names[i]);
+                           "%s does not export '%s' (is it static, hidden or misspelt?)", lib->path,
+                           lib->names[i]);
     }
     if (err == HR_ERR_NONE && lib->validate) {
         why[0] = 0;

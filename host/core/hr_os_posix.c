@@ -150,8 +150,8 @@ static int copy_bytes(int in, int out, uint64_t size)
     uint64_t done = 0;
     while (done < size) {
         ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)(size - done), 0);
-        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
-                      errno == EOPNOTSUPP)) {
+        if (n < 0 &&
+            (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
             char buf[1 << 16];
             n = read(in, buf, sizeof buf);
             if (n > 0 && write(out, buf, (size_t)n) != n)
@@ -166,8 +166,7 @@ static int copy_bytes(int in, int out, uint64_t size)
     return done == size ? 0 : 1;
 }
 
-hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why,
-                    size_t why_size)
+hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0) {

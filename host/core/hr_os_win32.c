@@ -46,8 +46,7 @@ static hr_file_sig sig_from_handle(HANDLE h)
     if (!GetFileInformationByHandle(h, &fi))
         return (hr_file_sig){ .kind = HR_FILE_MISSING };
     hr_file_sig sig = {
-        .kind = (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? HR_FILE_OTHER
-                                                                 : HR_FILE_REGULAR,
+        .kind = (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? HR_FILE_OTHER : HR_FILE_REGULAR,
         .dev = fi.dwVolumeSerialNumber,
         .ino = (uint64_t)fi.nFileIndexHigh << 32 | fi.nFileIndexLow,
         .size = (uint64_t)fi.nFileSizeHigh << 32 | fi.nFileSizeLow,
@@ -69,9 +68,9 @@ hr_file_sig hr_os_stat(const char *path)
         return (hr_file_sig){ .kind = HR_FILE_MISSING };
     /* Attribute access only: never blocked by, and never blocking, a writer's share mode.
      * BACKUP_SEMANTICS lets the open succeed on a directory, so it is reported as one. */
-    HANDLE h = CreateFileW(w, FILE_READ_ATTRIBUTES,
-                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                           OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    HANDLE h =
+        CreateFileW(w, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     free(w);
     if (h == INVALID_HANDLE_VALUE)
         return (hr_file_sig){ .kind = HR_FILE_MISSING };
@@ -123,7 +122,8 @@ static int process_alive(unsigned long pid)
 static void clean_leftovers(const wchar_t *parent)
 {
     wchar_t pattern[MAX_PATH + 8], dir[2 * MAX_PATH];
-    if (_snwprintf(pattern, sizeof pattern / sizeof pattern[0], L"%ls\\" DIR_PREFIX "*", parent) < 0)
+    if (_snwprintf(pattern, sizeof pattern / sizeof pattern[0], L"%ls\\" DIR_PREFIX "*", parent) <
+        0)
         return;
     WIN32_FIND_DATAW fd;
     HANDLE find = FindFirstFileW(pattern, &fd);
@@ -238,8 +238,7 @@ static int copy_bytes(HANDLE in, HANDLE out, uint64_t size)
     return done == size ? 0 : 1;
 }
 
-hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why,
-                    size_t why_size)
+hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)
 {
     char err[256];
     wchar_t *wsrc = hr_win32_widen(src), *wdst = hr_win32_widen(dst);
@@ -264,8 +263,8 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
         DWORD e = GetLastError();
         snprintf(why, why_size, "%s: %s", src, hr_win32_error_text(e, err, sizeof err));
         result = e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? HR_ERR_MISSING
-                 : e == ERROR_SHARING_VIOLATION                          ? HR_ERR_INCOMPLETE
-                                                                         : HR_ERR_TEMP;
+                 : e == ERROR_SHARING_VIOLATION                         ? HR_ERR_INCOMPLETE
+                                                                        : HR_ERR_TEMP;
         goto done;
     }
     hr_file_sig before = sig_from_handle(in);

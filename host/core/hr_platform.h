@@ -16,16 +16,20 @@
 
 /* --- files and time (hr_os_*.c) ---------------------------------------------------------- */
 
-typedef enum hr_file_kind { HR_FILE_MISSING = 0, HR_FILE_REGULAR, HR_FILE_OTHER } hr_file_kind;
+typedef enum hr_file_kind {
+    HR_FILE_MISSING = 0,
+    HR_FILE_REGULAR,
+    HR_FILE_OTHER
+} hr_file_kind;
 
 /* Identity of one version of a file. Two builds differ in at least one field even within the
  * same second or when the build restores an older mtime (ctime and inode still move). */
 typedef struct hr_file_sig {
-    hr_file_kind kind;  /* what is at the path */
-    uint64_t dev, ino;  /* which file */
-    uint64_t size;      /* bytes */
-    int64_t mtime_ns;   /* content change time, nanoseconds */
-    int64_t ctime_ns;   /* inode change time, nanoseconds: cannot be set back by tools */
+    hr_file_kind kind; /* what is at the path */
+    uint64_t dev, ino; /* which file */
+    uint64_t size;     /* bytes */
+    int64_t mtime_ns;  /* content change time, nanoseconds */
+    int64_t ctime_ns;  /* inode change time, nanoseconds: cannot be set back by tools */
 } hr_file_sig;
 
 uint64_t hr_os_now_ns(void);
@@ -44,8 +48,7 @@ void hr_os_remove_private_dir(const char *dir);
  * *sig receives the source identity seen while copying. Returns HR_ERR_NONE, HR_ERR_MISSING,
  * HR_ERR_NOT_FILE, HR_ERR_INCOMPLETE (the source changed or shrank while being copied) or
  * HR_ERR_TEMP. */
-hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why,
-                    size_t why_size);
+hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size);
 void hr_os_remove(const char *path);
 
 /* --- dynamic loader (hr_dl_*.c) ----------------------------------------------------------- */

@@ -92,8 +92,10 @@ int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_siz
         e = attrs ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
         goto fail;
     }
-    STARTUPINFOEXW si = { .StartupInfo = { .cb = sizeof si, .dwFlags = STARTF_USESTDHANDLES,
-                                           .hStdOutput = wr, .hStdError = wr },
+    STARTUPINFOEXW si = { .StartupInfo = { .cb = sizeof si,
+                                           .dwFlags = STARTF_USESTDHANDLES,
+                                           .hStdOutput = wr,
+                                           .hStdError = wr },
                           .lpAttributeList = attrs };
     /* CREATE_NO_WINDOW: a console child of a windowed game must not flash a console. */
     if (!CreateProcessW(wexe, wcmd, NULL, NULL, TRUE,
@@ -179,10 +181,14 @@ void hr_proc_signal_text(int sig, char *buf, size_t size)
         DWORD code;
         const char *name;
     } known[] = {
-        { 0xC0000005u, "access violation" },      { 0xC00000FDu, "stack overflow" },
-        { 0xC000001Du, "illegal instruction" },   { 0xC0000094u, "integer division by zero" },
-        { 0xC0000409u, "abort or fast fail" },     { 0xC0000135u, "DLL not found" },
-        { 0xC0000139u, "entry point not found" }, { 0x80000003u, "breakpoint" },
+        { 0xC0000005u, "access violation" },
+        { 0xC00000FDu, "stack overflow" },
+        { 0xC000001Du, "illegal instruction" },
+        { 0xC0000094u, "integer division by zero" },
+        { 0xC0000409u, "abort or fast fail" },
+        { 0xC0000135u, "DLL not found" },
+        { 0xC0000139u, "entry point not found" },
+        { 0x80000003u, "breakpoint" },
         { 0xC000013Au, "Ctrl+C" },
     };
     DWORD code = 0x80000000u | (DWORD)sig;

@@ -21,8 +21,8 @@ typedef struct inotify_watch {
     int writing; /* modified in place and not closed yet */
 } inotify_watch;
 
-#define EVENTS                                                                                \
-    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MODIFY |      \
+#define EVENTS                                                                                     \
+    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MODIFY |            \
      IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
 
 static hr_watch_event inotify_check(hr_watch *w)

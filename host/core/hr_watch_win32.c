@@ -13,19 +13,19 @@
 #include <string.h>
 #include <windows.h>
 
-#define FILTER                                                                                \
-    (FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE |  \
+#define FILTER                                                                                     \
+    (FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE |      \
      FILE_NOTIFY_CHANGE_CREATION)
 
 typedef struct win32_watch {
     hr_watch base;
-    HANDLE dir;       /* the watched directory, opened for overlapped reads */
-    OVERLAPPED ov;    /* the one outstanding ReadDirectoryChangesW */
-    int armed;        /* a read is outstanding: ov and buf belong to the kernel */
-    wchar_t *path;    /* the library, for the writer probe */
+    HANDLE dir;          /* the watched directory, opened for overlapped reads */
+    OVERLAPPED ov;       /* the one outstanding ReadDirectoryChangesW */
+    int armed;           /* a read is outstanding: ov and buf belong to the kernel */
+    wchar_t *path;       /* the library, for the writer probe */
     const wchar_t *name; /* its file name, inside path */
-    int changed;      /* our file changed: report it once no writer holds it */
-    DWORD buf[4096];  /* 16 KiB of FILE_NOTIFY_INFORMATION; DWORD-aligned as required */
+    int changed;         /* our file changed: report it once no writer holds it */
+    DWORD buf[4096];     /* 16 KiB of FILE_NOTIFY_INFORMATION; DWORD-aligned as required */
 } win32_watch;
 
 static int arm(win32_watch *w)
@@ -53,11 +53,11 @@ static void scan(win32_watch *w, DWORD bytes)
     for (;;) {
         const FILE_NOTIFY_INFORMATION *e = (const FILE_NOTIFY_INFORMATION *)p;
         /* Names compare like the file system does: without regard to case. */
-        if (CompareStringOrdinal(e->FileName, (int)(e->FileNameLength / sizeof(WCHAR)), w->name,
-                                 -1, TRUE) == CSTR_EQUAL)
+        if (CompareStringOrdinal(e->FileName, (int)(e->FileNameLength / sizeof(WCHAR)), w->name, -1,
+                                 TRUE) == CSTR_EQUAL)
             w->changed = 1;
-        if (!e->NextEntryOffset || (DWORD)(p - (const unsigned char *)w->buf) +
-                                           e->NextEntryOffset >= bytes)
+        if (!e->NextEntryOffset ||
+            (DWORD)(p - (const unsigned char *)w->buf) + e->NextEntryOffset >= bytes)
             break;
         p += e->NextEntryOffset;
     }

@@ -37,10 +37,10 @@ const char *hr_win32_error_text(unsigned long code, char *out, size_t out_size)
 {
     wchar_t msg[512];
     /* IGNORE_INSERTS: some texts hold "%1" placeholders we have no arguments for. */
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                             code, 0, msg, sizeof msg / sizeof msg[0], NULL);
-    while (n > 0 && (msg[n - 1] == L'\r' || msg[n - 1] == L'\n' || msg[n - 1] == L' ' ||
-                     msg[n - 1] == L'.'))
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
+                             0, msg, sizeof msg / sizeof msg[0], NULL);
+    while (n > 0 &&
+           (msg[n - 1] == L'\r' || msg[n - 1] == L'\n' || msg[n - 1] == L' ' || msg[n - 1] == L'.'))
         n--;
     msg[n] = 0;
     char text[768];

@@ -63,8 +63,8 @@ int main(int argc, char **argv)
         long count = 0;
         for (size_t i = 0; i < (size_t)w * (size_t)h; i++) {
             const unsigned char *p = px + i * 3;
-            count += abs(p[0] - rgb[0]) <= tol && abs(p[1] - rgb[1]) <= tol &&
-                     abs(p[2] - rgb[2]) <= tol;
+            count +=
+                abs(p[0] - rgb[0]) <= tol && abs(p[1] - rgb[1]) <= tol && abs(p[2] - rgb[2]) <= tol;
         }
         printf("%ld\n", count);
     } else if (strcmp(cmd, "colors") == 0) {
