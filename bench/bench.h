@@ -124,7 +124,8 @@ static inline void bench_row(const char *id, const char *what, const char *unit,
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static inline void bench_str(char *out, size_t size, const char *fmt, ...)
+static inline void
+bench_str(char *out, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -16,8 +16,19 @@
 #include "host.h"
 #include "hr.h"
 
-enum { BATCH = 2000, WARMUP = 5 };
-enum { K_DIRECT, K_SLOT, K_API, K_CALL, K_CALL_DLSYM, K_GUARD, K_COUNT };
+enum {
+    BATCH = 2000,
+    WARMUP = 5
+};
+enum {
+    K_DIRECT,
+    K_SLOT,
+    K_API,
+    K_CALL,
+    K_CALL_DLSYM,
+    K_GUARD,
+    K_COUNT
+};
 
 typedef void (*tick_fn)(void *);
 
@@ -76,8 +87,10 @@ int main(int argc, char **argv)
     void *slots[2];
     hr_lib *lib = hr_open(&(hr_desc){ .path = argv[3],
                                       .symbols = (const char *[]){ "bench_tick", "bench_api" },
-                                      .symbol_count = 2, .slots = slots,
-                                      .watch = HR_WATCH_NONE, .temp_dir = bench_tmpfs() });
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .watch = HR_WATCH_NONE,
+                                      .temp_dir = bench_tmpfs() });
     if (!lib || !hr_is_loaded(lib)) {
         fprintf(stderr, "bench_calls: %s\n", lib ? hr_error_text(lib) : "out of memory");
         return 1;
@@ -99,14 +112,14 @@ int main(int argc, char **argv)
     char id2[16], note[64];
     bench_str(note, sizeof note, "per call, batches of %d", BATCH);
     bench_str(id2, sizeof id2, "%sa", id);
-    bench_row(id2, "call through a resolved slot", "ns", st[K_SLOT], "direct call",
-              st[K_DIRECT], NULL, NULL, note);
+    bench_row(id2, "call through a resolved slot", "ns", st[K_SLOT], "direct call", st[K_DIRECT],
+              NULL, NULL, note);
     bench_str(id2, sizeof id2, "%sb", id);
-    bench_row(id2, "call through the API struct (api->update)", "ns", st[K_API],
-              "direct call", st[K_DIRECT], NULL, NULL, note);
+    bench_row(id2, "call through the API struct (api->update)", "ns", st[K_API], "direct call",
+              st[K_DIRECT], NULL, NULL, note);
     bench_str(id2, sizeof id2, "%sc", id);
-    bench_row(id2, "hr_call by name (declared name)", "ns", st[K_CALL], "slot call",
-              st[K_SLOT], NULL, NULL, note);
+    bench_row(id2, "hr_call by name (declared name)", "ns", st[K_CALL], "slot call", st[K_SLOT],
+              NULL, NULL, note);
     bench_str(id2, sizeof id2, "%sd", id);
     bench_row(id2, "hr_call by name (undeclared: dlsym)", "ns", st[K_CALL_DLSYM], "slot call",
               st[K_SLOT], NULL, NULL, note);

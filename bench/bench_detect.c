@@ -16,12 +16,23 @@
 #include "bench.h"
 #include "hr.h"
 
-enum { BUILDS = 5, MAX_CHECKS = 10 };
+enum {
+    BUILDS = 5,
+    MAX_CHECKS = 10
+};
 
-typedef enum { LAND_RENAME, LAND_BURST, LAND_OLD_MTIME, LAND_IN_PLACE, LAND_COUNT } land_kind;
+typedef enum {
+    LAND_RENAME,
+    LAND_BURST,
+    LAND_OLD_MTIME,
+    LAND_IN_PLACE,
+    LAND_COUNT
+} land_kind;
 
 static const char *const land_names[LAND_COUNT] = {
-    "rename into place", "5 builds within 1 s", "rename, older mtime (utimes)",
+    "rename into place",
+    "5 builds within 1 s",
+    "rename, older mtime (utimes)",
     "in place, same size, old mtime",
 };
 
@@ -66,7 +77,7 @@ static int checks_until(hr_lib *lib, void **slot, int k)
 {
     for (int checks = 1; checks <= MAX_CHECKS; checks++) {
         hr_check(lib);
-        if (*slot && ((int (*)(void))*slot)() == k)
+        if (*slot && ((int (*)(void)) * slot)() == k)
             return checks;
     }
     return 0;
@@ -82,8 +93,11 @@ static void bench_mode(const char *id, hr_watch_mode mode, int runs, const char 
     bench_str(path, sizeof path, "%s/lib.so", dir);
     bench_install(path, builds[1], sizes[1]);
     void *slot = NULL;
-    hr_lib *lib = hr_open(&(hr_desc){ .path = path, .symbols = (const char *[]){ "bench_id" },
-                                      .symbol_count = 1, .slots = &slot, .watch = mode,
+    hr_lib *lib = hr_open(&(hr_desc){ .path = path,
+                                      .symbols = (const char *[]){ "bench_id" },
+                                      .symbol_count = 1,
+                                      .slots = &slot,
+                                      .watch = mode,
                                       .temp_dir = bench_tmpfs() });
     if (!lib || !hr_is_loaded(lib)) {
         fprintf(stderr, "bench_detect: %s\n", lib ? hr_error_text(lib) : "out of memory");

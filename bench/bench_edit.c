@@ -22,7 +22,10 @@
 
 #include <dirent.h>
 
-enum { MAX_ARGS = 128, MAX_SRC = 64 };
+enum {
+    MAX_ARGS = 128,
+    MAX_SRC = 64
+};
 
 typedef struct arg_list {
     const char *v[MAX_ARGS + 1];
@@ -82,12 +85,12 @@ typedef struct compiler {
 } compiler;
 
 typedef struct game_copy {
-    char src[4096], obj[4096];         /* WORKDIR/src, WORKDIR/obj */
-    char files[MAX_SRC][256];          /* .c file names */
+    char src[4096], obj[4096]; /* WORKDIR/src, WORKDIR/obj */
+    char files[MAX_SRC][256];  /* .c file names */
     int count;
-    int edit;                          /* index of the file the runs rewrite */
-    char *edit_text;                   /* its original text */
-    unsigned edits;                    /* runs so far: the changed constant */
+    int edit;        /* index of the file the runs rewrite */
+    char *edit_text; /* its original text */
+    unsigned edits;  /* runs so far: the changed constant */
 } game_copy;
 
 static void copy_game(game_copy *g, const char *gamedir, const char *work)
@@ -104,8 +107,8 @@ static void copy_game(game_copy *g, const char *gamedir, const char *work)
     size_t smallest = (size_t)-1;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || len < 3 || (strcmp(e->d_name + len - 2, ".c") != 0 &&
-                                               strcmp(e->d_name + len - 2, ".h") != 0))
+        if (e->d_name[0] == '.' || len < 3 ||
+            (strcmp(e->d_name + len - 2, ".c") != 0 && strcmp(e->d_name + len - 2, ".h") != 0))
             continue;
         char from[4400], to[4400];
         bench_str(from, sizeof from, "%s/%s", gamedir, e->d_name);
@@ -141,8 +144,9 @@ static void save_edit(game_copy *g)
     char *text = malloc(len + 128);
     if (!text)
         bench_die("out of memory");
-    int n = snprintf(text, len + 128, "%s\n__attribute__((used)) static const unsigned "
-                                      "bench_edit_marker = %uu;\n",
+    int n = snprintf(text, len + 128,
+                     "%s\n__attribute__((used)) static const unsigned "
+                     "bench_edit_marker = %uu;\n",
                      g->edit_text, ++g->edits);
     bench_write(path, text, (size_t)n);
     free(text);
@@ -200,7 +204,8 @@ static int edit_to_pixels(const char *id, int runs, const char *host, const char
 {
     game_copy g = { .count = 0 };
     copy_game(&g, gamedir, work);
-    compiler cc = { .name = "make", .cc = getenv("CC") ? getenv("CC") : "cc",
+    compiler cc = { .name = "make",
+                    .cc = getenv("CC") ? getenv("CC") : "cc",
                     .opt = getenv("GAME_OPT_FLAGS") };
     cc.is_clang = strstr(cc.cc, "clang") != NULL;
     cc.is_tcc = strstr(cc.cc, "tcc") != NULL;
@@ -252,8 +257,8 @@ static int edit_to_pixels(const char *id, int runs, const char *host, const char
     char id2[16], note[200];
     bench_str(id2, sizeof id2, "%sa", id);
     bench_str(note, sizeof note, "edits %s; host paced at 60 fps", g.files[g.edit]);
-    bench_row(id2, "edit -> host 'reloaded' event (wall)", "ns", s,
-              "save+compile+link alone", f, NULL, NULL, note);
+    bench_row(id2, "edit -> host 'reloaded' event (wall)", "ns", s, "save+compile+link alone", f,
+              NULL, NULL, note);
     bench_str(id2, sizeof id2, "%sb", id);
     bench_str(note, sizeof note, "the event's ms= field (hr total_ns): median %.2f ms, p99 %.2f",
               m.median / 1e6, m.p99 / 1e6);
@@ -289,9 +294,12 @@ static long pixels_differ(const char *a_path, const char *b_path)
 static int loads_with_core(const char *lib)
 {
     void *slot = NULL;
-    hr_lib *l = hr_open(&(hr_desc){ .path = lib, .symbols = (const char *[]){ GAME_API_SYMBOL },
-                                    .symbol_count = 1, .slots = &slot,
-                                    .watch = HR_WATCH_NONE, .log = NULL });
+    hr_lib *l = hr_open(&(hr_desc){ .path = lib,
+                                    .symbols = (const char *[]){ GAME_API_SYMBOL },
+                                    .symbol_count = 1,
+                                    .slots = &slot,
+                                    .watch = HR_WATCH_NONE,
+                                    .log = NULL });
     int ok = l && hr_is_loaded(l);
     if (ok) {
         void *state = stub_game_start(slot);
@@ -328,7 +336,8 @@ static int compilers(const char *id, int runs, const char *host, const char *gam
     game_copy g = { .count = 0 };
     copy_game(&g, gamedir, work);
     const char *opt = getenv("GAME_OPT_FLAGS");
-    compiler def = { .name = "make's game build", .cc = getenv("CC") ? getenv("CC") : "cc",
+    compiler def = { .name = "make's game build",
+                     .cc = getenv("CC") ? getenv("CC") : "cc",
                      .opt = opt };
     def.is_clang = strstr(def.cc, "clang") != NULL;
     def.is_tcc = strstr(def.cc, "tcc") != NULL;
@@ -338,7 +347,9 @@ static int compilers(const char *id, int runs, const char *host, const char *gam
         { .name = "clang -O0 -g3", .cc = "clang", .opt = "-O0 -g3", .is_clang = 1 },
         { .name = "tcc -g", .cc = "tcc", .opt = "-g", .is_tcc = 1 },
     };
-    enum { N = sizeof list / sizeof list[0] };
+    enum {
+        N = sizeof list / sizeof list[0]
+    };
     char ref_lib[4300], ref_bmp[4300];
     bench_str(ref_lib, sizeof ref_lib, "%s/default.so", work);
     bench_str(ref_bmp, sizeof ref_bmp, "%s/default.bmp", work);
@@ -379,10 +390,15 @@ static int compilers(const char *id, int runs, const char *host, const char *gam
         int loads = loads_with_core(lib);
         int rc = have_host ? host_shot(host, lib, assets, bmp, work) : -3;
         long px = have_host ? pixels_differ(ref_bmp, bmp) : -1;
-        bench_str(note, sizeof note, "loads: %s; host runs 60 frames: %s; pixels differing "
-                                     "from the default build: %ld",
+        bench_str(note, sizeof note,
+                  "loads: %s; host runs 60 frames: %s; pixels differing "
+                  "from the default build: %ld",
                   loads ? "yes" : "NO",
-                  rc == 0 ? "yes" : rc == -3 ? "no host" : rc == -2 ? "CRASHED" : "FAILED", px);
+                  rc == 0    ? "yes"
+                  : rc == -3 ? "no host"
+                  : rc == -2 ? "CRASHED"
+                             : "FAILED",
+                  px);
         bench_row(id2, what, "ns", bench_stats_of(&s), df, bench_stats_of(&f), NULL, NULL, note);
         bench_free(&s);
         bench_free(&f);

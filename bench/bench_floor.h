@@ -17,10 +17,10 @@
 #include <sys/sendfile.h>
 
 typedef struct floor_lib {
-    char dir[PATH_MAX];         /* private directory of the copies */
-    char loaded[PATH_MAX + 64]; /* the copy now open */
-    void *handle;               /* its loader handle, NULL before the first load */
-    unsigned n;                 /* copies made, for unique names */
+    char dir[PATH_MAX];                          /* private directory of the copies */
+    char loaded[PATH_MAX + 64];                  /* the copy now open */
+    void *handle;                                /* its loader handle, NULL before the first load */
+    unsigned n;                                  /* copies made, for unique names */
     uint64_t copy_ns, open_ns, sym_ns, close_ns; /* phases of the last floor_load */
 } floor_lib;
 

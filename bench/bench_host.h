@@ -23,8 +23,8 @@ typedef struct host_proc {
     size_t len;
 } host_proc;
 
-static inline void host_start(host_proc *h, const char *host, const char *lib,
-                              const char *assets, long frames, const char *screenshot)
+static inline void host_start(host_proc *h, const char *host, const char *lib, const char *assets,
+                              long frames, const char *screenshot)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -36,8 +36,10 @@ static inline void host_start(host_proc *h, const char *host, const char *lib,
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     char nframes[32];
     bench_str(nframes, sizeof nframes, "%ld", frames);
-    const char *argv[] = { host, "--headless", "--frames", nframes, "--game", lib, "--assets",
-                           assets, screenshot ? "--screenshot" : NULL, screenshot, NULL };
+    const char *argv[] = { host,       "--headless", "--frames",
+                           nframes,    "--game",     lib,
+                           "--assets", assets,       screenshot ? "--screenshot" : NULL,
+                           screenshot, NULL };
     if (posix_spawn(&h->pid, host, &fa, NULL, (char *const *)argv, environ) != 0)
         bench_die(host);
     posix_spawn_file_actions_destroy(&fa);
@@ -56,8 +58,7 @@ static inline int host_is_event(const char *line, size_t n, const char *name)
 
 /* Reads event lines until the event `name` comes; copies that line into line. Failed reloads
  * on the way are echoed to stderr. Returns 0, or -1 on timeout or when the host ended. */
-static inline int host_wait(host_proc *h, const char *name, char *line, size_t size,
-                            int timeout_ms)
+static inline int host_wait(host_proc *h, const char *name, char *line, size_t size, int timeout_ms)
 {
     uint64_t deadline = bench_now_ns() + (uint64_t)timeout_ms * 1000000u;
     for (;;) {
@@ -70,8 +71,7 @@ static inline int host_wait(host_proc *h, const char *name, char *line, size_t s
                 memcpy(line, h->buf, c);
                 line[c] = 0;
             } else if (host_is_event(h->buf, n, "reload-failed") ||
-                       host_is_event(h->buf, n, "refused") ||
-                       host_is_event(h->buf, n, "crash")) {
+                       host_is_event(h->buf, n, "refused") || host_is_event(h->buf, n, "crash")) {
                 fprintf(stderr, "bench: host said: %.*s\n", (int)n, h->buf);
             }
             memmove(h->buf, nl + 1, h->len - n - 1);

@@ -15,7 +15,10 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-enum { BATCH = 1000, SPIN_CALLS = 20000 };
+enum {
+    BATCH = 1000,
+    SPIN_CALLS = 20000
+};
 
 extern char **environ;
 
@@ -33,8 +36,7 @@ static hr_lib *open_watch(hr_watch_mode mode, const char *library, const char *w
     bench_str(lib_path, sizeof lib_path, "%s/lib.so", dir);
     bench_install(lib_path, data, size);
     free(data);
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .watch = mode,
-                                      .temp_dir = bench_tmpfs() });
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .watch = mode, .temp_dir = bench_tmpfs() });
     if (!lib || !hr_is_loaded(lib)) {
         fprintf(stderr, "bench_idle: %s\n", lib ? hr_error_text(lib) : "out of memory");
         exit(1);
@@ -85,8 +87,8 @@ static long count_syscalls(const char *self, const char *what, long n, const cha
     char out[4200], ns[32];
     bench_str(out, sizeof out, "%s/strace-%s-%ld.txt", work, what, n);
     bench_str(ns, sizeof ns, "%ld", n);
-    const char *argv[] = { "strace", "-f", "-c", "-o", out, self, "--spin", what,
-                           ns, library, work, NULL };
+    const char *argv[] = { "strace", "-f", "-c", "-o",    out,  self,
+                           "--spin", what, ns,   library, work, NULL };
     pid_t pid;
     int status;
     if (posix_spawnp(&pid, "strace", NULL, NULL, (char *const *)argv, environ) != 0 ||
@@ -100,8 +102,7 @@ static long count_syscalls(const char *self, const char *what, long n, const cha
     while (fgets(line, sizeof line, f)) {
         double pct, secs;
         long usecs, c;
-        if (strstr(line, " total") &&
-            sscanf(line, "%lf %lf %ld %ld", &pct, &secs, &usecs, &c) == 4)
+        if (strstr(line, " total") && sscanf(line, "%lf %lf %ld %ld", &pct, &secs, &usecs, &c) == 4)
             calls = c;
     }
     fclose(f);

@@ -23,7 +23,9 @@
 #include "bench_stubs.h"
 #include "hr.h"
 
-enum { WARMUP = 10 };
+enum {
+    WARMUP = 10
+};
 
 typedef struct run_state {
     int is_game;       /* SYMBOL is the game API struct */
@@ -106,8 +108,10 @@ int main(int argc, char **argv)
     run_state rf = rh;
     void *slot = NULL;
     bench_install(hr_path, data, size);
-    hr_lib *lib = hr_open(&(hr_desc){ .path = hr_path, .symbols = (const char *[]){ symbol },
-                                      .symbol_count = 1, .slots = &slot,
+    hr_lib *lib = hr_open(&(hr_desc){ .path = hr_path,
+                                      .symbols = (const char *[]){ symbol },
+                                      .symbol_count = 1,
+                                      .slots = &slot,
                                       .temp_dir = bench_tmpfs() });
     if (!lib || !hr_is_loaded(lib)) {
         fprintf(stderr, "bench_reload: %s\n", lib ? hr_error_text(lib) : "out of memory");
@@ -120,9 +124,12 @@ int main(int argc, char **argv)
     hr_lib *pf = NULL;
     if (preflight && !brief) {
         bench_install(pf_path, data, size);
-        pf = hr_open(&(hr_desc){ .path = pf_path, .symbols = (const char *[]){ symbol },
-                                 .symbol_count = 1, .slots = &pf_slot,
-                                 .temp_dir = bench_tmpfs(), .preflight = preflight });
+        pf = hr_open(&(hr_desc){ .path = pf_path,
+                                 .symbols = (const char *[]){ symbol },
+                                 .symbol_count = 1,
+                                 .slots = &pf_slot,
+                                 .temp_dir = bench_tmpfs(),
+                                 .preflight = preflight });
         if (!pf || !hr_is_loaded(pf)) {
             fprintf(stderr, "bench_reload: %s\n", pf ? hr_error_text(pf) : "out of memory");
             return 1;
@@ -240,14 +247,14 @@ int main(int argc, char **argv)
         bench_stats none = { 0 };
         char sub[16];
         bench_str(sub, sizeof sub, "%sa", id);
-        bench_row(sub, "  copy into the private dir", "ns", bench_stats_of(&copy),
-                  "sendfile copy", bench_stats_of(&fcopy), NULL, NULL, NULL);
+        bench_row(sub, "  copy into the private dir", "ns", bench_stats_of(&copy), "sendfile copy",
+                  bench_stats_of(&fcopy), NULL, NULL, NULL);
         bench_str(sub, sizeof sub, "%sb", id);
         bench_row(sub, "  ELF structure check", "ns", bench_stats_of(&check), NULL, none, NULL,
                   NULL, "no floor: the floor checks nothing");
         bench_str(sub, sizeof sub, "%sc", id);
-        bench_row(sub, "  dlopen", "ns", bench_stats_of(&open), "dlopen",
-                  bench_stats_of(&fopen_), NULL, NULL, NULL);
+        bench_row(sub, "  dlopen", "ns", bench_stats_of(&open), "dlopen", bench_stats_of(&fopen_),
+                  NULL, NULL, NULL);
         bench_str(sub, sizeof sub, "%sd", id);
         bench_row(sub, "  resolve (dlsym)", "ns", bench_stats_of(&resolve), "dlsym",
                   bench_stats_of(&fsym), NULL, NULL, NULL);
@@ -255,8 +262,8 @@ int main(int argc, char **argv)
         bench_row(sub, "  close old: dlclose+unload probe+unlink", "ns", bench_stats_of(&close_),
                   "dlclose+unlink", bench_stats_of(&fclose_), NULL, NULL, NULL);
         bench_str(sub, sizeof sub, "%sf", id);
-        bench_row(sub, "  watcher read + stat (outside the phases)", "ns",
-                  bench_stats_of(&watch), NULL, none, NULL, NULL, "hr_check minus total_ns");
+        bench_row(sub, "  watcher read + stat (outside the phases)", "ns", bench_stats_of(&watch),
+                  NULL, none, NULL, NULL, "hr_check minus total_ns");
         bench_str(sub, sizeof sub, "%sg", id);
         ratio_row(sub, "change -> first new call (rename..call)", &lat,
                   "rename+copy+dlopen+dlsym+call", &flat, label);
@@ -271,8 +278,7 @@ int main(int argc, char **argv)
                       "copy+dlopen+dlsym+dlclose", &fstall, note);
             bench_str(sub, sizeof sub, "%si", id);
             bench_str(note, sizeof note,
-                      "%g checks in a tight loop (median); a host checks once a frame",
-                      c.median);
+                      "%g checks in a tight loop (median); a host checks once a frame", c.median);
             bench_row(sub, "with pre-flight: change -> first new call", "ns",
                       bench_stats_of(&pf_lat), "rename+copy+dlopen+dlsym+call",
                       bench_stats_of(&flat), NULL, NULL, note);

@@ -88,8 +88,10 @@ static void soak(soak_result *r, int n, int use_hr, const char *data, size_t siz
     floor_lib fl;
     const char *temp;
     if (use_hr) {
-        lib = hr_open(&(hr_desc){ .path = path, .symbols = (const char *[]){ symbol },
-                                  .symbol_count = 1, .slots = &slot,
+        lib = hr_open(&(hr_desc){ .path = path,
+                                  .symbols = (const char *[]){ symbol },
+                                  .symbol_count = 1,
+                                  .slots = &slot,
                                   .temp_dir = bench_tmpfs() });
         if (!lib || !hr_is_loaded(lib))
             bench_die(lib ? hr_error_text(lib) : "out of memory");
@@ -129,8 +131,8 @@ static void soak(soak_result *r, int n, int use_hr, const char *data, size_t siz
     rmdir(dir);
 }
 
-static soak_result *run_child(int n, int use_hr, const char *data, size_t size,
-                              const char *symbol, const char *dir)
+static soak_result *run_child(int n, int use_hr, const char *data, size_t size, const char *symbol,
+                              const char *dir)
 {
     size_t bytes = sizeof(soak_result) + (size_t)n * sizeof(double);
     soak_result *r = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -197,14 +199,14 @@ int main(int argc, char **argv)
     bench_row(id2, what, "ns", a, "no-framework reloads", b, "<= 1.2x floor",
               bench_verdict(1, a.median <= 1.2 * b.median), note);
     bench_str(id2, sizeof id2, "%sb", id);
-    delta_row(id2, "soak: RSS growth", "KiB", h->before.rss_kib, h->half.rss_kib,
-              h->after.rss_kib, f->before.rss_kib, f->after.rss_kib, 1024);
+    delta_row(id2, "soak: RSS growth", "KiB", h->before.rss_kib, h->half.rss_kib, h->after.rss_kib,
+              f->before.rss_kib, f->after.rss_kib, 1024);
     bench_str(id2, sizeof id2, "%sc", id);
     delta_row(id2, "soak: open fds growth", "fds", h->before.fds, h->half.fds, h->after.fds,
               f->before.fds, f->after.fds, 0);
     bench_str(id2, sizeof id2, "%sd", id);
-    delta_row(id2, "soak: mappings growth", "maps", h->before.maps, h->half.maps,
-              h->after.maps, f->before.maps, f->after.maps, 0);
+    delta_row(id2, "soak: mappings growth", "maps", h->before.maps, h->half.maps, h->after.maps,
+              f->before.maps, f->after.maps, 0);
     /* The core keeps the build before the running one for hr_rollback(): two files is the
      * steady state, not a leak. */
     bench_str(id2, sizeof id2, "%se", id);

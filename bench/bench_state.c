@@ -16,9 +16,9 @@
 #include "bench_host.h"
 #include "game_api.h"
 
-static void reload_rows(const char *id, const char *label, const char *kind, int runs,
-                        host_proc *h, const char *path, char *const data[2],
-                        const size_t size[2], const char *const libs[2], floor_lib *fl)
+static void reload_rows(const char *id, const char *label, const char *kind, int runs, host_proc *h,
+                        const char *path, char *const data[2], const size_t size[2],
+                        const char *const libs[2], floor_lib *fl)
 {
     bench_samples ms = { 0 }, flo = { 0 }, wall = { 0 };
     char line[1024], want[32];
