@@ -10,8 +10,10 @@
 #define HOST_H
 
 #include "game_api.h"
+#include "hr.h"
 
 #include <SDL.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +28,8 @@ typedef struct host_args {
     int headless;           /* --headless; default 0 (open a window) */
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
+    int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
+    int stall_ms;           /* --stall-ms; default 10000 (0: off) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
                                there (new builds are then loaded in this process directly) */
 } host_args;
@@ -134,22 +138,56 @@ void host_draw_status(int width, int height, uint32_t background, const char *te
 
 /* ---- host_guard.c: every signal handler of the process ---- */
 
-/* Installs the crash handlers (on an alternate stack) and the SIGINT/SIGTERM quit handler.
- * Returns 0, or -1 with errno set. */
+/* host_guard_call's answer when the watchdog interrupted a call that ran too long. */
+#define HOST_GUARD_HANG 1000
+/* The signal the watchdog sends to the thread running a game call that overran. */
+#define HOST_GUARD_WATCHDOG_SIGNAL SIGUSR2
+
+/* Installs the crash handlers (on an alternate stack), the watchdog's handler and the
+ * SIGINT/SIGTERM quit handler. Returns 0, or -1 with errno set. */
 int host_guard_install(void);
+/* Puts back the handlers that were there before, frees this thread's alternate stack. */
+void host_guard_uninstall(void);
+/* Gives the calling thread its own alternate signal stack (host_guard_install does it for the
+ * main thread); call on every other thread that calls game code. 0 or -1. */
+int host_guard_thread_init(void);
+void host_guard_thread_end(void);
+
+/* Publishes the game library's code ranges: the watchdog jumps out of a hung call only when
+ * it stopped inside them. Call after every load (count 0 while nothing is loaded). */
+void host_guard_set_code(const hr_range *ranges, int count);
 
 /* 1 once SIGINT or SIGTERM arrived. */
 int host_guard_quit_requested(void);
 
-/* Runs fn(arg) with the crash guard armed. Returns 0, or the signal number that stopped it
- * (fn did not finish). Not reentrant: game code never calls back into a guarded call. */
+/* Runs fn(arg) with the crash guard armed on this thread. Returns 0, the signal number that
+ * stopped it, or HOST_GUARD_HANG (fn did not finish). Not reentrant. */
 int host_guard_call(void (*fn)(void *arg), void *arg);
 
-/* The fault address of the last crash caught by host_guard_call. */
+/* The fault address and the instruction of the last call stopped on this thread. */
 void *host_guard_fault_address(void);
+void *host_guard_fault_pc(void);
 
-/* "SIGSEGV" and friends. */
+/* "SIGSEGV", "hang" and friends. */
 const char *host_guard_signal_name(int sig);
+
+/* ---- host_watchdog.c: a thread that notices hung game calls and a stalled host ---- */
+
+/* Exit code of a host that ended itself because it was stuck beyond recovery. */
+#define HOST_EXIT_STUCK 3
+
+/* Starts the watchdog thread. budget_ms: a game call running longer is interrupted (0 turns
+ * the watchdog off); grace_ms: how long it keeps trying before it ends the process; stall_ms:
+ * a frame loop that does not advance for this long ends the process. 0 or -1. */
+int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms);
+void host_watchdog_stop(void);
+/* Marks the start and the end of a guarded game call on this thread (name: the hook). */
+void host_watchdog_enter(const char *name);
+void host_watchdog_leave(void);
+/* The frame loop is alive (call once per frame). */
+void host_watchdog_frame(void);
+/* 1 while the watchdog is interrupting the current call (async-signal-safe). */
+int host_watchdog_is_firing(void);
 
 /* ---- host_game.c: the game library, the state block, every call into game code ---- */
 

@@ -25,6 +25,10 @@ static const char usage[] =
     "  --height H         drawing area height in pixels (default 360)\n"
     "  --reset            when a new build changes the state layout and cannot migrate it,\n"
     "                     restart the game with a fresh state instead of refusing the build\n"
+    "  --watchdog-ms N    a game call running longer than N ms is interrupted like a crash\n"
+    "                     (default 500; 0 turns the watchdog off)\n"
+    "  --stall-ms N       end the host (exit code 3) when its frame loop stops advancing for\n"
+    "                     N ms outside game code (default 10000; 0 = never)\n"
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
     "  --help             print this help and exit\n"
     "\n"
@@ -83,6 +87,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .assets_dir = "assets",
         .width = 640,
         .height = 360,
+        .watchdog_ms = 500,
+        .stall_ms = 10000,
         .preflight = find_preflight(argc > 0 ? argv[0] : NULL),
     };
     for (int i = 1; i < argc; i++) {
@@ -99,8 +105,9 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->reset = 1;
             continue;
         }
-        const char *const with_value[] = { "--game",  "--assets", "--screenshot", "--frames",
-                                           "--width", "--height", "--script" };
+        const char *const with_value[] = { "--game",   "--assets",      "--screenshot",
+                                           "--frames", "--width",       "--height",
+                                           "--script", "--watchdog-ms", "--stall-ms" };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -122,6 +129,10 @@ int host_args_parse(host_args *args, int argc, char **argv)
             if (parse_long(value, 0, 1000000000L, &n) != 0)
                 return bad("--frames wants a whole number >= 0, not '%s'", value);
             args->frames = n;
+        } else if (strcmp(flag, "--watchdog-ms") == 0 || strcmp(flag, "--stall-ms") == 0) {
+            if (parse_long(value, 0, 3600000L, &n) != 0)
+                return bad("%s wants milliseconds from 0 to 3600000, not '%s'", flag, value);
+            *(strcmp(flag, "--stall-ms") == 0 ? &args->stall_ms : &args->watchdog_ms) = (int)n;
         } else {
             if (parse_long(value, 16, 16384, &n) != 0)
                 return bad("--width and --height want a whole number from 16 to 16384, "

@@ -16,6 +16,7 @@
 
 #include "hr.h"
 
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,9 @@ enum {
 };                                      /* a status message stays 3 s */
 #define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
 #define STATE_ALIGN 64                  /* cache line; anything a game may declare */
+/* Up to this size the block is copied before every update and put back when the call crashes
+ * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
+#define SNAPSHOT_MAX ((uint64_t)8 << 20)
 
 #define COLOR_WAITING 0x202630ffu
 #define COLOR_CRASHED 0x601818ffu
@@ -76,8 +80,12 @@ static struct {
     void *pending;            /* block prepared by validate, adopted on HR_RELOADED */
     const char *pending_kind; /* "migrated" or "fresh" */
 
-    int crashed; /* do not call the game until a new build loads */
-    char crash_text[512];
+    int crashed;            /* safe mode: call nothing of the game until a new build loads */
+    int crashes;            /* crashes and hangs since the last new build */
+    void *snapshot;         /* the block as it was before the current update or reload */
+    uint64_t snapshot_size; /* bytes allocated for it */
+    int snapshot_valid;     /* it holds the copy for the call in progress */
+    char crash_text[1024];
     char status[512]; /* status bar text and until which frame it shows */
     uint64_t status_until;
     uint32_t status_color;
@@ -156,37 +164,132 @@ static void run_hook(void *arg)
     }
 }
 
-/* The one door into game code. A NULL hook is skipped. Returns 0, or the signal that stopped
- * the call after reporting it; the caller decides what the crash means. */
+/* Where a crash happened, as the user can act on it: "update+0x1a game/game.c:80 in
+ * 3-game.so+0x11fa". Runs outside the signal handler; the private copy still exists here. */
+static void describe_pc(void *pc, char *out, size_t size)
+{
+    Dl_info info;
+    if (!pc || !dladdr(pc, &info) || !info.dli_fname) {
+        snprintf(out, size, "%p (outside the game library)", pc);
+        return;
+    }
+    uintptr_t offset = (uintptr_t)pc - (uintptr_t)info.dli_fbase;
+    const char *file = strrchr(info.dli_fname, '/');
+    file = file ? file + 1 : info.dli_fname;
+    char func[200] = "", line[200] = "";
+    if (info.dli_sname)
+        snprintf(func, sizeof func, "%s+0x%" PRIxPTR " ", info.dli_sname,
+                 (uintptr_t)pc - (uintptr_t)info.dli_saddr);
+    /* addr2line (binutils, there wherever gcc is) names the static function and, with debug
+     * info, the source line. */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "addr2line -f -s -e '%s' 0x%" PRIxPTR " 2>/dev/null", info.dli_fname,
+             offset);
+    FILE *p = popen(cmd, "r");
+    if (p) {
+        char name[160] = "", where[160] = "";
+        if (fgets(name, sizeof name, p) && fgets(where, sizeof where, p)) {
+            name[strcspn(name, "\n")] = 0;
+            where[strcspn(where, "\n")] = 0;
+            if (strcmp(name, "??") != 0 && !func[0])
+                snprintf(func, sizeof func, "%s ", name);
+            if (strncmp(where, "??", 2) != 0)
+                snprintf(line, sizeof line, "%s ", where);
+        }
+        pclose(p);
+    }
+    snprintf(out, size, "%s%sin %s+0x%" PRIxPTR, func, line, file, offset);
+}
+
+/* The one door into game code. A NULL hook is skipped. Returns 0, or the signal (or
+ * HOST_GUARD_HANG) that stopped the call after reporting it; the caller decides what it means. */
 static int call_game(game_call *c)
 {
     if (!c->api || !has_hook(c))
         return 0;
+    uint64_t t0 = SDL_GetTicks64();
+    host_watchdog_enter(hook_names[c->hook]);
     int sig = host_guard_call(run_hook, c);
+    host_watchdog_leave();
     if (sig) {
-        uintptr_t addr = (uintptr_t)host_guard_fault_address();
-        host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " version=%u",
-                   host_guard_signal_name(sig), hook_names[c->hook], addr, hr_version(game.lib));
+        char at[600], quoted[700];
+        describe_pc(host_guard_fault_pc(), at, sizeof at);
+        host_event_quote(quoted, sizeof quoted, at);
+        if (sig == HOST_GUARD_HANG)
+            host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
+                       SDL_GetTicks64() - t0, quoted, hr_version(game.lib));
+        else
+            host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " at=%s version=%u",
+                       host_guard_signal_name(sig), hook_names[c->hook],
+                       (uintptr_t)host_guard_fault_address(), quoted, hr_version(game.lib));
+        snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s",
+                 sig == HOST_GUARD_HANG ? "hang (ran past its time budget)"
+                                        : host_guard_signal_name(sig),
+                 hook_names[c->hook], at);
     }
     return sig;
 }
 
-/* Calls a hook of the loaded build on the live state; a crash stops the game. */
+/* Keeps a copy of a small block before the calls that may change it (see SNAPSHOT_MAX). */
+static void take_snapshot(void)
+{
+    game.snapshot_valid = 0;
+    if (!game.state || game.state_size > SNAPSHOT_MAX)
+        return;
+    if (game.snapshot_size < game.state_size) {
+        free(game.snapshot);
+        game.snapshot = malloc((size_t)game.state_size);
+        game.snapshot_size = game.snapshot ? game.state_size : 0;
+        if (!game.snapshot)
+            return;
+    }
+    memcpy(game.snapshot, game.state, (size_t)game.state_size);
+    game.snapshot_valid = 1;
+}
+
+static void on_loaded(const char *event);
+
+/* A call crashed or hung: put the state back as it was before it, never run that exact build
+ * again, and go back to the build before it once; a second failure stops the game (safe mode)
+ * until a new build arrives. */
+static void on_crash(game_hook hook)
+{
+    const char *state = "kept";
+    if (game.snapshot_valid && (hook == HOOK_UPDATE || hook == HOOK_RELOAD)) {
+        memcpy(game.state, game.snapshot, (size_t)game.state_size);
+        state = "restored";
+    } else if (hook == HOOK_UPDATE || hook == HOOK_RELOAD) {
+        state = "unrestored";
+    }
+    game.snapshot_valid = 0;
+    game.crashes++;
+    hr_forbid(game.lib);
+    char quoted[700];
+    if (game.crashes == 1 && hook != HOOK_INIT && hr_rollback(game.lib) == HR_RELOADED) {
+        host_event("rollback", "version=%u state=%s reason=%s", hr_version(game.lib), state,
+                   host_event_quote(quoted, sizeof quoted, game.crash_text));
+        on_loaded(NULL);
+        return;
+    }
+    game.crashed = 1;
+    host_event("safe-mode", "state=%s reason=%s", state,
+               host_event_quote(quoted, sizeof quoted,
+                                "the game is stopped until a new build loads; this exact build "
+                                "will not be loaded again"));
+}
+
+/* Calls a hook of the loaded build on the live state; a crash or hang is handled above. */
 static void call_live(game_hook hook, const game_input *input)
 {
     game_call c = { .hook = hook, .api = loaded_api(), .state = game.state, .input = input };
+    if (hook == HOOK_UPDATE || hook == HOOK_RELOAD)
+        take_snapshot();
     int sig = call_game(&c);
     if (!sig)
         return;
-    game.crashed = 1;
     if (hook == HOOK_INIT)
         game.needs_init = 1;
-    snprintf(game.crash_text, sizeof game.crash_text,
-             "%s in %s (fault address 0x%" PRIxPTR "). Fix the code and rebuild %s: the new "
-             "build is loaded and the game carries on with its state. F5 restarts it with a "
-             "fresh state.",
-             host_guard_signal_name(sig), hook_names[hook], (uintptr_t)host_guard_fault_address(),
-             game.args->game_path);
+    on_crash(hook);
 }
 
 /* Starts the live block over: zeroed, to be initialised by the next init call. */
@@ -308,10 +411,15 @@ static void core_log(int level, const char *text, void *user)
                host_event_quote(quoted, sizeof quoted, text));
 }
 
-/* A build was just loaded: create the state (first build) or carry it over (reload). */
-static void on_loaded(void)
+/* A build was just loaded: create the state (first build) or carry it over (reload).
+ * event: "reloaded" for a new build, NULL after a rollback (already reported). */
+static void on_loaded(const char *event)
 {
     const game_api *api = loaded_api();
+    hr_range ranges[8];
+    host_guard_set_code(ranges, hr_code_ranges(game.lib, ranges, 8));
+    if (event)
+        game.crashes = 0;
     double ms = (double)hr_last_timing(game.lib).total_ns / 1e6;
     unsigned version = hr_version(game.lib);
     char path[600], tmp[600];
@@ -347,7 +455,8 @@ static void on_loaded(void)
         if (strcmp(kind, "fresh") == 0)
             game.needs_init = 1;
     }
-    host_event("reloaded", "version=%u ms=%.2f state=%s", version, ms, kind);
+    if (event)
+        host_event(event, "version=%u ms=%.2f state=%s", version, ms, kind);
     set_status(COLOR_STATUS_GOOD, "reloaded version %u in %.2f ms (state %s)", version, ms, kind);
     if (game.needs_init) {
         /* init never finished on this block: a new one starts from zero bytes, as promised. */
@@ -373,7 +482,7 @@ static void on_status(hr_status status)
     switch (status) {
     case HR_UNCHANGED: break;
     case HR_RELOADED:
-        on_loaded();
+        on_loaded("reloaded");
         game.reset_requested = 0;
         break;
     case HR_NOT_READY:
@@ -432,7 +541,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     if (!game.lib)
         return -1;
     if (hr_is_loaded(game.lib)) {
-        on_loaded();
+        on_loaded("reloaded");
     } else {
         char path[600], quoted[1200];
         host_event("waiting", "path=%s reason=%s",
@@ -483,6 +592,8 @@ void host_game_close(void)
 {
     if (game.lib && is_runnable())
         call_live(HOOK_SHUTDOWN, NULL);
+    host_guard_set_code(NULL, 0);
+    free(game.snapshot);
     free(game.state);
     free(game.pending);
     hr_close(game.lib);

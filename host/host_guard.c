@@ -1,45 +1,127 @@
-/* host_guard.c - every signal handler of the host: the crash guard around game calls and the
- * SIGINT/SIGTERM quit request.
+/* host_guard.c - every signal handler of the host: the crash guard around game calls, the
+ * watchdog's interruption of a hung call, and the SIGINT/SIGTERM quit request.
  *
- * A fault inside a guarded call (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) jumps back out of
- * the game with siglongjmp, so the host lives on with the state and a message; the same fault
- * anywhere else is the host's own bug and gets the default action (a core dump), because
- * carrying on after it would hide it. The handlers run on their own stack, so a stack
- * overflow in the game can still be caught. sigsetjmp(env, 1) saves the signal mask:
- * siglongjmp restores it, or the caught signal would stay blocked and the next fault of
- * the same kind would kill the process.
+ * A fault inside a guarded call (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP) jumps back
+ * out of the game with siglongjmp, so the host lives on with the state and a message. The
+ * same fault anywhere else is not the game's and is not swallowed: it goes to the handler that
+ * was installed before ours, or gets the default action (a core dump, the right exit signal).
  *
+ * Traps it avoids:
+ * - sigsetjmp(env, 1) saves the signal mask and siglongjmp restores it; without that the
+ *   caught signal stays blocked and the next fault of that kind kills the process.
+ * - The handlers run on an alternate stack of 64 KiB (smaller ones, even ones sigaltstack
+ *   accepts, were seen to die on a stack overflow), one per thread that calls game code.
+ * - The watchdog's signal only jumps out when the interrupted instruction lies in the game
+ *   library's code: jumping out of libc (malloc, printf) would leave its locks held and
+ *   deadlock the host. Elsewhere the handler returns and the watchdog tries again.
  * Never does stdio or allocation inside a handler (neither is async-signal-safe).
  */
 #include "host.h"
 
 #include <setjmp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
-static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+#define ALT_STACK_SIZE (64 * 1024)
+#define MAX_CODE_RANGES 8
 
-static sigjmp_buf guard_env;
-static volatile sig_atomic_t in_game_call; /* a guarded call is running: faults jump out */
-static volatile sig_atomic_t caught_signal;
-static void *volatile fault_address;
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+static struct sigaction previous[sizeof fault_signals / sizeof fault_signals[0]];
+
+/* Per thread: the guarded call in progress on this thread, if any. */
+static _Thread_local sigjmp_buf guard_env;
+static _Thread_local volatile sig_atomic_t in_game_call;
+static _Thread_local volatile sig_atomic_t caught_signal;
+static _Thread_local void *volatile fault_address;
+static _Thread_local void *volatile fault_pc;
+static _Thread_local void *alt_stack;
+
+/* The game library's machine code, published by host_game.c after each load. */
+static volatile uintptr_t code_start[MAX_CODE_RANGES], code_end[MAX_CODE_RANGES];
+static volatile sig_atomic_t code_count;
+
 static volatile sig_atomic_t quit_requested;
 
-/* The handlers' own stack: big enough for the handler and the frames siglongjmp unwinds. */
-static char alt_stack[64 * 1024] __attribute__((aligned(16)));
+static void *context_pc(void *context)
+{
+    const ucontext_t *uc = context;
+#if defined(__x86_64__)
+    return (void *)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__i386__)
+    return (void *)uc->uc_mcontext.gregs[REG_EIP];
+#elif defined(__aarch64__)
+    return (void *)uc->uc_mcontext.pc;
+#else
+    (void)uc;
+    return NULL; /* unknown machine: the watchdog then never jumps out, it ends the process */
+#endif
+}
+
+static int in_game_code(uintptr_t pc)
+{
+    for (int i = 0; i < code_count; i++)
+        if (pc >= code_start[i] && pc < code_end[i])
+            return 1;
+    return 0;
+}
+
+static int signal_index(int sig)
+{
+    for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
+        if (fault_signals[i] == sig)
+            return (int)i;
+    return -1;
+}
+
+/* A fault that is not the game's: hand it to whoever had it before us, else die of it. */
+static void pass_on(int sig, siginfo_t *info, void *context)
+{
+    int i = signal_index(sig);
+    const struct sigaction *old = i >= 0 ? &previous[i] : NULL;
+    if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
+        old->sa_sigaction(sig, info, context);
+        return;
+    }
+    if (old && !(old->sa_flags & SA_SIGINFO) && old->sa_handler != SIG_DFL &&
+        old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    /* Returning re-executes the faulting instruction, which now gets the default action;
+     * a raised signal (abort, a trap) needs raising again. */
+    if (info && info->si_code <= 0)
+        raise(sig);
+}
 
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
-    (void)context;
     if (!in_game_call) {
-        /* Not the game's fault: die the way the signal means, with the default action. */
-        signal(sig, SIG_DFL);
-        raise(sig);
+        pass_on(sig, info, context);
         return;
     }
     in_game_call = 0;
     caught_signal = sig;
     fault_address = info ? info->si_addr : NULL;
+    fault_pc = context_pc(context);
+    siglongjmp(guard_env, 1);
+}
+
+static void on_watchdog(int sig, siginfo_t *info, void *context)
+{
+    (void)sig;
+    (void)info;
+    void *pc = context_pc(context);
+    if (!in_game_call || !host_watchdog_is_firing())
+        return; /* a late signal for a call that already ended */
+    if (!in_game_code((uintptr_t)pc))
+        return; /* in libc or the host: not safe to leave from here; the watchdog retries */
+    in_game_call = 0;
+    caught_signal = HOST_GUARD_HANG;
+    fault_address = pc;
+    fault_pc = pc;
     siglongjmp(guard_env, 1);
 }
 
@@ -49,10 +131,30 @@ static void on_quit(int sig)
     quit_requested = 1;
 }
 
+int host_guard_thread_init(void)
+{
+    if (alt_stack)
+        return 0;
+    alt_stack = malloc(ALT_STACK_SIZE);
+    if (!alt_stack)
+        return -1;
+    stack_t ss = { .ss_sp = alt_stack, .ss_size = ALT_STACK_SIZE };
+    return sigaltstack(&ss, NULL);
+}
+
+void host_guard_thread_end(void)
+{
+    if (!alt_stack)
+        return;
+    stack_t ss = { .ss_flags = SS_DISABLE };
+    sigaltstack(&ss, NULL);
+    free(alt_stack);
+    alt_stack = NULL;
+}
+
 int host_guard_install(void)
 {
-    stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof alt_stack };
-    if (sigaltstack(&ss, NULL) != 0)
+    if (host_guard_thread_init() != 0)
         return -1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -60,8 +162,15 @@ int host_guard_install(void)
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
-        if (sigaction(fault_signals[i], &sa, NULL) != 0)
+        if (sigaction(fault_signals[i], &sa, &previous[i]) != 0)
             return -1;
+
+    /* SA_RESTART: a system call of libc or the host interrupted by a retry just goes on. */
+    struct sigaction dog = sa;
+    dog.sa_sigaction = on_watchdog;
+    dog.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    if (sigaction(HOST_GUARD_WATCHDOG_SIGNAL, &dog, NULL) != 0)
+        return -1;
 
     struct sigaction quit;
     memset(&quit, 0, sizeof quit);
@@ -70,6 +179,24 @@ int host_guard_install(void)
     if (sigaction(SIGINT, &quit, NULL) != 0 || sigaction(SIGTERM, &quit, NULL) != 0)
         return -1;
     return 0;
+}
+
+void host_guard_uninstall(void)
+{
+    for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
+        sigaction(fault_signals[i], &previous[i], NULL);
+    signal(HOST_GUARD_WATCHDOG_SIGNAL, SIG_DFL);
+    host_guard_thread_end();
+}
+
+void host_guard_set_code(const hr_range *ranges, int count)
+{
+    code_count = 0; /* no jump out while the table changes */
+    for (int i = 0; i < count && i < MAX_CODE_RANGES; i++) {
+        code_start[i] = ranges[i].start;
+        code_end[i] = ranges[i].end;
+    }
+    code_count = count < MAX_CODE_RANGES ? count : MAX_CODE_RANGES;
 }
 
 int host_guard_quit_requested(void)
@@ -94,6 +221,11 @@ void *host_guard_fault_address(void)
     return fault_address;
 }
 
+void *host_guard_fault_pc(void)
+{
+    return fault_pc;
+}
+
 const char *host_guard_signal_name(int sig)
 {
     switch (sig) {
@@ -102,8 +234,10 @@ const char *host_guard_signal_name(int sig)
     case SIGFPE: return "SIGFPE";
     case SIGILL: return "SIGILL";
     case SIGABRT: return "SIGABRT";
+    case SIGTRAP: return "SIGTRAP";
     case SIGINT: return "SIGINT";
     case SIGTERM: return "SIGTERM";
+    case HOST_GUARD_HANG: return "hang";
     default: return "signal";
     }
 }

@@ -39,6 +39,11 @@ int main(int argc, char **argv)
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;
     }
+    /* Grace: how long the watchdog keeps trying to interrupt before it ends the process. */
+    if (host_watchdog_start(args.watchdog_ms, 2000, args.stall_ms) != 0) {
+        host_event("error", "reason=\"cannot start the watchdog thread\"");
+        return 1;
+    }
     host_video video;
     if (host_video_open(&video, &args) != 0) {
         host_video_close(&video);
@@ -65,6 +70,7 @@ int main(int argc, char **argv)
     game_input input = { 0 };
     uint64_t frame = 0;
     for (;;) {
+        host_watchdog_frame();
         host_script_push(frame);
         unsigned actions = host_input_poll(&input);
         if ((actions & HOST_INPUT_QUIT) || host_guard_quit_requested())
@@ -92,6 +98,8 @@ int main(int argc, char **argv)
     host_assets_close();
     host_script_close();
     host_video_close(&video);
+    host_watchdog_stop();
+    host_guard_uninstall();
     host_event("exit", "frames=%" PRIu64, frame);
     return 0;
 }

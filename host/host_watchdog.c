@@ -1,0 +1,166 @@
+/* host_watchdog.c - a thread that notices a game call running past its budget and a frame
+ * loop that stopped advancing, so the host never freezes silently.
+ *
+ * A game call over budget is interrupted: the watchdog sends HOST_GUARD_WATCHDOG_SIGNAL to the
+ * calling thread every ~100 us, and the guard jumps out as soon as one lands while the game's
+ * own code runs (never from inside libc: its locks would stay held). If that does not happen
+ * within the grace period - the game sleeps in a system call or waits on a lock - or the frame
+ * loop itself stalls, the watchdog writes one diagnostic line with write(2) (stdio's lock may
+ * be held by the stuck thread) and ends the process with HOST_EXIT_STUCK.
+ * Never fires while a debugger is attached: a breakpoint is not a hang.
+ *
+ * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
+ * beyond the vDSO clock read per guarded call.
+ */
+#include "host.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct {
+    pthread_t thread;
+    int running;
+    atomic_int stop;
+    int budget_ms, grace_ms, stall_ms;
+
+    pthread_t caller;                /* the thread in the current call, valid while start != 0 */
+    atomic_uint_fast64_t call_start; /* ns; 0 while no game call runs */
+    atomic_uint_fast64_t call_seq;   /* one per call, so a late signal cannot hit the next */
+    atomic_uint_fast64_t fire_seq;   /* the call the watchdog is interrupting */
+    _Atomic(const char *) call_name;
+    atomic_uint_fast64_t last_frame;
+} dog;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* A debugger stops every thread, then resumes them: the clock jumped, nothing hung. */
+static int is_traced(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    char line[128];
+    int traced = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "TracerPid:", 10) == 0)
+            traced = atoi(line + 10) != 0;
+    fclose(f);
+    return traced;
+}
+
+static void die_stuck(const char *what, const char *name, uint64_t ms, const char *advice)
+{
+    char line[512];
+    int n = snprintf(line, sizeof line, "livehost: stuck %s=%s ms=%llu exit=%d reason=\"%s\"\n",
+                     what, name, (unsigned long long)ms, HOST_EXIT_STUCK, advice);
+    if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0)
+        _exit(HOST_EXIT_STUCK);
+    _exit(HOST_EXIT_STUCK);
+}
+
+static void *watch(void *arg)
+{
+    (void)arg;
+    const uint64_t ms = 1000000u;
+    while (!atomic_load(&dog.stop)) {
+        uint64_t now = now_ns();
+        uint64_t start = atomic_load(&dog.call_start);
+        uint64_t seq = atomic_load(&dog.call_seq);
+        if (start && dog.budget_ms && now - start > (uint64_t)dog.budget_ms * ms) {
+            if (is_traced()) {
+                sleep_us(50000);
+                continue;
+            }
+            if (now - start > (uint64_t)(dog.budget_ms + dog.grace_ms) * ms)
+                die_stuck("function", atomic_load(&dog.call_name), (now - start) / ms,
+                          "a game call ran past its budget and could not be interrupted: it "
+                          "waits in a system call or on a lock (sleep, read, a mutex); fix "
+                          "the code and run the host again");
+            atomic_store(&dog.fire_seq, seq);
+            if (atomic_load(&dog.call_seq) == seq && atomic_load(&dog.call_start))
+                pthread_kill(dog.caller, HOST_GUARD_WATCHDOG_SIGNAL);
+            sleep_us(100);
+            continue;
+        }
+        uint64_t frame = atomic_load(&dog.last_frame);
+        if (!start && dog.stall_ms && frame && now - frame > (uint64_t)dog.stall_ms * ms &&
+            !is_traced())
+            die_stuck("loop", "frame", (now - frame) / ms,
+                      "the host's frame loop stopped advancing outside game code");
+        sleep_us(dog.budget_ms && dog.budget_ms < 40 ? dog.budget_ms * 250 : 10000);
+    }
+    return NULL;
+}
+
+int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms)
+{
+    dog.budget_ms = budget_ms;
+    dog.grace_ms = grace_ms;
+    dog.stall_ms = stall_ms;
+    atomic_store(&dog.stop, 0);
+    atomic_store(&dog.last_frame, now_ns());
+    if (!budget_ms && !stall_ms)
+        return 0;
+    /* The watchdog's own signal must never land on this thread. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, HOST_GUARD_WATCHDOG_SIGNAL);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int rc = pthread_create(&dog.thread, NULL, watch, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    dog.running = rc == 0;
+    return rc == 0 ? 0 : -1;
+}
+
+void host_watchdog_stop(void)
+{
+    if (!dog.running)
+        return;
+    atomic_store(&dog.stop, 1);
+    pthread_join(dog.thread, NULL);
+    dog.running = 0;
+}
+
+void host_watchdog_enter(const char *name)
+{
+    dog.caller = pthread_self();
+    atomic_store(&dog.call_name, name);
+    atomic_fetch_add(&dog.call_seq, 1);
+    atomic_store(&dog.call_start, now_ns());
+}
+
+void host_watchdog_leave(void)
+{
+    atomic_store(&dog.call_start, 0);
+}
+
+int host_watchdog_is_firing(void)
+{
+    return atomic_load(&dog.call_start) != 0 &&
+           atomic_load(&dog.fire_seq) == atomic_load(&dog.call_seq);
+}
+
+void host_watchdog_frame(void)
+{
+    atomic_store(&dog.last_frame, now_ns());
+}
