@@ -108,6 +108,21 @@ $(B)/game.so: $(GAME_OBJ)
 	$(CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $^ -o $@.tmp -lm
 	mv -f $@.tmp $@
 
+# The state layout hash (game_api.h: state_hash): the game's state header, preprocessed so that
+# comments and macro definitions do not count, hashed into GAME_STATE_HASH. A reordered or
+# retyped field changes it even when the size stays the same. No header, no hash (0).
+GAME_STATE_HEADER ?= game/game_state.h
+ifneq ($(wildcard $(GAME_STATE_HEADER)),)
+GAME_HASH_HEADER := $(B)/gen/game_state_hash.h
+$(GAME_OBJ): $(GAME_HASH_HEADER)
+$(GAME_OBJ): GAME_CFLAGS += -include $(GAME_HASH_HEADER)
+$(GAME_HASH_HEADER): $(GAME_STATE_HEADER) include/game_api.h
+	@mkdir -p $(@D)
+	@h=$$($(CC) -E -P -Iinclude $(GAME_STATE_HEADER) | tr -s ' \t\n' '   ' | \
+	    sha256sum | cut -c1-16) && \
+	    printf '#define GAME_STATE_HASH 0x%sull\n' "$$h" >$@.tmp && mv -f $@.tmp $@
+endif
+
 # The seed demo: a plain program and two libraries, using only hr.h.
 examples: $(EXAMPLES)
 $(B)/examples/main: examples/main.c $(B)/libhr.a

@@ -7,6 +7,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* The Makefile passes the state layout hash; a build by hand goes without the check. */
+#ifndef GAME_STATE_HASH
+#define GAME_STATE_HASH 0
+#endif
+
 static uint32_t next_random(game_state *s)
 {
     uint32_t x = s->rng; /* xorshift32: tiny, and its whole state fits in the block */
@@ -107,12 +112,14 @@ static void game_shutdown(void *state, const host_services *host)
 }
 
 /* The layout changed. When only GAME_ITEM_COUNT did, everything before the items array is
- * where it was: copy what fits, and the new items (zero = NONE) spawn on the next update. */
+ * where it was: copy what fits, and the new items (zero = NONE) spawn on the next update.
+ * The same size with another layout hash is a reordered or retyped field: not ours to guess. */
 static int game_migrate(void *new_state, const void *old_state, uint64_t old_size,
                         uint32_t old_version, uint64_t old_hash)
 {
     (void)old_hash;
-    if (old_version != GAME_STATE_VERSION || old_size < offsetof(game_state, items))
+    if (old_version != GAME_STATE_VERSION || old_size < offsetof(game_state, items) ||
+        old_size == sizeof(game_state))
         return 1;
     memcpy(new_state, old_state, old_size < sizeof(game_state) ? old_size : sizeof(game_state));
     return 0;
@@ -122,6 +129,7 @@ GAME_EXPORT const game_api GAME_API_SYMBOL_NAME = {
     .api_version = GAME_API_VERSION,
     .state_version = GAME_STATE_VERSION,
     .state_size = sizeof(game_state),
+    .state_hash = GAME_STATE_HASH,
     .init = game_init,
     .reload = game_reload,
     .update = game_update,

@@ -57,8 +57,8 @@ broken_build_keeps_old_code() {
 # A new layout that migrate does not accept (state_version bumped) is refused.
 refused_layout_change() {
     start_game refused || return
-    expect "could not edit the item count" sed_game "$SRC" game.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 16/'
-    expect "could not edit the state version" sed_game "$SRC" game.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
+    expect "could not edit the item count" sed_game "$SRC" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 16/'
+    expect "could not edit the state version" sed_game "$SRC" game_state.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
     rebuild
     expect "no refused event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state size changed [0-9]+ -> [0-9]+ bytes.*F5 / --reset' 10
@@ -69,11 +69,27 @@ refused_layout_change() {
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
+# The same size, another layout: two fields swap places. Only the build's layout hash (from
+# game/game_state.h) tells, and the host refuses to read the old bytes as the new fields.
+reordered_fields_refused() {
+    start_game reordered || return
+    expect "could not swap two fields" sed_game "$SRC" game_state.h \
+        's/^\( *\)int score, best;\(.*\)$/\1int best, score;\2/'
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "no refused event for the layout hash: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state hash changed 0x[0-9a-f]{16} -> 0x[0-9a-f]{16}.*F5 / --reset' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a reordered build was loaded" not grep -q '^livehost: reloaded' "$LOG"
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+}
+
 # Only the item count changed: the game's migrate carries the running game over.
 migrate_item_count() {
     start_game migrate || return
     sleep 0.2
-    expect "could not edit the item count" sed_game "$SRC" game.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
+    expect "could not edit the item count" sed_game "$SRC" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
     rebuild
     expect "no migrated reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=migrated$' 10
     sleep 0.2
@@ -88,7 +104,7 @@ migrate_item_count() {
 # --reset: a layout change that cannot be migrated restarts the game on the new build.
 reset_flag_starts_fresh() {
     start_game reset --reset || return
-    expect "could not edit the state version" sed_game "$SRC" game.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
+    expect "could not edit the state version" sed_game "$SRC" game_state.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
     rebuild
     expect "no reset event" wait_for "$LOG" '^livehost: reset reason="state version changed 1 -> 2 and migrate returned 1 \(--reset\)"' 10
@@ -170,6 +186,7 @@ wrong_api_version_waits() {
 }
 
 for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
+    reordered_fields_refused \
     migrate_item_count reset_flag_starts_fresh crash_then_fixed_build \
     constructor_crash_is_contained crash_screen wrong_api_version_waits}; do
     run_case "$c"
