@@ -312,8 +312,8 @@ bench:
 	-@$(MAKE) --no-print-directory -s $(B)/host $(B)/hr-preflight $(B)/game.so \
 	    >$(BB)/host-build.log 2>&1 || \
 	    echo "bench: host or game does not build (see $(BB)/host-build.log); rows skipped" >&2
-	@$(MAKE) --no-print-directory bench-build
-	@B=$(B) BB=$(BB) CC="$(CC)" BENCH_QUICK="$(BENCH_QUICK)" \
+	@$(MAKE) --no-print-directory -s bench-build
+	@B=$(B) BB=$(BB) CC="$(CC)" GAME_CC="$(GAME_CC)" BENCH_QUICK="$(BENCH_QUICK)" \
 	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
 	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
 
@@ -326,13 +326,16 @@ $(BB)/libhr.a: $(BENCH_CORE_OBJ)
 	$(AR) rcs $@ $^
 $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
 	$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
-# The call-overhead bench times the host's crash guard too: it links host_guard.c.
-$(BB)/obj/host/host_guard.o: host/host_guard.c
+# The call-overhead bench times the host's crash guard too: it links the guard and the
+# watchdog it consults, built here with the bench flags.
+BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c)
+BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
+$(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) -c $< -o $@
-$(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BB)/obj/host/host_guard.o
-	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BB)/obj/host/host_guard.o $(BB)/libhr.a \
-	    -o $@ -ldl
+	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+$(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
+	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
+	    -ldl -lpthread
 # The frame-cost bench runs a bare SDL loop as its floor.
 $(BB)/bench_frame: bench/bench_frame.c
 	@mkdir -p $(@D)

@@ -9,8 +9,9 @@
  * host runs alternate. The host paces itself at 60 frames per second (--frames 0) and checks
  * for a build once a frame, so waiting for the next frame is part of what a user sees.
  *
- * Flags come from the Makefile through the environment: CC, GAME_WARN_FLAGS (warnings and
- * -I), GAME_OPT_FLAGS (CFLAGS), GAME_PIC_FLAGS (GAME_CFLAGS), GAME_LINK_FLAGS (GAME_LDFLAGS).
+ * Flags come from the Makefile through the environment: GAME_CC (else CC), GAME_WARN_FLAGS
+ * (warnings and -I), GAME_OPT_FLAGS (CFLAGS), GAME_PIC_FLAGS (GAME_CFLAGS), GAME_LINK_FLAGS
+ * (GAME_LDFLAGS).
  *
  * Usage: bench_edit ID RUNS HOST GAMEDIR ASSETS WORKDIR
  *        bench_edit --compilers ID RUNS HOST GAMEDIR ASSETS WORKDIR
@@ -73,6 +74,15 @@ static int run(const char *const *argv)
         waitpid(pid, &status, 0) != pid)
         return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The game's compiler: GAME_CC, else CC, else cc. */
+static const char *game_cc(void)
+{
+    const char *cc = getenv("GAME_CC");
+    if (!cc || !cc[0])
+        cc = getenv("CC");
+    return cc && cc[0] ? cc : "cc";
 }
 
 /* --- the game copy and how to build it ----------------------------------------------------- */
@@ -204,9 +214,7 @@ static int edit_to_pixels(const char *id, int runs, const char *host, const char
 {
     game_copy g = { .count = 0 };
     copy_game(&g, gamedir, work);
-    compiler cc = { .name = "make",
-                    .cc = getenv("CC") ? getenv("CC") : "cc",
-                    .opt = getenv("GAME_OPT_FLAGS") };
+    compiler cc = { .name = "make", .cc = game_cc(), .opt = getenv("GAME_OPT_FLAGS") };
     cc.is_clang = strstr(cc.cc, "clang") != NULL;
     cc.is_tcc = strstr(cc.cc, "tcc") != NULL;
     char hdir[4200], fdir[4200], hlib[4300], flib[4300], line[1024];
@@ -336,9 +344,7 @@ static int compilers(const char *id, int runs, const char *host, const char *gam
     game_copy g = { .count = 0 };
     copy_game(&g, gamedir, work);
     const char *opt = getenv("GAME_OPT_FLAGS");
-    compiler def = { .name = "make's game build",
-                     .cc = getenv("CC") ? getenv("CC") : "cc",
-                     .opt = opt };
+    compiler def = { .name = "make's game build", .cc = game_cc(), .opt = opt };
     def.is_clang = strstr(def.cc, "clang") != NULL;
     def.is_tcc = strstr(def.cc, "tcc") != NULL;
     const compiler list[] = {

@@ -3,9 +3,11 @@
  * private temp directory, before and after.
  *
  * The floor is the same number of no-framework reloads (bench_floor.h). Each side runs in a
- * child process of its own, so neither sees the other's memory; "before" is taken after the
- * first load, and the growth over the second half is shown too: a one-time cost stops
- * growing, a leak keeps on. Every reload calls the new code, as the host would.
+ * child process of its own, so neither sees the other's memory, and the two take turns through
+ * a pair of pipes (floor reload, hr reload, floor reload...), so both see the same machine.
+ * "before" is taken after the first load, and the growth over the second half is shown too: a
+ * one-time cost stops growing, a leak keeps on. Every reload calls the new code, as the host
+ * would.
  *
  * Usage: bench_soak ID RELOADS LIBRARY SYMBOL WORKDIR
  */
@@ -75,8 +77,8 @@ static void call_game_or_fn(int is_game, void *sym, void **state)
 }
 
 /* The child's work: n reloads through hr (use_hr) or the floor. */
-static void soak(soak_result *r, int n, int use_hr, const char *data, size_t size,
-                 const char *symbol, const char *dir)
+static void soak(soak_result *r, int n, int use_hr, const int turn[2], const char *data,
+                 size_t size, const char *symbol, const char *dir)
 {
     char path[4200];
     bench_str(path, sizeof path, "%s/lib.so", dir);
@@ -105,7 +107,10 @@ static void soak(soak_result *r, int n, int use_hr, const char *data, size_t siz
     char temp_copy[4096];
     bench_str(temp_copy, sizeof temp_copy, "%s", temp);
     r->before = measure(temp_copy);
+    char token;
     for (int i = 0; i < n; i++) {
+        if (read(turn[0], &token, 1) != 1) /* wait for our turn */
+            bench_die("turn pipe");
         bench_install(path, data, size);
         uint64_t t0 = bench_now_ns();
         if (use_hr) {
@@ -116,6 +121,8 @@ static void soak(soak_result *r, int n, int use_hr, const char *data, size_t siz
         }
         r->ns[i] = (double)(bench_now_ns() - t0);
         call_game_or_fn(is_game, slot, &state);
+        if (write(turn[1], &token, 1) != 1) /* the other side's turn */
+            bench_die("turn pipe");
         if (i == n / 2)
             r->half = measure(temp_copy);
     }
@@ -131,26 +138,32 @@ static void soak(soak_result *r, int n, int use_hr, const char *data, size_t siz
     rmdir(dir);
 }
 
-static soak_result *run_child(int n, int use_hr, const char *data, size_t size, const char *symbol,
-                              const char *dir)
+/* Starts a child that soaks with hr (use_hr) or the floor, reading its turns from turn[0] and
+ * passing them on to turn[1]. Its results land in the shared mapping it returns. */
+static soak_result *start_child(pid_t *pid, int n, int use_hr, const int turn[2], const char *data,
+                                size_t size, const char *symbol, const char *dir)
 {
     size_t bytes = sizeof(soak_result) + (size_t)n * sizeof(double);
     soak_result *r = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (r == MAP_FAILED)
         bench_die("mmap");
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
+    *pid = fork();
+    if (*pid < 0)
         bench_die("fork");
-    if (pid == 0) {
-        soak(r, n, use_hr, data, size, symbol, dir);
+    if (*pid == 0) {
+        soak(r, n, use_hr, turn, data, size, symbol, dir);
         _exit(0);
     }
+    return r;
+}
+
+static void wait_child(pid_t pid, const soak_result *r, int n)
+{
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
         r->n != n)
         bench_die("soak child failed");
-    return r;
 }
 
 static void delta_row(const char *id, const char *what, const char *unit, long s_before,
@@ -182,8 +195,17 @@ int main(int argc, char **argv)
     mkdir(work, 0755);
     bench_str(dir_f, sizeof dir_f, "%s/floor", work);
     bench_str(dir_h, sizeof dir_h, "%s/hr", work);
-    soak_result *f = run_child(n, 0, data, size, symbol, dir_f);
-    soak_result *h = run_child(n, 1, data, size, symbol, dir_h);
+    int to_f[2], to_h[2];
+    if (pipe(to_f) != 0 || pipe(to_h) != 0)
+        bench_die("pipe");
+    pid_t pf, ph;
+    soak_result *f = start_child(&pf, n, 0, (int[]){ to_f[0], to_h[1] }, data, size, symbol, dir_f);
+    soak_result *h = start_child(&ph, n, 1, (int[]){ to_h[0], to_f[1] }, data, size, symbol, dir_h);
+    char token = 't';
+    if (write(to_f[1], &token, 1) != 1) /* the floor goes first */
+        bench_die("turn pipe");
+    wait_child(pf, f, n);
+    wait_child(ph, h, n);
 
     bench_samples sf = { 0 }, sh = { 0 };
     for (int i = 0; i < n; i++) {

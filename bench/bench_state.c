@@ -7,27 +7,40 @@
  * and waits for the "reloaded" event. The figure is the event's ms= field (the core's whole
  * load, the validate hook with its allocation and migrate included; not the pre-flight wait).
  * The floor is a no-framework reload of the same file in this process (bench_floor.h), run
- * alternately. The wall time from rename to event goes in the note.
+ * alternately; for a migration it also allocates a zeroed block of the state's size (calloc)
+ * and copies the old one over, the least a migration can do. The wall time from rename to
+ * event goes in the note.
  *
- * Usage: bench_state ID LABEL RUNS HOST ASSETS WORKDIR LIB_V1 LIB_V2
+ * Usage: bench_state ID LABEL BYTES RUNS HOST ASSETS WORKDIR LIB_V1 LIB_V2
  */
 #include "bench.h"
 #include "bench_floor.h"
 #include "bench_host.h"
 #include "game_api.h"
 
-static void reload_rows(const char *id, const char *label, const char *kind, int runs, host_proc *h,
-                        const char *path, char *const data[2], const size_t size[2],
+static void reload_rows(const char *id, const char *label, const char *kind, size_t bytes, int runs,
+                        host_proc *h, const char *path, char *const data[2], const size_t size[2],
                         const char *const libs[2], floor_lib *fl)
 {
     bench_samples ms = { 0 }, flo = { 0 }, wall = { 0 };
     char line[1024], want[32];
     bench_str(want, sizeof want, "state=%s", kind);
     int migrate = strcmp(kind, "migrated") == 0;
+    char *block = calloc(1, bytes); /* the floor's live state */
+    if (!block)
+        bench_die("out of memory");
     for (int r = 0; r < runs + 1; r++) {
         int v = migrate ? 1 - r % 2 : 0; /* v1 is live: kept reloads v1, migrated alternates */
         uint64_t t0 = bench_now_ns();
         floor_load(fl, libs[v], GAME_API_SYMBOL);
+        if (migrate) {
+            char *next = calloc(1, bytes);
+            if (!next)
+                bench_die("out of memory");
+            memcpy(next, block, bytes);
+            free(block);
+            block = next;
+        }
         uint64_t t1 = bench_now_ns();
         uint64_t t2 = bench_now_ns();
         bench_install(path, data[v], size[v]);
@@ -53,8 +66,10 @@ static void reload_rows(const char *id, const char *label, const char *kind, int
     bench_str(what, sizeof what, "host reload, state %s %s (ms= field)", label, kind);
     bench_str(note, sizeof note, "rename -> event (wall, incl. pre-flight): median %.2f ms",
               bench_stats_of(&wall).median / 1e6);
-    bench_row(id, what, "ns", bench_stats_of(&ms), "copy+dlopen+dlsym+dlclose",
+    bench_row(id, what, "ns", bench_stats_of(&ms),
+              migrate ? "bare reload + calloc + memcpy" : "copy+dlopen+dlsym+dlclose",
               bench_stats_of(&flo), NULL, NULL, note);
+    free(block);
     bench_free(&ms);
     bench_free(&flo);
     bench_free(&wall);
@@ -62,13 +77,16 @@ static void reload_rows(const char *id, const char *label, const char *kind, int
 
 int main(int argc, char **argv)
 {
-    if (argc != 9) {
-        fprintf(stderr, "usage: bench_state ID LABEL RUNS HOST ASSETS WORKDIR LIB_V1 LIB_V2\n");
+    if (argc != 10) {
+        fprintf(stderr,
+                "usage: bench_state ID LABEL BYTES RUNS HOST ASSETS WORKDIR LIB_V1 LIB_V2\n");
         return 2;
     }
-    const char *id = argv[1], *label = argv[2], *host = argv[4], *work = argv[6];
-    int runs = atoi(argv[3]);
-    const char *const libs[2] = { argv[7], argv[8] };
+    const char *id = argv[1], *label = argv[2], *host = argv[5], *assets = argv[6];
+    const char *work = argv[7];
+    size_t bytes = (size_t)strtoull(argv[3], NULL, 10);
+    int runs = atoi(argv[4]);
+    const char *const libs[2] = { argv[8], argv[9] };
     char *data[2];
     size_t size[2];
     for (int i = 0; i < 2; i++)
@@ -79,16 +97,16 @@ int main(int argc, char **argv)
     bench_install(path, data[0], size[0]);
 
     host_proc h;
-    host_start(&h, host, path, argv[5], 1000000000L, NULL); /* unpaced: as fast as it goes */
+    host_start(&h, host, path, assets, 1000000000L, NULL); /* unpaced: as fast as it goes */
     if (host_wait(&h, "loaded", line, sizeof line, 20000) != 0)
         bench_die("the host did not load the state library");
     floor_lib fl;
     floor_open(&fl, bench_tmpfs());
     char id2[16];
     bench_str(id2, sizeof id2, "%sa", id);
-    reload_rows(id2, label, "kept", runs, &h, path, data, size, libs, &fl);
+    reload_rows(id2, label, "kept", bytes, runs, &h, path, data, size, libs, &fl);
     bench_str(id2, sizeof id2, "%sb", id);
-    reload_rows(id2, label, "migrated", runs, &h, path, data, size, libs, &fl);
+    reload_rows(id2, label, "migrated", bytes, runs, &h, path, data, size, libs, &fl);
     floor_close(&fl);
     host_stop(&h, 1);
     unlink(path);

@@ -7,14 +7,14 @@
 # $BB/results.md (for docs/PERFORMANCE.md) and the programs' stderr to $BB/bench.log.
 # It never fails a build on a figure: targets only label rows "met" or "MISSED".
 #
-# Environment (set by the Makefile): B, BB, CC, BENCH_QUICK (1: few runs, a smoke test),
+# Environment (set by the Makefile): B, BB, CC, GAME_CC, BENCH_QUICK (1: few runs, a smoke test),
 # GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS (the game library's flags).
 set -u
 cd "$(dirname "$0")/.."
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
-export CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS
+export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS
 quick="${BENCH_QUICK:-}"
 rows="$BB/rows.tsv"
 log="$BB/bench.log"
@@ -138,8 +138,8 @@ if [ $have_host = 1 ]; then
         done
         runs=$(n 30 3)
         [ "$name" = 64MiB ] && runs=$(n 10 2)
-        step "5-$name" "state block" "$BB/bench_state" "5-$name" "$name" "$runs" "$B/host" \
-            assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
+        step "5-$name" "state block" "$BB/bench_state" "5-$name" "$name" "$bytes" "$runs" \
+            "$B/host" assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
     done
 else
     missing 5-state "state blocks" "needs $B/host"
