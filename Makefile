@@ -330,7 +330,8 @@ bench:
 	@$(MAKE) --no-print-directory -s bench-build
 	@B=$(B) BB=$(BB) CC="$(CC)" GAME_CC="$(GAME_CC)" BENCH_QUICK="$(BENCH_QUICK)" \
 	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
-	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
+	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" \
+	    GAME_HASH_HEADER="$(GAME_HASH_HEADER)" bench/run.sh
 
 bench-build: $(BENCH_PROGS) $(BENCH_LIBS)
 

@@ -8,13 +8,14 @@
 # It never fails a build on a figure: targets only label rows "met" or "MISSED".
 #
 # Environment (set by the Makefile): B, BB, CC, GAME_CC, BENCH_QUICK (1: few runs, a smoke test),
-# GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS (the game library's flags).
+# GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS, GAME_HASH_HEADER (the game
+# library's flags).
 set -u
 cd "$(dirname "$0")/.."
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
-export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS
+export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS GAME_HASH_HEADER
 quick="${BENCH_QUICK:-}"
 rows="$BB/rows.tsv"
 log="$BB/bench.log"
@@ -140,6 +141,10 @@ if [ $have_host = 1 ]; then
         [ "$name" = 64MiB ] && runs=$(n 10 2)
         step "5-$name" "state block" "$BB/bench_state" "5-$name" "$name" "$bytes" "$runs" \
             "$B/host" assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
+        # The host snapshots small state blocks before every update: a cost per frame.
+        step "5f-$name" "state block frame" "$BB/bench_frame" "5f-$name" "state $name" \
+            "$(n 5 2)" "$(n 10000 1000)" "$B/host" "$gen/state_${name}_v1.so" assets \
+            "$BB/empty_game.so"
     done
 else
     missing 5-state "state blocks" "needs $B/host"
