@@ -5,9 +5,9 @@
  *
  * Floor (bench_floor.h): copy + dlopen + dlsym + dlclose of the same file with no framework, in
  * the same tmpfs parent. Each iteration runs floor and subject back to back, so both see the
- * same machine state. The "build" is the library's bytes written under a temporary name and
- * renamed over WORKDIR/{hr,floor}/lib.so, as a linker followed by `mv` does.
- * The new code is called as the host would: a game library (SYMBOL livehost_game) renders its
+ * same machine state, and they take turns going first. The "build" is the library's bytes written
+ * under a temporary name and renamed over WORKDIR/{hr,floor}/lib.so, as a linker followed by `mv`
+ * does. The new code is called as the host would: a game library (SYMBOL livehost_game) renders its
  * state through do-nothing host services; any other SYMBOL is called as `int f(int)`.
  *
  * With --preflight PROGRAM a third library is watched with hr_desc.preflight set, as the host
@@ -149,20 +149,29 @@ int main(int argc, char **argv)
     for (int i = 0; i < WARMUP + runs; i++) {
         int keep = i >= WARMUP;
 
-        /* Stall, floor: the build is in place; copy, open, resolve, close the old one. */
-        bench_install(floor_path, data, size);
-        uint64_t t0 = bench_now_ns();
-        void *p = floor_load(&fl, floor_path, symbol);
-        uint64_t t1 = bench_now_ns();
-        call_new_code(&rf, p);
-
-        /* Stall, subject: the same through hr_check(). */
-        bench_install(hr_path, data, size);
-        uint64_t t2 = bench_now_ns();
-        int checks = check_until_reloaded(lib);
-        uint64_t t3 = bench_now_ns();
-        hr_timing tm = hr_last_timing(lib);
-        call_new_code(&rh, slot);
+        /* Floor and subject take turns going first (ABBA): whatever runs right after the
+         * other's file writes can pay for them. */
+        int floor_first = i % 2 == 0, checks = 0;
+        uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        hr_timing tm = { 0 };
+        for (int pass = 0; pass < 2; pass++) {
+            if ((pass == 0) == floor_first) {
+                /* Stall, floor: the build is in place; copy, open, resolve, close the old. */
+                bench_install(floor_path, data, size);
+                t0 = bench_now_ns();
+                void *p = floor_load(&fl, floor_path, symbol);
+                t1 = bench_now_ns();
+                call_new_code(&rf, p);
+            } else {
+                /* Stall, subject: the same through hr_check(). */
+                bench_install(hr_path, data, size);
+                t2 = bench_now_ns();
+                checks = check_until_reloaded(lib);
+                t3 = bench_now_ns();
+                tm = hr_last_timing(lib);
+                call_new_code(&rh, slot);
+            }
+        }
         if (keep) {
             first_check += checks == 1;
             bench_add(&fstall, (double)(t1 - t0));
@@ -181,24 +190,28 @@ int main(int argc, char **argv)
         if (brief)
             continue;
 
-        /* Change to first new call, floor: rename, load, call. */
-        bench_str(tmp, sizeof tmp, "%s.tmp", floor_path);
-        bench_write(tmp, data, size);
-        t0 = bench_now_ns();
-        if (rename(tmp, floor_path) != 0)
-            bench_die(floor_path);
-        call_new_code(&rf, floor_load(&fl, floor_path, symbol));
-        t1 = bench_now_ns();
-
-        /* Change to first new call, subject: rename, check until reloaded, call. */
-        bench_str(tmp, sizeof tmp, "%s.tmp", hr_path);
-        bench_write(tmp, data, size);
-        t2 = bench_now_ns();
-        if (rename(tmp, hr_path) != 0)
-            bench_die(hr_path);
-        checks = check_until_reloaded(lib);
-        call_new_code(&rh, slot);
-        t3 = bench_now_ns();
+        for (int pass = 0; pass < 2; pass++) {
+            if ((pass == 0) == floor_first) {
+                /* Change to first new call, floor: rename, load, call. */
+                bench_str(tmp, sizeof tmp, "%s.tmp", floor_path);
+                bench_write(tmp, data, size);
+                t0 = bench_now_ns();
+                if (rename(tmp, floor_path) != 0)
+                    bench_die(floor_path);
+                call_new_code(&rf, floor_load(&fl, floor_path, symbol));
+                t1 = bench_now_ns();
+            } else {
+                /* Change to first new call, subject: rename, check until reloaded, call. */
+                bench_str(tmp, sizeof tmp, "%s.tmp", hr_path);
+                bench_write(tmp, data, size);
+                t2 = bench_now_ns();
+                if (rename(tmp, hr_path) != 0)
+                    bench_die(hr_path);
+                checks = check_until_reloaded(lib);
+                call_new_code(&rh, slot);
+                t3 = bench_now_ns();
+            }
+        }
         if (keep) {
             first_check += checks == 1;
             bench_add(&flat, (double)(t1 - t0));

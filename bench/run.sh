@@ -31,7 +31,9 @@ start=$(date +%s)
 n() { if [ -n "$quick" ]; then echo "$2"; else echo "$1"; fi; }
 
 # A row that says why a figure is missing.
-missing() { printf 'row\t%s\t%s\t-\t0\t0\t0\t0\t-\t-\t-\t-\t-\t-\tskipped: %s\n' "$1" "$2" "$3" >>"$rows"; }
+missing() {
+    printf 'row\t%s\t%s\t-\t0\t0\t0\t0\t-\t-\t-\t-\t-\t-\tskipped: %s\n' "$1" "$2" "$3" >>"$rows"
+}
 
 # step ID WHAT COMMAND...: runs one bench program, its rows to the table, the rest to the log.
 step() {
@@ -55,14 +57,14 @@ fi
 preflight=()
 [ -x "$B/hr-preflight" ] && preflight=(--preflight "$B/hr-preflight")
 
-# --- 1. reload stall and change-to-first-call ------------------------------------------------
+# --- 1. reload stall and change-to-first-call -----------------------------------------------------
 step 1 "reload stall" "$BB/bench_reload" "${preflight[@]}" 1 "$label" "$lib" livehost_game \
     "$(n 300 30)" "$work/reload"
 
-# --- 2. detection ------------------------------------------------------------------------------
+# --- 2. detection ---------------------------------------------------------------------------------
 step 2 "detection" "$BB/bench_detect" 2 "$(n 200 20)" "$work/detect" "$BB"
 
-# --- 3. edit to pixels, compilers -----------------------------------------------------------
+# --- 3. edit to pixels, compilers -----------------------------------------------------------------
 if [ $have_host = 1 ] && [ -d game ]; then
     step 3 "edit to pixels" "$BB/bench_edit" 3 "$(n 30 3)" "$B/host" game assets "$work/edit"
     step 3 "compilers" "$BB/bench_edit" --compilers 3 "$(n 15 2)" "$B/host" game assets \
@@ -71,10 +73,10 @@ else
     missing 3 "edit to pixels" "needs $B/host and game/"
 fi
 
-# --- 4. idle overhead --------------------------------------------------------------------------
+# --- 4. idle overhead -----------------------------------------------------------------------------
 step 4 "idle check" "$BB/bench_idle" 4 "$(n 300 30)" "$lib" "$work/idle"
 
-# --- 5. scaling ----------------------------------------------------------------------------------
+# --- 5. scaling -----------------------------------------------------------------------------------
 # gen_functions COUNT: C source of COUNT functions, each calling the next, so that with default
 # visibility every call is a PLT call the loader binds at dlopen (RTLD_NOW), and with
 # -fvisibility=hidden none is. bench_entry is exported either way.
@@ -85,7 +87,9 @@ gen_functions() {
         for (i = 0; i < n; i++) printf "int bench_f%d(int x);\n", i
         print "EXPORT int bench_entry(int x);"
         for (i = 0; i < n; i++) {
-            if (i + 1 < n) printf "int bench_f%d(int x) { return x > 0 ? bench_f%d(x - 1) + %d : %d; }\n", i, i + 1, i, i
+            if (i + 1 < n)
+                printf "int bench_f%d(int x) { return x > 0 ? bench_f%d(x - 1) + %d : %d; }\n",
+                    i, i + 1, i, i
             else printf "int bench_f%d(int x) { return x + %d; }\n", i, i
         }
         print "int bench_entry(int x) { return bench_f0(x & 7); }"
@@ -150,13 +154,13 @@ else
     missing 5-state "state blocks" "needs $B/host"
 fi
 
-# --- 6. soak -------------------------------------------------------------------------------------
+# --- 6. soak --------------------------------------------------------------------------------------
 step 6 "soak" "$BB/bench_soak" 6 "$(n 10000 500)" "$lib" livehost_game "$work/soak"
 
-# --- 7. call overhead ------------------------------------------------------------------------------
+# --- 7. call overhead -----------------------------------------------------------------------------
 step 7 "calls" "$BB/bench_calls" 7 "$(n 300 30)" "$BB/lib_calls_1.so"
 
-# --- 8. frame cost ---------------------------------------------------------------------------------
+# --- 8. frame cost --------------------------------------------------------------------------------
 if [ $have_host = 1 ]; then
     step 8 "frame" "$BB/bench_frame" 8 "empty game" "$(n 7 2)" "$(n 100000 10000)" "$B/host" \
         "$BB/empty_game.so" assets sdl
@@ -168,7 +172,7 @@ else
     missing 8 "frame cost" "needs $B/host"
 fi
 
-# --- the table -------------------------------------------------------------------------------------
+# --- the table ------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 machine="$(nproc) cores, $cpu; $(uname -sr); $(. /etc/os-release && echo "$PRETTY_NAME"); \
 $($CC --version | head -1); tmpfs copies in ${XDG_RUNTIME_DIR:-/dev/shm}"
@@ -213,12 +217,17 @@ END {
     for (i = 1; i <= n; i++) {
         line = ""
         for (c = 1; c <= 14; c++)
-            line = line sprintf(c < 14 ? (c >= 3 && c <= 6 || c >= 8 && c <= 11 ? "%" w[c] "s  " : "%-" w[c] "s  ") : "%s", cell[i, c])
+            if (c == 14) fmt = "%s"
+            else if (c >= 3 && c <= 6 || c >= 8 && c <= 11) fmt = "%" w[c] "s  "
+            else fmt = "%-" w[c] "s  "
+            line = line sprintf(fmt, cell[i, c])
         print line
     }
-    printf "%d rows in %d s. Times: median, p99 and min over the runs; floor measured in the same run, alternating; ratio = median / floor median.\n", n, elapsed
+    printf "%d rows in %d s. Median, p99 and min over the runs; ", n, elapsed
+    print "the floor ran in the same run, alternating; ratio = median / floor median."
     printf "Machine: %s\n\n", machine > md
-    printf "| # | figure | runs | median | p99 | min | floor | f.median | f.p99 | f.min | ratio | target | verdict | note |\n" > md
+    printf "| # | figure | runs | median | p99 | min | floor | f.median | f.p99 | f.min " > md
+    printf "| ratio | target | verdict | note |\n" > md
     printf "|---|---|--:|--:|--:|--:|---|--:|--:|--:|--:|---|---|---|\n" > md
     for (i = 1; i <= n; i++) {
         line = "|"
