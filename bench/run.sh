@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
+: "${GAME_WARN_FLAGS:?is not set: run this through make bench}"
+GAME_CC="${GAME_CC:-$CC}"
 export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS GAME_HASH_HEADER
 quick="${BENCH_QUICK:-}"
 rows="$BB/rows.tsv"
@@ -216,11 +218,12 @@ END {
     print line
     for (i = 1; i <= n; i++) {
         line = ""
-        for (c = 1; c <= 14; c++)
+        for (c = 1; c <= 14; c++) {
             if (c == 14) fmt = "%s"
             else if (c >= 3 && c <= 6 || c >= 8 && c <= 11) fmt = "%" w[c] "s  "
             else fmt = "%-" w[c] "s  "
             line = line sprintf(fmt, cell[i, c])
+        }
         print line
     }
     printf "%d rows in %d s. Median, p99 and min over the runs; ", n, elapsed
