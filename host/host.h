@@ -30,6 +30,13 @@ typedef struct host_args {
     const char *script;     /* --script; default NULL (keyboard only) */
     int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */
+    const char *record;     /* --record; default NULL (recordings stay in memory) */
+    const char *replay;     /* --replay; default NULL (no recording played at start) */
+    int paused;             /* --pause; default 0 (running) */
+    int speed_quarters;     /* --speed in quarters: 1, 2, 4, 8, 16; default 0 = 4 (1x) */
+    int rewind_seconds;     /* --rewind-seconds; default 5 (0: no rewind history) */
+    const char *save_state; /* --save-state; default NULL (F4 writes livehost.state) */
+    const char *load_state; /* --load-state; default NULL (start with a fresh state) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
                                there (new builds are then loaded in this process directly) */
 } host_args;
@@ -90,8 +97,18 @@ int host_video_screenshot(host_video *video, const char *path);
 /* ---- host_input.c: SDL events to game_input ---- */
 
 enum {
-    HOST_INPUT_QUIT = 1u << 0,  /* the window was closed */
-    HOST_INPUT_RESET = 1u << 1, /* F5: restart the game with a fresh state */
+    HOST_INPUT_QUIT = 1u << 0,         /* the window was closed */
+    HOST_INPUT_RESET = 1u << 1,        /* F5: restart the game with a fresh state */
+    HOST_INPUT_RECORD = 1u << 2,       /* F2: start recording / loop the recording */
+    HOST_INPUT_LIVE = 1u << 3,         /* F3: leave the loop, play on live */
+    HOST_INPUT_SAVE_STATE = 1u << 4,   /* F4: write the state block to the state file */
+    HOST_INPUT_FORCE_RELOAD = 1u << 5, /* F6: reload the current build now, state kept */
+    HOST_INPUT_PAUSE = 1u << 6,        /* F7: pause / resume */
+    HOST_INPUT_STEP = 1u << 7,         /* F8: one update while paused (pauses if running) */
+    HOST_INPUT_LOAD_STATE = 1u << 8,   /* F9: load the state file */
+    HOST_INPUT_SLOWER = 1u << 9,       /* F10: 1x, 1/2x, 1/4x */
+    HOST_INPUT_FASTER = 1u << 10,      /* F11: 1x, 2x, 4x */
+    HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
 };
 
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
@@ -206,5 +223,103 @@ void host_game_update(const game_input *input, uint64_t frame);
 void host_game_render(void);
 /* Calls shutdown, frees the state block, closes the library (removes its temp copies). */
 void host_game_close(void);
+
+/* The layout a state block was made for (the game_api fields of the build that made it). */
+typedef struct host_game_layout {
+    uint64_t size;    /* state_size */
+    uint32_t version; /* state_version */
+    uint64_t hash;    /* state_hash; 0 = not checked */
+} host_game_layout;
+
+/* The live state block and its layout (layout may be NULL), or NULL while there is none or
+ * init has not finished on it. Owned by host_game.c: valid until the next host_game_* call
+ * (a reload may migrate it into a new block). Callers may write an earlier copy of the same
+ * layout into it (rewind); a game stopped by a crash stays stopped until a new build loads. */
+void *host_game_state(host_game_layout *layout);
+/* 1 while updates run: a build is loaded, the state is initialised, no crash stopped it. */
+int host_game_is_running(void);
+/* Puts a saved block (a state file, a recording's snapshot) into the live one: copied when
+ * the layout matches, else converted by the loaded build's migrate hook (under the crash
+ * guard). Returns 0 (copied), 1 (migrated: the live block is a new one), or -1 with the reason
+ * in why (no game running, layout differs and no migrate or migrate failed). */
+int host_game_adopt(const void *block, const host_game_layout *layout, char *why, size_t why_size);
+/* F6: loads the current build again now, whether it changed or not; the state is kept. */
+void host_game_force_reload(void);
+
+/* ---- host_time.c: how many updates a frame runs (pause, step, speed, rewind) ---- */
+
+/* Sets the clock from --pause / --speed and opens the record, rewind and state-file modules.
+ * Returns 0. */
+int host_time_open(const host_args *args);
+/* Acts on this frame's HOST_INPUT_* bits (F2-F4, F5's effect on a loop, F7-F12) and runs this
+ * frame's updates (0 to 4, or one step) on live or recorded input. Call after
+ * host_game_check(), before host_game_render(). */
+void host_time_frame(unsigned actions, const game_input *live, uint64_t frame);
+/* Writes --record / --save-state files still due, frees the history. */
+void host_time_close(void);
+
+/* ---- host_record.c: recording and looped playback (F2, F3, --record, --replay) ---- */
+
+/* Remembers --record and loads --replay (played once the game runs). Returns 0, or -1 after a
+ * "record-refused" event (the host then plays live). */
+int host_record_open(const host_args *args);
+/* F2: start recording (snapshot now), or stop and loop what was recorded. */
+void host_record_toggle(void);
+/* Leaves the loop or drops the recording (F3, F5, rewind); reason goes into the event. */
+void host_record_live(const char *reason);
+/* The input the next update gets: live (recorded while recording) or the loop's next one
+ * (putting the snapshot back first when the loop starts over). Valid until the next call. */
+const game_input *host_record_input(const game_input *live);
+/* Writes a recording still due to --record, frees everything. */
+void host_record_close(void);
+
+/* ---- host_rewind.c: the rewind history (F12, --rewind-seconds) ---- */
+
+/* Keeps up to seconds * 60 snapshots (0: none). Returns 0, or -1 when out of memory. */
+int host_rewind_open(int seconds);
+void host_rewind_close(void);
+/* Adds the block as the newest snapshot (a new layout starts the history over). Returns 0, or
+ * -1 when out of memory for a new layout's buffers (nothing is kept for it). */
+int host_rewind_push(const void *block, const host_game_layout *layout);
+/* Writes the snapshot before the newest one into block (or the newest one, if block changed
+ * since it was pushed). Returns 1, or 0 when there is nothing older (block unchanged). */
+int host_rewind_step(void *block, const host_game_layout *layout);
+/* Snapshots that can still be stepped back to, and the bytes the history holds. */
+int host_rewind_available(void);
+size_t host_rewind_memory(void);
+
+/* ---- host_state_file.c: the state block and recordings on disk ---- */
+
+#define HOST_STATE_DEFAULT_PATH "livehost.state" /* F4 / F9 without --save-state */
+
+enum {
+    HOST_STATE_FILE_STATE,
+    HOST_STATE_FILE_RECORDING
+};
+
+/* What a state file or a recording holds. */
+typedef struct host_state_data {
+    host_game_layout layout; /* of the block */
+    void *state;             /* layout.size bytes */
+    game_input *inputs;      /* a recording's inputs, one per update; NULL in a state file */
+    uint64_t input_count;    /* entries in inputs */
+} host_state_data;
+
+/* Writes data as kind (HOST_STATE_FILE_*) to path (through path.tmp and a rename).
+ * Returns 0, or -1 with the reason in why. */
+int host_state_file_write(const char *path, int kind, const host_state_data *data, char *why,
+                          size_t why_size);
+/* Reads and checks a file of that kind into out (the caller frees it with
+ * host_state_file_free). Returns 0, or -1 with the reason in why (out is then empty). Whether
+ * the layout suits the game is host_game_adopt()'s question. */
+int host_state_file_read(const char *path, int kind, host_state_data *out, char *why,
+                         size_t why_size);
+void host_state_file_free(host_state_data *data);
+/* Remembers the file names of --save-state and --load-state. */
+void host_state_open(const host_args *args);
+/* F4 / F9, and --load-state as soon as the game runs. */
+void host_state_frame(unsigned actions);
+/* --save-state: writes the block at exit. */
+void host_state_close(void);
 
 #endif /* HOST_H */

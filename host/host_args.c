@@ -30,9 +30,22 @@ static const char usage[] =
     "  --stall-ms N       end the host (exit code 3) when its frame loop stops advancing for\n"
     "                     N ms outside game code (default 10000; 0 = never)\n"
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
+    "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
+    "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
+    "                     slower runs one every 2nd/4th frame, faster 2 or 4 per frame\n"
+    "  --record FILE      write the F2 recording to FILE when its loop starts (or at exit)\n"
+    "  --replay FILE      loop the recording in FILE (its state, then its inputs) from the start\n"
+    "  --rewind-seconds N keep N seconds of snapshots to rewind with F12 (default 5; 0 = none)\n"
+    "  --save-state FILE  write the state block to FILE at exit; F4 and F9 use FILE too\n"
+    "                     (default for F4 and F9: livehost.state in the current directory)\n"
+    "  --load-state FILE  load the state block from FILE as soon as the game runs\n"
     "  --help             print this help and exit\n"
     "\n"
     "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
+    "F2 starts recording; F2 again loops the recording (every new build plays the same\n"
+    "moment); F3 leaves the loop. F4 saves the state, F9 loads it, F6 reloads the build now.\n"
+    "F7 pauses or resumes, F8 runs one update while paused, F10 cycles slow motion (1/2x,\n"
+    "1/4x), F11 fast forward (2x, 4x); holding F12 rewinds one update per frame.\n"
     "Every new build is first loaded by hr-preflight, in a process of its own, when that\n"
     "program sits beside the host (make builds both), so a crashing constructor cannot\n"
     "take the host down.\n"
@@ -67,6 +80,23 @@ static int parse_long(const char *text, long min, long max, long *out)
     return 0;
 }
 
+/* --speed: 0.25, 0.5, 1, 2 or 4, kept as quarters (1, 2, 4, 8, 16). */
+static int parse_speed(const char *text, int *quarters)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end)
+        return -1;
+    for (int q = 1; q <= 16; q *= 2) {
+        if (v == q / 4.0) {
+            *quarters = q;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* The pre-flight program is built beside the host: "build/host" -> "build/hr-preflight". */
 static const char *find_preflight(const char *program)
 {
@@ -89,6 +119,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .height = 360,
         .watchdog_ms = 500,
         .stall_ms = 10000,
+        .rewind_seconds = 5,
         .preflight = find_preflight(argc > 0 ? argv[0] : NULL),
     };
     for (int i = 1; i < argc; i++) {
@@ -105,9 +136,15 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->reset = 1;
             continue;
         }
-        const char *const with_value[] = { "--game",   "--assets",      "--screenshot",
-                                           "--frames", "--width",       "--height",
-                                           "--script", "--watchdog-ms", "--stall-ms" };
+        if (strcmp(flag, "--pause") == 0) {
+            args->paused = 1;
+            continue;
+        }
+        const char *const with_value[] = { "--game",           "--assets",      "--screenshot",
+                                           "--frames",         "--width",       "--height",
+                                           "--script",         "--watchdog-ms", "--stall-ms",
+                                           "--record",         "--replay",      "--speed",
+                                           "--rewind-seconds", "--save-state",  "--load-state" };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -125,6 +162,21 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->script = value;
         } else if (strcmp(flag, "--screenshot") == 0) {
             args->screenshot = value;
+        } else if (strcmp(flag, "--record") == 0) {
+            args->record = value;
+        } else if (strcmp(flag, "--replay") == 0) {
+            args->replay = value;
+        } else if (strcmp(flag, "--save-state") == 0) {
+            args->save_state = value;
+        } else if (strcmp(flag, "--load-state") == 0) {
+            args->load_state = value;
+        } else if (strcmp(flag, "--speed") == 0) {
+            if (parse_speed(value, &args->speed_quarters) != 0)
+                return bad("--speed wants 0.25, 0.5, 1, 2 or 4, not '%s'", value);
+        } else if (strcmp(flag, "--rewind-seconds") == 0) {
+            if (parse_long(value, 0, 600, &n) != 0)
+                return bad("--rewind-seconds wants a whole number from 0 to 600, not '%s'", value);
+            args->rewind_seconds = (int)n;
         } else if (strcmp(flag, "--frames") == 0) {
             if (parse_long(value, 0, 1000000000L, &n) != 0)
                 return bad("--frames wants a whole number >= 0, not '%s'", value);

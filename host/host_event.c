@@ -15,6 +15,26 @@
  *                                                checked by hr-preflight; looked at again later
  *   livehost: crash signal=SIGSEGV function=update addr=0x0 version=N
  *   livehost: reset reason="..."                 the game restarts with a fresh state
+ *   livehost: force-reload version=N             F6: the running build is loaded again, state
+ *                                                kept (a reloaded event follows)
+ *   livehost: time state=paused|running|step speed=X updates=N
+ *                                                F7, F8, F10, F11, --pause, --speed: X is 0.25,
+ *                                                0.5, 1, 2 or 4; N counts the updates run so far
+ *   livehost: record state=recording             F2: state kept, every update's input recorded
+ *   livehost: record state=looping frames=N      F2 again, or --replay: the recording loops
+ *   livehost: record state=live reason=WHY loops=N   F3, F5, F2, rewind, refused, exit: play
+ *                                                goes on live after N runs of the loop
+ *   livehost: record-saved path=PATH frames=N    --record: the recording is in PATH
+ *   livehost: record-refused [path=PATH] reason="..."   a recording that cannot play: a bad
+ *                                                file, or a layout migrate does not take
+ *   livehost: rewind state=started snapshots=N   F12 held: N steps back are available
+ *   livehost: rewind state=stopped steps=N snapshots=N
+ *   livehost: rewind state=off reason="..."      no memory for the history
+ *   livehost: state-saved path=PATH bytes=N      F4, --save-state (at exit)
+ *   livehost: state-loaded path=PATH layout=same|migrated   F9, --load-state
+ *   livehost: state-refused path=PATH reason="..."   not a state file, cut short, another
+ *                                                API version, or a layout migrate does not take
+ *   livehost: state-save-failed path=PATH reason="..."
  *   livehost: log text="..."                     a line from the game's log service
  *   livehost: asset-missing name=NAME reason="..."   a placeholder texture is used instead
  *   livehost: core level=warning text="..."      a warning from the hot-reload core

@@ -599,3 +599,80 @@ void host_game_close(void)
     hr_close(game.lib);
     memset(&game, 0, sizeof game);
 }
+
+/* ---- The state block for the time tools: rewind, recordings and state files (host_time.c,
+ * host_record.c, host_rewind.c, host_state_file.c) read it and put saved copies back. ---- */
+
+void *host_game_state(host_game_layout *layout)
+{
+    if (layout)
+        *layout = (host_game_layout){ .size = game.state_size,
+                                      .version = game.state_version,
+                                      .hash = game.state_hash };
+    return game.state && !game.needs_init && !game.reset_requested ? game.state : NULL;
+}
+
+int host_game_is_running(void)
+{
+    return is_runnable();
+}
+
+int host_game_adopt(const void *block, const host_game_layout *layout, char *why, size_t why_size)
+{
+    const game_api *api = loaded_api();
+    if (!api || !host_game_state(NULL)) {
+        snprintf(why, why_size, "no game is running");
+        return -1;
+    }
+    char change[256];
+    if (layout->size != game.state_size)
+        snprintf(change, sizeof change, "its state is %" PRIu64 " bytes, the game's %" PRIu64,
+                 layout->size, game.state_size);
+    else if (layout->version != game.state_version)
+        snprintf(change, sizeof change, "its state version is %" PRIu32 ", the game's %" PRIu32,
+                 layout->version, game.state_version);
+    else if (layout->hash && game.state_hash && layout->hash != game.state_hash)
+        snprintf(change, sizeof change,
+                 "its state hash is 0x%016" PRIx64 ", the game's 0x%016" PRIx64, layout->hash,
+                 game.state_hash);
+    else {
+        memcpy(game.state, block, (size_t)game.state_size);
+        return 0;
+    }
+    if (!api->migrate) {
+        snprintf(why, why_size, "%s, and the game exports no migrate", change);
+        return -1;
+    }
+    void *fresh = alloc_block(api->state_size);
+    if (!fresh) {
+        snprintf(why, why_size, "%s, and there is no memory to migrate it", change);
+        return -1;
+    }
+    game_call c = { .hook = HOOK_MIGRATE,
+                    .api = api,
+                    .state = fresh,
+                    .old_state = block,
+                    .old_size = layout->size,
+                    .old_version = layout->version,
+                    .old_hash = layout->hash };
+    int sig = call_game(&c);
+    if (sig || c.result != 0) {
+        free(fresh);
+        if (sig)
+            snprintf(why, why_size, "%s, and migrate crashed with %s", change,
+                     host_guard_signal_name(sig));
+        else
+            snprintf(why, why_size, "%s, and migrate returned %d", change, c.result);
+        return -1;
+    }
+    free(game.state);
+    game.state = fresh;
+    adopt_layout(api);
+    return 1;
+}
+
+void host_game_force_reload(void)
+{
+    host_event("force-reload", "version=%u", hr_version(game.lib));
+    on_status(hr_reload(game.lib));
+}

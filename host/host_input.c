@@ -1,11 +1,31 @@
 /* host_input.c - turns SDL's events into one game_input per frame.
- * Owns nothing: the input lives in main's frame loop. Keys the host keeps for itself (F5) are
- * reported as HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from the
- * key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones.
+ * Owns nothing: the input lives in main's frame loop. Keys the host keeps for itself (F2-F12)
+ * are reported as HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from
+ * the key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones.
  */
 #include "host.h"
 
 #include <string.h>
+
+/* The keys the host keeps for itself, pressed once (no key repeat) per action. */
+static const struct {
+    SDL_Scancode key;
+    unsigned action;
+} host_keys[] = {
+    { SDL_SCANCODE_F2, HOST_INPUT_RECORD },       { SDL_SCANCODE_F3, HOST_INPUT_LIVE },
+    { SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE },   { SDL_SCANCODE_F5, HOST_INPUT_RESET },
+    { SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD }, { SDL_SCANCODE_F7, HOST_INPUT_PAUSE },
+    { SDL_SCANCODE_F8, HOST_INPUT_STEP },         { SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE },
+    { SDL_SCANCODE_F10, HOST_INPUT_SLOWER },      { SDL_SCANCODE_F11, HOST_INPUT_FASTER },
+};
+
+static unsigned host_key_action(SDL_Scancode key)
+{
+    for (size_t i = 0; i < sizeof host_keys / sizeof host_keys[0]; i++)
+        if (host_keys[i].key == key)
+            return host_keys[i].action;
+    return 0;
+}
 
 /* Logical buttons and the keys that hold them down. */
 static const struct {
@@ -28,9 +48,9 @@ unsigned host_input_poll(game_input *in)
         if (e.type == SDL_QUIT) {
             actions |= HOST_INPUT_QUIT;
         } else if (e.type == SDL_KEYDOWN && !e.key.repeat &&
-                   e.key.keysym.scancode == SDL_SCANCODE_F5) {
-            actions |= HOST_INPUT_RESET;
-            in->keys[SDL_SCANCODE_F5] = 1;
+                   host_key_action(e.key.keysym.scancode)) {
+            actions |= host_key_action(e.key.keysym.scancode);
+            in->keys[e.key.keysym.scancode] = 1;
         } else if ((e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) &&
                    e.key.keysym.scancode < GAME_KEY_COUNT) {
             in->keys[e.key.keysym.scancode] = e.type == SDL_KEYDOWN;
@@ -50,6 +70,8 @@ unsigned host_input_poll(game_input *in)
             buttons |= button_keys[i].button;
     in->pressed = buttons & ~in->buttons;
     in->buttons = buttons;
+    if (in->keys[SDL_SCANCODE_F12]) /* rewind lasts as long as the key is held */
+        actions |= HOST_INPUT_REWIND;
 
     Uint32 mouse = SDL_GetMouseState(NULL, NULL);
     in->mouse_buttons = (mouse & SDL_BUTTON_LMASK ? 1u : 0u) |

@@ -1,7 +1,8 @@
 /* main.c - the livehost host: parses the command line, opens the window, runs the frame loop,
  * and tears everything down in reverse order.
  *
- * One frame = poll input, look for a new game build, one fixed update (1/60 s), draw, present.
+ * One frame = poll input, look for a new game build, the fixed updates (1/60 s each) the clock
+ * asks for (host_time.c: one, unless paused, slowed, sped up or rewinding), draw, present.
  * Owns only the loop: every resource belongs to the module that made it, and the game is only
  * ever reached through host_game.c. Exit code 0 for every clean end (frame count reached,
  * window closed, SIGINT, SIGTERM), 1 when the host cannot start, 2 for a bad command line.
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
         host_video_close(&video);
         return 1;
     }
+    host_time_open(&args);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
     const int paced = !args.headless || args.frames == 0;
@@ -77,8 +79,10 @@ int main(int argc, char **argv)
             break;
         if (actions & HOST_INPUT_RESET)
             host_game_reset();
+        if (actions & HOST_INPUT_FORCE_RELOAD)
+            host_game_force_reload();
         host_game_check();
-        host_game_update(&input, frame);
+        host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
         host_video_present(&video);
         frame++;
@@ -94,6 +98,7 @@ int main(int argc, char **argv)
         host_game_render();
         host_video_screenshot(&video, args.screenshot);
     }
+    host_time_close();
     host_game_close();
     host_assets_close();
     host_script_close();

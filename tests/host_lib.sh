@@ -133,3 +133,22 @@ start_game() {
 rebuild() {
     expect "could not rebuild the game: $(tail -3 "$SRC/build.log")" build_game "$SRC" "$OUT"
 }
+
+# run_host LOG ARGS...: a headless run of the demo game ($B's build) to its end (--frames N),
+# under timeout; HOST_RC is its exit code. Later ARGS override --game and --assets.
+run_host() {
+    local log=$1
+    shift
+    timeout 30 "$HOST" --headless --game "$OUT_DIR/game.so" --assets "$ROOT/assets" "$@" 2>"$log"
+    HOST_RC=$?
+}
+
+# final_tick LOG: the demo game's tick when it was shut down ("shutdown at tick=N").
+final_tick() { log_ticks "$1" shutdown | tail -1; }
+
+# patch_bytes FILE OFFSET HEX: overwrites bytes of FILE in place, e.g. patch_bytes f 24 07000000.
+patch_bytes() {
+    local hex=$3 esc="" i
+    for ((i = 0; i < ${#hex}; i += 2)); do esc+="\\x${hex:i:2}"; done
+    printf '%b' "$esc" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}

@@ -1,0 +1,313 @@
+/* host_state_file.c - the state block on disk: state files (F4 / F9, --save-state,
+ * --load-state) and recordings (--record, --replay) share one small format.
+ *
+ *   offset  type      field
+ *        0  char[8]   magic: "LHSTATE" and a zero byte (a state), "LHRECORD" (a recording)
+ *        8  u32       format version, 1
+ *       12  u32       GAME_API_VERSION of the host that wrote it
+ *       16  u64       state_size
+ *       24  u32       state_version
+ *       28  u32       bytes per input record, 532
+ *       32  u64       state_hash (0 = not checked)
+ *       40  u64       input count (0 in a state file)
+ *       48            state_size bytes: the block as the game laid it out (native byte order)
+ *                     then per input: buttons u32, pressed u32, mouse_x f32, mouse_y f32,
+ *                     mouse_buttons u32, keys u8[512]
+ * Integers are little-endian. A file is written under PATH.tmp and renamed into place, so a
+ * crash or a full disk never leaves half a file under the real name.
+ *
+ * Owns the file buffers it returns (freed with host_state_file_free) and the pending
+ * --load-state; the live block belongs to host_game.c and is reached through its accessors.
+ */
+#include "host.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    HEADER_BYTES = 48,
+    FORMAT_VERSION = 1,
+    INPUT_BYTES = 20 + GAME_KEY_COUNT
+};
+
+static const char *const magics[] = { "LHSTATE", "LHRECORD" }; /* 8 bytes with the zero */
+static const char *const kind_names[] = { "state file", "recording" };
+
+static struct {
+    const char *key_path;  /* F4 / F9: --save-state FILE, else livehost.state */
+    const char *save_path; /* --save-state: written at exit */
+    const char *load_path; /* --load-state, until the game runs and it is loaded */
+} files;
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float bits_float(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static void put_input(unsigned char *p, const game_input *in)
+{
+    put32(p, in->buttons);
+    put32(p + 4, in->pressed);
+    put32(p + 8, float_bits(in->mouse_x));
+    put32(p + 12, float_bits(in->mouse_y));
+    put32(p + 16, in->mouse_buttons);
+    memcpy(p + 20, in->keys, GAME_KEY_COUNT);
+}
+
+static void get_input(const unsigned char *p, game_input *in)
+{
+    in->buttons = get32(p);
+    in->pressed = get32(p + 4);
+    in->mouse_x = bits_float(get32(p + 8));
+    in->mouse_y = bits_float(get32(p + 12));
+    in->mouse_buttons = get32(p + 16);
+    memcpy(in->keys, p + 20, GAME_KEY_COUNT);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int
+fail(char *why, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int host_state_file_write(const char *path, int kind, const host_state_data *data, char *why,
+                          size_t why_size)
+{
+    char tmp[4096];
+    unsigned char header[HEADER_BYTES] = { 0 }, rec[INPUT_BYTES];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return fail(why, why_size, "the path is too long");
+    memcpy(header, magics[kind], 8);
+    put32(header + 8, FORMAT_VERSION);
+    put32(header + 12, GAME_API_VERSION);
+    put64(header + 16, data->layout.size);
+    put32(header + 24, data->layout.version);
+    put32(header + 28, INPUT_BYTES);
+    put64(header + 32, data->layout.hash);
+    put64(header + 40, data->input_count);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return fail(why, why_size, "cannot create %s: %s", tmp, strerror(errno));
+    int ok = fwrite(header, sizeof header, 1, f) == 1 &&
+             (data->layout.size == 0 || fwrite(data->state, (size_t)data->layout.size, 1, f) == 1);
+    for (uint64_t i = 0; ok && i < data->input_count; i++) {
+        put_input(rec, &data->inputs[i]);
+        ok = fwrite(rec, sizeof rec, 1, f) == 1;
+    }
+    int err = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok || rename(tmp, path) != 0) {
+        if (ok)
+            err = errno;
+        remove(tmp);
+        return fail(why, why_size, "cannot write %s: %s", path, strerror(err));
+    }
+    return 0;
+}
+
+void host_state_file_free(host_state_data *data)
+{
+    free(data->state);
+    free(data->inputs);
+    memset(data, 0, sizeof *data);
+}
+
+static int check_header(const unsigned char *h, int kind, long file_size, char *why,
+                        size_t why_size)
+{
+    if (memcmp(h, magics[kind], 8) != 0) {
+        if (memcmp(h, magics[!kind], 8) == 0)
+            return fail(why, why_size, "it is a %s, not a %s", kind_names[!kind], kind_names[kind]);
+        return fail(why, why_size, "it is not a livehost %s (wrong magic bytes)", kind_names[kind]);
+    }
+    if (get32(h + 8) != FORMAT_VERSION)
+        return fail(why, why_size, "it has format version %" PRIu32 "; this host reads %d",
+                    get32(h + 8), FORMAT_VERSION);
+    if (get32(h + 12) != GAME_API_VERSION)
+        return fail(why, why_size,
+                    "it was written for game_api.h version %" PRIu32 "; this host speaks %d",
+                    get32(h + 12), GAME_API_VERSION);
+    if (get32(h + 28) != INPUT_BYTES)
+        return fail(why, why_size, "its inputs are %" PRIu32 " bytes each, not %d", get32(h + 28),
+                    INPUT_BYTES);
+    uint64_t size = get64(h + 16), count = get64(h + 40);
+    uint64_t room = (uint64_t)file_size - HEADER_BYTES;
+    if (size > room || count > (room - size) / INPUT_BYTES)
+        return fail(why, why_size,
+                    "it is cut short: %ld bytes for a %" PRIu64 "-byte state and %" PRIu64
+                    " inputs",
+                    file_size, size, count);
+    if (room - size - count * INPUT_BYTES != 0)
+        return fail(why, why_size, "it has %" PRIu64 " bytes more than its header says",
+                    room - size - count * INPUT_BYTES);
+    return 0;
+}
+
+int host_state_file_read(const char *path, int kind, host_state_data *out, char *why,
+                         size_t why_size)
+{
+    unsigned char header[HEADER_BYTES], rec[INPUT_BYTES];
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(why, why_size, "cannot open it: %s", strerror(errno));
+    long file_size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        file_size = ftell(f);
+    if (file_size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fail(why, why_size, "cannot read it: %s", strerror(errno));
+        goto fail;
+    }
+    if (file_size < HEADER_BYTES || fread(header, sizeof header, 1, f) != 1) {
+        fail(why, why_size, "it is not a livehost %s (%ld bytes, too short)", kind_names[kind],
+             file_size);
+        goto fail;
+    }
+    if (check_header(header, kind, file_size, why, why_size) != 0)
+        goto fail;
+    out->layout = (host_game_layout){ .size = get64(header + 16),
+                                      .version = get32(header + 24),
+                                      .hash = get64(header + 32) };
+    out->input_count = get64(header + 40);
+    out->state = malloc(out->layout.size ? (size_t)out->layout.size : 1);
+    if (out->input_count)
+        out->inputs = malloc((size_t)out->input_count * sizeof *out->inputs);
+    if (!out->state || (out->input_count && !out->inputs)) {
+        fail(why, why_size, "out of memory for its %" PRIu64 "-byte state", out->layout.size);
+        goto fail;
+    }
+    if (out->layout.size && fread(out->state, (size_t)out->layout.size, 1, f) != 1) {
+        fail(why, why_size, "cannot read its state block: %s", strerror(errno));
+        goto fail;
+    }
+    for (uint64_t i = 0; i < out->input_count; i++) {
+        if (fread(rec, sizeof rec, 1, f) != 1) {
+            fail(why, why_size, "cannot read its inputs: %s", strerror(errno));
+            goto fail;
+        }
+        get_input(rec, &out->inputs[i]);
+    }
+    fclose(f);
+    return 0;
+fail:
+    fclose(f);
+    host_state_file_free(out);
+    return -1;
+}
+
+/* ---- F4 / F9 and the flags ---- */
+
+static void save(const char *path)
+{
+    char why[512], quoted[600], word[600];
+    host_state_data data = { 0 };
+    data.state = host_game_state(&data.layout);
+    if (!data.state) {
+        snprintf(why, sizeof why, "no game is running");
+    } else if (host_state_file_write(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
+        host_event("state-saved", "path=%s bytes=%" PRIu64,
+                   host_event_word(word, sizeof word, path), HEADER_BYTES + data.layout.size);
+        return;
+    }
+    host_event("state-save-failed", "path=%s reason=%s", host_event_word(word, sizeof word, path),
+               host_event_quote(quoted, sizeof quoted, why));
+}
+
+static void load(const char *path)
+{
+    char why[512], quoted[600], word[600];
+    host_state_data data;
+    int adopted = -1;
+    if (host_state_file_read(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
+        adopted = host_game_adopt(data.state, &data.layout, why, sizeof why);
+        host_state_file_free(&data);
+    }
+    host_event_word(word, sizeof word, path);
+    if (adopted < 0)
+        host_event("state-refused", "path=%s reason=%s", word,
+                   host_event_quote(quoted, sizeof quoted, why));
+    else
+        host_event("state-loaded", "path=%s layout=%s", word, adopted ? "migrated" : "same");
+}
+
+void host_state_open(const host_args *args)
+{
+    files.save_path = args->save_state;
+    files.key_path = args->save_state ? args->save_state : HOST_STATE_DEFAULT_PATH;
+    files.load_path = args->load_state;
+}
+
+void host_state_frame(unsigned actions)
+{
+    if (files.load_path && host_game_is_running()) {
+        load(files.load_path); /* --load-state: as soon as there is a game to load it into */
+        files.load_path = NULL;
+    }
+    if (actions & HOST_INPUT_SAVE_STATE)
+        save(files.key_path);
+    if (actions & HOST_INPUT_LOAD_STATE)
+        load(files.key_path);
+}
+
+void host_state_close(void)
+{
+    char quoted[600], word[600];
+    if (files.load_path)
+        host_event("state-refused", "path=%s reason=%s",
+                   host_event_word(word, sizeof word, files.load_path),
+                   host_event_quote(quoted, sizeof quoted, "no game ran to load it into"));
+    if (files.save_path)
+        save(files.save_path);
+    memset(&files, 0, sizeof files);
+}

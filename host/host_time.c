@@ -1,0 +1,155 @@
+/* host_time.c - the game's clock: how many fixed updates a frame runs and with which input.
+ * Pause (F7), one step while paused (F8), slow motion (F10: 1x, 1/2x, 1/4x), fast forward
+ * (F11: 1x, 2x, 4x) and rewind (F12 held) bend it; the recording (F2, F3) and the state files
+ * (F4, F9) hang off it, because they all work on the same updates.
+ *
+ * dt never changes: slow motion runs one update every 2nd or 4th frame, fast forward 2 or 4
+ * per frame, so a recording plays back the same at any speed. After every update the block
+ * goes into the rewind history; holding F12 runs no update and steps one snapshot back per
+ * frame instead. Owns only the clock; the modules it drives own their own data.
+ * Never calls game code itself: updates go through host_game_update().
+ */
+#include "host.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct {
+    int paused;
+    int quarters;      /* speed in quarters: 1 (1/4x), 2, 4 (1x), 8, 16 (4x) */
+    int owed;          /* quarters of an update carried to the next frame */
+    uint64_t updates;  /* updates run so far */
+    int rewinding;     /* F12 is held */
+    int crashed;       /* the game was stopped by a crash when the rewind began */
+    uint64_t rewound;  /* snapshots stepped back in this rewind */
+    int rewind_broken; /* the history ran out of memory: reported once */
+} clock;
+
+static void time_event(const char *state)
+{
+    char speed[16];
+    snprintf(speed, sizeof speed, "%g", clock.quarters / 4.0);
+    host_event("time", "state=%s speed=%s updates=%" PRIu64, state, speed, clock.updates);
+}
+
+int host_time_open(const host_args *args)
+{
+    memset(&clock, 0, sizeof clock);
+    clock.paused = args->paused;
+    clock.quarters = args->speed_quarters ? args->speed_quarters : 4;
+    if (clock.paused || clock.quarters != 4)
+        time_event(clock.paused ? "paused" : "running");
+    host_state_open(args);
+    host_record_open(args);
+    if (host_rewind_open(args->rewind_seconds) != 0)
+        host_event("rewind", "state=off reason=\"out of memory\"");
+    return 0;
+}
+
+void host_time_close(void)
+{
+    host_record_close();
+    host_state_close();
+    host_rewind_close();
+}
+
+/* F12 held: one snapshot back per frame, no update. */
+static void rewind_frame(void)
+{
+    host_game_layout layout;
+    if (!clock.rewinding) {
+        clock.rewinding = 1;
+        clock.rewound = 0;
+        clock.crashed = host_game_state(NULL) && !host_game_is_running();
+        host_record_live("rewind"); /* the loop or the recording would no longer match */
+        host_event("rewind", "state=started snapshots=%d", host_rewind_available());
+    }
+    void *block = host_game_state(&layout);
+    if (block && host_rewind_step(block, &layout))
+        clock.rewound++;
+}
+
+static void rewind_end(void)
+{
+    clock.rewinding = 0;
+    host_event("rewind", "state=stopped steps=%" PRIu64 " snapshots=%d", clock.rewound,
+               host_rewind_available());
+    /* Back before a crash: hold still there, so the fixed build (a crash stops the game until
+     * one loads) shows that moment instead of running on at once; F7 or F8 go on. */
+    if (clock.crashed && clock.rewound && !clock.paused) {
+        clock.paused = 1;
+        time_event("paused");
+    }
+}
+
+static int slower(int q)
+{
+    return q > 4 ? 2 : q == 1 ? 4 : q / 2; /* 1x -> 1/2x -> 1/4x -> 1x; fast -> 1/2x */
+}
+
+static int faster(int q)
+{
+    return q < 4 ? 8 : q == 16 ? 4 : q * 2; /* 1x -> 2x -> 4x -> 1x; slow -> 2x */
+}
+
+/* How many updates this frame runs. */
+static int updates_due(unsigned actions)
+{
+    if (actions & HOST_INPUT_PAUSE) {
+        clock.paused = !clock.paused;
+        clock.owed = 0;
+        time_event(clock.paused ? "paused" : "running");
+    }
+    if (actions & (HOST_INPUT_SLOWER | HOST_INPUT_FASTER)) {
+        clock.quarters =
+            actions & HOST_INPUT_SLOWER ? slower(clock.quarters) : faster(clock.quarters);
+        clock.owed = 0;
+        time_event(clock.paused ? "paused" : "running");
+    }
+    if (actions & HOST_INPUT_STEP) {
+        if (!clock.paused) {
+            clock.paused = 1;
+            time_event("paused");
+            return 0;
+        }
+        return -1; /* one step, reported once it ran */
+    }
+    if (clock.paused)
+        return 0;
+    clock.owed += clock.quarters;
+    int n = clock.owed / 4;
+    clock.owed %= 4;
+    return n;
+}
+
+void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
+{
+    if (actions & HOST_INPUT_RESET)
+        host_record_live("F5");
+    if (actions & HOST_INPUT_RECORD)
+        host_record_toggle();
+    if (actions & HOST_INPUT_LIVE)
+        host_record_live("F3");
+    host_state_frame(actions);
+    if (actions & HOST_INPUT_REWIND) {
+        rewind_frame();
+        return;
+    }
+    if (clock.rewinding)
+        rewind_end();
+
+    int due = updates_due(actions), step = due < 0;
+    for (int i = 0; i < (step ? 1 : due) && host_game_is_running(); i++) {
+        host_game_update(host_record_input(live), frame);
+        clock.updates++;
+        host_game_layout layout;
+        void *block = host_game_is_running() ? host_game_state(&layout) : NULL;
+        if (block && host_rewind_push(block, &layout) != 0 && !clock.rewind_broken) {
+            clock.rewind_broken = 1;
+            host_event("rewind", "state=off reason=\"out of memory for the history\"");
+        }
+    }
+    if (step)
+        time_event("step");
+}
