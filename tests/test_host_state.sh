@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# test_host_state.sh - the state block on disk and the restart keys: F4 saves it (livehost.state
+# in the current directory), F9 loads it, --save-state writes it at exit, --load-state loads it
+# at start; a file of another layout is migrated by the game's migrate hook or refused with a
+# reason while the game plays on; F6 reloads the running build with the state kept.
+# shellcheck source=tests/host_lib.sh
+. "$(dirname "$0")/host_lib.sh" || exit 1
+
+script() {
+    local f=$TMP/$1.keys
+    shift
+    printf '%s\n' "$@" >"$f"
+    echo "$f"
+}
+
+# F4 at frame 50 saves tick 50; a second run loads it with F9 at frame 10: 50 + 90 updates.
+keys_save_and_load() {
+    local dir=$TMP/cwd log size
+    mkdir -p "$dir"
+    log=$TMP/f4.log
+    (cd "$dir" && run_host "$log" --frames 100 --script "$(script f4 '50 key F4')")
+    size=$(event_field "$log" loaded state_size)
+    expect "no state-saved event: $(tail -2 "$log")" grep -q "^livehost: state-saved path=livehost.state bytes=$((48 + size))\$" "$log"
+    expect "no livehost.state of $((48 + size)) bytes in the current directory" [ "$(stat -c %s "$dir/livehost.state" 2>/dev/null)" = $((48 + size)) ]
+    expect "the magic is not LHSTATE" [ "$(head -c 7 "$dir/livehost.state")" = LHSTATE ]
+    log=$TMP/f9.log
+    (cd "$dir" && run_host "$log" --frames 100 --script "$(script f9 '10 key F9')")
+    expect "no state-loaded event: $(tail -2 "$log")" grep -q '^livehost: state-loaded path=livehost.state layout=same$' "$log"
+    expect "the game ended at tick $(final_tick "$log"), want 140" [ "$(final_tick "$log")" = 140 ]
+}
+
+# A run that saves at exit and one that loads at start draw the same picture as one long run.
+flags_save_and_load() {
+    run_host "$TMP/save.log" --frames 100 --save-state "$TMP/flags.state"
+    expect "no state-saved at exit" grep -q "^livehost: state-saved path=$TMP/flags.state " "$TMP/save.log"
+    run_host "$TMP/load.log" --frames 50 --load-state "$TMP/flags.state" --screenshot "$TMP/load.png"
+    expect "no state-loaded at start" grep -q "^livehost: state-loaded path=$TMP/flags.state layout=same\$" "$TMP/load.log"
+    expect "the game ended at tick $(final_tick "$TMP/load.log"), want 150" [ "$(final_tick "$TMP/load.log")" = 150 ]
+    run_host "$TMP/long.log" --frames 150 --screenshot "$TMP/long.png"
+    expect "100 + 50 updates through a file differ from 150 in one run" cmp -s "$TMP/load.png" "$TMP/long.png"
+    run_host "$TMP/nowhere.log" --frames 5 --save-state "$TMP/no/such/dir/x.state"
+    expect "no state-save-failed for a missing directory" grep -q "^livehost: state-save-failed path=$TMP/no/such/dir/x.state reason=\"cannot create " "$TMP/nowhere.log"
+}
+
+refuses_bad_state_files() {
+    local f log reason
+    run_host "$TMP/good.log" --frames 30 --save-state "$TMP/good.state"
+    cp "$TMP/good.state" "$TMP/version.state" && patch_bytes "$TMP/version.state" 24 07000000
+    cp "$TMP/good.state" "$TMP/hash.state" && patch_bytes "$TMP/hash.state" 32 0102030405060708
+    cp "$TMP/good.state" "$TMP/format.state" && patch_bytes "$TMP/format.state" 8 02000000
+    head -c 100 "$TMP/good.state" >"$TMP/short.state"
+    cat "$TMP/good.state" "$TMP/good.state" >"$TMP/long.state"
+    run_host "$TMP/rec.log" --frames 20 --script "$(script rec '5 key F2' '10 key F2')" --record "$TMP/x.rec"
+    for f in "version.state:its state version is 7, the game's 1, and migrate returned 1" \
+        "format.state:it has format version 2; this host reads 1" \
+        "short.state:it is cut short: 100 bytes for a" \
+        "long.state:it has $(stat -c %s "$TMP/good.state") bytes more than its header says" \
+        "x.rec:it is a recording, not a state file" \
+        "missing.state:cannot open it: No such file or directory"; do
+        log=$TMP/${f%%:*}.log reason=${f#*:}
+        run_host "$log" --frames 40 --load-state "$TMP/${f%%:*}"
+        expect "${f%%:*}: exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+        expect "${f%%:*}: no state-refused event with '$reason': $(grep refused "$log")" \
+            grep -qF "livehost: state-refused path=$TMP/${f%%:*} reason=\"$reason" "$log"
+        expect "${f%%:*}: the game did not play on with its own state" [ "$(final_tick "$log")" = 40 ]
+    done
+    # Another layout hash of the same size: the demo's migrate cannot know the field order.
+    log=$TMP/hash.state.log
+    run_host "$log" --frames 40 --load-state "$TMP/hash.state"
+    expect "a file with another state hash was not refused: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/hash.state reason=\"its state hash is 0x0807060504030201, the game's 0x[0-9a-f]\{16\}, and migrate returned 1\"\$" "$log"
+}
+
+# A state saved by the 12-item game, loaded into a 20-item build: game_migrate carries it over.
+migrates_other_layout() {
+    local src out=$TMP/twenty-out log=$TMP/migrate.log
+    src=$(game_src twenty)
+    expect "could not edit the item count" sed_game "$src" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
+    expect "could not build the game: $(tail -3 "$src/build.log")" build_game "$src" "$out" || return
+    run_host "$TMP/twelve.log" --frames 60 --save-state "$TMP/twelve.state"
+    run_host "$log" --frames 40 --game "$out/game.so" --load-state "$TMP/twelve.state"
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "no migrated load: $(grep state- "$log")" grep -q "^livehost: state-loaded path=$TMP/twelve.state layout=migrated\$" "$log"
+    expect "the migrated game ended at tick $(final_tick "$log"), want 100" [ "$(final_tick "$log")" = 100 ]
+}
+
+# F6: the same build again, now; the game keeps its state (its reload hook sees the ticks).
+force_reload_keeps_state() {
+    local log=$TMP/f6.log
+    run_host "$log" --frames 150 --script "$(script f6 '20 key F6')"
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "no force-reload event" grep -q '^livehost: force-reload version=1$' "$log"
+    expect "no kept reload after F6: $(tail -3 "$log")" grep -q '^livehost: reloaded version=2 .*state=kept$' "$log"
+    expect "the reload did not see the running game" [ "$(log_ticks "$log" reloaded | head -1)" -ge 20 ]
+    expect "F6 restarted the game" [ "$(final_tick "$log")" = 150 ]
+}
+
+for c in ${CASES:-keys_save_and_load flags_save_and_load refuses_bad_state_files \
+    migrates_other_layout force_reload_keeps_state}; do
+    run_case "$c"
+done
