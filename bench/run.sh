@@ -48,16 +48,27 @@ step() {
     fi
 }
 
+# The host, its pre-flight program and the game are copied first, so that a rebuild while the
+# benchmarks run cannot swap them midway (the host finds hr-preflight beside itself).
+bin="$BB/bin"
+rm -rf "$bin"
+mkdir -p "$bin"
 have_host=0
-[ -x "$B/host" ] && have_host=1
-lib="$B/game.so"
+host="$bin/host"
+if [ -x "$B/host" ]; then
+    cp "$B/host" "$host" && have_host=1
+    [ -x "$B/hr-preflight" ] && cp "$B/hr-preflight" "$bin/hr-preflight"
+fi
+lib="$bin/game.so"
 label="build/game.so"
-if [ ! -f "$lib" ]; then
+if [ -f "$B/game.so" ]; then
+    cp "$B/game.so" "$lib"
+else
     lib="$BB/empty_game.so"
     label="bench/empty_game.so (no build/game.so yet)"
 fi
 preflight=()
-[ -x "$B/hr-preflight" ] && preflight=(--preflight "$B/hr-preflight")
+[ -x "$bin/hr-preflight" ] && preflight=(--preflight "$bin/hr-preflight")
 
 # --- 1. reload stall and change-to-first-call -----------------------------------------------------
 step 1 "reload stall" "$BB/bench_reload" "${preflight[@]}" 1 "$label" "$lib" livehost_game \
@@ -68,8 +79,8 @@ step 2 "detection" "$BB/bench_detect" 2 "$(n 200 20)" "$work/detect" "$BB"
 
 # --- 3. edit to pixels, compilers -----------------------------------------------------------------
 if [ $have_host = 1 ] && [ -d game ]; then
-    step 3 "edit to pixels" "$BB/bench_edit" 3 "$(n 30 3)" "$B/host" game assets "$work/edit"
-    step 3 "compilers" "$BB/bench_edit" --compilers 3 "$(n 15 2)" "$B/host" game assets \
+    step 3 "edit to pixels" "$BB/bench_edit" 3 "$(n 30 3)" "$host" game assets "$work/edit"
+    step 3 "compilers" "$BB/bench_edit" --compilers 3 "$(n 15 2)" "$host" game assets \
         "$work/compilers"
 else
     missing 3 "edit to pixels" "needs $B/host and game/"
@@ -146,10 +157,10 @@ if [ $have_host = 1 ]; then
         runs=$(n 30 3)
         [ "$name" = 64MiB ] && runs=$(n 10 2)
         step "5-$name" "state block" "$BB/bench_state" "5-$name" "$name" "$bytes" "$runs" \
-            "$B/host" assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
+            "$host" assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
         # The host snapshots small state blocks before every update: a cost per frame.
         step "5f-$name" "state block frame" "$BB/bench_frame" "5f-$name" "state $name" \
-            "$(n 5 2)" "$(n 10000 1000)" "$B/host" "$gen/state_${name}_v1.so" assets \
+            "$(n 5 2)" "$(n 10000 1000)" "$host" "$gen/state_${name}_v1.so" assets \
             "$BB/empty_game.so"
     done
 else
@@ -164,11 +175,11 @@ step 7 "calls" "$BB/bench_calls" 7 "$(n 300 30)" "$BB/lib_calls_1.so"
 
 # --- 8. frame cost --------------------------------------------------------------------------------
 if [ $have_host = 1 ]; then
-    step 8 "frame" "$BB/bench_frame" 8 "empty game" "$(n 7 2)" "$(n 100000 10000)" "$B/host" \
+    step 8 "frame" "$BB/bench_frame" 8 "empty game" "$(n 7 2)" "$(n 100000 10000)" "$host" \
         "$BB/empty_game.so" assets sdl
     [ -f "$B/game.so" ] && step 8d "frame" "$BB/bench_frame" 8d "demo game" "$(n 5 2)" \
-        "$(n 3000 300)" "$B/host" "$B/game.so" assets "$BB/empty_game.so"
-    [ -z "$quick" ] && step 8w "frame" "$BB/bench_frame" 8w "empty game" 3 60 "$B/host" \
+        "$(n 3000 300)" "$host" "$lib" assets "$BB/empty_game.so"
+    [ -z "$quick" ] && step 8w "frame" "$BB/bench_frame" 8w "empty game" 3 60 "$host" \
         "$BB/empty_game.so" assets window
 else
     missing 8 "frame cost" "needs $B/host"
