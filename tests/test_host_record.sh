@@ -73,6 +73,27 @@ rebuild_inside_loop() {
     expect "the game ended at tick $tick, outside the loop (10-40)" between "$tick" 10 40
 }
 
+# A rebuild inside the loop that changes the state layout (more falling things): the reload
+# migrates the live block, and the loop's snapshot goes through the same migrate when the loop
+# starts over, so the loop goes on with the new layout instead of stopping.
+layout_change_inside_loop() {
+    local src out=$TMP/grow-out log=$TMP/grow.log tick
+    src=$(game_src grow)
+    expect "could not build the game: $(tail -3 "$src/build.log" 2>/dev/null)" build_game "$src" "$out" || return
+    start_host "$log" --frames 0 --game "$out/game.so" --script "$(script grow '10 key F2' '40 key F2')"
+    expect "no loop: $(tail -2 "$log")" wait_for "$log" '^livehost: record state=looping frames=30$' 10
+    expect "could not edit the item count" sed_game "$src" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
+    expect "could not rebuild the game: $(tail -3 "$src/build.log")" build_game "$src" "$out"
+    expect "no migrated reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=migrated$' 10
+    sleep 1 # more than a loop (30 updates at 60 per second)
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the loop's snapshot was refused" not grep -q '^livehost: record-refused' "$log"
+    expect "the loop stopped: $(grep -E 'record|refused' "$log")" grep -Eq '^livehost: record state=live reason=exit loops=([2-9]|[1-9][0-9]+)$' "$log"
+    tick=$(final_tick "$log")
+    expect "the game ended at tick $tick, outside the loop (10-40)" between "$tick" 10 40
+}
+
 # Loop of 30 from frame 40: 60 updates later (2 loops, back at tick 40) F3 plays on live for
 # the last 100 frames.
 f3_plays_on_live() {
@@ -118,7 +139,7 @@ replay_refuses_bad_files() {
     done
 }
 
-for c in ${CASES:-loop_replays_identically rebuild_inside_loop f3_plays_on_live \
-    f5_and_empty_recordings replay_refuses_bad_files}; do
+for c in ${CASES:-loop_replays_identically rebuild_inside_loop layout_change_inside_loop \
+    f3_plays_on_live f5_and_empty_recordings replay_refuses_bad_files}; do
     run_case "$c"
 done
