@@ -70,7 +70,17 @@ static cmd host_cmd(const char *host, const char *frames, const char *lib, const
     return c;
 }
 
-/* Runs c to completion, its output discarded. */
+/* Exit code of a host whose watchdog declared it stuck (HOST_EXIT_STUCK in host/host.h). */
+enum {
+    EXIT_STUCK = 3,
+    MAX_TRIES = 5
+};
+
+/* Host runs that ended "stuck" and were run again. */
+static int stuck_retries;
+
+/* Runs c to completion, its output discarded. A host that ends "stuck" is run again (up to
+ * MAX_TRIES times, counted in stuck_retries): docs/PERFORMANCE.md explains that false alarm. */
 static run_cost timed_run(const cmd *c)
 {
     posix_spawn_file_actions_t fa;
@@ -78,18 +88,26 @@ static run_cost timed_run(const cmd *c)
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     setenv("SDL_VIDEODRIVER", c->driver, 1);
-    pid_t pid;
-    int status;
-    struct rusage ru;
-    uint64_t t0 = bench_now_ns();
-    if (posix_spawn(&pid, c->v[0], &fa, NULL, (char *const *)c->v, environ) != 0 ||
-        wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        bench_die(c->v[0]);
-    uint64_t t1 = bench_now_ns();
-    posix_spawn_file_actions_destroy(&fa);
-    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e9 +
-                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e3;
-    return (run_cost){ (double)(t1 - t0), cpu };
+    for (int tries = 1;; tries++) {
+        pid_t pid;
+        int status;
+        struct rusage ru;
+        uint64_t t0 = bench_now_ns();
+        if (posix_spawn(&pid, c->v[0], &fa, NULL, (char *const *)c->v, environ) != 0 ||
+            wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status))
+            bench_die(c->v[0]);
+        uint64_t t1 = bench_now_ns();
+        if (WEXITSTATUS(status) == EXIT_STUCK && tries < MAX_TRIES) {
+            stuck_retries++;
+            continue;
+        }
+        if (WEXITSTATUS(status) != 0)
+            bench_die(c->v[0]);
+        posix_spawn_file_actions_destroy(&fa);
+        double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e9 +
+                     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e3;
+        return (run_cost){ (double)(t1 - t0), cpu };
+    }
 }
 
 int main(int argc, char **argv)
@@ -156,6 +174,10 @@ int main(int argc, char **argv)
     bench_row(id2, what, "ns", w, floor, f_w, NULL, NULL, note);
     bench_str(id2, sizeof id2, "%sb", id);
     bench_str(what, sizeof what, "frame, headless host (%s): CPU", label);
-    bench_row(id2, what, "ns", c, floor, f_c, NULL, NULL, "user+sys of every thread (wait4)");
+    bench_str(note, sizeof note,
+              "user+sys of every thread (wait4); %d host runs ended 'stuck' "
+              "and were run again",
+              stuck_retries);
+    bench_row(id2, what, "ns", c, floor, f_c, NULL, NULL, note);
     return 0;
 }
