@@ -245,6 +245,9 @@ int host_game_is_running(void);
 int host_game_adopt(const void *block, const host_game_layout *layout, char *why, size_t why_size);
 /* F6: loads the current build again now, whether it changed or not; the state is kept. */
 void host_game_force_reload(void);
+/* The host's frame counter, once per frame whether updates run or not (paused, stopped by a
+ * crash): the status bar's time runs on it. */
+void host_game_frame(uint64_t frame);
 
 /* ---- host_time.c: how many updates a frame runs (pause, step, speed, rewind) ---- */
 

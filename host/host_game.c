@@ -676,3 +676,8 @@ void host_game_force_reload(void)
     host_event("force-reload", "version=%u", hr_version(game.lib));
     on_status(hr_reload(game.lib));
 }
+
+void host_game_frame(uint64_t frame)
+{
+    game.services.frame = frame;
+}

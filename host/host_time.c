@@ -125,6 +125,7 @@ static int updates_due(unsigned actions)
 
 void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
 {
+    host_game_frame(frame);
     if (actions & HOST_INPUT_RESET)
         host_record_live("F5");
     if (actions & HOST_INPUT_RECORD)

@@ -22,12 +22,15 @@ ticks_are() {
     expect "the game ran $(final_tick "$1") updates, want $2" [ "$(final_tick "$1")" = "$2" ]
 }
 
+# Paused from the start: no update runs, the game is still drawn, and the host's own clock
+# goes on (the "loaded" status bar is gone after its 3 s = 180 frames).
 pause_flag() {
     local log=$TMP/pause.log
-    run_host "$log" --frames 60 --pause --screenshot "$TMP/pause.png"
+    run_host "$log" --frames 250 --pause --screenshot "$TMP/pause.png"
     ticks_are "$log" 0
     expect "no 'time state=paused' event" grep -q '^livehost: time state=paused speed=1 updates=0$' "$log"
     expect "a paused game is not drawn" mostly "$TMP/pause.png" "$SKY"
+    expect "the status bar stayed while paused" [ "$("$PIXEL" "$TMP/pause.png" at 5 -3)" = "$SKY" ]
 }
 
 pause_resume_keys() {
