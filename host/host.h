@@ -184,6 +184,10 @@ int host_guard_call(void (*fn)(void *arg), void *arg);
 /* The fault address and the instruction of the last call stopped on this thread. */
 void *host_guard_fault_address(void);
 void *host_guard_fault_pc(void);
+/* The return addresses on the stack at the last crash (none for a hang), innermost first. */
+int host_guard_fault_frames(void *const **frames);
+/* 1 if pc lies in the game library's code (see host_guard_set_code). */
+int host_guard_in_game_code(const void *pc);
 
 /* "SIGSEGV", "hang" and friends. */
 const char *host_guard_signal_name(int sig);

@@ -190,7 +190,7 @@ static void describe_pc(void *pc, char *out, size_t size)
         char name[160] = "", where[160] = "";
         if (fgets(name, sizeof name, p) && fgets(where, sizeof where, p)) {
             name[strcspn(name, "\n")] = 0;
-            where[strcspn(where, "\n")] = 0;
+            where[strcspn(where, " \n")] = 0; /* drops " (discriminator 2)" */
             if (strcmp(name, "??") != 0 && !func[0])
                 snprintf(func, sizeof func, "%s ", name);
             if (strncmp(where, "??", 2) != 0)
@@ -199,6 +199,33 @@ static void describe_pc(void *pc, char *out, size_t size)
         pclose(p);
     }
     snprintf(out, size, "%s%sin %s+0x%" PRIxPTR, func, line, file, offset);
+}
+
+/* Names the game code that crashed. When the fault happened inside libc (abort, a bad free),
+ * that is the game's caller on the stack, with the library that faulted after it. */
+static void describe_crash(char *out, size_t size)
+{
+    void *pc = host_guard_fault_pc();
+    if (host_guard_in_game_code(pc)) {
+        describe_pc(pc, out, size);
+        return;
+    }
+    void *const *frames;
+    int n = host_guard_fault_frames(&frames);
+    for (int i = 0; i < n; i++) {
+        if (host_guard_in_game_code(frames[i])) {
+            char inner[300];
+            Dl_info info;
+            const char *lib = dladdr(pc, &info) && info.dli_fname ? info.dli_fname : "?";
+            const char *slash = strrchr(lib, '/');
+            /* A return address points after the call: one byte back is the call's line. */
+            describe_pc((char *)frames[i] - 1, out, size);
+            snprintf(inner, sizeof inner, " (inside %s)", slash ? slash + 1 : lib);
+            strncat(out, inner, size - strlen(out) - 1);
+            return;
+        }
+    }
+    describe_pc(pc, out, size);
 }
 
 /* The one door into game code. A NULL hook is skipped. Returns 0, or the signal (or
@@ -213,7 +240,7 @@ static int call_game(game_call *c)
     host_watchdog_leave();
     if (sig) {
         char at[600], quoted[700];
-        describe_pc(host_guard_fault_pc(), at, sizeof at);
+        describe_crash(at, sizeof at);
         host_event_quote(quoted, sizeof quoted, at);
         if (sig == HOST_GUARD_HANG)
             host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],

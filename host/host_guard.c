@@ -18,6 +18,7 @@
  */
 #include "host.h"
 
+#include <execinfo.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 
 #define ALT_STACK_SIZE (64 * 1024)
 #define MAX_CODE_RANGES 8
+#define MAX_FRAMES 32
 
 static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
 static struct sigaction previous[sizeof fault_signals / sizeof fault_signals[0]];
@@ -36,6 +38,8 @@ static _Thread_local volatile sig_atomic_t in_game_call;
 static _Thread_local volatile sig_atomic_t caught_signal;
 static _Thread_local void *volatile fault_address;
 static _Thread_local void *volatile fault_pc;
+static _Thread_local void *fault_frames[MAX_FRAMES];
+static _Thread_local volatile int fault_frame_count;
 static _Thread_local void *alt_stack;
 
 /* The game library's machine code, published by host_game.c after each load. */
@@ -106,6 +110,9 @@ static void on_fault(int sig, siginfo_t *info, void *context)
     caught_signal = sig;
     fault_address = info ? info->si_addr : NULL;
     fault_pc = context_pc(context);
+    /* Where the game was when libc faulted for it (abort, a bad free): the unwinder was loaded
+     * at install time, so this allocates nothing. */
+    fault_frame_count = backtrace(fault_frames, MAX_FRAMES);
     siglongjmp(guard_env, 1);
 }
 
@@ -122,6 +129,7 @@ static void on_watchdog(int sig, siginfo_t *info, void *context)
     caught_signal = HOST_GUARD_HANG;
     fault_address = pc;
     fault_pc = pc;
+    fault_frame_count = 0;
     siglongjmp(guard_env, 1);
 }
 
@@ -156,6 +164,9 @@ int host_guard_install(void)
 {
     if (host_guard_thread_init() != 0)
         return -1;
+    /* The first backtrace() loads the unwinder (and allocates): do it now, not in a handler. */
+    void *warm[2];
+    backtrace(warm, 2);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
@@ -224,6 +235,17 @@ void *host_guard_fault_address(void)
 void *host_guard_fault_pc(void)
 {
     return fault_pc;
+}
+
+int host_guard_fault_frames(void *const **frames)
+{
+    *frames = fault_frames;
+    return fault_frame_count;
+}
+
+int host_guard_in_game_code(const void *pc)
+{
+    return in_game_code((uintptr_t)pc);
 }
 
 const char *host_guard_signal_name(int sig)

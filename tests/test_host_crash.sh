@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# test_host_crash.sh - whatever the game does inside a call, the host lives on: each kind of
+# crash and hang is injected into a rebuilt copy of the demo's update, and the host must report
+# it, put the state back, roll back to the last good build and keep drawing; what cannot be
+# interrupted ends the process with exit code 3 and one line saying why; a fault outside game
+# code is not swallowed.
+# shellcheck source=tests/host_lib.sh
+. "$(dirname "$0")/host_lib.sh" || exit 1
+
+# inject SRC CODE: CODE runs in every update, right after the tick counter moves.
+inject() {
+    cp "$1/game/game.c" "$1/game/game.c.good"
+    awk -v code="$2" '{ print } /^    s->tick\+\+;$/ { print "    " code }' \
+        "$1/game/game.c.good" >"$1/game/game.c"
+    ! cmp -s "$1/game/game.c" "$1/game/game.c.good"
+}
+
+# restore_good SRC: back to the unbroken source (newer than the broken build's objects).
+restore_good() { mv -f "$1/game/game.c.good" "$1/game/game.c" && touch "$1/game/game.c"; }
+
+# crash_and_roll_back NAME SIGNAL CODE VERSION: injects CODE, rebuilds, expects the crash with
+# SIGNAL, then a rollback; VERSION is the library version the broken build loads as.
+crash_and_roll_back() {
+    expect "could not inject $1" inject "$SRC" "$3"
+    rebuild
+    restore_good "$SRC"
+    expect "$1: no crash signal=$2 in update: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: crash signal=$2 function=update .* version=$4\$" 10
+    expect "$1: no rollback: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: rollback version=$(($4 + 1)) state=restored " 5
+}
+
+every_crash_kind_recovered() {
+    start_game kinds || return
+    local v=2 kind
+    local -a kinds=(
+        "segv|SIGSEGV|*(volatile int *)0 = 1;"
+        "abort|SIGABRT|__builtin_abort();"
+        "fpe|SIGFPE|{ volatile int zero = 0; s->score = (int)s->tick / zero; }"
+        "ill|SIGILL|__builtin_trap();"
+        "trap|SIGTRAP|__asm__ volatile(\"int3\");"
+        "bus|SIGBUS|{ extern int raise(int); raise(7); }"
+        "stack|SIGSEGV|for (;;) { volatile char *p = __builtin_alloca(1 << 16); p[0] = 1; }"
+    )
+    for kind in "${kinds[@]}"; do
+        IFS='|' read -r name sig code <<<"$kind"
+        crash_and_roll_back "$name" "$sig" "$code" "$v"
+        v=$((v + 2))
+        [ -n "$why" ] && break
+    done
+    sleep 0.3
+    expect "the host died" kill -0 "$HOST_PID"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a crashed build was called again: $(grep -c '^livehost: crash ' "$LOG") crashes" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 7 ]
+    expect "the last good code stopped drawing" mostly "$PNG" "$SKY"
+    expect "the game restarted instead of going on" [ "$(grep -c 'log text="new game' "$LOG")" -eq 1 ]
+}
+
+# The state a crashing update half-wrote is put back before the old code sees it.
+state_restored_after_crash() {
+    start_game restore || return
+    sleep 0.2
+    expect "could not inject" inject "$SRC" "s->score = 777777; *(volatile int *)0 = 1;"
+    rebuild
+    restore_good "$SRC"
+    expect "no rollback" wait_for "$LOG" '^livehost: rollback version=3 state=restored ' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the old code saw the crashed frame's writes" not grep -q 'score=777777' "$LOG"
+    expect "the rolled-back game did not go on: $(grep reloaded "$LOG" | tail -1)" [ "$(log_ticks "$LOG" reloaded | tail -1)" -gt 0 ]
+}
+
+# The exact build that crashed is never loaded again, whatever the file is called.
+crashed_build_never_retried() {
+    start_game forbid || return
+    expect "could not inject" inject "$SRC" "*(volatile int *)0 = 1;"
+    rebuild
+    restore_good "$SRC"
+    cp "$OUT/game.so" "$TMP/crashing.so"
+    expect "no rollback" wait_for "$LOG" '^livehost: rollback version=3 ' 10
+    cp "$TMP/crashing.so" "$OUT/game.so.tmp" && mv -f "$OUT/game.so.tmp" "$OUT/game.so"
+    expect "the same crashing build was not refused: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason="forbidden build: .*exact build that crashed' 10
+    sleep 0.3
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the forbidden build ran again" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 1 ]
+}
+
+# With no earlier build to go back to, the game stops (safe mode) instead of crashing at 60 Hz,
+# and the next good build runs again.
+safe_mode_without_rollback() {
+    local src out=$TMP/safe-out log=$TMP/safe.log
+    src=$(game_src safe)
+    expect "could not inject" inject "$src" "*(volatile int *)0 = 1;"
+    expect "could not build the game" build_game "$src" "$out" || return
+    restore_good "$src"
+    start_host "$log" --frames 0 --game "$out/game.so"
+    expect "no safe-mode event: $(tail -2 "$log")" wait_for "$log" '^livehost: safe-mode state=restored ' 10
+    sleep 0.5
+    expect "crash loop: $(grep -c '^livehost: crash ' "$log") crashes" [ "$(grep -c '^livehost: crash ' "$log")" -eq 1 ]
+    expect "could not build the fixed game" build_game "$src" "$out"
+    expect "the fixed build did not load" wait_for "$log" '^livehost: reloaded version=2 ' 10
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+}
+
+# Loops that never return are interrupted while game code runs, again and again; frames go on.
+hangs_recovered() {
+    start_game hangs --watchdog-ms 150 || return
+    local v=2 kind
+    local -a kinds=(
+        "spin|for (volatile int spin = 1; spin;) {}"
+        "malloc|while (s->tick) __builtin_free(__builtin_malloc(64));"
+        "printf|while (s->tick) __builtin_puts(\"busy\");"
+        "spin-again|for (volatile int spin = 2; spin;) {}"
+    )
+    for kind in "${kinds[@]}"; do
+        IFS='|' read -r name code <<<"$kind"
+        expect "could not inject $name" inject "$SRC" "$code"
+        rebuild
+        restore_good "$SRC"
+        expect "$name: no hang event: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: hang function=update ms=[0-9]+ at=\".*\" version=$v\$" 10
+        expect "$name: no rollback: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: rollback version=$((v + 1)) state=restored " 5
+        v=$((v + 2))
+        [ -n "$why" ] && break
+    done
+    local before after
+    before=$(grep -c '^livehost: hang ' "$LOG")
+    sleep 0.5
+    after=$(grep -c '^livehost: hang ' "$LOG")
+    expect "hangs went on after the rollback" [ "$before" -eq "$after" ]
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0 (frames stopped?)" [ "$HOST_RC" -eq 0 ]
+    expect "the last good code stopped drawing" mostly "$PNG" "$SKY"
+}
+
+# stuck_exits NAME INCLUDE CODE: a hang that never returns to game code ends the process with
+# exit code 3 and one "stuck" line, instead of a silent freeze.
+stuck_exits() {
+    local src out=$TMP/$1-out log=$TMP/$1.log
+    src=$(game_src "$1")
+    sed -i "s|^#include \"game.h\"$|#include \"game.h\"\n$2|" "$src/game/game.c"
+    expect "could not inject" inject "$src" "$3"
+    expect "could not build: $(tail -3 "$src/build.log" 2>/dev/null)" build_game "$src" "$out" || return
+    timeout 20 "$HOST" --headless --frames 0 --watchdog-ms 150 --game "$out/game.so" 2>"$log"
+    local rc=$?
+    expect "exit code $rc, want 3" [ "$rc" -eq 3 ]
+    expect "no stuck line: $(tail -2 "$log")" grep -q '^livehost: stuck function=update ms=[0-9]* exit=3 reason="a game call ran past its budget' "$log"
+}
+
+sleep_loop_exits() { stuck_exits sleep "#include <unistd.h>" "while (s->tick) usleep(1000);"; }
+self_deadlock_exits() {
+    stuck_exits deadlock "#include <pthread.h>" \
+        "{ static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER; pthread_mutex_lock(&m); pthread_mutex_lock(&m); }"
+}
+
+# A fault that is not the game's is not swallowed: the process dies of it, no crash event.
+fault_outside_game_not_swallowed() {
+    local log=$TMP/outside.log
+    "$HOST" --headless --frames 0 --game "$TMP/no-such-game.so" 2>"$log" &
+    local pid=$!
+    HOST_PIDS+=("$pid")
+    expect "host did not start" wait_for "$log" '^livehost: waiting ' 10
+    kill -SEGV "$pid"
+    wait "$pid" 2>/dev/null
+    local rc=$?
+    expect "exit code $rc, want 139 (killed by SIGSEGV)" [ "$rc" -eq 139 ]
+    expect "a fault outside game code was reported as a game crash" not grep -q '^livehost: crash ' "$log"
+}
+
+for c in ${CASES:-every_crash_kind_recovered state_restored_after_crash crashed_build_never_retried \
+    safe_mode_without_rollback hangs_recovered sleep_loop_exits self_deadlock_exits \
+    fault_outside_game_not_swallowed}; do
+    run_case "$c"
+done
