@@ -15,6 +15,10 @@ PIXEL="$OUT_DIR/tests/pixel"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/livehost-test.XXXXXX")
 HOST_PIDS=()
 cleanup() {
+    # TERM first: a pid may be `timeout`, which passes TERM on to the host but would leave it
+    # running if killed outright.
+    for p in "${HOST_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    sleep 0.1
     for p in "${HOST_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
     if [ -n "${KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
