@@ -19,6 +19,9 @@
 
 /* ---- host_args.c: the command line ---- */
 
+#define HOST_WATCH_DIRS_MAX 16
+#define HOST_BUILD_CMD_DEFAULT "make -s build/game.so" /* the recipe `make watch` runs */
+
 typedef struct host_args {
     const char *game_path;  /* --game; default "build/game.so" */
     const char *assets_dir; /* --assets; default "assets" */
@@ -39,6 +42,14 @@ typedef struct host_args {
     const char *load_state; /* --load-state; default NULL (start with a fresh state) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
                                there (new builds are then loaded in this process directly) */
+
+    /* The overlay and host-driven builds (host_overlay.c, host_build.c). */
+    int overlay;           /* --overlay 1, --no-overlay -1; default 0 (shown while something
+                              is wrong) */
+    int no_build;          /* --no-build; default 0 (the host builds on every save) */
+    const char *build_cmd; /* --build-cmd; default HOST_BUILD_CMD_DEFAULT */
+    int watch_dir_count;   /* entries in watch_dirs; default 0 = game and include */
+    const char *watch_dirs[HOST_WATCH_DIRS_MAX]; /* --watch-dir, repeatable */
 } host_args;
 
 enum {
@@ -109,6 +120,7 @@ enum {
     HOST_INPUT_SLOWER = 1u << 9,       /* F10: 1x, 1/2x, 1/4x */
     HOST_INPUT_FASTER = 1u << 10,      /* F11: 1x, 2x, 4x */
     HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
+    HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
 };
 
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
@@ -135,6 +147,9 @@ game_texture host_assets_texture(const char *name);
 void host_assets_texture_size(game_texture tex, int *w, int *h);
 /* The SDL texture behind a handle, or NULL for 0 or an unknown handle. */
 SDL_Texture *host_assets_sdl(game_texture tex);
+/* Reloads the images saved since the last call, keeping their handles (one non-blocking read
+ * of the assets directory's inotify descriptor; call once per frame). */
+void host_assets_poll(void);
 
 /* ---- host_draw.c: the drawing services and the host's own screens ---- */
 
@@ -328,5 +343,51 @@ void host_state_open(const host_args *args);
 void host_state_frame(unsigned actions);
 /* --save-state: writes the block at exit. */
 void host_state_close(void);
+
+/* ---- host_build.c: the host runs the build on every save (--watch-dir, --build-cmd) ---- */
+
+/* Watches args->watch_dirs (default game/ and include/) unless --no-build. Returns 0, or -1
+ * after a "build-off" event (nothing to watch: the host still reloads external builds). */
+int host_build_open(const host_args *args);
+/* Notes saves, starts a debounced build, collects a finished one (once per frame; never
+ * blocks). */
+void host_build_poll(void);
+/* 1 while a build runs. */
+int host_build_is_running(void);
+/* Stops a running build (its whole process group) and closes the watch. */
+void host_build_close(void);
+
+/* ---- host_overlay.c: the in-window overlay (F1, --overlay, --no-overlay) ---- */
+
+void host_overlay_open(const host_args *args);
+void host_overlay_close(void);
+/* F1. */
+void host_overlay_toggle(void);
+int host_overlay_is_visible(void);
+/* Every event line (host_event calls it): problems to show, good builds that clear them. */
+void host_overlay_note(const char *name, const char *fields);
+/* From host_build.c. messages: the compiler's lines, errors first ("" when ok); changed_ns
+ * and started_ns: the save and the build's start (CLOCK_MONOTONIC). */
+void host_overlay_build_started(void);
+void host_overlay_build_finished(int ok, double ms, int errors, const char *messages,
+                                 uint64_t changed_ns, uint64_t started_ns);
+/* Frame timing: at the top of the frame, and around host_game_check(). */
+void host_overlay_frame_begin(void);
+void host_overlay_check_begin(void);
+void host_overlay_check_end(void);
+/* Draws the overlay over the frame (after the game and the host's screens, before present). */
+void host_overlay_render(void);
+
+/* What the overlay shows of the game (host_game.c): the loaded build and the last load's
+ * phases (hr_last_timing). */
+typedef struct host_game_info {
+    unsigned version;      /* hr_version: successful loads so far */
+    uint64_t state_size;   /* bytes of the live state block, 0 while there is none */
+    uint64_t copy_ns;      /* copying the build into the private directory */
+    uint64_t check_ns;     /* its structural check */
+    uint64_t preflight_ns; /* the separate-process load */
+    uint64_t load_ns;      /* dlopen, symbol lookups and validate, dlclose of the old copy */
+} host_game_info;
+void host_game_info_get(host_game_info *out);
 
 #endif /* HOST_H */

@@ -39,9 +39,19 @@ static const char usage[] =
     "  --save-state FILE  write the state block to FILE at exit; F4 and F9 use FILE too\n"
     "                     (default for F4 and F9: livehost.state in the current directory)\n"
     "  --load-state FILE  load the state block from FILE as soon as the game runs\n"
+    "  --overlay          show the overlay (F1) from the start\n"
+    "  --no-overlay       do not open the overlay by itself when something is wrong\n"
+    "                     (default: it opens on a failed build, crash or hang)\n"
+    "  --watch-dir DIR    run the build command on every save under DIR; repeatable\n"
+    "                     (default: game and include, when they exist)\n"
+    "  --build-cmd CMD    the build command, run by /bin/sh -c after a save\n"
+    "                     (default \"" HOST_BUILD_CMD_DEFAULT "\")\n"
+    "  --no-build         do not run builds: reload only what another build writes\n"
     "  --help             print this help and exit\n"
     "\n"
     "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
+    "F1 shows or hides the overlay: frame time, build, state size, where the time of the\n"
+    "last change went, compiler errors, crashes and hangs.\n"
     "F2 starts recording; F2 again loops the recording (every new build plays the same\n"
     "moment); F3 leaves the loop. F4 saves the state, F9 loads it, F6 reloads the build now.\n"
     "F7 pauses or resumes, F8 runs one update while paused, F10 cycles slow motion (1/2x,\n"
@@ -120,6 +130,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .watchdog_ms = 500,
         .stall_ms = 10000,
         .rewind_seconds = 5,
+        .build_cmd = HOST_BUILD_CMD_DEFAULT,
         .preflight = find_preflight(argc > 0 ? argv[0] : NULL),
     };
     for (int i = 1; i < argc; i++) {
@@ -138,6 +149,26 @@ int host_args_parse(host_args *args, int argc, char **argv)
         }
         if (strcmp(flag, "--pause") == 0) {
             args->paused = 1;
+            continue;
+        }
+        if (strcmp(flag, "--overlay") == 0 || strcmp(flag, "--no-overlay") == 0) {
+            args->overlay = strcmp(flag, "--overlay") == 0 ? 1 : -1;
+            continue;
+        }
+        if (strcmp(flag, "--no-build") == 0) {
+            args->no_build = 1;
+            continue;
+        }
+        if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0])
+                return bad("option '%s' needs a value", flag);
+            if (strcmp(flag, "--build-cmd") == 0) {
+                args->build_cmd = argv[++i];
+                continue;
+            }
+            if (args->watch_dir_count == HOST_WATCH_DIRS_MAX)
+                return bad("at most %d --watch-dir options", HOST_WATCH_DIRS_MAX);
+            args->watch_dirs[args->watch_dir_count++] = argv[++i];
             continue;
         }
         const char *const with_value[] = { "--game",           "--assets",      "--screenshot",

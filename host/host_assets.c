@@ -5,6 +5,10 @@
  * Each name is loaded once: .png through stb_image, anything else through SDL_LoadBMP.
  * A missing or broken file never ends the game: it gets a magenta/black checker placeholder
  * (impossible to overlook on screen) and one asset-missing event.
+ * Saved images reload: an inotify watch on the directory (one non-blocking read() per frame)
+ * reports files closed after writing, renamed into place or removed, and the texture behind
+ * the same handle is replaced in that frame (asset-reloaded), or by the placeholder when the
+ * new file is missing or broken. Only files directly in the directory are watched.
  */
 #include "host.h"
 
@@ -12,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
 
 /* The PNG reader is compiled here and nowhere else; PNG is the only format it needs. */
 #define STB_IMAGE_IMPLEMENTATION
@@ -22,14 +29,16 @@ typedef struct asset {
     char *name;           /* the name the game asked for */
     SDL_Texture *texture; /* the image, or the placeholder */
     int w, h;             /* texture size in pixels */
+    int changed;          /* its file was saved or removed: reload in this poll */
 } asset;
 
 static struct {
     SDL_Renderer *renderer; /* makes the textures; not owned */
     char *dir;              /* assets directory */
+    int watch;              /* inotify descriptor on dir, -1 when it cannot be watched */
     asset *items;           /* handle h is items[h - 1] */
     int count, capacity;
-} assets;
+} assets = { .watch = -1 };
 
 enum {
     PLACEHOLDER_SIZE = 16,
@@ -95,6 +104,15 @@ void host_assets_open(SDL_Renderer *renderer, const char *dir)
 {
     assets.renderer = renderer;
     assets.dir = SDL_strdup(dir);
+    /* IN_CLOSE_WRITE, not IN_MODIFY: an image still being written is not read. A directory
+     * that is not there gives no watch: its images stay placeholders until the host restarts. */
+    assets.watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (assets.watch >= 0 &&
+        inotify_add_watch(assets.watch, dir,
+                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) < 0) {
+        close(assets.watch);
+        assets.watch = -1;
+    }
 }
 
 void host_assets_close(void)
@@ -106,7 +124,38 @@ void host_assets_close(void)
     }
     free(assets.items);
     SDL_free(assets.dir);
+    if (assets.watch >= 0)
+        close(assets.watch);
     memset(&assets, 0, sizeof assets);
+    assets.watch = -1;
+}
+
+/* (Re)makes a's texture from its file, or from the placeholder after an asset-missing event;
+ * the handle stays the same. Returns 1 when the file itself was loaded. */
+static int load(asset *a)
+{
+    char why[512] = "";
+    SDL_Surface *surface = a->name ? load_image(a->name, why, sizeof why) : NULL;
+    int from_file = surface != NULL;
+    if (!surface && a->name) {
+        char word[300], quoted[600];
+        host_event("asset-missing", "name=%s reason=%s",
+                   host_event_word(word, sizeof word, a->name),
+                   host_event_quote(quoted, sizeof quoted, why));
+        surface = make_placeholder();
+    }
+    if (!surface)
+        return 0;
+    SDL_Texture *texture = SDL_CreateTextureFromSurface(assets.renderer, surface);
+    if (texture) {
+        if (a->texture)
+            SDL_DestroyTexture(a->texture);
+        a->texture = texture;
+        a->w = surface->w;
+        a->h = surface->h;
+    }
+    SDL_FreeSurface(surface);
+    return from_file && texture;
 }
 
 game_texture host_assets_texture(const char *name)
@@ -127,21 +176,8 @@ game_texture host_assets_texture(const char *name)
         assets.capacity = capacity;
     }
 
-    char why[512] = "";
-    SDL_Surface *surface = load_image(name, why, sizeof why);
-    if (!surface) {
-        char word[300], quoted[600];
-        host_event("asset-missing", "name=%s reason=%s", host_event_word(word, sizeof word, name),
-                   host_event_quote(quoted, sizeof quoted, why));
-        surface = make_placeholder();
-    }
     asset a = { .name = strdup(name) };
-    if (surface) {
-        a.texture = SDL_CreateTextureFromSurface(assets.renderer, surface);
-        a.w = surface->w;
-        a.h = surface->h;
-        SDL_FreeSurface(surface);
-    }
+    load(&a);
     if (!a.name) {
         if (a.texture)
             SDL_DestroyTexture(a.texture);
@@ -165,4 +201,41 @@ SDL_Texture *host_assets_sdl(game_texture tex)
     if (tex < 1 || tex > (game_texture)assets.count)
         return NULL;
     return assets.items[tex - 1].texture;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void host_assets_poll(void)
+{
+    if (assets.watch < 0)
+        return;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n = read(assets.watch, buf, sizeof buf);
+    /* First mark every image the events name, then load each once: a save that arrives as
+     * "removed, then written" within one read is one reload, not a placeholder in between. */
+    for (ssize_t off = 0; n > 0 && off < n;) {
+        const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
+        off += (ssize_t)(sizeof *ev + ev->len);
+        for (int i = 0; ev->len && i < assets.count; i++)
+            if (strcmp(assets.items[i].name, ev->name) == 0)
+                assets.items[i].changed = 1;
+    }
+    for (int i = 0; n > 0 && i < assets.count; i++) {
+        asset *a = &assets.items[i];
+        if (!a->changed)
+            continue;
+        a->changed = 0;
+        uint64_t t0 = now_ns();
+        if (load(a)) {
+            char word[300];
+            double ms = (double)(now_ns() - t0) / 1e6;
+            host_event("asset-reloaded", "name=%s ms=%.2f",
+                       host_event_word(word, sizeof word, a->name), ms);
+        }
+    }
 }

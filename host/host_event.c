@@ -37,6 +37,15 @@
  *   livehost: state-save-failed path=PATH reason="..."
  *   livehost: log text="..."                     a line from the game's log service
  *   livehost: asset-missing name=NAME reason="..."   a placeholder texture is used instead
+ *                                                (at first use, or when a saved image breaks)
+ *   livehost: asset-reloaded name=NAME ms=F      a saved image replaced the texture (same handle)
+ *   livehost: build-watch dirs="DIR ..." cmd="..."   the host runs the build on every save
+ *   livehost: build-off reason="..."             nothing to watch: builds are up to the user
+ *   livehost: build-start file=PATH              a save (the burst's first file) starts a build
+ *   livehost: build-ok ms=N                      the build command succeeded
+ *   livehost: build-failed ms=N errors=N first="file:line: message"
+ *                                                the old code keeps running; the overlay shows
+ *                                                the compiler's messages
  *   livehost: core level=warning text="..."      a warning from the hot-reload core
  *   livehost: screenshot path=PATH
  *   livehost: screenshot-failed path=PATH reason="..."
@@ -44,7 +53,8 @@
  *                                                command line is wrong (exit code 2)
  *   livehost: exit frames=N
  *
- * Owns no state. Must not be called from a signal handler (stdio is not async-signal-safe).
+ * Owns no state; hands every line to the overlay (host_overlay_note), so the screen says what
+ * the log says. Must not be called from a signal handler (stdio is not async-signal-safe).
  */
 #include "host.h"
 
@@ -63,6 +73,7 @@ void host_event(const char *name, const char *fields, ...)
     char out[2200];
     snprintf(out, sizeof out, "livehost: %s%s%s\n", name, line[0] ? " " : "", line);
     fputs(out, stderr);
+    host_overlay_note(name, line);
     fflush(stderr);
 }
 

@@ -704,6 +704,20 @@ void host_game_force_reload(void)
     on_status(hr_reload(game.lib));
 }
 
+/* The overlay's view of the game: read-only, safe while nothing is loaded. */
+void host_game_info_get(host_game_info *out)
+{
+    hr_timing t = game.lib ? hr_last_timing(game.lib) : (hr_timing){ 0 };
+    *out = (host_game_info){
+        .version = game.lib ? hr_version(game.lib) : 0,
+        .state_size = game.state ? game.state_size : 0,
+        .copy_ns = t.copy_ns,
+        .check_ns = t.check_ns,
+        .preflight_ns = t.preflight_ns,
+        .load_ns = t.open_ns + t.resolve_ns + t.close_ns,
+    };
+}
+
 void host_game_frame(uint64_t frame)
 {
     game.services.frame = frame;

@@ -1,5 +1,5 @@
 /* host_input.c - turns SDL's events into one game_input per frame.
- * Owns nothing: the input lives in main's frame loop. Keys the host keeps for itself (F2-F12)
+ * Owns nothing: the input lives in main's frame loop. Keys the host keeps for itself (F1-F12)
  * are reported as HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from
  * the key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones.
  */
@@ -12,11 +12,12 @@ static const struct {
     SDL_Scancode key;
     unsigned action;
 } host_keys[] = {
-    { SDL_SCANCODE_F2, HOST_INPUT_RECORD },       { SDL_SCANCODE_F3, HOST_INPUT_LIVE },
-    { SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE },   { SDL_SCANCODE_F5, HOST_INPUT_RESET },
-    { SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD }, { SDL_SCANCODE_F7, HOST_INPUT_PAUSE },
-    { SDL_SCANCODE_F8, HOST_INPUT_STEP },         { SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE },
-    { SDL_SCANCODE_F10, HOST_INPUT_SLOWER },      { SDL_SCANCODE_F11, HOST_INPUT_FASTER },
+    { SDL_SCANCODE_F1, HOST_INPUT_OVERLAY },    { SDL_SCANCODE_F2, HOST_INPUT_RECORD },
+    { SDL_SCANCODE_F3, HOST_INPUT_LIVE },       { SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE },
+    { SDL_SCANCODE_F5, HOST_INPUT_RESET },      { SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD },
+    { SDL_SCANCODE_F7, HOST_INPUT_PAUSE },      { SDL_SCANCODE_F8, HOST_INPUT_STEP },
+    { SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE }, { SDL_SCANCODE_F10, HOST_INPUT_SLOWER },
+    { SDL_SCANCODE_F11, HOST_INPUT_FASTER },
 };
 
 static unsigned host_key_action(SDL_Scancode key)

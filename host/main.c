@@ -57,6 +57,7 @@ int main(int argc, char **argv)
     }
     host_assets_open(video.renderer, args.assets_dir);
     host_draw_bind(video.renderer);
+    host_overlay_open(&args); /* before the game: its first events may be problems */
     if (host_game_open(&args, video.renderer) != 0) {
         host_event("error", "reason=\"out of memory\"");
         host_assets_close();
@@ -64,6 +65,7 @@ int main(int argc, char **argv)
         return 1;
     }
     host_time_open(&args);
+    host_build_open(&args);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
     const int paced = !args.headless || args.frames == 0;
@@ -73,6 +75,7 @@ int main(int argc, char **argv)
     uint64_t frame = 0;
     for (;;) {
         host_watchdog_frame();
+        host_overlay_frame_begin();
         host_script_push(frame);
         unsigned actions = host_input_poll(&input);
         if ((actions & HOST_INPUT_QUIT) || host_guard_quit_requested())
@@ -81,9 +84,16 @@ int main(int argc, char **argv)
             host_game_reset();
         if (actions & HOST_INPUT_FORCE_RELOAD)
             host_game_force_reload();
+        if (actions & HOST_INPUT_OVERLAY)
+            host_overlay_toggle();
+        host_build_poll();
+        host_assets_poll();
+        host_overlay_check_begin();
         host_game_check();
+        host_overlay_check_end();
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
+        host_overlay_render();
         host_video_present(&video);
         frame++;
         if (args.frames > 0 && frame >= (uint64_t)args.frames)
@@ -96,12 +106,15 @@ int main(int argc, char **argv)
         /* Drawn again rather than kept: render does not change the state, so this is the
          * last frame, and a window's back buffer is undefined after a present. */
         host_game_render();
+        host_overlay_render();
         host_video_screenshot(&video, args.screenshot);
     }
+    host_build_close();
     host_time_close();
     host_game_close();
     host_assets_close();
     host_script_close();
+    host_overlay_close();
     host_video_close(&video);
     host_watchdog_stop();
     host_guard_uninstall();

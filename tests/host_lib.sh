@@ -156,3 +156,18 @@ patch_bytes() {
     for ((i = 0; i < ${#hex}; i += 2)); do esc+="\\x${hex:i:2}"; done
     printf '%b' "$esc" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+
+# build_cmd SRC OUTDIR: build_game's make line as a --build-cmd for the host (its output goes to
+# the host, which shows it in the overlay and the build-failed event).
+build_cmd() {
+    printf 'make -s -C %q -f %q B=%q CC=%q %q' "$1" "$ROOT/Makefile" "$2" "${CC:-cc}" "$2/game.so"
+}
+
+# start_watched NAME [HOST ARGS...]: start_game, but the host itself rebuilds the copy on every
+# save under its game/ and include/ (--watch-dir, --build-cmd): no external make after the first.
+start_watched() {
+    local name=$1
+    shift
+    start_game "$name" --watch-dir "$TMP/$name/game" --watch-dir "$TMP/$name/include" \
+        --build-cmd "$(build_cmd "$TMP/$name" "$TMP/$name-out")" "$@"
+}

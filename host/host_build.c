@@ -1,0 +1,437 @@
+/* host_build.c - host-driven builds: the host watches the game's sources and runs the build
+ * command after every save, so one terminal (`make run`) is enough for live coding.
+ *
+ * Owns one inotify descriptor on the watched directories (and their subdirectories), the
+ * running build (a child in its own process group) and the pipe its output comes back
+ * through. Idle, a frame costs one non-blocking read() of the inotify descriptor; while a
+ * build runs, one read() of the pipe and one waitpid(WNOHANG) more. The frame loop never
+ * waits on the compiler.
+ * A burst of saves within DEBOUNCE_MS is one build; a save that lands while a build runs gets
+ * exactly one more build after it (the running one may have read the file before the save).
+ * Never loads anything itself: the build renames the new library into place and host_game.c's
+ * watch picks it up, exactly as it does for `make watch` in a second terminal.
+ */
+#include "host.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum {
+    DEBOUNCE_MS = 50,        /* editors write a file in several steps: one build per burst */
+    WATCH_MAX = 256,         /* directories watched, subdirectories included */
+    OUTPUT_MAX = 64 * 1024,  /* build output kept for the overlay; the rest is counted */
+    MESSAGES_MAX = 8 * 1024, /* the compiler lines handed to the overlay */
+};
+
+/* inotify events that mean "a file's content may be different now". IN_CLOSE_WRITE, not
+ * IN_MODIFY: a file still being written is not built. */
+#define CHANGE_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
+
+static struct {
+    int fd;            /* inotify descriptor, -1 while host builds are off */
+    int wd[WATCH_MAX]; /* watch descriptors and the directories they name */
+    char *dir[WATCH_MAX];
+    int count;
+    const char *cmd; /* the build command, run by /bin/sh -c */
+    char **env;      /* environ without make's own variables (see build_env) */
+
+    int dirty;                /* a save arrived since the last build started */
+    uint64_t first_change_ns; /* the burst's first save (the start of "save to pixels") */
+    uint64_t last_change_ns;  /* the burst's latest save (the debounce counts from it) */
+    char changed[1024];       /* the burst's first changed file */
+
+    pid_t pid; /* the running build, 0 when none */
+    int out;   /* read end of its output pipe */
+    uint64_t started_ns;
+    uint64_t build_changed_ns; /* first_change_ns of the burst this build is for */
+    char *output;              /* what it printed so far (stdout and stderr interleaved) */
+    size_t len;
+} build = { .fd = -1, .out = -1 };
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
+ * (name~), emacs lock and autosave files (.#name, #name#). A build for each would be a build
+ * per keystroke. */
+static int is_ignored(const char *name)
+{
+    size_t n = strlen(name);
+    return n == 0 || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' ||
+           strcmp(name, "4913") == 0 || (n > 4 && strcmp(name + n - 4, ".swp") == 0) ||
+           (n > 4 && strcmp(name + n - 4, ".swx") == 0);
+}
+
+/* Watches dir and every subdirectory under it (inotify is not recursive). */
+static void watch_tree(const char *dir)
+{
+    if (build.count == WATCH_MAX)
+        return;
+    int wd = inotify_add_watch(build.fd, dir, CHANGE_MASK | IN_ONLYDIR);
+    if (wd < 0)
+        return;
+    for (int i = 0; i < build.count; i++)
+        if (build.wd[i] == wd)
+            return; /* already watched (a directory named twice, or moved back) */
+    char *copy = strdup(dir);
+    if (!copy)
+        return;
+    build.wd[build.count] = wd;
+    build.dir[build.count++] = copy;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    const struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char sub[1024];
+        struct stat st;
+        if (e->d_name[0] == '.' ||
+            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
+            continue;
+        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+            watch_tree(sub);
+    }
+    closedir(d);
+}
+
+static const char *dir_of(int wd)
+{
+    for (int i = 0; i < build.count; i++)
+        if (build.wd[i] == wd)
+            return build.dir[i];
+    return NULL;
+}
+
+/* The build's environment: ours without MAKEFLAGS, MAKELEVEL, MFLAGS and MAKE_TERM*. Under
+ * `make run` they describe the outer make (its jobserver descriptors are closed here, its -n
+ * or -k would change what the build does), and a nested make would obey them. */
+static char **build_env(void)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 1, sizeof *env);
+    if (!env)
+        return environ;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "MAKEFLAGS=", 10) != 0 &&
+            strncmp(environ[i], "MAKELEVEL=", 10) != 0 && strncmp(environ[i], "MFLAGS=", 7) != 0 &&
+            strncmp(environ[i], "MAKE_TERM", 9) != 0)
+            env[k++] = environ[i];
+    return env;
+}
+
+int host_build_open(const host_args *args)
+{
+    if (args->no_build)
+        return 0;
+    static const char *const defaults[] = { "game", "include" };
+    const char *const *dirs = args->watch_dir_count ? args->watch_dirs : defaults;
+    int count = args->watch_dir_count ? args->watch_dir_count : 2;
+    char list[1024] = "", quoted[1200], cmd[1200];
+
+    build.cmd = args->build_cmd;
+    build.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (build.fd < 0) {
+        snprintf(list, sizeof list, "inotify: %s", strerror(errno));
+        host_event("build-off", "reason=%s", host_event_quote(quoted, sizeof quoted, list));
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        int before = build.count;
+        watch_tree(dirs[i]);
+        if (build.count > before) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s%s", used ? " " : "", dirs[i]);
+        }
+    }
+    if (build.count == 0) {
+        snprintf(list, sizeof list,
+                 "no source directory to watch (%s%s); --watch-dir DIR names one", dirs[0],
+                 count > 1 ? " ..." : "");
+        host_event("build-off", "reason=%s", host_event_quote(quoted, sizeof quoted, list));
+        host_build_close();
+        return -1;
+    }
+    build.env = build_env();
+    host_event("build-watch", "dirs=%s cmd=%s", host_event_quote(quoted, sizeof quoted, list),
+               host_event_quote(cmd, sizeof cmd, build.cmd));
+    return 0;
+}
+
+/* One non-blocking read: notes the saves, watches new directories. */
+static void read_changes(void)
+{
+    /* Aligned for struct inotify_event; one read per frame, the rest waits for the next. */
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n = read(build.fd, buf, sizeof buf);
+    for (ssize_t off = 0; n > 0 && off < n;) {
+        const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
+        off += (ssize_t)(sizeof *ev + ev->len);
+        const char *dir = dir_of(ev->wd);
+        int relevant = (ev->mask & IN_Q_OVERFLOW) != 0; /* events were lost: build anyway */
+        if (dir && ev->len && !is_ignored(ev->name)) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", dir, ev->name);
+            if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+                watch_tree(path);
+                relevant = 1;
+            } else if (!(ev->mask & IN_CREATE)) { /* a new file: its IN_CLOSE_WRITE follows */
+                relevant = 1;
+            }
+            if (relevant && !build.dirty)
+                snprintf(build.changed, sizeof build.changed, "%s", path);
+        }
+        if (!relevant)
+            continue;
+        uint64_t now = now_ns();
+        if (!build.dirty)
+            build.first_change_ns = now;
+        build.dirty = 1;
+        build.last_change_ns = now;
+    }
+}
+
+static void start_build(void)
+{
+    char quoted[600], why[300];
+    int fds[2];
+    build.dirty = 0;
+    build.build_changed_ns = build.first_change_ns;
+    build.len = 0;
+    host_event("build-start", "file=%s",
+               host_event_word(quoted, sizeof quoted, build.changed[0] ? build.changed : "?"));
+    host_overlay_build_started();
+    build.started_ns = now_ns();
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        snprintf(why, sizeof why, "cannot start the build: pipe: %s", strerror(errno));
+        host_event("build-failed", "ms=0 errors=0 first=%s",
+                   host_event_quote(quoted, sizeof quoted, why));
+        host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
+        return;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+    /* Its own process group, so closing the host stops the compiler too, and no signal mask
+     * or ignored signal of ours leaks into it. */
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, deflt;
+    sigemptyset(&none);
+    sigemptyset(&deflt);
+    sigaddset(&deflt, SIGPIPE);
+    sigaddset(&deflt, SIGINT);
+    sigaddset(&deflt, SIGTERM);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &deflt);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
+    const char *argv[] = { "/bin/sh", "-c", build.cmd, NULL };
+    int rc = posix_spawn(&build.pid, argv[0], &fa, &attr, (char *const *)argv, build.env);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        build.pid = 0;
+        snprintf(why, sizeof why, "cannot start /bin/sh: %s", strerror(rc));
+        host_event("build-failed", "ms=0 errors=0 first=%s",
+                   host_event_quote(quoted, sizeof quoted, why));
+        host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
+        return;
+    }
+    build.out = fds[0];
+    fcntl(build.out, F_SETFL, fcntl(build.out, F_GETFL) | O_NONBLOCK);
+}
+
+/* Reads what the build printed so far; a full pipe would stall the compiler. */
+static void drain(void)
+{
+    if (!build.output)
+        build.output = malloc(OUTPUT_MAX + 1);
+    char sink[4096];
+    for (;;) {
+        char *to = build.output && build.len < OUTPUT_MAX ? build.output + build.len : sink;
+        size_t room = to == sink ? sizeof sink : OUTPUT_MAX - build.len;
+        ssize_t n = read(build.out, to, room);
+        if (n <= 0)
+            break; /* EAGAIN: nothing more yet; 0: every writer is gone */
+        if (to != sink)
+            build.len += (size_t)n;
+    }
+    if (build.output)
+        build.output[build.len] = 0;
+}
+
+/* "game/game.c:42:7: error: expected ';'" -> 1, with the file:line part's length in *loc and
+ * the message's offset in *msg. */
+static int is_diagnostic(const char *line, size_t *loc, size_t *msg)
+{
+    const char *colon = strchr(line, ':');
+    if (!colon || colon == line || strchr(" \t", line[0]))
+        return 0;
+    const char *p = colon + 1;
+    if (*p < '0' || *p > '9')
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p != ':')
+        return 0;
+    *loc = (size_t)(p - line);
+    p++;
+    while (*p >= '0' && *p <= '9') /* the column, if any */
+        p++;
+    if (*p == ':')
+        p++;
+    while (*p == ' ')
+        p++;
+    *msg = (size_t)(p - line);
+    return 1;
+}
+
+static int is_error_line(const char *line)
+{
+    return strstr(line, "error:") || strstr(line, "undefined reference") ||
+           strstr(line, "multiple definition");
+}
+
+/* Picks the compiler's messages out of the build output: errors first, in order, then the
+ * other diagnostics (warnings, notes); without any, the last lines (make's own complaint).
+ * Counts the errors and writes the first as "file:line: message". */
+static void summarize(char *messages, size_t size, int *errors, char *first, size_t first_size)
+{
+    size_t used = 0;
+    messages[0] = first[0] = 0;
+    *errors = 0;
+    const char *text = build.output ? build.output : "";
+    for (int pass = 0; pass < 2; pass++) {
+        for (const char *line = text; *line;) {
+            size_t len = strcspn(line, "\n"), loc, msg;
+            char one[1024];
+            snprintf(one, sizeof one, "%.*s", (int)len, line);
+            line += len + (line[len] == '\n');
+            int diag = is_diagnostic(one, &loc, &msg);
+            int error = is_error_line(one) && strncmp(one, "collect2:", 9) != 0 &&
+                        strncmp(one, "make", 4) != 0;
+            if (pass == 0 ? !error : !diag || error)
+                continue;
+            if (pass == 0 && (*errors)++ == 0) {
+                const char *m = one + (diag ? msg : 0);
+                if (diag && strncmp(m, "error: ", 7) == 0)
+                    m += 7;
+                else if (diag && strncmp(m, "fatal error: ", 13) == 0)
+                    m += 13;
+                if (diag)
+                    snprintf(first, first_size, "%.*s: %s", (int)loc, one, m);
+                else
+                    snprintf(first, first_size, "%s", one);
+            }
+            if (used + strlen(one) + 2 < size)
+                used += (size_t)snprintf(messages + used, size - used, "%s\n", one);
+        }
+    }
+    if (used == 0) { /* no compiler message: the output's last lines say what went wrong */
+        size_t n = strlen(text);
+        while (n && text[n - 1] == '\n')
+            n--;
+        size_t start = n;
+        for (int lines = 0; start > 0 && lines < 6; start--)
+            if (text[start - 1] == '\n' && ++lines == 6)
+                break;
+        snprintf(messages, size, "%.*s", (int)(n - start), text + start);
+        const char *last = memrchr(text, '\n', n);
+        snprintf(first, first_size, "%.*s", (int)(last ? n - (size_t)(last + 1 - text) : n),
+                 last ? last + 1 : text);
+    }
+}
+
+static void finish(int status)
+{
+    char quoted[700], first[600], messages[MESSAGES_MAX];
+    drain();
+    close(build.out);
+    build.out = -1;
+    build.pid = 0;
+    uint64_t end = now_ns();
+    double ms = (double)(end - build.started_ns) / 1e6;
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok) {
+        host_event("build-ok", "ms=%.0f", ms);
+        host_overlay_build_finished(1, ms, 0, "", build.build_changed_ns, build.started_ns);
+        return;
+    }
+    int errors;
+    summarize(messages, sizeof messages, &errors, first, sizeof first);
+    if (WIFSIGNALED(status)) {
+        snprintf(first, sizeof first, "the build was killed by signal %d", WTERMSIG(status));
+    } else if (!first[0]) {
+        snprintf(first, sizeof first, "the build command exited with status %d",
+                 WEXITSTATUS(status));
+    }
+    if (!messages[0])
+        snprintf(messages, sizeof messages, "%s", first);
+    host_event("build-failed", "ms=%.0f errors=%d first=%s", ms, errors,
+               host_event_quote(quoted, sizeof quoted, first));
+    host_overlay_build_finished(0, ms, errors, messages, build.build_changed_ns, build.started_ns);
+}
+
+void host_build_poll(void)
+{
+    if (build.fd < 0)
+        return;
+    read_changes();
+    if (build.pid) {
+        drain();
+        int status;
+        if (waitpid(build.pid, &status, WNOHANG) == build.pid)
+            finish(status);
+    }
+    if (!build.pid && build.dirty && now_ns() - build.last_change_ns >= DEBOUNCE_MS * 1000000ull)
+        start_build();
+}
+
+int host_build_is_running(void)
+{
+    return build.pid != 0;
+}
+
+void host_build_close(void)
+{
+    if (build.pid) {
+        kill(-build.pid, SIGTERM); /* the whole group: make and the compiler it runs */
+        waitpid(build.pid, NULL, 0);
+    }
+    if (build.out >= 0)
+        close(build.out);
+    if (build.fd >= 0)
+        close(build.fd);
+    for (int i = 0; i < build.count; i++)
+        free(build.dir[i]);
+    if (build.env != environ)
+        free(build.env);
+    free(build.output);
+    memset(&build, 0, sizeof build);
+    build.fd = build.out = -1;
+}

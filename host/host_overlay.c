@@ -1,0 +1,482 @@
+/* host_overlay.c - the in-window overlay (F1): frame time, fps, the library version, the state
+ * block's size, where the time went between the last save and its first frame, and every
+ * problem the host has to tell: compiler messages, crashes, hangs, refused and failed builds.
+ *
+ * Owns only what it shows. It learns about problems from the event log (host_event.c hands
+ * every event line to host_overlay_note, so the screen says what the log says) and from
+ * host_build.c (the compiler's messages), and reads the core's phase timings through
+ * host_game_info_get. It is drawn by the host after the game, with the host's own font, so
+ * it keeps working when the game library is broken, crashed or not built yet.
+ * Shown by default only while something is wrong; F1 toggles it, --overlay keeps it on and
+ * --no-overlay keeps it off until F1. Problems clear when the next good build loads.
+ * Never calls game code and never does a system call per frame.
+ */
+#include "host.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <stb_easy_font.h>
+
+enum {
+    PROBLEM_MAX = 6,      /* problems kept; a new one pushes out the oldest */
+    LINE_MAX = 160,       /* bytes of one drawn line */
+    FONT_LINE = 12,       /* stb_easy_font's line advance at scale 1 */
+    PAD = 6,              /* panel margin and padding, pixels */
+    BUILD_FOR_MS = 10000, /* a reload this long after a build is not that build's */
+};
+
+#define COLOR_PANEL 0x000000e8u
+#define COLOR_HUD 0x9ce0ffffu /* frame time, version, state size */
+#define COLOR_TIMELINE 0xd0d0d0ffu
+#define COLOR_ERROR 0xff6b6bffu   /* problem titles: "build failed", "crash" */
+#define COLOR_MESSAGE 0xffd6a0ffu /* compiler lines and reasons */
+#define COLOR_NOTICE 0xe8e070ffu  /* asset problems: shown, but they do not open the overlay */
+
+/* Events that are problems. open: shows the overlay by itself (default mode). */
+static const struct {
+    const char *event;
+    int open;
+} problem_events[] = {
+    { "crash", 1 },     { "hang", 1 },          { "rollback", 1 },
+    { "safe-mode", 1 }, { "reload-failed", 1 }, { "refused", 1 },
+    { "waiting", 1 },   { "error", 1 },         { "asset-missing", 0 },
+};
+
+typedef struct problem {
+    char title[32];  /* the event name */
+    char text[600];  /* its fields, the reason unquoted */
+    char asset[128]; /* asset-missing: the name, so asset-reloaded can clear it */
+    int notice;      /* shown in the notice colour */
+} problem;
+
+static struct {
+    int open;
+    int mode; /* 1 --overlay, -1 --no-overlay, 0 shown while something is wrong */
+    int visible;
+    int auto_shown; /* opened by a problem, not F1: closes again when they clear */
+    int width, height;
+    const char *game_path;
+    pthread_t main_thread; /* events from other threads are not the screen's business */
+
+    uint64_t frame_start, window_start; /* frame timing: this frame, the fps window */
+    double frame_ms, fps;
+    int window_frames;
+
+    int in_check; /* between check_begin and check_end */
+    uint64_t check_start;
+    int reload_seen; /* a loaded/reloaded event during this check */
+
+    int building; /* a host-driven build runs */
+    int build_ok; /* the last build: ok, duration, its save and start times */
+    double build_ms;
+    uint64_t build_changed_ns, build_started_ns, build_done_ns;
+
+    struct {
+        int valid;
+        int built; /* the host ran the build (else: an external build) */
+        double debounce, build, detect, copy, check, preflight, load, hook, total;
+        uint64_t origin_ns; /* the save (host build) or the library's mtime, monotonic */
+        int total_pending;  /* total is taken when the first frame of the new code is drawn */
+    } tl;
+
+    char compile[4096]; /* the last failed build's compiler lines */
+    int compile_errors;
+    problem problems[PROBLEM_MAX];
+    int problem_count;
+} ov;
+
+static uint64_t now_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts); /* vDSO: no system call */
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static double ms_between(uint64_t from, uint64_t to)
+{
+    return to > from ? (double)(to - from) / 1e6 : 0;
+}
+
+void host_overlay_open(const host_args *args)
+{
+    memset(&ov, 0, sizeof ov);
+    ov.open = 1;
+    ov.mode = args->overlay;
+    ov.visible = args->overlay > 0;
+    ov.width = args->width;
+    ov.height = args->height;
+    ov.game_path = args->game_path;
+    ov.main_thread = pthread_self();
+}
+
+void host_overlay_close(void)
+{
+    memset(&ov, 0, sizeof ov);
+}
+
+int host_overlay_is_visible(void)
+{
+    return ov.visible;
+}
+
+void host_overlay_toggle(void)
+{
+    ov.visible = !ov.visible;
+    ov.auto_shown = 0; /* the user decides from now on */
+}
+
+static void show_for_problem(void)
+{
+    if (ov.mode == 0 && !ov.visible) {
+        ov.visible = 1;
+        ov.auto_shown = 1;
+    }
+}
+
+static void hide_if_clear(void)
+{
+    int notices = 0;
+    for (int i = 0; i < ov.problem_count; i++)
+        notices += ov.problems[i].notice;
+    if (ov.auto_shown && !ov.compile[0] && ov.problem_count == notices) {
+        ov.visible = 0;
+        ov.auto_shown = 0;
+    }
+}
+
+static void remove_problem(int i)
+{
+    memmove(&ov.problems[i], &ov.problems[i + 1],
+            (size_t)(ov.problem_count - i - 1) * sizeof ov.problems[0]);
+    ov.problem_count--;
+}
+
+/* Makes text drawable in place: stb_easy_font has glyphs for ASCII 32..126 only (other bytes
+ * would index past its table). gcc's UTF-8 quotes become ASCII ones, tabs spaces, the rest '?'. */
+static void make_ascii(char *text)
+{
+    char *out = text;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x98 && p[2] <= 0x9d) {
+            *out++ = p[2] <= 0x9b ? '\'' : '"'; /* U+2018..U+201D */
+            p += 2;
+        } else if (*p == '\n' || (*p >= 32 && *p < 127)) {
+            *out++ = (char)*p;
+        } else if (*p == '\t') {
+            *out++ = ' ';
+        } else if (*p < 0x80 || *p >= 0xc0) { /* one '?' per character, not per byte */
+            *out++ = '?';
+        }
+    }
+    *out = 0;
+}
+
+/* Copies the value of key=VALUE or key="VALUE" (unescaped) from an event's fields. */
+static int field(const char *fields, const char *key, char *out, size_t size)
+{
+    size_t klen = strlen(key);
+    for (const char *p = fields; (p = strstr(p, key)) != NULL; p += klen) {
+        if ((p != fields && p[-1] != ' ') || p[klen] != '=')
+            continue;
+        const char *v = p + klen + 1;
+        size_t n = 0;
+        if (*v != '"') {
+            n = strcspn(v, " ");
+            snprintf(out, size, "%.*s", (int)n, v);
+            return 1;
+        }
+        for (v++; *v && *v != '"' && n + 1 < size; v++) {
+            int escaped = *v == '\\' && v[1];
+            v += escaped;
+            out[n++] = escaped && *v == 'n' ? ' ' : *v;
+        }
+        out[n] = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* "reason=..." goes last and unquoted; the other fields stay as the event line has them. */
+static void describe(const char *fields, char *out, size_t size)
+{
+    char reason[600];
+    if (!field(fields, "reason", reason, sizeof reason)) {
+        snprintf(out, size, "%s", fields);
+        return;
+    }
+    const char *at = strstr(fields, "reason=");
+    while (at && at != fields && at[-1] != ' ')
+        at = strstr(at + 1, "reason=");
+    int before = at ? (int)(at - fields) : 0;
+    while (before > 0 && fields[before - 1] == ' ')
+        before--;
+    snprintf(out, size, "%.*s%s%s", before, fields, before ? ": " : "", reason);
+}
+
+void host_overlay_note(const char *name, const char *fields)
+{
+    if (!ov.open || !pthread_equal(pthread_self(), ov.main_thread))
+        return;
+    if (strcmp(name, "loaded") == 0 || strcmp(name, "reloaded") == 0) {
+        /* A good build is in: every problem of the old code is gone, asset ones are not. */
+        for (int i = ov.problem_count - 1; i >= 0; i--)
+            if (!ov.problems[i].notice)
+                remove_problem(i);
+        ov.compile[0] = 0;
+        ov.compile_errors = 0;
+        ov.reload_seen = ov.in_check;
+        hide_if_clear();
+        return;
+    }
+    if (strcmp(name, "asset-reloaded") == 0) {
+        char asset[128];
+        if (field(fields, "name", asset, sizeof asset))
+            for (int i = ov.problem_count - 1; i >= 0; i--)
+                if (ov.problems[i].notice && strcmp(ov.problems[i].asset, asset) == 0)
+                    remove_problem(i);
+        return;
+    }
+    for (size_t k = 0; k < sizeof problem_events / sizeof problem_events[0]; k++) {
+        if (strcmp(name, problem_events[k].event) != 0)
+            continue;
+        char asset[128] = "";
+        if (!problem_events[k].open && field(fields, "name", asset, sizeof asset))
+            for (int i = ov.problem_count - 1; i >= 0; i--)
+                if (strcmp(ov.problems[i].asset, asset) == 0)
+                    remove_problem(i); /* the same asset again: one line is enough */
+        if (ov.problem_count == PROBLEM_MAX)
+            remove_problem(0);
+        problem *p = &ov.problems[ov.problem_count++];
+        snprintf(p->title, sizeof p->title, "%s", name);
+        describe(fields, p->text, sizeof p->text);
+        make_ascii(p->text);
+        snprintf(p->asset, sizeof p->asset, "%s", asset);
+        p->notice = !problem_events[k].open;
+        if (problem_events[k].open)
+            show_for_problem();
+        return;
+    }
+}
+
+void host_overlay_build_started(void)
+{
+    ov.building = 1;
+}
+
+void host_overlay_build_finished(int ok, double ms, int errors, const char *messages,
+                                 uint64_t changed_ns, uint64_t started_ns)
+{
+    ov.building = 0;
+    ov.build_ok = ok;
+    ov.build_ms = ms;
+    ov.build_changed_ns = changed_ns;
+    ov.build_started_ns = started_ns;
+    ov.build_done_ns = now_ns(CLOCK_MONOTONIC);
+    if (ok) {
+        ov.compile[0] = 0; /* the sources compile again; a load problem may still follow */
+        ov.compile_errors = 0;
+        hide_if_clear();
+        return;
+    }
+    snprintf(ov.compile, sizeof ov.compile, "%s", messages);
+    make_ascii(ov.compile);
+    ov.compile_errors = errors;
+    show_for_problem();
+}
+
+void host_overlay_frame_begin(void)
+{
+    uint64_t now = now_ns(CLOCK_MONOTONIC);
+    if (!ov.window_start)
+        ov.window_start = now;
+    if (++ov.window_frames >= 30 || now - ov.window_start > 1000000000u) {
+        ov.fps = ov.window_frames / ms_between(ov.window_start, now) * 1000.0;
+        ov.window_start = now;
+        ov.window_frames = 0;
+    }
+    ov.frame_start = now;
+}
+
+void host_overlay_check_begin(void)
+{
+    ov.in_check = 1;
+    ov.reload_seen = 0;
+    ov.check_start = now_ns(CLOCK_MONOTONIC);
+}
+
+/* A build was loaded during this check: work out where the time went since the save. */
+void host_overlay_check_end(void)
+{
+    ov.in_check = 0;
+    if (!ov.reload_seen)
+        return;
+    uint64_t end = now_ns(CLOCK_MONOTONIC);
+    host_game_info info;
+    host_game_info_get(&info);
+    double check_call = ms_between(ov.check_start, end);
+    ov.tl.copy = (double)info.copy_ns / 1e6;
+    ov.tl.check = (double)info.check_ns / 1e6;
+    ov.tl.preflight = (double)info.preflight_ns / 1e6;
+    ov.tl.load = (double)info.load_ns / 1e6;
+    /* The check that finished the load also ran the reload hook (and printed its events). */
+    ov.tl.hook = check_call > ov.tl.load ? check_call - ov.tl.load : 0;
+
+    /* The library's mtime is when the build finished writing it: from there to the end of this
+     * check, minus the phases, is the time the change waited to be noticed. One stat() per
+     * reload, never per frame. */
+    struct stat st;
+    double since_write = 0;
+    if (stat(ov.game_path, &st) == 0) {
+        uint64_t mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+        since_write = ms_between(mtime, now_ns(CLOCK_REALTIME));
+    }
+    double phases = ov.tl.copy + ov.tl.check + ov.tl.preflight + ov.tl.load + ov.tl.hook;
+    ov.tl.detect = since_write > phases ? since_write - phases : 0;
+
+    ov.tl.built =
+        ov.build_ok && ov.build_done_ns && ms_between(ov.build_done_ns, end) < BUILD_FOR_MS;
+    if (ov.tl.built) {
+        ov.tl.debounce = ms_between(ov.build_changed_ns, ov.build_started_ns);
+        ov.tl.build = ov.build_ms;
+        ov.tl.origin_ns = ov.build_changed_ns;
+        ov.build_done_ns = 0; /* one reload per build */
+    } else {
+        ov.tl.origin_ns = end - (uint64_t)(since_write * 1e6);
+    }
+    ov.tl.valid = 1;
+    ov.tl.total_pending = 1;
+}
+
+/* One drawn line of the panel. */
+typedef struct panel_line {
+    char text[LINE_MAX];
+    uint32_t color;
+    float indent;
+} panel_line;
+
+/* Width of one character in stb_easy_font: its advance (widths simply add up). */
+static int char_width(char c)
+{
+    char one[2] = { c, 0 };
+    return stb_easy_font_width(one);
+}
+
+/* Copies up to max_w pixels' worth of text (cut at a space when it can) into line and returns
+ * how many bytes of text it took. */
+static size_t fit(const char *text, float max_w, char *line)
+{
+    size_t len = 0, cut = 0;
+    float w = 0;
+    while (text[len] && text[len] != '\n' && len < LINE_MAX - 1) {
+        w += (float)char_width(text[len]);
+        if (w > max_w)
+            break;
+        len++;
+        if (text[len] == ' ')
+            cut = len;
+    }
+    if (text[len] && text[len] != '\n' && cut)
+        len = cut;
+    if (len == 0 && text[0] && text[0] != '\n')
+        len = 1;
+    memcpy(line, text, len);
+    line[len] = 0;
+    return len;
+}
+
+/* Appends text as wrapped lines (continuation lines indented by cont_indent pixels) to the
+ * panel's lines from index at, up to max. Returns how many it used. */
+static int wrap(panel_line *lines, int at, int max, float width, uint32_t color, const char *text,
+                float cont_indent)
+{
+    int n = 0;
+    int first = 1;
+    while (*text && at + n < max) {
+        float indent = first ? 0 : cont_indent;
+        size_t used = fit(text, width - indent, lines[at + n].text);
+        lines[at + n].color = color;
+        lines[at + n].indent = indent;
+        n++;
+        text += used;
+        first = text[0] == '\n';
+        while (*text == ' ' || *text == '\n')
+            text++;
+    }
+    return n;
+}
+
+static void timeline(char *out, size_t size)
+{
+    char build[96] = "external build";
+    if (ov.tl.built)
+        snprintf(build, sizeof build, "save +%.0f ms > build %.0f ms", ov.tl.debounce, ov.tl.build);
+    snprintf(out, size,
+             "last change: %s > detect %.1f > copy %.1f > check %.2f > pre-flight %.1f > "
+             "load %.1f > reload hook %.2f ms = %.0f ms save to pixels",
+             build, ov.tl.detect, ov.tl.copy, ov.tl.check, ov.tl.preflight, ov.tl.load, ov.tl.hook,
+             ov.tl.total);
+}
+
+void host_overlay_render(void)
+{
+    uint64_t now = now_ns(CLOCK_MONOTONIC);
+    double work = ms_between(ov.frame_start, now);
+    ov.frame_ms = ov.frame_ms ? ov.frame_ms * 0.9 + work * 0.1 : work;
+    if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */
+        ov.tl.total = ms_between(ov.tl.origin_ns, now);
+        ov.tl.total_pending = 0;
+    }
+    if (!ov.open || !ov.visible)
+        return;
+
+    enum {
+        LINES = 40
+    };
+    panel_line lines[LINES];
+    const float width = (float)(ov.width - 4 * PAD);
+    /* At most about half the screen: the game stays visible under the overlay. */
+    int max = (ov.height / 2 - 2 * PAD) / FONT_LINE;
+    max = max < 3 ? 3 : max > LINES ? LINES : max;
+    int n = 0;
+    char text[1024];
+    host_game_info info;
+    host_game_info_get(&info);
+    snprintf(text, sizeof text, "F1  %.1f ms  %.0f fps   library v%u   state %llu bytes%s",
+             ov.frame_ms, ov.fps, info.version, (unsigned long long)info.state_size,
+             ov.building ? "   building..." : "");
+    n += wrap(lines, n, max, width, COLOR_HUD, text, 12);
+    if (ov.tl.valid) {
+        timeline(text, sizeof text);
+        n += wrap(lines, n, max, width, COLOR_TIMELINE, text, 12);
+    }
+    if (ov.compile[0] && n < max) {
+        snprintf(text, sizeof text, "build failed: %d error%s", ov.compile_errors,
+                 ov.compile_errors == 1 ? "" : "s");
+        n += wrap(lines, n, max, width, COLOR_ERROR, text, 12);
+        n += wrap(lines, n, max, width, COLOR_MESSAGE, ov.compile, 12);
+    }
+    for (int i = ov.problem_count - 1; i >= 0 && n < max; i--) { /* newest first */
+        const problem *p = &ov.problems[i];
+        snprintf(text, sizeof text, "%s: %s", p->title, p->text);
+        n += wrap(lines, n, max, width, p->notice ? COLOR_NOTICE : COLOR_ERROR, text, 12);
+    }
+    if (n == max && (ov.compile[0] || ov.problem_count)) {
+        snprintf(lines[n - 1].text, LINE_MAX, "... more in the event log (stderr)");
+        lines[n - 1].color = COLOR_TIMELINE;
+        lines[n - 1].indent = 0;
+    }
+
+    float w = 0;
+    for (int i = 0; i < n; i++) {
+        float lw = (float)stb_easy_font_width(lines[i].text) + lines[i].indent;
+        w = lw > w ? lw : w;
+    }
+    host_draw_fill_rect(PAD, PAD, w + 2 * PAD, (float)(n * FONT_LINE + 2 * PAD - 2), COLOR_PANEL);
+    for (int i = 0; i < n; i++)
+        host_draw_text(2 * PAD + lines[i].indent, (float)(2 * PAD + i * FONT_LINE), 1,
+                       lines[i].color, lines[i].text);
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# test_host_build.sh - "one command is enough": the host watches the game's sources and runs the
+# build itself after a save (--watch-dir, --build-cmd), debounced, one build at a time, never
+# waiting on the compiler; a failed build names its first error. Every case works on a private
+# copy of the game, and after the first build nothing but the host runs make.
+# shellcheck source=tests/host_lib.sh
+. "$(dirname "$0")/host_lib.sh" || exit 1
+
+# The acceptance test: save a source, and the running game shows the change.
+edit_rebuilds_and_reloads() {
+    start_watched edit || return
+    expect "no build-watch event: $(grep build- "$LOG")" grep -q "^livehost: build-watch dirs=\"$SRC/game $SRC/include\" cmd=" "$LOG"
+    expect "a build ran before any save" not grep -q '^livehost: build-start' "$LOG"
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    expect "no build-start event" wait_for "$LOG" "^livehost: build-start file=$SRC/game/" 5
+    expect "no build-ok event: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-ok ms=[0-9]+$' 20
+    expect "no reload after the build: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=kept$' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the new sky (c8285a) is not on screen" mostly "$PNG" c8285a
+    expect "more than one build for one save" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 1 ]
+}
+
+# Saves in a burst are one build; a save during a build gets exactly one more build after it.
+burst_and_save_during_build() {
+    start_watched burst || return
+    local i
+    for i in 1 2 3 4 5; do
+        set_sky "$SRC" 200 40 $((80 + i)) || break
+    done
+    expect "no build-start event" wait_for "$LOG" '^livehost: build-start ' 5
+    # The last save lands while that build runs: it must be built too, after it.
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
+    expect "no second build-ok: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-ok .*' 20
+    local n
+    for ((i = 0; i < 200; i++)); do
+        n=$(grep -c '^livehost: build-ok' "$LOG")
+        [ "$n" -ge 2 ] && break
+        sleep 0.05
+    done
+    expect "the save during the build was not built ($n builds)" [ "$n" -eq 2 ]
+    expect "the last build did not load" wait_for "$LOG" '^livehost: reloaded version=[23] ' 10
+    sleep 0.3
+    stop_host TERM
+    expect "the burst was built $(grep -c '^livehost: build-start' "$LOG") times, want 2" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 2 ]
+    expect "the last save (28c85a) is not on screen" mostly "$PNG" 28c85a
+}
+
+# A compile error: build-failed names file:line, the old code keeps running; the fix reloads.
+compile_error_then_fix() {
+    start_watched broken || return
+    cp "$SRC/game/game.c" "$SRC/game.c.good"
+    local line
+    line=$(grep -n '^    s->tick++;$' "$SRC/game/game.c" | cut -d: -f1)
+    expect "could not break game.c" sed_game "$SRC" game.c 's/^    s->tick++;$/    s->tick++ oops;/'
+    expect "no build-failed event: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-failed ' 20
+    local failed
+    failed=$(grep -m1 '^livehost: build-failed ' "$LOG")
+    expect "build-failed does not name game/game.c:$line: $failed" grep -Eq "^livehost: build-failed ms=[0-9]+ errors=[1-9][0-9]* first=\"game/game.c:$line: expected .*oops" <<<"$failed"
+    sleep 0.2
+    expect "the host died" kill -0 "$HOST_PID"
+    expect "a failed build was loaded" not grep -q '^livehost: reloaded' "$LOG"
+    cp "$SRC/game.c.good" "$SRC/game/game.c"
+    expect "no build-ok after the fix" wait_for "$LOG" '^livehost: build-ok ' 20
+    expect "the fixed build did not load" wait_for "$LOG" '^livehost: reloaded version=2 ' 10
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+}
+
+# A command that fails without compiler output still says why.
+failing_command_is_reported() {
+    start_game failcmd --watch-dir "$TMP/failcmd/game" --build-cmd 'echo "no compiler here" >&2; exit 3' || return
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    expect "no build-failed event: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-failed ms=[0-9]+ errors=0 first="no compiler here"$' 10
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+}
+
+# --no-build: the host only reloads what someone else builds; editor droppings never build.
+no_build_and_ignored_files() {
+    start_game nobuild --no-build --watch-dir "$TMP/nobuild/game" || return
+    expect "build-watch without builds" not grep -q '^livehost: build-watch' "$LOG"
+    set_sky "$SRC" 200 40 90
+    sleep 0.4
+    expect "--no-build still built" not grep -q '^livehost: build-start' "$LOG"
+    stop_host TERM
+    start_watched ignored || return
+    touch "$SRC/game/.game.c.swp" "$SRC/game/game.c~" "$SRC/game/4913" "$SRC/game/#game.c#"
+    sleep 0.4
+    stop_host TERM
+    expect "an editor's swap or backup file started a build" not grep -q '^livehost: build-start' "$LOG"
+}
+
+# Idle, a frame makes no system call beyond one read() per inotify descriptor (the core's, the
+# assets', the build's): 300 more frames cost 900 more reads and no stat, open or waitpid.
+idle_frames_read_once_per_watch() {
+    command -v strace >/dev/null || return 0
+    local n calls=() kinds="read,stat,newfstatat,statx,openat,wait4"
+    for n in 100 400; do
+        timeout 20 strace -f -qq -e trace=$kinds -o "$TMP/strace-$n.log" \
+            "$HOST" --headless --frames $n --game "$OUT_DIR/game.so" 2>/dev/null
+        calls+=("$(grep -c 'read(.*EAGAIN' "$TMP/strace-$n.log") $(grep -Ec 'stat|openat|wait4' "$TMP/strace-$n.log")")
+    done
+    local reads0 other0 reads1 other1
+    read -r reads0 other0 <<<"${calls[0]}"
+    read -r reads1 other1 <<<"${calls[1]}"
+    expect "300 frames made $((reads1 - reads0)) idle reads, want 900 (3 watches)" [ $((reads1 - reads0)) -eq 900 ]
+    expect "300 frames made $((other1 - other0)) stat/open/waitpid calls, want 0" [ $((other1 - other0)) -le 3 ]
+}
+
+help_lists_the_build_flags() {
+    local out flag
+    out=$(timeout 5 "$HOST" --help 2>&1)
+    for flag in --overlay --no-overlay --watch-dir --build-cmd --no-build F1; do
+        expect "--help does not mention $flag" grep -q -- "$flag" <<<"$out"
+    done
+    timeout 5 "$HOST" --headless --watch-dir 2>/dev/null
+    expect "--watch-dir without a value was accepted" [ $? -eq 2 ]
+}
+
+for c in ${CASES:-edit_rebuilds_and_reloads burst_and_save_during_build compile_error_then_fix \
+    failing_command_is_reported no_build_and_ignored_files idle_frames_read_once_per_watch \
+    help_lists_the_build_flags}; do
+    run_case "$c"
+done
