@@ -1,7 +1,11 @@
 # livehost - top-level Makefile. Everything is built under $(B)/ (default build/).
 #   make            core, host, game and examples
-#   make run        install missing packages, build, open the window
-#   make watch      rebuild the game library on every save under game/ and include/
+#   make run        install missing packages, build, open the window; the host rebuilds the
+#                   game on every save under game/ and include/
+#   make watch      rebuild the game library on every save under game/ and include/ (make run
+#                   does that itself; watch is for a host started some other way)
+#   make debug      the host under gdb; breakpoints on game code survive reloads
+#   make screenshots  the README's overlay picture, taken by the test suite
 #   make test       install missing packages, build, run the whole test suite
 #   make asan       the same suite against an ASan+UBSan build in build/asan
 #   make install    install host, core, headers, pkg-config file, game (PREFIX, DESTDIR)
@@ -90,7 +94,7 @@ TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
-.PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz
+.PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz debug screenshots
 all: $(B)/libhr.a $(B)/hr-preflight $(B)/host $(B)/game.so examples
 
 $(B)/libhr.a: $(CORE_OBJ)
@@ -172,9 +176,29 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
+# make run and make debug: the host watches game/ and include/ and runs this after every save,
+# the recipe make watch runs, into the same $(B) and with the knobs given to this make (CC=...).
+BUILD_KNOBS := CC CFLAGS LDFLAGS BUILD SAN GAME_CC
+HOST_BUILD_CMD ?= $(strip make -s B=$(B) $(foreach v,$(BUILD_KNOBS),$(if $(filter command \
+                  line,$(origin $(v))),$(v)="$($(v))")) $(B)/game.so)
+HOST_RUN_FLAGS = --game $(B)/game.so --build-cmd '$(HOST_BUILD_CMD)'
+
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(B)/host $(HOST_FLAGS)
+	./$(B)/host $(HOST_RUN_FLAGS) $(HOST_FLAGS)
+
+# The host under gdb: the game library carries its symbols into every private copy, and
+# scripts/livehost.gdb keeps breakpoints on game code (break game.c:60) across reloads.
+debug: deps
+	@command -v gdb >/dev/null || { echo "make debug needs gdb: apt-get install gdb" >&2; exit 1; }
+	@$(MAKE) --no-print-directory all
+	gdb -q -x scripts/livehost.gdb --args ./$(B)/host $(HOST_RUN_FLAGS) $(HOST_FLAGS)
+
+# The README's pictures, taken by the test suite (never drawn by hand).
+screenshots: deps-test
+	@$(MAKE) --no-print-directory tests
+	@B=$(B) CASES=compile_error_shown tests/test_host_overlay.sh
+	cp $(B)/docs/overlay-compile-error.png docs/overlay-compile-error.png
 
 watch: deps
 	@scripts/watch.sh

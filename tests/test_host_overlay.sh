@@ -49,7 +49,9 @@ break_game() {
 
 compile_error_shown() {
     start_watched shown || return
-    sleep 0.3 # a few frames of the game, so the screenshot shows it under the overlay
+    # A good change first, so the overlay has a timeline to show beside the error.
+    expect "could not edit GAME_SHIP_SPEED" sed_game "$SRC" game.h 's/^#define GAME_SHIP_SPEED 240.0f/#define GAME_SHIP_SPEED 260.0f/'
+    expect "the good change did not load" wait_for "$LOG" '^livehost: reloaded version=2 ' 20
     local line
     line=$(break_game "$SRC")
     expect "no build-failed event naming game/game.c:$line" wait_for "$LOG" "^livehost: build-failed .*first=\"game/game.c:$line: " 20
@@ -60,6 +62,7 @@ compile_error_shown() {
     expect "no 'build failed' title pixels ($ERROR)" [ "$(count_color "$PNG" "$ERROR")" -gt 100 ]
     expect "no compiler message pixels ($MESSAGE)" [ "$(count_color "$PNG" "$MESSAGE")" -gt 300 ]
     expect "the game is gone under the overlay" [ "$(count_color "$PNG" "$SKY")" -gt 100000 ]
+    expect "no timeline of the good change (d0d0d0)" [ "$(count_color "$PNG" d0d0d0)" -gt 100 ]
     mkdir -p "$OUT_DIR/docs"
     cp "$PNG" "$OUT_DIR/docs/overlay-compile-error.png"
 }
