@@ -73,7 +73,7 @@ static cmd host_cmd(const char *host, const char *frames, const char *lib, const
 /* Exit code of a host whose watchdog declared it stuck (HOST_EXIT_STUCK in host/host.h). */
 enum {
     EXIT_STUCK = 3,
-    MAX_TRIES = 5
+    MAX_TRIES = 8
 };
 
 /* Host runs that ended "stuck" and were run again. */

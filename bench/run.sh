@@ -155,12 +155,14 @@ if [ $have_host = 1 ]; then
             build_gen "state_${name}_v$v" "-DBENCH_STATE_SIZE=$bytes -DBENCH_STATE_VERSION=$v"
         done
         runs=$(n 30 3)
-        [ "$name" = 64MiB ] && runs=$(n 10 2)
+        frames=$(n 10000 1000)
+        [ "$name" = 1MiB ] && frames=$(n 3000 300)
+        [ "$name" = 64MiB ] && runs=$(n 10 2) && frames=$(n 200 20) # ~7 ms a frame there
         step "5-$name" "state block" "$BB/bench_state" "5-$name" "$name" "$bytes" "$runs" \
             "$host" assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
         # The host snapshots small state blocks before every update: a cost per frame.
         step "5f-$name" "state block frame" "$BB/bench_frame" "5f-$name" "state $name" \
-            "$(n 5 2)" "$(n 10000 1000)" "$host" "$gen/state_${name}_v1.so" assets \
+            "$(n 5 2)" "$frames" "$host" "$gen/state_${name}_v1.so" assets \
             "$BB/empty_game.so"
     done
 else
@@ -175,7 +177,7 @@ step 7 "calls" "$BB/bench_calls" 7 "$(n 300 30)" "$BB/lib_calls_1.so"
 
 # --- 8. frame cost --------------------------------------------------------------------------------
 if [ $have_host = 1 ]; then
-    step 8 "frame" "$BB/bench_frame" 8 "empty game" "$(n 7 2)" "$(n 100000 10000)" "$host" \
+    step 8 "frame" "$BB/bench_frame" 8 "empty game" "$(n 9 2)" "$(n 20000 5000)" "$host" \
         "$BB/empty_game.so" assets sdl
     [ -f "$B/game.so" ] && step 8d "frame" "$BB/bench_frame" 8d "demo game" "$(n 5 2)" \
         "$(n 3000 300)" "$host" "$lib" assets "$BB/empty_game.so"
