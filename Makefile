@@ -179,8 +179,9 @@ deps-test:
 # make run and make debug: the host watches game/ and include/ and runs this after every save,
 # the recipe make watch runs, into the same $(B) and with the knobs given to this make (CC=...).
 BUILD_KNOBS := CC CFLAGS LDFLAGS BUILD SAN GAME_CC
-HOST_BUILD_CMD ?= $(strip make -s B=$(B) $(foreach v,$(BUILD_KNOBS),$(if $(filter command \
-                  line,$(origin $(v))),$(v)="$($(v))")) $(B)/game.so)
+# flock: `make watch` in another terminal may build at the same moment; one build at a time.
+HOST_BUILD_CMD ?= $(strip flock $(B)/.game-build.lock make -s B=$(B) $(foreach v,$(BUILD_KNOBS),$(if \
+                  $(filter command line,$(origin $(v))),$(v)="$($(v))")) $(B)/game.so)
 HOST_RUN_FLAGS = --game $(B)/game.so --build-cmd '$(HOST_BUILD_CMD)'
 
 run: deps

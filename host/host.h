@@ -20,7 +20,8 @@
 /* ---- host_args.c: the command line ---- */
 
 #define HOST_WATCH_DIRS_MAX 16
-#define HOST_BUILD_CMD_DEFAULT "make -s build/game.so" /* the recipe `make watch` runs */
+/* The recipe `make watch` runs; flock keeps the two from building at the same moment. */
+#define HOST_BUILD_CMD_DEFAULT "flock build/.game-build.lock make -s build/game.so"
 
 typedef struct host_args {
     const char *game_path;  /* --game; default "build/game.so" */

@@ -15,8 +15,10 @@ static const char usage[] =
     "usage: host [options]\n"
     "Runs a game library and reloads it whenever a new build of it appears.\n"
     "\n"
-    "  --game PATH        game library to load and watch (default build/game.so)\n"
-    "  --assets DIR       directory the game's images are loaded from (default assets)\n"
+    "  --game PATH        game library to load and watch (default build/game.so; an installed\n"
+    "                     host without one falls back to PREFIX/share/livehost/game.so)\n"
+    "  --assets DIR       directory the game's images are loaded from (default assets, else\n"
+    "                     PREFIX/share/livehost/assets)\n"
     "  --headless         no window: render into memory with the same drawing code\n"
     "                     (sets SDL_VIDEODRIVER=dummy unless it is set)\n"
     "  --frames N         exit after N frames; 0 runs until closed (default 0)\n"
@@ -47,6 +49,7 @@ static const char usage[] =
     "  --build-cmd CMD    the build command, run by /bin/sh -c after a save\n"
     "                     (default \"" HOST_BUILD_CMD_DEFAULT "\")\n"
     "  --no-build         do not run builds: reload only what another build writes\n"
+    "                     (implied by --game PATH without --build-cmd or --watch-dir)\n"
     "  --help             print this help and exit\n"
     "\n"
     "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
@@ -107,17 +110,58 @@ static int parse_speed(const char *text, int *quarters)
     return -1;
 }
 
-/* The pre-flight program is built beside the host: "build/host" -> "build/hr-preflight". */
-static const char *find_preflight(const char *program)
+/* The directory of the running host ("build", "/usr/local/bin"), found through /proc so that
+ * a host started through $PATH finds its files too. */
+static const char *exe_dir(const char *program)
 {
-    static char path[4096];
-    const char *slash = program ? strrchr(program, '/') : NULL;
+    static char dir[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    if (n > 0) {
+        dir[n] = 0;
+    } else if (program && strchr(program, '/')) {
+        snprintf(dir, sizeof dir, "%s", program);
+    } else {
+        return NULL;
+    }
+    char *slash = strrchr(dir, '/');
     if (!slash)
-        return NULL; /* started through $PATH: no directory to look in */
-    int n = snprintf(path, sizeof path, "%.*s/hr-preflight", (int)(slash - program), program);
-    if (n < 0 || (size_t)n >= sizeof path || access(path, X_OK) != 0)
+        return NULL;
+    *slash = 0;
+    return dir;
+}
+
+/* dir/name if that exists (with the given access mode), else NULL. */
+static const char *beside(const char *dir, const char *name, int mode)
+{
+    static char paths[3][4096];
+    static int next;
+    if (!dir)
+        return NULL;
+    char *path = paths[next++ % 3];
+    int n = snprintf(path, sizeof paths[0], "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof paths[0] || access(path, mode) != 0)
         return NULL;
     return path;
+}
+
+/* Defaults that depend on where the host runs: in the source tree, build/game.so and assets/;
+ * installed (make install), the game and images under PREFIX/share/livehost. The pre-flight
+ * program always sits beside the host. Builds run by the host are on when they can produce
+ * the library it loads: the default game, or a --build-cmd / --watch-dir of the user's. */
+static void resolve_defaults(host_args *args, const char *program, int game_given, int assets_given,
+                             int build_given)
+{
+    const char *dir = exe_dir(program);
+    const char *shared;
+    args->preflight = beside(dir, "hr-preflight", X_OK);
+    if (!game_given && access(args->game_path, F_OK) != 0 &&
+        (shared = beside(dir, "../share/livehost/game.so", R_OK)) != NULL)
+        args->game_path = shared;
+    if (!assets_given && access(args->assets_dir, F_OK) != 0 &&
+        (shared = beside(dir, "../share/livehost/assets", R_OK)) != NULL)
+        args->assets_dir = shared;
+    if (game_given && !build_given && !args->watch_dir_count)
+        args->no_build = 1;
 }
 
 int host_args_parse(host_args *args, int argc, char **argv)
@@ -131,8 +175,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .stall_ms = 10000,
         .rewind_seconds = 5,
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
-        .preflight = find_preflight(argc > 0 ? argv[0] : NULL),
     };
+    int game_given = 0, assets_given = 0, build_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
@@ -164,6 +208,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
                 return bad("option '%s' needs a value", flag);
             if (strcmp(flag, "--build-cmd") == 0) {
                 args->build_cmd = argv[++i];
+                build_given = 1;
                 continue;
             }
             if (args->watch_dir_count == HOST_WATCH_DIRS_MAX)
@@ -187,8 +232,10 @@ int host_args_parse(host_args *args, int argc, char **argv)
         long n = 0;
         if (strcmp(flag, "--game") == 0) {
             args->game_path = value;
+            game_given = 1;
         } else if (strcmp(flag, "--assets") == 0) {
             args->assets_dir = value;
+            assets_given = 1;
         } else if (strcmp(flag, "--script") == 0) {
             args->script = value;
         } else if (strcmp(flag, "--screenshot") == 0) {
@@ -224,5 +271,6 @@ int host_args_parse(host_args *args, int argc, char **argv)
             *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
         }
     }
+    resolve_defaults(args, argc > 0 ? argv[0] : NULL, game_given, assets_given, build_given);
     return HOST_ARGS_RUN;
 }

@@ -13,7 +13,9 @@ dirs=(${WATCH_DIRS:-game include})
 build() {
     local t0 t1 out rc
     t0=$(date +%s%N)
-    out=$("$MAKE" --no-print-directory -s B="$B" "$B/game.so" 2>&1)
+    # flock: a host that runs its own builds (make run) may build at the same moment.
+    mkdir -p "$B"
+    out=$(flock "$B/.game-build.lock" "$MAKE" --no-print-directory -s B="$B" "$B/game.so" 2>&1)
     rc=$?
     t1=$(date +%s%N)
     local ms=$(( (t1 - t0) / 1000000 ))

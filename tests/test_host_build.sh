@@ -99,7 +99,7 @@ idle_frames_read_once_per_watch() {
     local n calls=() kinds="read,stat,newfstatat,statx,openat,wait4"
     for n in 100 400; do
         timeout 20 strace -f -qq -e trace=$kinds -o "$TMP/strace-$n.log" \
-            "$HOST" --headless --frames $n --game "$OUT_DIR/game.so" 2>/dev/null
+            "$HOST" --headless --frames $n --game "$OUT_DIR/game.so" --watch-dir game 2>/dev/null
         calls+=("$(grep -c 'read(.*EAGAIN' "$TMP/strace-$n.log") $(grep -Ec 'stat|openat|wait4' "$TMP/strace-$n.log")")
     done
     local reads0 other0 reads1 other1

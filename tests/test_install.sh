@@ -37,6 +37,18 @@ else
     echo "FAIL install_host_runs: $root/bin/livehost --help printed no usage"
 fi
 
+# Outside the source tree the installed host finds its own game, images and pre-flight program.
+mkdir -p "$tmp/elsewhere"
+(cd "$tmp/elsewhere" && SDL_VIDEODRIVER=dummy timeout 20 "$root/bin/livehost" --headless \
+    --frames 30 --screenshot shot.png >/dev/null 2>"$tmp/installed.log")
+if grep -q "^livehost: loaded version=1 path=$root/bin/../share/livehost/game.so " "$tmp/installed.log" &&
+    grep -q "preflight=$root/bin/hr-preflight" "$tmp/installed.log" &&
+    ! grep -q '^livehost: asset-missing' "$tmp/installed.log" && [ -s "$tmp/elsewhere/shot.png" ]; then
+    echo "PASS install_host_finds_its_game"
+else
+    echo "FAIL install_host_finds_its_game: $(grep -v 'log text' "$tmp/installed.log" | head -4 | tr '\n' ' ')"
+fi
+
 # Build the demo from a copy of its sources, so nothing from the source tree's include/ leaks in.
 export PKG_CONFIG_PATH="$root/lib/pkgconfig"
 cp examples/main.c examples/library1.c examples/library2.c "$tmp/"
