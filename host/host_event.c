@@ -13,7 +13,21 @@
  *   livehost: refused reason="..."               the host refused the new build; old code runs
  *   livehost: not-ready reason="..."             a build is half-written, gone, or still being
  *                                                checked by hr-preflight; looked at again later
- *   livehost: crash signal=SIGSEGV function=update addr=0x0 version=N
+ *   livehost: crash signal=SIGSEGV function=update addr=0x0 at="FUNC FILE:LINE in COPY+0xOFF"
+ *               version=N                        a game call faulted; the state is put back
+ *   livehost: hang function=update ms=N at="..." version=N
+ *                                                a game call ran past --watchdog-ms and was
+ *                                                interrupted in game code; handled like a crash
+ *   livehost: rollback version=N state=restored|kept|unrestored reason="..."
+ *                                                after a crash or hang: the build before runs
+ *                                                again; the one that failed is never reloaded
+ *   livehost: safe-mode state=... reason="..."   a second failure, or nothing to roll back to:
+ *                                                no game code runs until a new build loads
+ *   livehost: stuck function=NAME|loop=frame ms=N exit=3 reason="..."
+ *                                                a hang that cannot be interrupted (a system
+ *                                                call, a lock) or a stalled frame loop: the
+ *                                                host ends with exit code 3 (written by the
+ *                                                watchdog thread with write(2))
  *   livehost: reset reason="..."                 the game restarts with a fresh state
  *   livehost: force-reload version=N             F6: the running build is loaded again, state
  *                                                kept (a reloaded event follows)
