@@ -15,7 +15,12 @@ cd "$(dirname "$0")/.."
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
-: "${GAME_WARN_FLAGS:?is not set: run this through make bench}"
+if [ "${1:-}" = --table ]; then # reprint the last run's table: bench/run.sh --table
+    table_only=1
+else
+    table_only=
+    : "${GAME_WARN_FLAGS:?is not set: run this through make bench}"
+fi
 GAME_CC="${GAME_CC:-$CC}"
 export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS GAME_HASH_HEADER
 quick="${BENCH_QUICK:-}"
@@ -23,11 +28,87 @@ rows="$BB/rows.tsv"
 log="$BB/bench.log"
 work="$BB/work"
 gen="$BB/gen"
+start=$(date +%s)
+
+# print_table ROWS ELAPSED: the rows as one aligned table on stdout and as Markdown in
+# $BB/results.md. Times are in ns: shown with a unit that keeps three significant digits.
+print_table() {
+    local rows=$1 elapsed=$2
+    cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+    machine="$(nproc) cores, $cpu; $(uname -sr); $(. /etc/os-release && echo "$PRETTY_NAME")"
+    machine="$machine; $($CC --version | head -1); tmpfs copies in ${XDG_RUNTIME_DIR:-/dev/shm}"
+
+    awk -F'\t' -v machine="$machine" -v elapsed="$elapsed" -v md="$BB/results.md" '
+    function num(x) {
+        a = x < 0 ? -x : x
+        return a >= 100 ? sprintf("%.0f", x) : a >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x)
+    }
+    function t(v, unit) {
+        if (v == "-" || v == "") return "-"
+        if (unit != "ns") return sprintf("%g %s", v, unit)
+        a = v < 0 ? -v : v
+        if (a >= 1e9) return num(v / 1e9) " s"
+        if (a >= 1e6) return num(v / 1e6) " ms"
+        if (a >= 1e3) return num(v / 1e3) " us"
+        return num(v) " ns"
+    }
+    $1 == "row" {
+        n++
+        id[n] = $2; what[n] = $3; runs[n] = $5
+        if ($5 == 0) { med[n] = p99[n] = mn[n] = "-" }
+        else { med[n] = t($6, $4); p99[n] = t($7, $4); mn[n] = t($8, $4) }
+        fl[n] = $9; fmed[n] = t($10, $4); fp99[n] = t($11, $4); fmn[n] = t($12, $4)
+        ratio[n] = ($10 != "-" && $10 + 0 > 0 && $5 > 0) ? sprintf("%.2fx", $6 / $10) : "-"
+        tgt[n] = $13; ver[n] = $14; note[n] = $15
+    }
+    END {
+        h[1] = "#"; h[2] = "figure"; h[3] = "runs"; h[4] = "median"; h[5] = "p99"; h[6] = "min"
+        h[7] = "floor"; h[8] = "f.median"; h[9] = "f.p99"; h[10] = "f.min"; h[11] = "ratio"
+        h[12] = "target"; h[13] = "verdict"; h[14] = "note"
+        for (c = 1; c <= 13; c++) w[c] = length(h[c])
+        for (i = 1; i <= n; i++) {
+            cell[i, 1] = id[i]; cell[i, 2] = what[i]; cell[i, 3] = runs[i]; cell[i, 4] = med[i]
+            cell[i, 5] = p99[i]; cell[i, 6] = mn[i]; cell[i, 7] = fl[i]; cell[i, 8] = fmed[i]
+            cell[i, 9] = fp99[i]; cell[i, 10] = fmn[i]; cell[i, 11] = ratio[i]
+            cell[i, 12] = tgt[i]; cell[i, 13] = ver[i]; cell[i, 14] = note[i]
+            for (c = 1; c <= 13; c++) if (length(cell[i, c]) > w[c]) w[c] = length(cell[i, c])
+        }
+        print "livehost benchmarks - " machine
+        line = ""
+        for (c = 1; c <= 14; c++) line = line sprintf(c < 14 ? "%-" w[c] "s  " : "%s", h[c])
+        print line
+        for (i = 1; i <= n; i++) {
+            line = ""
+            for (c = 1; c <= 14; c++) {
+                if (c == 14) fmt = "%s"
+                else if (c >= 3 && c <= 6 || c >= 8 && c <= 11) fmt = "%" w[c] "s  "
+                else fmt = "%-" w[c] "s  "
+                line = line sprintf(fmt, cell[i, c])
+            }
+            print line
+        }
+        printf "%d rows in %d s. Median, p99 and min over the runs; ", n, elapsed
+        print "the floor ran in the same run, alternating; ratio = median / floor median."
+        printf "Machine: %s\n\n", machine > md
+        printf "| # | figure | runs | median | p99 | min | floor | f.median | f.p99 | f.min " > md
+        printf "| ratio | target | verdict | note |\n" > md
+        printf "|---|---|--:|--:|--:|--:|---|--:|--:|--:|--:|---|---|---|\n" > md
+        for (i = 1; i <= n; i++) {
+            line = "|"
+            for (c = 1; c <= 14; c++) { v = cell[i, c]; gsub(/\|/, "/", v); line = line " " v " |" }
+            print line > md
+        }
+    }' "$rows"
+}
+
+if [ -n "$table_only" ]; then
+    print_table "$rows" 0
+    exit
+fi
 rm -rf "$work" "$gen"
 mkdir -p "$work" "$gen"
 : >"$rows"
 : >"$log"
-start=$(date +%s)
 
 # n FULL QUICK: the run count for this mode.
 n() { if [ -n "$quick" ]; then echo "$2"; else echo "$1"; fi; }
@@ -188,67 +269,5 @@ else
 fi
 
 # --- the table ------------------------------------------------------------------------------------
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-machine="$(nproc) cores, $cpu; $(uname -sr); $(. /etc/os-release && echo "$PRETTY_NAME"); \
-$($CC --version | head -1); tmpfs copies in ${XDG_RUNTIME_DIR:-/dev/shm}"
-elapsed=$(($(date +%s) - start))
-
-# Times are in ns: shown with a unit that keeps 3 significant digits.
-awk -F'\t' -v machine="$machine" -v elapsed="$elapsed" -v md="$BB/results.md" '
-function t(v, unit) {
-    if (v == "-" || v == "") return "-"
-    if (unit != "ns") return sprintf("%g %s", v, unit)
-    a = v < 0 ? -v : v
-    if (a >= 1e9) return sprintf("%.3g s", v / 1e9)
-    if (a >= 1e6) return sprintf("%.3g ms", v / 1e6)
-    if (a >= 1e3) return sprintf("%.3g us", v / 1e3)
-    return sprintf("%.3g ns", v)
-}
-$1 == "row" {
-    n++
-    id[n] = $2; what[n] = $3; runs[n] = $5
-    if ($5 == 0) { med[n] = p99[n] = mn[n] = "-" }
-    else { med[n] = t($6, $4); p99[n] = t($7, $4); mn[n] = t($8, $4) }
-    fl[n] = $9; fmed[n] = t($10, $4); fp99[n] = t($11, $4); fmn[n] = t($12, $4)
-    ratio[n] = ($10 != "-" && $10 + 0 > 0 && $5 > 0) ? sprintf("%.2fx", $6 / $10) : "-"
-    tgt[n] = $13; ver[n] = $14; note[n] = $15
-}
-END {
-    h[1] = "#"; h[2] = "figure"; h[3] = "runs"; h[4] = "median"; h[5] = "p99"; h[6] = "min"
-    h[7] = "floor"; h[8] = "f.median"; h[9] = "f.p99"; h[10] = "f.min"; h[11] = "ratio"
-    h[12] = "target"; h[13] = "verdict"; h[14] = "note"
-    for (c = 1; c <= 13; c++) w[c] = length(h[c])
-    for (i = 1; i <= n; i++) {
-        cell[i, 1] = id[i]; cell[i, 2] = what[i]; cell[i, 3] = runs[i]; cell[i, 4] = med[i]
-        cell[i, 5] = p99[i]; cell[i, 6] = mn[i]; cell[i, 7] = fl[i]; cell[i, 8] = fmed[i]
-        cell[i, 9] = fp99[i]; cell[i, 10] = fmn[i]; cell[i, 11] = ratio[i]
-        cell[i, 12] = tgt[i]; cell[i, 13] = ver[i]; cell[i, 14] = note[i]
-        for (c = 1; c <= 13; c++) if (length(cell[i, c]) > w[c]) w[c] = length(cell[i, c])
-    }
-    print "livehost benchmarks - " machine
-    line = ""
-    for (c = 1; c <= 14; c++) line = line sprintf(c < 14 ? "%-" w[c] "s  " : "%s", h[c])
-    print line
-    for (i = 1; i <= n; i++) {
-        line = ""
-        for (c = 1; c <= 14; c++) {
-            if (c == 14) fmt = "%s"
-            else if (c >= 3 && c <= 6 || c >= 8 && c <= 11) fmt = "%" w[c] "s  "
-            else fmt = "%-" w[c] "s  "
-            line = line sprintf(fmt, cell[i, c])
-        }
-        print line
-    }
-    printf "%d rows in %d s. Median, p99 and min over the runs; ", n, elapsed
-    print "the floor ran in the same run, alternating; ratio = median / floor median."
-    printf "Machine: %s\n\n", machine > md
-    printf "| # | figure | runs | median | p99 | min | floor | f.median | f.p99 | f.min " > md
-    printf "| ratio | target | verdict | note |\n" > md
-    printf "|---|---|--:|--:|--:|--:|---|--:|--:|--:|--:|---|---|---|\n" > md
-    for (i = 1; i <= n; i++) {
-        line = "|"
-        for (c = 1; c <= 14; c++) { v = cell[i, c]; gsub(/\|/, "/", v); line = line " " v " |" }
-        print line > md
-    }
-}' "$rows"
+print_table "$rows" $(($(date +%s) - start))
 echo "(rows: $rows; Markdown: $BB/results.md; log: $log)"
