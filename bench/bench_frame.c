@@ -90,7 +90,7 @@ static run_cost timed_run(const cmd *c)
     setenv("SDL_VIDEODRIVER", c->driver, 1);
     for (int tries = 1;; tries++) {
         pid_t pid;
-        int status;
+        int status = 0;
         struct rusage ru;
         uint64_t t0 = bench_now_ns();
         if (posix_spawn(&pid, c->v[0], &fa, NULL, (char *const *)c->v, environ) != 0 ||
