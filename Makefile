@@ -32,8 +32,10 @@ LDFLAGS ?=
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla -Wwrite-strings
 DEPFLAGS = -MMD -MP
+# Tests that compile programs against the build read the same flags from $SANFLAGS.
+SANFLAGS_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 ifneq ($(SAN),)
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+SANFLAGS := $(SANFLAGS_ASAN)
 endif
 ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
@@ -210,7 +212,7 @@ test: deps-test
 
 asan: deps-test
 	@$(MAKE) --no-print-directory B=build/asan SAN=1 tests
-	@B=build/asan ASAN_OPTIONS=detect_leaks=0 tests/run.sh
+	@B=build/asan SANFLAGS="$(SANFLAGS_ASAN)" ASAN_OPTIONS=detect_leaks=0 tests/run.sh
 
 # Fuzzing the core's ELF check with libFuzzer (clang + libclang-rt-14-dev). New inputs go to
 # $(B)/fuzz/corpus; tests/corpus/elf holds the seeds that the test suite replays.

@@ -81,9 +81,12 @@ static void *watch(void *arg)
     (void)arg;
     const uint64_t ms = 1000000u;
     while (!atomic_load(&dog.stop)) {
-        uint64_t now = now_ns();
-        uint64_t start = atomic_load(&dog.call_start);
+        /* start before now: a call that begins in between must not look like one that began
+         * in the future (an unsigned "elapsed" would wrap to centuries). */
         uint64_t seq = atomic_load(&dog.call_seq);
+        uint64_t start = atomic_load(&dog.call_start);
+        uint64_t frame = atomic_load(&dog.last_frame);
+        uint64_t now = now_ns();
         if (start && dog.budget_ms && now - start > (uint64_t)dog.budget_ms * ms) {
             if (is_traced()) {
                 sleep_us(50000);
@@ -100,7 +103,6 @@ static void *watch(void *arg)
             sleep_us(100);
             continue;
         }
-        uint64_t frame = atomic_load(&dog.last_frame);
         if (!start && dog.stall_ms && frame && now - frame > (uint64_t)dog.stall_ms * ms &&
             !is_traced())
             die_stuck("loop", "frame", (now - frame) / ms,

@@ -684,6 +684,44 @@ static void code_ranges_cover_functions(void)
     remove_work_dir();
 }
 
+/* Nothing planted in the copy directory is followed, and nothing of another user is removed. */
+static void planted_files_are_refused(void)
+{
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
+    /* The next copy will be "2-lib.so": plant a symlink there pointing at a victim file. */
+    char planted[700], victim[700];
+    snprintf(planted, sizeof planted, "%s/2-lib.so", hr_temp_dir(lib));
+    snprintf(victim, sizeof victim, "%s/victim", work);
+    write_file(victim, "keep", 4);
+    CHECK(symlink(victim, planted) == 0, "could not plant a symlink");
+    install("fx_v2.so", lib_path);
+    hr_status st = hr_check(lib);
+    CHECK(st == HR_LOAD_FAILED && hr_error_code(lib) == HR_ERR_TEMP, "planted symlink: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    char buf[16] = "";
+    CHECK(read_file(victim, buf, sizeof buf) == 4 && memcmp(buf, "keep", 4) == 0,
+          "the symlink's target was written through");
+    CHECK(value(slots) == 1, "old code lost");
+    install("fx_v3.so", lib_path); /* the next copy has a fresh name */
+    CHECK(hr_check(lib) == HR_RELOADED && value(slots) == 3, "no reload after the refusal");
+    hr_close(lib);
+
+    /* A leftover directory of a dead process that belongs to someone else stays. */
+    char foreign[700];
+    snprintf(foreign, sizeof foreign, "%s/hr-999998-foreign", work);
+    mkdir(foreign, 0700);
+    int chowned = geteuid() == 0 && chown(foreign, 65534, 65534) == 0;
+    lib = open_lib(slots, HR_WATCH_DEFAULT);
+    if (chowned)
+        CHECK(access(foreign, F_OK) == 0, "another user's directory was removed");
+    hr_close(lib);
+    rmdir(foreign);
+    remove_work_dir();
+}
+
 static void names_of_codes(void)
 {
     CHECK(strcmp(hr_status_name(HR_RELOADED), "reloaded") == 0, "status name");
@@ -720,6 +758,7 @@ int main(void)
     RUN(preflight_survives_bad_constructors, passed, failed);
     RUN(rollback_and_forbid, passed, failed);
     RUN(code_ranges_cover_functions, passed, failed);
+    RUN(planted_files_are_refused, passed, failed);
     RUN(names_of_codes, passed, failed);
     return failed != 0;
 }

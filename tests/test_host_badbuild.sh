@@ -143,6 +143,10 @@ soak_1000_reloads() {
         fi
         ((i == 100)) && read -r -a first <<<"$(proc_stat "$HOST_PID")"
     done
+    if ! kill -0 "$HOST_PID" 2>/dev/null; then
+        [ -z "$why" ] && why="the host died during the soak: $(tail -1 "$LOG")"
+        return
+    fi
     read -r -a last <<<"$(proc_stat "$HOST_PID")"
     local tmpdir
     tmpdir=$(event_field "$LOG" loaded tmp)

@@ -54,7 +54,9 @@ export PKG_CONFIG_PATH="$root/lib/pkgconfig"
 cp examples/main.c examples/library1.c examples/library2.c "$tmp/"
 cflags=$(pkg-config --cflags livehost) && libs=$(pkg-config --libs livehost)
 lib_flags="-fPIC -shared -fvisibility=hidden"
-if [ -n "$cflags" ] && $CC $cflags "$tmp/main.c" $libs -o "$tmp/main" 2>"$tmp/cc.log" &&
+# ${SANFLAGS:-}: against a sanitizer build (make asan), the program needs the same runtime.
+# shellcheck disable=SC2086 # word splitting of the flags is wanted
+if [ -n "$cflags" ] && $CC ${SANFLAGS:-} $cflags "$tmp/main.c" $libs -o "$tmp/main" 2>"$tmp/cc.log" &&
     $CC $lib_flags "$tmp/library1.c" -o "$tmp/library1.so" &&
     $CC $lib_flags "$tmp/library2.c" -o "$tmp/library2.so"; then
     echo "PASS install_pkg_config_build"
