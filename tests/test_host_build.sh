@@ -106,7 +106,10 @@ idle_frames_read_once_per_watch() {
     read -r reads0 other0 <<<"${calls[0]}"
     read -r reads1 other1 <<<"${calls[1]}"
     expect "300 frames made $((reads1 - reads0)) idle reads, want 900 (3 watches)" [ $((reads1 - reads0)) -eq 900 ]
-    expect "300 frames made $((other1 - other0)) stat/open/waitpid calls, want 0" [ $((other1 - other0)) -le 3 ]
+    # A sanitizer's runtime makes a few calls of its own now and then.
+    local slack=3
+    [ -n "${SANFLAGS:-}" ] && slack=10
+    expect "300 frames made $((other1 - other0)) stat/open/waitpid calls, want 0" [ $((other1 - other0)) -le $slack ]
 }
 
 help_lists_the_build_flags() {
