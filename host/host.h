@@ -235,6 +235,9 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer);
 
 /* Looks for a new build and reloads it (call once per frame). */
 void host_game_check(void);
+/* 1 while a new build is in its pre-flight: looking again at the end of the frame loads it
+ * before the next update instead of a frame later. */
+int host_game_is_checking(void);
 /* F5: shuts the game down, loads the newest build and starts it with a fresh state. */
 void host_game_reset(void);
 /* One fixed step; frame is the host's frame counter. */

@@ -50,7 +50,7 @@ static SDL_Surface *load_png(const char *path, char *why, size_t why_size)
     int w, h, n;
     unsigned char *pixels = stbi_load(path, &w, &h, &n, 4);
     if (!pixels) {
-        snprintf(why, why_size, "cannot decode %s: %s", path, stbi_failure_reason());
+        snprintf(why, why_size, "cannot decode %.400s: %s", path, stbi_failure_reason());
         return NULL;
     }
     SDL_Surface *view =
@@ -71,7 +71,7 @@ static SDL_Surface *load_image(const char *name, char *why, size_t why_size)
     /* Both decoders word a missing file obscurely ("can't fopen"): say it plainly first. */
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(why, why_size, "cannot open %s: %s", path, strerror(errno));
+        snprintf(why, why_size, "cannot open %.400s: %s", path, strerror(errno));
         return NULL;
     }
     fclose(f);
@@ -80,7 +80,7 @@ static SDL_Surface *load_image(const char *name, char *why, size_t why_size)
         return load_png(path, why, why_size);
     SDL_Surface *surface = SDL_LoadBMP(path);
     if (!surface)
-        snprintf(why, why_size, "cannot decode %s: %s", path, SDL_GetError());
+        snprintf(why, why_size, "cannot decode %.400s: %s", path, SDL_GetError());
     return surface;
 }
 

@@ -346,7 +346,7 @@ static void summarize(char *messages, size_t size, int *errors, char *first, siz
                 if (diag)
                     snprintf(first, first_size, "%.*s: %s", (int)loc, one, m);
                 else
-                    snprintf(first, first_size, "%s", one);
+                    snprintf(first, first_size, "%.500s", one);
             }
             if (used + strlen(one) + 2 < size)
                 used += (size_t)snprintf(messages + used, size - used, "%s\n", one);

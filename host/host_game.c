@@ -583,6 +583,11 @@ void host_game_check(void)
     on_status(hr_check(game.lib));
 }
 
+int host_game_is_checking(void)
+{
+    return hr_is_checking(game.lib);
+}
+
 void host_game_reset(void)
 {
     host_event("reset", "reason=\"F5\"");

@@ -214,7 +214,7 @@ static void describe(const char *fields, char *out, size_t size)
     int before = at ? (int)(at - fields) : 0;
     while (before > 0 && fields[before - 1] == ' ')
         before--;
-    snprintf(out, size, "%.*s%s%s", before, fields, before ? ": " : "", reason);
+    snprintf(out, size, "%.*s%s%.500s", before, fields, before ? ": " : "", reason);
 }
 
 void host_overlay_note(const char *name, const char *fields)

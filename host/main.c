@@ -95,6 +95,11 @@ int main(int argc, char **argv)
         host_game_render();
         host_overlay_render();
         host_video_present(&video);
+        if (host_game_is_checking()) {
+            host_overlay_check_begin();
+            host_game_check();
+            host_overlay_check_end();
+        }
         frame++;
         if (args.frames > 0 && frame >= (uint64_t)args.frames)
             break;

@@ -140,6 +140,10 @@ void hr_unload(hr_lib *lib);
 /* 1 while code is loaded and the slots are valid, else 0. */
 int hr_is_loaded(const hr_lib *lib);
 
+/* 1 while a new build is being tried in the pre-flight process: the next hr_check() may load
+ * it (a caller can look again sooner than usual), else 0. */
+int hr_is_checking(const hr_lib *lib);
+
 /* The resolved symbol at index i of desc.symbols, or NULL while nothing is loaded. */
 void *hr_slot(const hr_lib *lib, int i);
 

@@ -236,6 +236,11 @@ int hr_is_loaded(const hr_lib *lib)
     return lib && lib->handle != NULL;
 }
 
+int hr_is_checking(const hr_lib *lib)
+{
+    return lib && lib->proc.pid > 0;
+}
+
 void *hr_slot(const hr_lib *lib, int i)
 {
     assert(lib && i >= 0 && i < lib->count);

@@ -32,13 +32,17 @@ void hr_dl_close(void *handle)
     dlclose(handle);
 }
 
+static int match_name(struct dl_phdr_info *info, size_t size, void *path)
+{
+    (void)size;
+    return info->dlpi_name && strcmp(info->dlpi_name, path) == 0;
+}
+
+/* The loader's own list of loaded objects, as dlopen(RTLD_NOLOAD) would consult it, without
+ * opening and reading the file again. */
 int hr_dl_is_still_loaded(const char *path)
 {
-    void *handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
-    if (!handle)
-        return 0;
-    dlclose(handle); /* drop the reference the probe itself took */
-    return 1;
+    return dl_iterate_phdr(match_name, (void *)path) != 0;
 }
 
 const char *hr_dl_unload_hint(void)

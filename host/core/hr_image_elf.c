@@ -63,9 +63,21 @@ static const char *machine_name(unsigned m)
     }
 }
 
-static int read_at(int fd, void *buf, size_t size, uint64_t off)
+/* The file, with its first page read once: the headers of a library live there, so the
+ * whole check usually costs one read. */
+typedef struct image {
+    int fd;
+    unsigned char head[4096];
+    size_t head_len;
+} image;
+
+static int read_at(const image *img, void *buf, size_t size, uint64_t off)
 {
-    ssize_t n = pread(fd, buf, size, (off_t)off);
+    if (off <= img->head_len && size <= img->head_len - off) {
+        memcpy(buf, img->head + off, size);
+        return 0;
+    }
+    ssize_t n = pread(img->fd, buf, size, (off_t)off);
     return n == (ssize_t)size ? 0 : -1;
 }
 
@@ -74,15 +86,15 @@ static int inside(uint64_t off, uint64_t len, uint64_t size)
     return off <= size && len <= size - off;
 }
 
-static hr_error check_fd(int fd, uint64_t size, char *why, size_t why_size)
+static hr_error check_image(const image *img, uint64_t size, char *why, size_t why_size)
 {
     ehdr_t eh;
     if (size == 0) {
         snprintf(why, why_size, "the file is empty (still being written?)");
         return HR_ERR_INCOMPLETE;
     }
-    if (size < sizeof eh || read_at(fd, &eh, sizeof eh, 0) != 0) {
-        if (size >= SELFMAG && read_at(fd, &eh, SELFMAG, 0) == 0 &&
+    if (size < sizeof eh || read_at(img, &eh, sizeof eh, 0) != 0) {
+        if (size >= SELFMAG && read_at(img, &eh, SELFMAG, 0) == 0 &&
             memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0) {
             snprintf(why, why_size, "ELF header cut short at %llu bytes (still being written?)",
                      (unsigned long long)size);
@@ -137,7 +149,7 @@ static hr_error check_fd(int fd, uint64_t size, char *why, size_t why_size)
     int dynamic = 0, interp = 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         phdr_t ph;
-        if (read_at(fd, &ph, sizeof ph, eh.e_phoff + (uint64_t)i * sizeof ph) != 0)
+        if (read_at(img, &ph, sizeof ph, eh.e_phoff + (uint64_t)i * sizeof ph) != 0)
             return HR_ERR_INCOMPLETE;
         if (ph.p_type == PT_DYNAMIC)
             dynamic = 1;
@@ -165,7 +177,7 @@ static hr_error check_fd(int fd, uint64_t size, char *why, size_t why_size)
      * look at the last one, which is never SHT_NULL in a real library. */
     if (eh.e_shnum > 1) {
         shdr_t sh;
-        if (read_at(fd, &sh, sizeof sh, eh.e_shoff + sh_len - sizeof sh) != 0)
+        if (read_at(img, &sh, sizeof sh, eh.e_shoff + sh_len - sizeof sh) != 0)
             return HR_ERR_INCOMPLETE;
         uint64_t body = sh.sh_type == SHT_NOBITS ? 0 : sh.sh_size;
         if (sh.sh_type == SHT_NULL || !inside(sh.sh_offset, body, size)) {
@@ -191,7 +203,10 @@ hr_error hr_image_check(const char *path, char *why, size_t why_size)
         snprintf(why, why_size, "not a regular file");
         err = HR_ERR_NOT_FILE;
     } else {
-        err = check_fd(fd, (uint64_t)st.st_size, why, why_size);
+        image img = { .fd = fd };
+        ssize_t n = pread(fd, img.head, sizeof img.head, 0);
+        img.head_len = n > 0 ? (size_t)n : 0;
+        err = check_image(&img, (uint64_t)st.st_size, why, why_size);
     }
     close(fd);
     return err;

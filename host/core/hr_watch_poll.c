@@ -2,8 +2,9 @@
  *
  * The fallback where inotify is not available. Compares nanosecond mtime, ctime, size and
  * inode, so two builds within one second and a build that restores an older mtime are both
- * seen. A change is reported as "writing" first and as "changed" only once the file looked the
- * same on two checks in a row, so a file still being written in place is not loaded.
+ * seen. A new inode (a build renamed into place) is reported at once; any other change counts
+ * as "writing" until the file looked the same on two checks in a row, so a file still being
+ * written in place is not loaded.
  */
 #include "hr_platform.h"
 
@@ -22,9 +23,12 @@ static hr_watch_event poll_check(hr_watch *w)
     poll_watch *p = (poll_watch *)w;
     hr_file_sig now = hr_os_stat(p->path);
     if (!hr_os_same_file(&now, &p->seen)) {
+        /* A new inode was renamed into place whole: no need to wait for it to settle. */
+        int renamed = now.kind == HR_FILE_REGULAR && p->seen.kind == HR_FILE_REGULAR &&
+                      (now.ino != p->seen.ino || now.dev != p->seen.dev) && now.size > 0;
         p->seen = now;
-        p->settling = 1;
-        return HR_WATCH_WRITING;
+        p->settling = !renamed;
+        return renamed ? HR_WATCH_CHANGED : HR_WATCH_WRITING;
     }
     if (p->settling) {
         p->settling = 0;
