@@ -21,7 +21,8 @@
 
 #define HOST_WATCH_DIRS_MAX 16
 /* The recipe `make watch` runs; flock keeps the two from building at the same moment. */
-#define HOST_BUILD_CMD_DEFAULT "flock build/.game-build.lock make -s build/game.so"
+#define HOST_BUILD_CMD_DEFAULT                                                                     \
+    "mkdir -p build && flock build/.game-build.lock make -s build/game.so"
 
 typedef struct host_args {
     const char *game_path;  /* --game; default "build/game.so" */
@@ -32,6 +33,8 @@ typedef struct host_args {
     int headless;           /* --headless; default 0 (open a window) */
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
+    const char *new_dir;    /* `new DIR`: the project to write (HOST_ARGS_NEW) */
+    const char *exe_path;   /* the running host's own file, for `new` */
     int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */
     const char *record;     /* --record; default NULL (recordings stay in memory) */
@@ -56,11 +59,13 @@ typedef struct host_args {
 enum {
     HOST_ARGS_RUN = 0,
     HOST_ARGS_EXIT_OK,
-    HOST_ARGS_EXIT_ERROR
+    HOST_ARGS_EXIT_ERROR,
+    HOST_ARGS_NEW
 };
 
-/* Fills args from argv. Returns HOST_ARGS_RUN, HOST_ARGS_EXIT_OK (--help was printed) or
- * HOST_ARGS_EXIT_ERROR (the problem and a usage hint were printed on stderr). */
+/* Fills args from argv. Returns HOST_ARGS_RUN, HOST_ARGS_EXIT_OK (--help was printed),
+ * HOST_ARGS_EXIT_ERROR (the problem and a usage hint were printed on stderr) or HOST_ARGS_NEW
+ * (`new DIR`: args->new_dir and args->exe_path are set). */
 int host_args_parse(host_args *args, int argc, char **argv);
 
 /* ---- host_event.c: one grep-able line per event on stderr ---- */
@@ -127,6 +132,13 @@ enum {
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
  * call, mouse) and returns HOST_INPUT_* bits. */
 unsigned host_input_poll(game_input *in);
+
+/* ---- host_new.c: `livehost new DIR` ---- */
+
+/* Writes a new game project into dir (game/game.c, include/game_api.h, Makefile, assets/),
+ * never replacing a file. exe_path: the running host, to find the contract header beside it.
+ * Returns the process exit code: 0, or 1 after an "error" event. */
+int host_new_project(const char *dir, const char *exe_path);
 
 /* ---- host_script.c: scripted input (--script) ---- */
 

@@ -13,6 +13,7 @@
 
 static const char usage[] =
     "usage: host [options]\n"
+    "       host new DIR     write a new game project into DIR (then: cd DIR && host)\n"
     "Runs a game library and reloads it whenever a new build of it appears.\n"
     "\n"
     "  --game PATH        game library to load and watch (default build/game.so; an installed\n"
@@ -177,6 +178,16 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
     int game_given = 0, assets_given = 0, build_given = 0;
+    if (argc >= 2 && strcmp(argv[1], "new") == 0) {
+        if (argc != 3)
+            return bad("'new' wants one directory: livehost new DIR");
+        static char exe[4096];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = 0;
+        args->new_dir = argv[2];
+        args->exe_path = n > 0 ? exe : argv[0];
+        return HOST_ARGS_NEW;
+    }
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {

@@ -174,6 +174,13 @@ int host_build_open(const host_args *args)
     build.env = build_env();
     host_event("build-watch", "dirs=%s cmd=%s", host_event_quote(quoted, sizeof quoted, list),
                host_event_quote(cmd, sizeof cmd, build.cmd));
+    /* No library yet (a fresh project, a clean tree): build once now instead of waiting for
+     * the first save. */
+    if (access(args->game_path, F_OK) != 0) {
+        snprintf(build.changed, sizeof build.changed, "%s", "(no library yet)");
+        build.dirty = 1;
+        build.first_change_ns = build.last_change_ns = 0;
+    }
     return 0;
 }
 

@@ -49,6 +49,15 @@ else
     echo "FAIL install_host_finds_its_game: $(grep -v 'log text' "$tmp/installed.log" | head -4 | tr '\n' ' ')"
 fi
 
+# The installed host scaffolds a new project with the installed contract header.
+if "$root/bin/livehost" new "$tmp/newgame" >/dev/null 2>"$tmp/new.log" &&
+    cmp -s "$tmp/newgame/include/game_api.h" "$root/include/livehost/game_api.h" &&
+    make -s -C "$tmp/newgame" >/dev/null 2>&1 && [ -s "$tmp/newgame/build/game.so" ]; then
+    echo "PASS install_new_project_builds"
+else
+    echo "FAIL install_new_project_builds: $(cat "$tmp/new.log")"
+fi
+
 # Build the demo from a copy of its sources, so nothing from the source tree's include/ leaks in.
 export PKG_CONFIG_PATH="$root/lib/pkgconfig"
 cp examples/main.c examples/library1.c examples/library2.c "$tmp/"

@@ -1,0 +1,172 @@
+/* host_new.c - `livehost new DIR`: writes a fresh game project that the host runs with live
+ * reload at once (cd DIR && livehost): one game source against the contract, a copy of that
+ * contract, a Makefile that builds build/game.so the safe way, and an empty assets/.
+ *
+ * Owns nothing after it returns; never overwrites a file that is already there.
+ */
+#include "host.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char game_c[] =
+    "/* game.c - a new livehost game. Save this file while `livehost` runs: it rebuilds\n"
+    " * build/game.so and the window runs the new code, with the state kept.\n"
+    " * Everything the game remembers lives in my_state (the host keeps it across reloads);\n"
+    " * the contract is include/game_api.h. */\n"
+    "#include \"game_api.h\"\n"
+    "\n"
+    "/* Try these while it runs. */\n"
+    "#define BACKGROUND GAME_RGBA(30, 30, 46, 255)\n"
+    "#define BOX_COLOR GAME_RGBA(250, 180, 60, 255)\n"
+    "#define BOX_SPEED 180.0f /* pixels per second */\n"
+    "\n"
+    "typedef struct my_state {\n"
+    "    float x, y;   /* the box's top-left corner */\n"
+    "    float dx, dy; /* its direction, -1 or 1 */\n"
+    "    unsigned long long ticks;\n"
+    "} my_state;\n"
+    "\n"
+    "static void my_init(void *state, const host_services *host)\n"
+    "{\n"
+    "    my_state *s = state;\n"
+    "    s->x = host->width / 3.0f;\n"
+    "    s->y = host->height / 3.0f;\n"
+    "    s->dx = s->dy = 1;\n"
+    "    host->log(\"new game\");\n"
+    "}\n"
+    "\n"
+    "static void my_reload(void *state, const host_services *host)\n"
+    "{\n"
+    "    const my_state *s = state;\n"
+    "    host->log(\"reloaded at tick=%llu\", s->ticks);\n"
+    "}\n"
+    "\n"
+    "static void my_update(void *state, const host_services *host, const game_input *in)\n"
+    "{\n"
+    "    my_state *s = state;\n"
+    "    const float size = 40;\n"
+    "    s->ticks++;\n"
+    "    if (in->pressed & GAME_BUTTON_ACTION)\n"
+    "        s->dx = -s->dx;\n"
+    "    s->x += s->dx * BOX_SPEED * host->dt;\n"
+    "    s->y += s->dy * BOX_SPEED * host->dt;\n"
+    "    if (s->x < 0 || s->x + size > host->width)\n"
+    "        s->dx = -s->dx;\n"
+    "    if (s->y < 0 || s->y + size > host->height)\n"
+    "        s->dy = -s->dy;\n"
+    "}\n"
+    "\n"
+    "static void my_render(const void *state, const host_services *host)\n"
+    "{\n"
+    "    const my_state *s = state;\n"
+    "    host->clear(BACKGROUND);\n"
+    "    host->fill_rect(s->x, s->y, 40, 40, BOX_COLOR);\n"
+    "    host->draw_text(8, 8, 2, GAME_RGBA(255, 255, 255, 255), \"edit game/game.c and save\");\n"
+    "}\n"
+    "\n"
+    "GAME_EXPORT const game_api GAME_API_SYMBOL_NAME = {\n"
+    "    .api_version = GAME_API_VERSION,\n"
+    "    .state_size = sizeof(my_state),\n"
+    "    .init = my_init,\n"
+    "    .reload = my_reload,\n"
+    "    .update = my_update,\n"
+    "    .render = my_render,\n"
+    "};\n";
+
+static const char makefile[] =
+    "# Makefile - builds the game as build/game.so for livehost.\n"
+    "# It links to a temporary name and renames it into place, so the running host never sees\n"
+    "# half a library. `livehost` in this directory runs this build after every save.\n"
+    "CC ?= cc\n"
+    "CFLAGS ?= -std=c11 -g -O0 -Wall -Wextra\n"
+    "# One exported symbol; -fno-gnu-unique (gcc) lets dlclose really unload the old build.\n"
+    "GAME_FLAGS := -Iinclude -fPIC -fvisibility=hidden -fstack-clash-protection \\\n"
+    "              $(shell $(CC) -fno-gnu-unique -E -x c /dev/null >/dev/null 2>&1 && \\\n"
+    "                echo -fno-gnu-unique)\n"
+    "\n"
+    "build/game.so: $(wildcard game/*.c game/*.h) include/game_api.h\n"
+    "\t@mkdir -p build\n"
+    "\t$(CC) $(CFLAGS) $(GAME_FLAGS) -shared $(filter %.c,$^) -o $@.tmp -lm\n"
+    "\tmv -f $@.tmp $@\n"
+    "\n"
+    "clean:\n"
+    "\trm -rf build\n"
+    ".PHONY: clean\n";
+
+static const char gitignore[] = "/build/\n";
+
+static int fail(const char *what, const char *path)
+{
+    char why[1200], quoted[1300];
+    snprintf(why, sizeof why, "%s %s: %s", what, path, strerror(errno));
+    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    return 1;
+}
+
+/* Writes text to dir/name, refusing to replace anything. */
+static int write_new(const char *dir, const char *name, const char *text, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wx");
+    if (!f)
+        return fail("cannot create", path);
+    int ok = fwrite(text, 1, len, f) == len;
+    if (fclose(f) != 0 || !ok)
+        return fail("cannot write", path);
+    return 0;
+}
+
+/* The contract header, from the source tree (build/host -> include/) or an install
+ * (PREFIX/bin/livehost -> PREFIX/include/livehost/). */
+static FILE *open_contract(const char *exe_path, char *path, size_t size)
+{
+    const char *slash = strrchr(exe_path, '/');
+    char exe_dir[4096];
+    snprintf(exe_dir, sizeof exe_dir, "%.*s", slash ? (int)(slash - exe_path) : 1,
+             slash ? exe_path : ".");
+    const char *const candidates[] = { "../include/game_api.h", "../include/livehost/game_api.h" };
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+        snprintf(path, size, "%s/%s", exe_dir, candidates[i]);
+        FILE *f = fopen(path, "rb");
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+int host_new_project(const char *dir, const char *exe_path)
+{
+    char path[4096] = "";
+    FILE *contract = open_contract(exe_path, path, sizeof path);
+    if (!contract) {
+        errno = ENOENT;
+        return fail("cannot find game_api.h beside the host, last tried", path);
+    }
+    static char header[1 << 16];
+    size_t header_len = fread(header, 1, sizeof header, contract);
+    fclose(contract);
+
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return fail("cannot create", dir);
+    const char *const subdirs[] = { "game", "include", "assets" };
+    for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, subdirs[i]);
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return fail("cannot create", path);
+    }
+    if (write_new(dir, "game/game.c", game_c, sizeof game_c - 1) ||
+        write_new(dir, "include/game_api.h", header, header_len) ||
+        write_new(dir, "Makefile", makefile, sizeof makefile - 1) ||
+        write_new(dir, ".gitignore", gitignore, sizeof gitignore - 1))
+        return 1;
+    printf("A new game is in %s. Run it with live reload:\n\n"
+           "    cd %s && %s\n\n"
+           "then edit game/game.c and save: the host rebuilds it and runs the new code.\n"
+           "Images go in assets/.\n",
+           dir, dir, exe_path);
+    return 0;
+}
