@@ -45,7 +45,7 @@ typedef struct bench_stats {
     double max;    /* largest */
 } bench_stats;
 
-static inline void bench_die(const char *what)
+__attribute__((noreturn)) static inline void bench_die(const char *what)
 {
     fprintf(stderr, "bench: %s: %s\n", what, errno ? strerror(errno) : "failed");
     exit(1);

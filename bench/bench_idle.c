@@ -123,7 +123,8 @@ static void syscall_row(const char *id, const char *self, const char *what, cons
         return;
     }
     /* Two decimals: a run may make a stray call or two of its own (the strace summary). */
-    double per = (double)(((busy - base) * 100 + SPIN_CALLS / 2) / SPIN_CALLS) / 100;
+    long hundredths = ((busy - base) * 100 + SPIN_CALLS / 2) / SPIN_CALLS;
+    double per = (double)hundredths / 100;
     char note[100];
     bench_str(note, sizeof note, "strace -c -f: %ld calls for %d checks, %ld for none", busy,
               SPIN_CALLS, base);

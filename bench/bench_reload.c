@@ -133,6 +133,7 @@ int main(int argc, char **argv)
                                  .preflight = preflight });
         if (!pf || !hr_is_loaded(pf)) {
             fprintf(stderr, "bench_reload: %s\n", pf ? hr_error_text(pf) : "out of memory");
+            free(rh.game_state);
             return 1;
         }
         call_new_code(&rp, pf_slot);

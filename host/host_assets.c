@@ -91,7 +91,7 @@ static SDL_Surface *make_placeholder(void)
     if (!s)
         return NULL;
     for (int y = 0; y < PLACEHOLDER_SIZE; y++) {
-        Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + y * s->pitch);
+        Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (ptrdiff_t)y * s->pitch);
         for (int x = 0; x < PLACEHOLDER_SIZE; x++) {
             int magenta = ((x / PLACEHOLDER_CELL) + (y / PLACEHOLDER_CELL)) % 2 == 0;
             row[x] = SDL_MapRGBA(s->format, magenta ? 255 : 0, 0, magenta ? 255 : 0, 255);

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <ucontext.h>
 
-#define ALT_STACK_SIZE (64 * 1024)
+#define ALT_STACK_SIZE ((size_t)64 * 1024)
 #define MAX_CODE_RANGES 8
 #define MAX_FRAMES 32
 
@@ -52,11 +52,11 @@ static void *context_pc(void *context)
 {
     const ucontext_t *uc = context;
 #if defined(__x86_64__)
-    return (void *)uc->uc_mcontext.gregs[REG_RIP];
+    return (void *)uc->uc_mcontext.gregs[REG_RIP]; /* NOLINT(performance-no-int-to-ptr) */
 #elif defined(__i386__)
-    return (void *)uc->uc_mcontext.gregs[REG_EIP];
+    return (void *)uc->uc_mcontext.gregs[REG_EIP]; /* NOLINT(performance-no-int-to-ptr) */
 #elif defined(__aarch64__)
-    return (void *)uc->uc_mcontext.pc;
+    return (void *)uc->uc_mcontext.pc; /* NOLINT(performance-no-int-to-ptr) */
 #else
     (void)uc;
     return NULL; /* unknown machine: the watchdog then never jumps out, it ends the process */

@@ -98,7 +98,7 @@ int host_video_screenshot(host_video *video, const char *path)
     /* RGB without alpha: a screenshot shows what the eye sees, whatever alpha the game used. */
     SDL_Surface *shot = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
     if (!shot) {
-        snprintf(why, sizeof why, "%s", SDL_GetError());
+        snprintf(why, sizeof why, "no memory for the picture: %s", SDL_GetError());
     } else if (SDL_RenderReadPixels(video->renderer, NULL, SDL_PIXELFORMAT_RGB24, shot->pixels,
                                     shot->pitch) != 0) {
         snprintf(why, sizeof why, "cannot read the frame back: %s", SDL_GetError());

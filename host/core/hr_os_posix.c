@@ -85,7 +85,7 @@ static void empty_dir(int dirfd)
     }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
             unlinkat(dirfd, e->d_name, 0);
     }
     closedir(d); /* closes dirfd too */

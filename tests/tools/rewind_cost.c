@@ -9,7 +9,7 @@
  * type), so the numbers are those of the code the host runs, and no Makefile rule is needed.
  * No thresholds: tests/test_host_time.sh prints the table into its log.
  */
-#include "../../host/host_rewind.c"
+#include "../../host/host_rewind.c" /* NOLINT(bugprone-suspicious-include) */
 
 #include <stdio.h>
 #include <time.h>
