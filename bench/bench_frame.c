@@ -80,7 +80,8 @@ enum {
 static int stuck_retries;
 
 /* Runs c to completion, its output discarded. A host that ends "stuck" is run again (up to
- * MAX_TRIES times, counted in stuck_retries): docs/PERFORMANCE.md explains that false alarm. */
+ * MAX_TRIES times, counted in stuck_retries). The watchdog's false "stuck" on fast hosts is
+ * fixed; the count stays in the note so that a return of it shows (it should say 0). */
 static run_cost timed_run(const cmd *c)
 {
     posix_spawn_file_actions_t fa;
