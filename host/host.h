@@ -220,6 +220,12 @@ int host_guard_in_game_code(const void *pc);
 /* "SIGSEGV", "hang" and friends. */
 const char *host_guard_signal_name(int sig);
 
+/* ---- host_crash_where.c: where the last crash on this thread happened ---- */
+
+/* Writes "FUNCTION FILE:LINE in COPY+0xOFFSET" for the last call the guard stopped (the game's
+ * own frame when libc faulted for it). Call right after host_guard_call returned non-zero. */
+void host_crash_where(char *out, size_t size);
+
 /* ---- host_watchdog.c: a thread that notices hung game calls and a stalled host ---- */
 
 /* Exit code of a host that ended itself because it was stuck beyond recovery. */

@@ -16,7 +16,6 @@
 
 #include "hr.h"
 
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -164,70 +163,6 @@ static void run_hook(void *arg)
     }
 }
 
-/* Where a crash happened, as the user can act on it: "update+0x1a game/game.c:80 in
- * 3-game.so+0x11fa". Runs outside the signal handler; the private copy still exists here. */
-static void describe_pc(void *pc, char *out, size_t size)
-{
-    Dl_info info;
-    if (!pc || !dladdr(pc, &info) || !info.dli_fname) {
-        snprintf(out, size, "%p (outside the game library)", pc);
-        return;
-    }
-    uintptr_t offset = (uintptr_t)pc - (uintptr_t)info.dli_fbase;
-    const char *file = strrchr(info.dli_fname, '/');
-    file = file ? file + 1 : info.dli_fname;
-    char func[200] = "", line[200] = "";
-    if (info.dli_sname)
-        snprintf(func, sizeof func, "%s+0x%" PRIxPTR " ", info.dli_sname,
-                 (uintptr_t)pc - (uintptr_t)info.dli_saddr);
-    /* addr2line (binutils, there wherever gcc is) names the static function and, with debug
-     * info, the source line. */
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "addr2line -f -s -e '%s' 0x%" PRIxPTR " 2>/dev/null", info.dli_fname,
-             offset);
-    FILE *p = popen(cmd, "r");
-    if (p) {
-        char name[160] = "", where[160] = "";
-        if (fgets(name, sizeof name, p) && fgets(where, sizeof where, p)) {
-            name[strcspn(name, "\n")] = 0;
-            where[strcspn(where, " \n")] = 0; /* drops " (discriminator 2)" */
-            if (strcmp(name, "??") != 0 && !func[0])
-                snprintf(func, sizeof func, "%s ", name);
-            if (strncmp(where, "??", 2) != 0)
-                snprintf(line, sizeof line, "%s ", where);
-        }
-        pclose(p);
-    }
-    snprintf(out, size, "%s%sin %s+0x%" PRIxPTR, func, line, file, offset);
-}
-
-/* Names the game code that crashed. When the fault happened inside libc (abort, a bad free),
- * that is the game's caller on the stack, with the library that faulted after it. */
-static void describe_crash(char *out, size_t size)
-{
-    void *pc = host_guard_fault_pc();
-    if (host_guard_in_game_code(pc)) {
-        describe_pc(pc, out, size);
-        return;
-    }
-    void *const *frames;
-    int n = host_guard_fault_frames(&frames);
-    for (int i = 0; i < n; i++) {
-        if (host_guard_in_game_code(frames[i])) {
-            char inner[300];
-            Dl_info info;
-            const char *lib = dladdr(pc, &info) && info.dli_fname ? info.dli_fname : "?";
-            const char *slash = strrchr(lib, '/');
-            /* A return address points after the call: one byte back is the call's line. */
-            describe_pc((char *)frames[i] - 1, out, size);
-            snprintf(inner, sizeof inner, " (inside %s)", slash ? slash + 1 : lib);
-            strncat(out, inner, size - strlen(out) - 1);
-            return;
-        }
-    }
-    describe_pc(pc, out, size);
-}
-
 /* The one door into game code. A NULL hook is skipped. Returns 0, or the signal (or
  * HOST_GUARD_HANG) that stopped the call after reporting it; the caller decides what it means. */
 static int call_game(game_call *c)
@@ -240,7 +175,7 @@ static int call_game(game_call *c)
     host_watchdog_leave();
     if (sig) {
         char at[600], quoted[700];
-        describe_crash(at, sizeof at);
+        host_crash_where(at, sizeof at);
         host_event_quote(quoted, sizeof quoted, at);
         if (sig == HOST_GUARD_HANG)
             host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
