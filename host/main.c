@@ -13,8 +13,18 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Looks for a new build, with the overlay timing the look. */
+static void check_game(void)
+{
+    host_overlay_check_begin();
+    host_game_check();
+    host_overlay_check_end();
+}
+
 /* Waits until the next 1/60 s tick. A host that fell far behind (a breakpoint, a slow load)
- * starts counting afresh instead of racing through the missed frames. */
+ * starts counting afresh instead of racing through the missed frames. While a new build is in
+ * its pre-flight (about a millisecond), the wait goes in 1 ms steps that look again, so the
+ * build runs from the next frame on instead of one frame later. */
 static void pace(Uint64 *next_tick, Uint64 freq)
 {
     const Uint64 period = freq / 60;
@@ -25,7 +35,12 @@ static void pace(Uint64 *next_tick, Uint64 freq)
             *next_tick = now;
         return;
     }
-    Uint32 ms = (Uint32)((*next_tick - now) * 1000 / freq);
+    while (host_game_is_checking() && now + freq / 500 < *next_tick) {
+        SDL_Delay(1);
+        check_game();
+        now = SDL_GetPerformanceCounter();
+    }
+    Uint32 ms = now < *next_tick ? (Uint32)((*next_tick - now) * 1000 / freq) : 0;
     if (ms)
         SDL_Delay(ms);
 }
@@ -90,18 +105,13 @@ int main(int argc, char **argv)
             host_overlay_toggle();
         host_build_poll();
         host_assets_poll();
-        host_overlay_check_begin();
-        host_game_check();
-        host_overlay_check_end();
+        check_game();
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
         host_overlay_render();
         host_video_present(&video);
-        if (host_game_is_checking()) {
-            host_overlay_check_begin();
-            host_game_check();
-            host_overlay_check_end();
-        }
+        if (!paced && host_game_is_checking())
+            check_game();
         frame++;
         if (args.frames > 0 && frame >= (uint64_t)args.frames)
             break;
