@@ -128,7 +128,9 @@ static FILE *open_contract(const char *exe_path, char *path, size_t size)
     char exe_dir[4096];
     snprintf(exe_dir, sizeof exe_dir, "%.*s", slash ? (int)(slash - exe_path) : 1,
              slash ? exe_path : ".");
-    const char *const candidates[] = { "../include/game_api.h", "../include/livehost/game_api.h" };
+    /* build/host, build/asan/host (a second build directory), PREFIX/bin/livehost. */
+    const char *const candidates[] = { "../include/game_api.h", "../../include/game_api.h",
+                                       "../include/livehost/game_api.h" };
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
         snprintf(path, size, "%s/%s", exe_dir, candidates[i]);
         FILE *f = fopen(path, "rb");
