@@ -137,7 +137,7 @@ constructor_crash_is_contained() {
     # A sanitizer build's hr-preflight reports through ASan, whose symbolizing can outlast the
     # pre-flight's 2 s on a busy machine.
     local want='crashed with SIGSEGV'
-    [ -n "${SANFLAGS:-}" ] && want='crashed with SIGSEGV|AddressSanitizer|did not finish within'
+    [ -n "${SANFLAGS:-}" ] && want='crashed with SIGSEGV|AddressSanitizer|runtime error|did not finish within'
     expect "no reload-failed event: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: reload-failed reason=\".*($want)" 10
     sleep 0.2
     expect "the host died" kill -0 "$HOST_PID"
