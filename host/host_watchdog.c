@@ -80,6 +80,8 @@ static void *watch(void *arg)
 {
     (void)arg;
     const uint64_t ms = 1000000u;
+    uint64_t awake = now_ns(); /* when this thread last looked */
+    uint64_t resumed = 0;      /* the end of the last gap in which the whole process slept */
     while (!atomic_load(&dog.stop)) {
         /* start before now: a call that begins in between must not look like one that began
          * in the future (an unsigned "elapsed" would wrap to centuries). */
@@ -87,13 +89,20 @@ static void *watch(void *arg)
         uint64_t start = atomic_load(&dog.call_start);
         uint64_t frame = atomic_load(&dog.last_frame);
         uint64_t now = now_ns();
-        if (start && dog.budget_ms && now - start > (uint64_t)dog.budget_ms * ms) {
+        /* This thread sleeps at most 50 ms at a time: a much longer gap means the whole process
+         * was stopped (Ctrl-Z, a suspended machine). Time before it is nobody's hang. */
+        if (now - awake > 500 * ms)
+            resumed = now;
+        awake = now;
+        uint64_t call_ms = start ? (now - (start > resumed ? start : resumed)) / ms : 0;
+        uint64_t frame_ms = frame ? (now - (frame > resumed ? frame : resumed)) / ms : 0;
+        if (start && dog.budget_ms && call_ms > (uint64_t)dog.budget_ms) {
             if (is_traced()) {
                 sleep_us(50000);
                 continue;
             }
-            if (now - start > (uint64_t)(dog.budget_ms + dog.grace_ms) * ms)
-                die_stuck("function", atomic_load(&dog.call_name), (now - start) / ms,
+            if (call_ms > (uint64_t)(dog.budget_ms + dog.grace_ms))
+                die_stuck("function", atomic_load(&dog.call_name), call_ms,
                           "a game call ran past its budget and could not be interrupted: it "
                           "waits in a system call or on a lock (sleep, read, a mutex); fix "
                           "the code and run the host again");
@@ -103,9 +112,8 @@ static void *watch(void *arg)
             sleep_us(100);
             continue;
         }
-        if (!start && dog.stall_ms && frame && now - frame > (uint64_t)dog.stall_ms * ms &&
-            !is_traced())
-            die_stuck("loop", "frame", (now - frame) / ms,
+        if (!start && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms && !is_traced())
+            die_stuck("loop", "frame", frame_ms,
                       "the host's frame loop stopped advancing outside game code");
         sleep_us(dog.budget_ms && dog.budget_ms < 40 ? dog.budget_ms * 250 : 10000);
     }

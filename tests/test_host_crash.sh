@@ -154,6 +154,27 @@ self_deadlock_exits() {
         "{ static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER; pthread_mutex_lock(&m); pthread_mutex_lock(&m); }"
 }
 
+# A process stopped and continued (Ctrl-Z, fg; a suspended machine) has not hung: the
+# watchdog must not count the time it was stopped.
+stop_and_continue_is_not_a_hang() {
+    start_game sigstop --stall-ms 1000 --watchdog-ms 200 || return
+    local pid
+    pid=$(pgrep -P "$HOST_PID" -f "$HOST" | head -1)
+    expect "no host process under timeout" [ -n "$pid" ]
+    local i
+    for i in 1 2 3 4 5; do
+        kill -STOP "$pid"
+        sleep 1.2
+        kill -CONT "$pid"
+        sleep 0.1
+    done
+    sleep 0.3
+    expect "the host ended after a stop and continue: $(tail -1 "$LOG")" kill -0 "$pid"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a stop counted as stuck" not grep -q '^livehost: stuck' "$LOG"
+}
+
 # A fault that is not the game's is not swallowed: the process dies of it, no crash event.
 fault_outside_game_not_swallowed() {
     local log=$TMP/outside.log
@@ -176,6 +197,6 @@ fault_outside_game_not_swallowed() {
 
 for c in ${CASES:-every_crash_kind_recovered state_restored_after_crash crashed_build_never_retried \
     safe_mode_without_rollback hangs_recovered sleep_loop_exits self_deadlock_exits \
-    fault_outside_game_not_swallowed}; do
+    stop_and_continue_is_not_a_hang fault_outside_game_not_swallowed}; do
     run_case "$c"
 done
