@@ -7,7 +7,7 @@
 
 headless_screenshot() {
     local png=$TMP/headless.png log=$TMP/headless.log
-    timeout 20 "$HOST" --headless --frames 60 --screenshot "$png" 2>"$log"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "no 'loaded version=1' event" grep -q '^livehost: loaded version=1 path=[^ ]* ms=[0-9.]* state_size=[0-9]* tmp=' "$log"
@@ -22,8 +22,8 @@ headless_screenshot() {
 }
 
 same_inputs_same_pictures() {
-    timeout 20 "$HOST" --headless --frames 90 --screenshot "$TMP/same1.bmp" 2>/dev/null
-    timeout 20 "$HOST" --headless --frames 90 --screenshot "$TMP/same2.bmp" 2>/dev/null
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 90 --screenshot "$TMP/same1.bmp" 2>/dev/null
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 90 --screenshot "$TMP/same2.bmp" 2>/dev/null
     expect "no BMP screenshot" [ -s "$TMP/same1.bmp" ]
     expect "BMP is not a BMP" [ "$(head -c 2 "$TMP/same1.bmp")" = BM ]
     expect "two runs of 90 frames differ" cmp -s "$TMP/same1.bmp" "$TMP/same2.bmp"
@@ -31,7 +31,7 @@ same_inputs_same_pictures() {
 
 size_flags() {
     local png=$TMP/size.png
-    timeout 20 "$HOST" --headless --frames 3 --width 320 --height 200 --screenshot "$png" 2>/dev/null
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 3 --width 320 --height 200 --screenshot "$png" 2>/dev/null
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "screenshot is not 320x200" [ "$("$PIXEL" "$png" size)" = "320 200" ]
@@ -62,7 +62,7 @@ bad_flags_fail() {
 missing_assets_placeholder() {
     local png=$TMP/noassets.png log=$TMP/noassets.log
     mkdir -p "$TMP/empty"
-    timeout 20 "$HOST" --headless --frames 30 --assets "$TMP/empty" --screenshot "$png" 2>"$log"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 30 --assets "$TMP/empty" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "no asset-missing event for ship.png" grep -q '^livehost: asset-missing name=ship.png reason="' "$log"
@@ -76,7 +76,7 @@ broken_assets_placeholder() {
     mkdir -p "$TMP/bad"
     echo 'not an image' >"$TMP/bad/ship.png"
     head -c 100 "$ROOT/assets/star.bmp" >"$TMP/bad/star.bmp" # a cut-off BMP
-    timeout 20 "$HOST" --headless --frames 30 --assets "$TMP/bad" --screenshot "$png" 2>"$log"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 30 --assets "$TMP/bad" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "no asset-missing event naming the broken PNG" grep -q '^livehost: asset-missing name=ship.png reason="cannot decode ' "$log"
@@ -86,7 +86,7 @@ broken_assets_placeholder() {
 
 waiting_screen_without_game() {
     local png=$TMP/wait.png log=$TMP/wait.log
-    timeout 20 "$HOST" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "no waiting event" grep -q "^livehost: waiting path=$TMP/nothing/game.so reason=\".*does not exist" "$log"
@@ -111,7 +111,7 @@ game_appears_later() {
 # SIGINT and SIGTERM: exit 0, screenshot written, the private temp directory removed.
 quit_on_signal() {
     local sig=$1 log=$TMP/sig-$1.log png=$TMP/sig-$1.png dir
-    start_host "$log" --frames 0 --screenshot "$png"
+    start_host "$log" --game "$OUT_DIR/game.so" --frames 0 --screenshot "$png"
     expect "no loaded event" wait_for "$log" '^livehost: loaded ' 10
     dir=$(event_field "$log" loaded tmp)
     expect "no tmp= in the loaded event" [ -n "$dir" ]
@@ -132,18 +132,18 @@ scripted_keys() {
     local log=$TMP/script.log
     printf '# hold Right for a second, restart, quit\n5 down Right\n65 up Right\n70 key F5\n80 quit\n' \
         >"$TMP/keys.txt"
-    timeout 20 "$HOST" --headless --frames 200 --script "$TMP/keys.txt" \
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 200 --script "$TMP/keys.txt" \
         --screenshot "$TMP/script.png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "quit at frame 80 did not end the run: $(grep exit "$log")" grep -q '^livehost: exit frames=80$' "$log"
     expect "F5 gave no reset event" grep -q '^livehost: reset ' "$log"
-    timeout 20 "$HOST" --headless --frames 60 --script <(printf '5 down Right\n') \
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script <(printf '5 down Right\n') \
         --screenshot "$TMP/right.png" 2>/dev/null
-    timeout 20 "$HOST" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
     expect "holding Right changed nothing on screen" not cmp -s "$TMP/right.png" "$TMP/idle.png"
     printf '3 jump F5\n' >"$TMP/bad-script.txt"
-    timeout 20 "$HOST" --headless --frames 10 --script "$TMP/bad-script.txt" 2>"$log"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --script "$TMP/bad-script.txt" 2>"$log"
     rc=$?
     expect "a bad script exited with $rc, want 2" [ "$rc" -eq 2 ]
     expect "a bad script gave no error naming its line" grep -q 'bad-script.txt:1: ' "$log"
@@ -163,7 +163,7 @@ real_window_under_xvfb() {
         return
     fi
     env -u SDL_VIDEODRIVER timeout 40 xvfb-run -a -s "-screen 0 1024x768x24" \
-        "$HOST" --frames 30 --screenshot "$png" 2>"$log"
+        "$HOST" --game "$OUT_DIR/game.so" --frames 30 --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "no window was opened" grep -q '^livehost: start .*video=window' "$log"
