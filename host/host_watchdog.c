@@ -101,7 +101,7 @@ static void *watch(void *arg)
                 sleep_us(50000);
                 continue;
             }
-            if (call_ms > (uint64_t)(dog.budget_ms + dog.grace_ms))
+            if (call_ms > (uint64_t)dog.budget_ms + (uint64_t)dog.grace_ms)
                 die_stuck("function", atomic_load(&dog.call_name), call_ms,
                           "a game call ran past its budget and could not be interrupted: it "
                           "waits in a system call or on a lock (sleep, read, a mutex); fix "
