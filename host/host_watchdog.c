@@ -5,8 +5,9 @@
  * calling thread every ~100 us, and the guard jumps out as soon as one lands while the game's
  * own code runs (never from inside libc: its locks would stay held). If that does not happen
  * within the grace period - the game sleeps in a system call or waits on a lock - or the frame
- * loop itself stalls, the watchdog writes one diagnostic line with write(2) (stdio's lock may
- * be held by the stuck thread) and ends the process with HOST_EXIT_STUCK.
+ * loop itself stalls (blocked on a full stderr pipe, say), the watchdog writes one diagnostic
+ * line with write(2) (stdio's lock may be held by the stuck thread) and ends the process with
+ * HOST_EXIT_STUCK.
  * Never fires while a debugger is attached: a breakpoint is not a hang.
  *
  * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
@@ -15,6 +16,7 @@
 #include "host.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -66,12 +68,16 @@ static int is_traced(void)
     return traced;
 }
 
+/* The last word of a stuck host. stderr itself may be what the host is stuck on (a paused
+ * terminal, a pipe nobody reads): write only if it can take the line now, and end anyway. */
 static void die_stuck(const char *what, const char *name, uint64_t ms, const char *advice)
 {
     char line[512];
     int n = snprintf(line, sizeof line, "livehost: stuck %s=%s ms=%llu exit=%d reason=\"%s\"\n",
                      what, name, (unsigned long long)ms, HOST_EXIT_STUCK, advice);
-    if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0)
+    struct pollfd out = { .fd = STDERR_FILENO, .events = POLLOUT };
+    if (n > 0 && poll(&out, 1, 100) == 1 && (out.revents & POLLOUT) &&
+        write(STDERR_FILENO, line, (size_t)n) < 0)
         _exit(HOST_EXIT_STUCK);
     _exit(HOST_EXIT_STUCK);
 }

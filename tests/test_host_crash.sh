@@ -175,6 +175,34 @@ stop_and_continue_is_not_a_hang() {
     expect "a stop counted as stuck" not grep -q '^livehost: stuck' "$LOG"
 }
 
+# The frame loop itself stalls outside game code - here on a stderr pipe that nobody reads,
+# filled by the events of many bad builds: the host ends with exit code 3 instead of freezing.
+stalled_loop_exits() {
+    local src out=$TMP/stall-out fifo=$TMP/stall.fifo
+    src=$(game_src stall)
+    expect "could not build the game" build_game "$src" "$out" || return
+    mkfifo "$fifo"
+    exec 7<>"$fifo" # holds the pipe open, and never reads it
+    timeout 60 "$HOST" --headless --frames 0 --stall-ms 1000 --game "$out/game.so" 2>"$fifo" &
+    local pid=$!
+    HOST_PIDS+=("$pid")
+    local i bad=$TMP/stall-bad.so
+    printf 'not a library, and a long enough line to fill the pipe sooner %0200d\n' 0 >"$bad"
+    for ((i = 0; i < 2000 && $(kill -0 "$pid" 2>/dev/null && echo 1 || echo 0); i++)); do
+        cp "$bad" "$out/game.so.tmp" && mv -f "$out/game.so.tmp" "$out/game.so"
+        sleep 0.002
+    done
+    local waited
+    for ((waited = 0; waited < 100; waited++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    wait "$pid"
+    local rc=$?
+    exec 7>&-
+    expect "exit code $rc, want 3 (a stalled loop)" [ "$rc" -eq 3 ]
+}
+
 # A fault that is not the game's is not swallowed: the process dies of it, no crash event.
 fault_outside_game_not_swallowed() {
     local log=$TMP/outside.log
@@ -197,6 +225,6 @@ fault_outside_game_not_swallowed() {
 
 for c in ${CASES:-every_crash_kind_recovered state_restored_after_crash crashed_build_never_retried \
     safe_mode_without_rollback hangs_recovered sleep_loop_exits self_deadlock_exits \
-    stop_and_continue_is_not_a_hang fault_outside_game_not_swallowed}; do
+    stop_and_continue_is_not_a_hang stalled_loop_exits fault_outside_game_not_swallowed}; do
     run_case "$c"
 done
