@@ -1,9 +1,9 @@
-/* host_game.c - the game library and its state: the only file that talks to hr and the only
- * one that calls game code.
+/* host_game.c - the game library and its state: the only file that talks to hr; with
+ * host_game_call.c, the only one that calls game code.
  *
  * Owns the hr_lib, the state block (allocated here from the first build's state_size, zeroed,
  * kept across every reload, freed after shutdown) and the host_services the game is handed.
- * Every call into the game goes through call_game(), which runs it under the crash guard:
+ * Every call into the game goes through host_game_call(), which runs it under the crash guard:
  * after a crash the game is not called again until a new build loads, so a bug cannot turn
  * into a crash loop, and the window shows what happened instead.
  *
@@ -12,9 +12,7 @@
  * block, or --reset / F5 start over with a fresh one, or the build is refused and the old
  * code keeps running.
  */
-#include "host.h"
-
-#include "hr.h"
+#include "host_game_internal.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -27,74 +25,14 @@ enum {
 };                                      /* a status message stays 3 s */
 #define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
 #define STATE_ALIGN 64                  /* cache line; anything a game may declare */
-/* Up to this size the block is copied before every update and put back when the call crashes
- * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
-#define SNAPSHOT_MAX ((uint64_t)8 << 20)
 
 #define COLOR_WAITING 0x202630ffu
 #define COLOR_CRASHED 0x601818ffu
 #define COLOR_STATUS_GOOD 0x206030e0u
 #define COLOR_STATUS_BAD 0x802020e0u
 
-/* The hooks call_game() knows, and the names crash events use for them. */
-typedef enum game_hook {
-    HOOK_INIT,
-    HOOK_RELOAD,
-    HOOK_UPDATE,
-    HOOK_RENDER,
-    HOOK_SHUTDOWN,
-    HOOK_MIGRATE,
-} game_hook;
-static const char *const hook_names[] = { "init",   "reload",   "update",
-                                          "render", "shutdown", "migrate" };
-
-/* One call into the game, packed so the crash guard can run it through a single pointer. */
-typedef struct game_call {
-    game_hook hook;
-    const game_api *api;     /* the build whose hook runs */
-    void *state;             /* the block it works on (migrate: the new one) */
-    const game_input *input; /* update only */
-    const void *old_state;   /* migrate only: the live block and its layout */
-    uint64_t old_size;
-    uint32_t old_version;
-    uint64_t old_hash;
-    int result; /* migrate's return value */
-} game_call;
-
-/* One game per process, and the services have no context pointer: the host's game lives here. */
-static struct {
-    const host_args *args;
-    hr_lib *lib;
-    void *slots[1]; /* slots[0]: the loaded build's game_api, written by hr */
-    host_services services;
-
-    void *state;         /* the live state block, NULL until the first good build */
-    uint64_t state_size; /* its layout, taken from the build that created it */
-    uint32_t state_version;
-    uint64_t state_hash;
-    int needs_init; /* init did not finish on this block */
-
-    int reset_requested;      /* F5 is loading a build: the game is shut down, any layout
-                                 goes, and the next build (or the running one) starts fresh */
-    void *pending;            /* block prepared by validate, adopted on HR_RELOADED */
-    const char *pending_kind; /* "migrated" or "fresh" */
-
-    int crashed;            /* safe mode: call nothing of the game until a new build loads */
-    int crashes;            /* crashes and hangs since the last new build */
-    void *snapshot;         /* the block as it was before the current update or reload */
-    uint64_t snapshot_size; /* bytes allocated for it */
-    int snapshot_valid;     /* it holds the copy for the call in progress */
-    char crash_text[1024];
-    char status[512]; /* status bar text and until which frame it shows */
-    uint64_t status_until;
-    uint32_t status_color;
-    char not_ready[1024]; /* the last not-ready reason, so it is reported once */
-} game;
-
-static const game_api *loaded_api(void)
-{
-    return (const game_api *)game.slots[0];
-}
+/* The host's one game (see host_game_internal.h). */
+host_game_data game;
 
 static int is_runnable(void)
 {
@@ -131,127 +69,6 @@ static void adopt_layout(const game_api *api)
     game.state_size = api->state_size;
     game.state_version = api->state_version;
     game.state_hash = api->state_hash;
-}
-
-static int has_hook(const game_call *c)
-{
-    switch (c->hook) {
-    case HOOK_INIT: return c->api->init != NULL;
-    case HOOK_RELOAD: return c->api->reload != NULL;
-    case HOOK_UPDATE: return c->api->update != NULL;
-    case HOOK_RENDER: return c->api->render != NULL;
-    case HOOK_SHUTDOWN: return c->api->shutdown != NULL;
-    case HOOK_MIGRATE: return c->api->migrate != NULL;
-    }
-    return 0;
-}
-
-static void run_hook(void *arg)
-{
-    game_call *c = arg;
-    const game_api *api = c->api;
-    const host_services *h = &game.services;
-    switch (c->hook) {
-    case HOOK_INIT: api->init(c->state, h); break;
-    case HOOK_RELOAD: api->reload(c->state, h); break;
-    case HOOK_UPDATE: api->update(c->state, h, c->input); break;
-    case HOOK_RENDER: api->render(c->state, h); break;
-    case HOOK_SHUTDOWN: api->shutdown(c->state, h); break;
-    case HOOK_MIGRATE:
-        c->result = api->migrate(c->state, c->old_state, c->old_size, c->old_version, c->old_hash);
-        break;
-    }
-}
-
-/* The one door into game code. A NULL hook is skipped. Returns 0, or the signal (or
- * HOST_GUARD_HANG) that stopped the call after reporting it; the caller decides what it means. */
-static int call_game(game_call *c)
-{
-    if (!c->api || !has_hook(c))
-        return 0;
-    uint64_t t0 = SDL_GetTicks64();
-    host_watchdog_enter(hook_names[c->hook]);
-    int sig = host_guard_call(run_hook, c);
-    host_watchdog_leave();
-    if (sig) {
-        char at[600], quoted[700];
-        host_crash_where(at, sizeof at);
-        host_event_quote(quoted, sizeof quoted, at);
-        if (sig == HOST_GUARD_HANG)
-            host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
-                       SDL_GetTicks64() - t0, quoted, hr_version(game.lib));
-        else
-            host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " at=%s version=%u",
-                       host_guard_signal_name(sig), hook_names[c->hook],
-                       (uintptr_t)host_guard_fault_address(), quoted, hr_version(game.lib));
-        snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s",
-                 sig == HOST_GUARD_HANG ? "hang (ran past its time budget)"
-                                        : host_guard_signal_name(sig),
-                 hook_names[c->hook], at);
-    }
-    return sig;
-}
-
-/* Keeps a copy of a small block before the calls that may change it (see SNAPSHOT_MAX). */
-static void take_snapshot(void)
-{
-    game.snapshot_valid = 0;
-    if (!game.state || game.state_size > SNAPSHOT_MAX)
-        return;
-    if (game.snapshot_size < game.state_size) {
-        free(game.snapshot);
-        game.snapshot = malloc((size_t)game.state_size);
-        game.snapshot_size = game.snapshot ? game.state_size : 0;
-        if (!game.snapshot)
-            return;
-    }
-    memcpy(game.snapshot, game.state, (size_t)game.state_size);
-    game.snapshot_valid = 1;
-}
-
-static void on_loaded(const char *event);
-
-/* A call crashed or hung: put the state back as it was before it, never run that exact build
- * again, and go back to the build before it once; a second failure stops the game (safe mode)
- * until a new build arrives. */
-static void on_crash(game_hook hook)
-{
-    const char *state = "kept";
-    if (game.snapshot_valid && (hook == HOOK_UPDATE || hook == HOOK_RELOAD)) {
-        memcpy(game.state, game.snapshot, (size_t)game.state_size);
-        state = "restored";
-    } else if (hook == HOOK_UPDATE || hook == HOOK_RELOAD) {
-        state = "unrestored";
-    }
-    game.snapshot_valid = 0;
-    game.crashes++;
-    hr_forbid(game.lib);
-    char quoted[700];
-    if (game.crashes == 1 && hook != HOOK_INIT && hr_rollback(game.lib) == HR_RELOADED) {
-        host_event("rollback", "version=%u state=%s reason=%s", hr_version(game.lib), state,
-                   host_event_quote(quoted, sizeof quoted, game.crash_text));
-        on_loaded(NULL);
-        return;
-    }
-    game.crashed = 1;
-    host_event("safe-mode", "state=%s reason=%s", state,
-               host_event_quote(quoted, sizeof quoted,
-                                "the game is stopped until a new build loads; this exact build "
-                                "will not be loaded again"));
-}
-
-/* Calls a hook of the loaded build on the live state; a crash or hang is handled above. */
-static void call_live(game_hook hook, const game_input *input)
-{
-    game_call c = { .hook = hook, .api = loaded_api(), .state = game.state, .input = input };
-    if (hook == HOOK_UPDATE || hook == HOOK_RELOAD)
-        take_snapshot();
-    int sig = call_game(&c);
-    if (!sig)
-        return;
-    if (hook == HOOK_INIT)
-        game.needs_init = 1;
-    on_crash(hook);
 }
 
 /* Starts the live block over: zeroed, to be initialised by the next init call. */
@@ -299,7 +116,7 @@ static int try_migrate(const game_api *api, char *failed, size_t size)
                     .old_size = game.state_size,
                     .old_version = game.state_version,
                     .old_hash = game.state_hash };
-    int sig = call_game(&c);
+    int sig = host_game_call(&c);
     if (!sig && c.result == 0) {
         free(game.pending);
         game.pending = block;
@@ -354,7 +171,7 @@ static int validate(void *const *slots, void *user, char *why, size_t why_size)
         why[0] = 0;
         /* The old build's shutdown runs now: once the new one is in, its code is gone. */
         if (is_runnable())
-            call_live(HOOK_SHUTDOWN, NULL);
+            host_game_call_live(HOOK_SHUTDOWN, NULL);
         return 0;
     }
     snprintf(why, why_size, "%s%s; restart the game with a fresh state (key F5 / --reset)%s",
@@ -373,9 +190,7 @@ static void core_log(int level, const char *text, void *user)
                host_event_quote(quoted, sizeof quoted, text));
 }
 
-/* A build was just loaded: create the state (first build) or carry it over (reload).
- * event: "reloaded" for a new build, NULL after a rollback (already reported). */
-static void on_loaded(const char *event)
+void host_game_on_loaded(const char *event)
 {
     const game_api *api = loaded_api();
     hr_range ranges[8];
@@ -403,7 +218,7 @@ static void on_loaded(const char *event)
                    host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));
         set_status(COLOR_STATUS_GOOD, "loaded %s", game.args->game_path);
         game.needs_init = 0;
-        call_live(HOOK_INIT, NULL);
+        host_game_call_live(HOOK_INIT, NULL);
         return;
     }
 
@@ -424,9 +239,9 @@ static void on_loaded(const char *event)
         /* init never finished on this block: a new one starts from zero bytes, as promised. */
         memset(game.state, 0, (size_t)game.state_size);
         game.needs_init = 0;
-        call_live(HOOK_INIT, NULL);
+        host_game_call_live(HOOK_INIT, NULL);
     } else {
-        call_live(HOOK_RELOAD, NULL);
+        host_game_call_live(HOOK_RELOAD, NULL);
     }
 }
 
@@ -444,7 +259,7 @@ static void on_status(hr_status status)
     switch (status) {
     case HR_UNCHANGED: break;
     case HR_RELOADED:
-        on_loaded("reloaded");
+        host_game_on_loaded("reloaded");
         game.reset_requested = 0;
         break;
     case HR_NOT_READY:
@@ -471,7 +286,7 @@ static void on_status(hr_status status)
             memset(game.state, 0, (size_t)game.state_size);
             game.crashed = 0;
             game.needs_init = 0;
-            call_live(HOOK_INIT, NULL);
+            host_game_call_live(HOOK_INIT, NULL);
         }
     }
 }
@@ -503,7 +318,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     if (!game.lib)
         return -1;
     if (hr_is_loaded(game.lib)) {
-        on_loaded("reloaded");
+        host_game_on_loaded("reloaded");
     } else {
         char path[600], quoted[1200];
         host_event("waiting", "path=%s reason=%s",
@@ -527,7 +342,7 @@ void host_game_reset(void)
 {
     host_event("reset", "reason=\"F5\"");
     if (is_runnable())
-        call_live(HOOK_SHUTDOWN, NULL);
+        host_game_call_live(HOOK_SHUTDOWN, NULL);
     game.reset_requested = 1;
     on_status(hr_reload(game.lib));
 }
@@ -536,14 +351,14 @@ void host_game_update(const game_input *input, uint64_t frame)
 {
     game.services.frame = frame;
     if (is_runnable())
-        call_live(HOOK_UPDATE, input);
+        host_game_call_live(HOOK_UPDATE, input);
 }
 
 void host_game_render(void)
 {
     const int w = game.services.width, h = game.services.height;
     if (is_runnable())
-        call_live(HOOK_RENDER, NULL);
+        host_game_call_live(HOOK_RENDER, NULL);
     if (game.crashed) {
         host_draw_message(w, h, COLOR_CRASHED, "game crashed:", game.crash_text);
     } else if (!is_runnable()) {
@@ -558,7 +373,7 @@ void host_game_render(void)
 void host_game_close(void)
 {
     if (game.lib && is_runnable())
-        call_live(HOOK_SHUTDOWN, NULL);
+        host_game_call_live(HOOK_SHUTDOWN, NULL);
     host_guard_set_code(NULL, 0);
     free(game.snapshot);
     free(game.state);
@@ -622,7 +437,7 @@ int host_game_adopt(const void *block, const host_game_layout *layout, char *why
                     .old_size = layout->size,
                     .old_version = layout->version,
                     .old_hash = layout->hash };
-    int sig = call_game(&c);
+    int sig = host_game_call(&c);
     if (sig || c.result != 0) {
         free(fresh);
         if (sig)

@@ -1,0 +1,134 @@
+/* host_game_call.c - every call into game code, and surviving it: the hook runs under the
+ * crash guard and the watchdog; a crash or hang is reported with where it happened, the state
+ * block is put back as it was before the call (up to SNAPSHOT_MAX), the exact build is never
+ * loaded again, the build before it runs once more, and a second failure stops the game (safe
+ * mode) until a new build arrives - no crash loop at 60 Hz.
+ *
+ * Owns the snapshot copy of the state block (in host_game_data).
+ */
+#include "host_game_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The names crash events use for the hooks. */
+static const char *const hook_names[] = { "init",   "reload",   "update",
+                                          "render", "shutdown", "migrate" };
+
+static int has_hook(const game_call *c)
+{
+    switch (c->hook) {
+    case HOOK_INIT: return c->api->init != NULL;
+    case HOOK_RELOAD: return c->api->reload != NULL;
+    case HOOK_UPDATE: return c->api->update != NULL;
+    case HOOK_RENDER: return c->api->render != NULL;
+    case HOOK_SHUTDOWN: return c->api->shutdown != NULL;
+    case HOOK_MIGRATE: return c->api->migrate != NULL;
+    }
+    return 0;
+}
+
+static void run_hook(void *arg)
+{
+    game_call *c = arg;
+    const game_api *api = c->api;
+    const host_services *h = &game.services;
+    switch (c->hook) {
+    case HOOK_INIT: api->init(c->state, h); break;
+    case HOOK_RELOAD: api->reload(c->state, h); break;
+    case HOOK_UPDATE: api->update(c->state, h, c->input); break;
+    case HOOK_RENDER: api->render(c->state, h); break;
+    case HOOK_SHUTDOWN: api->shutdown(c->state, h); break;
+    case HOOK_MIGRATE:
+        c->result = api->migrate(c->state, c->old_state, c->old_size, c->old_version, c->old_hash);
+        break;
+    }
+}
+
+int host_game_call(game_call *c)
+{
+    if (!c->api || !has_hook(c))
+        return 0;
+    uint64_t t0 = SDL_GetTicks64();
+    host_watchdog_enter(hook_names[c->hook]);
+    int sig = host_guard_call(run_hook, c);
+    host_watchdog_leave();
+    if (sig) {
+        char at[600], quoted[700];
+        host_crash_where(at, sizeof at);
+        host_event_quote(quoted, sizeof quoted, at);
+        if (sig == HOST_GUARD_HANG)
+            host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
+                       SDL_GetTicks64() - t0, quoted, hr_version(game.lib));
+        else
+            host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " at=%s version=%u",
+                       host_guard_signal_name(sig), hook_names[c->hook],
+                       (uintptr_t)host_guard_fault_address(), quoted, hr_version(game.lib));
+        snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s",
+                 sig == HOST_GUARD_HANG ? "hang (ran past its time budget)"
+                                        : host_guard_signal_name(sig),
+                 hook_names[c->hook], at);
+    }
+    return sig;
+}
+
+/* Keeps a copy of a small block before the calls that may change it (see SNAPSHOT_MAX). */
+static void take_snapshot(void)
+{
+    game.snapshot_valid = 0;
+    if (!game.state || game.state_size > SNAPSHOT_MAX)
+        return;
+    if (game.snapshot_size < game.state_size) {
+        free(game.snapshot);
+        game.snapshot = malloc((size_t)game.state_size);
+        game.snapshot_size = game.snapshot ? game.state_size : 0;
+        if (!game.snapshot)
+            return;
+    }
+    memcpy(game.snapshot, game.state, (size_t)game.state_size);
+    game.snapshot_valid = 1;
+}
+
+/* A call crashed or hung: put the state back as it was before it, never run that exact build
+ * again, and go back to the build before it once; a second failure stops the game (safe mode)
+ * until a new build arrives. */
+static void on_crash(game_hook hook)
+{
+    const char *state = "kept";
+    if (game.snapshot_valid && (hook == HOOK_UPDATE || hook == HOOK_RELOAD)) {
+        memcpy(game.state, game.snapshot, (size_t)game.state_size);
+        state = "restored";
+    } else if (hook == HOOK_UPDATE || hook == HOOK_RELOAD) {
+        state = "unrestored";
+    }
+    game.snapshot_valid = 0;
+    game.crashes++;
+    hr_forbid(game.lib);
+    char quoted[700];
+    if (game.crashes == 1 && hook != HOOK_INIT && hr_rollback(game.lib) == HR_RELOADED) {
+        host_event("rollback", "version=%u state=%s reason=%s", hr_version(game.lib), state,
+                   host_event_quote(quoted, sizeof quoted, game.crash_text));
+        host_game_on_loaded(NULL);
+        return;
+    }
+    game.crashed = 1;
+    host_event("safe-mode", "state=%s reason=%s", state,
+               host_event_quote(quoted, sizeof quoted,
+                                "the game is stopped until a new build loads; this exact build "
+                                "will not be loaded again"));
+}
+
+void host_game_call_live(game_hook hook, const game_input *input)
+{
+    game_call c = { .hook = hook, .api = loaded_api(), .state = game.state, .input = input };
+    if (hook == HOOK_UPDATE || hook == HOOK_RELOAD)
+        take_snapshot();
+    int sig = host_game_call(&c);
+    if (!sig)
+        return;
+    if (hook == HOOK_INIT)
+        game.needs_init = 1;
+    on_crash(hook);
+}

@@ -1,0 +1,89 @@
+/* host_game_internal.h - what host_game.c (the library, the state block, the layouts) and
+ * host_game_call.c (every call into game code, and surviving it) share. Private to those two
+ * files; the rest of the host sees only host.h.
+ */
+#ifndef HOST_GAME_INTERNAL_H
+#define HOST_GAME_INTERNAL_H
+
+#include "host.h"
+
+/* Up to this size the block is copied before every update and put back when the call crashes
+ * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
+#define SNAPSHOT_MAX ((uint64_t)8 << 20)
+
+/* The hooks call_game() knows, and the names crash events use for them. */
+typedef enum game_hook {
+    HOOK_INIT,
+    HOOK_RELOAD,
+    HOOK_UPDATE,
+    HOOK_RENDER,
+    HOOK_SHUTDOWN,
+    HOOK_MIGRATE,
+} game_hook;
+
+/* One call into the game, packed so the crash guard can run it through a single pointer. */
+typedef struct game_call {
+    game_hook hook;
+    const game_api *api;     /* the build whose hook runs */
+    void *state;             /* the block it works on (migrate: the new one) */
+    const game_input *input; /* update only */
+    const void *old_state;   /* migrate only: the live block and its layout */
+    uint64_t old_size;
+    uint32_t old_version;
+    uint64_t old_hash;
+    int result; /* migrate's return value */
+} game_call;
+
+/* One game per process, and the services have no context pointer: the host's game lives here
+ * (defined in host_game.c). */
+typedef struct host_game_data {
+    const host_args *args;
+    hr_lib *lib;
+    void *slots[1]; /* slots[0]: the loaded build's game_api, written by hr */
+    host_services services;
+
+    void *state;         /* the live state block, NULL until the first good build */
+    uint64_t state_size; /* its layout, taken from the build that created it */
+    uint32_t state_version;
+    uint64_t state_hash;
+    int needs_init; /* init did not finish on this block */
+
+    int reset_requested;      /* F5 is loading a build: the game is shut down, any layout
+                                 goes, and the next build (or the running one) starts fresh */
+    void *pending;            /* block prepared by validate, adopted on HR_RELOADED */
+    const char *pending_kind; /* "migrated" or "fresh" */
+
+    int crashed;            /* safe mode: call nothing of the game until a new build loads */
+    int crashes;            /* crashes and hangs since the last new build */
+    void *snapshot;         /* the block as it was before the current update or reload */
+    uint64_t snapshot_size; /* bytes allocated for it */
+    int snapshot_valid;     /* it holds the copy for the call in progress */
+    char crash_text[1024];
+    char status[512]; /* status bar text and until which frame it shows */
+    uint64_t status_until;
+    uint32_t status_color;
+    char not_ready[1024]; /* the last not-ready reason, so it is reported once */
+} host_game_data;
+extern host_game_data game;
+
+static inline const game_api *loaded_api(void)
+{
+    return (const game_api *)game.slots[0];
+}
+
+/* host_game_call.c */
+
+/* The one door into game code. A NULL hook is skipped. Returns 0, or the signal (or
+ * HOST_GUARD_HANG) that stopped the call after reporting it; the caller decides what it means. */
+int host_game_call(game_call *c);
+/* Calls a hook of the loaded build on the live state; a crash or hang is recovered from
+ * (state restored, build forbidden, one rollback, then safe mode). */
+void host_game_call_live(game_hook hook, const game_input *input);
+
+/* host_game.c */
+
+/* A build was just loaded: create the state (first build) or carry it over (reload).
+ * event: "reloaded" for a new build, NULL after a rollback (already reported). */
+void host_game_on_loaded(const char *event);
+
+#endif /* HOST_GAME_INTERNAL_H */
