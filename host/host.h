@@ -16,6 +16,19 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+/* ---- the clock, for every module that times something ---- */
+
+/* Nanoseconds of clock: CLOCK_MONOTONIC for durations, CLOCK_REALTIME to compare with file
+ * times. The vDSO answers without a system call, so the frame loop may call it freely. */
+static inline uint64_t host_clock_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* ---- host_args.c: the command line ---- */
 

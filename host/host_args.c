@@ -111,23 +111,28 @@ static int parse_speed(const char *text, int *quarters)
     return -1;
 }
 
-/* The directory of the running host ("build", "/usr/local/bin"), found through /proc so that
- * a host started through $PATH finds its files too. */
+/* The running host's own file ("build/host", "/usr/local/bin/livehost"), found through /proc
+ * so that a host started through $PATH finds its files too; NULL if unknown. */
+static const char *exe_path(const char *program)
+{
+    static char path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n > 0) {
+        path[n] = 0;
+        return path;
+    }
+    return program && strchr(program, '/') ? program : NULL;
+}
+
+/* The directory the host's own file is in ("build", "/usr/local/bin"), or NULL. */
 static const char *exe_dir(const char *program)
 {
     static char dir[4096];
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (n > 0) {
-        dir[n] = 0;
-    } else if (program && strchr(program, '/')) {
-        snprintf(dir, sizeof dir, "%s", program);
-    } else {
-        return NULL;
-    }
-    char *slash = strrchr(dir, '/');
+    const char *path = exe_path(program);
+    const char *slash = path ? strrchr(path, '/') : NULL;
     if (!slash)
         return NULL;
-    *slash = 0;
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     return dir;
 }
 
@@ -181,11 +186,9 @@ int host_args_parse(host_args *args, int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "new") == 0) {
         if (argc != 3)
             return bad("'new' wants one directory: livehost new DIR");
-        static char exe[4096];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        exe[n > 0 ? n : 0] = 0;
+        const char *exe = exe_path(argv[0]);
         args->new_dir = argv[2];
-        args->exe_path = n > 0 ? exe : argv[0];
+        args->exe_path = exe ? exe : argv[0];
         return HOST_ARGS_NEW;
     }
     for (int i = 1; i < argc; i++) {

@@ -203,13 +203,6 @@ SDL_Texture *host_assets_sdl(game_texture tex)
     return assets.items[tex - 1].texture;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void host_assets_poll(void)
 {
     if (assets.watch < 0)
@@ -230,10 +223,10 @@ void host_assets_poll(void)
         if (!a->changed)
             continue;
         a->changed = 0;
-        uint64_t t0 = now_ns();
+        uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
         if (load(a)) {
             char word[300];
-            double ms = (double)(now_ns() - t0) / 1e6;
+            double ms = (double)(host_clock_ns(CLOCK_MONOTONIC) - t0) / 1e6;
             host_event("asset-reloaded", "name=%s ms=%.2f",
                        host_event_word(word, sizeof word, a->name), ms);
         }

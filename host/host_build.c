@@ -61,13 +61,6 @@ static struct {
     size_t len;
 } build = { .fd = -1, .out = -1 };
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
  * (name~), emacs lock and autosave files (.#name, #name#). A build for each would be a build
  * per keystroke. */
@@ -209,7 +202,7 @@ static void read_changes(void)
         }
         if (!relevant)
             continue;
-        uint64_t now = now_ns();
+        uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
         if (!build.dirty)
             build.first_change_ns = now;
         build.dirty = 1;
@@ -227,7 +220,7 @@ static void start_build(void)
     host_event("build-start", "file=%s",
                host_event_word(quoted, sizeof quoted, build.changed[0] ? build.changed : "?"));
     host_overlay_build_started();
-    build.started_ns = now_ns();
+    build.started_ns = host_clock_ns(CLOCK_MONOTONIC);
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(why, sizeof why, "cannot start the build: pipe: %s", strerror(errno));
         host_event("build-failed", "ms=0 errors=0 first=%s",
@@ -381,7 +374,7 @@ static void finish(int status)
     close(build.out);
     build.out = -1;
     build.pid = 0;
-    uint64_t end = now_ns();
+    uint64_t end = host_clock_ns(CLOCK_MONOTONIC);
     double ms = (double)(end - build.started_ns) / 1e6;
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
@@ -415,7 +408,8 @@ void host_build_poll(void)
         if (waitpid(build.pid, &status, WNOHANG) == build.pid)
             finish(status);
     }
-    if (!build.pid && build.dirty && now_ns() - build.last_change_ns >= DEBOUNCE_MS * 1000000ull)
+    if (!build.pid && build.dirty &&
+        host_clock_ns(CLOCK_MONOTONIC) - build.last_change_ns >= DEBOUNCE_MS * 1000000ull)
         start_build();
 }
 

@@ -89,13 +89,6 @@ static struct {
     int problem_count;
 } ov;
 
-static uint64_t now_ns(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts); /* vDSO: no system call */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static double ms_between(uint64_t from, uint64_t to)
 {
     return to > from ? (double)(to - from) / 1e6 : 0;
@@ -275,7 +268,7 @@ void host_overlay_build_finished(int ok, double ms, int errors, const char *mess
     ov.build_ms = ms;
     ov.build_changed_ns = changed_ns;
     ov.build_started_ns = started_ns;
-    ov.build_done_ns = now_ns(CLOCK_MONOTONIC);
+    ov.build_done_ns = host_clock_ns(CLOCK_MONOTONIC);
     if (ok) {
         ov.compile[0] = 0; /* the sources compile again; a load problem may still follow */
         ov.compile_errors = 0;
@@ -290,7 +283,7 @@ void host_overlay_build_finished(int ok, double ms, int errors, const char *mess
 
 void host_overlay_frame_begin(void)
 {
-    uint64_t now = now_ns(CLOCK_MONOTONIC);
+    uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
     if (!ov.window_start)
         ov.window_start = now;
     if (++ov.window_frames >= 30 || now - ov.window_start > 1000000000u) {
@@ -305,7 +298,7 @@ void host_overlay_check_begin(void)
 {
     ov.in_check = 1;
     ov.reload_seen = 0;
-    ov.check_start = now_ns(CLOCK_MONOTONIC);
+    ov.check_start = host_clock_ns(CLOCK_MONOTONIC);
 }
 
 /* A build was loaded during this check: work out where the time went since the save. */
@@ -314,7 +307,7 @@ void host_overlay_check_end(void)
     ov.in_check = 0;
     if (!ov.reload_seen)
         return;
-    uint64_t end = now_ns(CLOCK_MONOTONIC);
+    uint64_t end = host_clock_ns(CLOCK_MONOTONIC);
     host_game_info info;
     host_game_info_get(&info);
     double check_call = ms_between(ov.check_start, end);
@@ -332,7 +325,7 @@ void host_overlay_check_end(void)
     double since_write = 0;
     if (stat(ov.game_path, &st) == 0) {
         uint64_t mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-        since_write = ms_between(mtime, now_ns(CLOCK_REALTIME));
+        since_write = ms_between(mtime, host_clock_ns(CLOCK_REALTIME));
     }
     double phases = ov.tl.copy + ov.tl.check + ov.tl.preflight + ov.tl.load + ov.tl.hook;
     ov.tl.detect = since_write > phases ? since_write - phases : 0;
@@ -423,7 +416,7 @@ static void timeline(char *out, size_t size)
 
 void host_overlay_render(void)
 {
-    uint64_t now = now_ns(CLOCK_MONOTONIC);
+    uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
     double work = ms_between(ov.frame_start, now);
     ov.frame_ms = ov.frame_ms ? ov.frame_ms * 0.9 + work * 0.1 : work;
     if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */

@@ -24,22 +24,22 @@ static struct {
     int crashed;       /* the game was stopped by a crash when the rewind began */
     uint64_t rewound;  /* snapshots stepped back in this rewind */
     int rewind_broken; /* the history ran out of memory: reported once */
-} clock;
+} game_clock;
 
 static void time_event(const char *state)
 {
     char speed[16];
-    snprintf(speed, sizeof speed, "%g", clock.quarters / 4.0);
-    host_event("time", "state=%s speed=%s updates=%" PRIu64, state, speed, clock.updates);
+    snprintf(speed, sizeof speed, "%g", game_clock.quarters / 4.0);
+    host_event("time", "state=%s speed=%s updates=%" PRIu64, state, speed, game_clock.updates);
 }
 
 int host_time_open(const host_args *args)
 {
-    memset(&clock, 0, sizeof clock);
-    clock.paused = args->paused;
-    clock.quarters = args->speed_quarters ? args->speed_quarters : 4;
-    if (clock.paused || clock.quarters != 4)
-        time_event(clock.paused ? "paused" : "running");
+    memset(&game_clock, 0, sizeof game_clock);
+    game_clock.paused = args->paused;
+    game_clock.quarters = args->speed_quarters ? args->speed_quarters : 4;
+    if (game_clock.paused || game_clock.quarters != 4)
+        time_event(game_clock.paused ? "paused" : "running");
     host_state_open(args);
     host_record_open(args);
     if (host_rewind_open(args->rewind_seconds) != 0)
@@ -58,27 +58,27 @@ void host_time_close(void)
 static void rewind_frame(void)
 {
     host_game_layout layout;
-    if (!clock.rewinding) {
-        clock.rewinding = 1;
-        clock.rewound = 0;
-        clock.crashed = host_game_state(NULL) && !host_game_is_running();
+    if (!game_clock.rewinding) {
+        game_clock.rewinding = 1;
+        game_clock.rewound = 0;
+        game_clock.crashed = host_game_state(NULL) && !host_game_is_running();
         host_record_live("rewind"); /* the loop or the recording would no longer match */
         host_event("rewind", "state=started snapshots=%d", host_rewind_available());
     }
     void *block = host_game_state(&layout);
     if (block && host_rewind_step(block, &layout))
-        clock.rewound++;
+        game_clock.rewound++;
 }
 
 static void rewind_end(void)
 {
-    clock.rewinding = 0;
-    host_event("rewind", "state=stopped steps=%" PRIu64 " snapshots=%d", clock.rewound,
+    game_clock.rewinding = 0;
+    host_event("rewind", "state=stopped steps=%" PRIu64 " snapshots=%d", game_clock.rewound,
                host_rewind_available());
     /* Back before a crash: hold still there, so the fixed build (a crash stops the game until
      * one loads) shows that moment instead of running on at once; F7 or F8 go on. */
-    if (clock.crashed && clock.rewound && !clock.paused) {
-        clock.paused = 1;
+    if (game_clock.crashed && game_clock.rewound && !game_clock.paused) {
+        game_clock.paused = 1;
         time_event("paused");
     }
 }
@@ -97,29 +97,29 @@ static int faster(int q)
 static int updates_due(unsigned actions)
 {
     if (actions & HOST_INPUT_PAUSE) {
-        clock.paused = !clock.paused;
-        clock.owed = 0;
-        time_event(clock.paused ? "paused" : "running");
+        game_clock.paused = !game_clock.paused;
+        game_clock.owed = 0;
+        time_event(game_clock.paused ? "paused" : "running");
     }
     if (actions & (HOST_INPUT_SLOWER | HOST_INPUT_FASTER)) {
-        clock.quarters =
-            actions & HOST_INPUT_SLOWER ? slower(clock.quarters) : faster(clock.quarters);
-        clock.owed = 0;
-        time_event(clock.paused ? "paused" : "running");
+        game_clock.quarters =
+            actions & HOST_INPUT_SLOWER ? slower(game_clock.quarters) : faster(game_clock.quarters);
+        game_clock.owed = 0;
+        time_event(game_clock.paused ? "paused" : "running");
     }
     if (actions & HOST_INPUT_STEP) {
-        if (!clock.paused) {
-            clock.paused = 1;
+        if (!game_clock.paused) {
+            game_clock.paused = 1;
             time_event("paused");
             return 0;
         }
         return -1; /* one step, reported once it ran */
     }
-    if (clock.paused)
+    if (game_clock.paused)
         return 0;
-    clock.owed += clock.quarters;
-    int n = clock.owed / 4;
-    clock.owed %= 4;
+    game_clock.owed += game_clock.quarters;
+    int n = game_clock.owed / 4;
+    game_clock.owed %= 4;
     return n;
 }
 
@@ -137,17 +137,17 @@ void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
         rewind_frame();
         return;
     }
-    if (clock.rewinding)
+    if (game_clock.rewinding)
         rewind_end();
 
     int due = updates_due(actions), step = due < 0;
     for (int i = 0; i < (step ? 1 : due) && host_game_is_running(); i++) {
         host_game_update(host_record_input(live), frame);
-        clock.updates++;
+        game_clock.updates++;
         host_game_layout layout;
         void *block = host_game_is_running() ? host_game_state(&layout) : NULL;
-        if (block && host_rewind_push(block, &layout) != 0 && !clock.rewind_broken) {
-            clock.rewind_broken = 1;
+        if (block && host_rewind_push(block, &layout) != 0 && !game_clock.rewind_broken) {
+            game_clock.rewind_broken = 1;
             host_event("rewind", "state=off reason=\"out of memory for the history\"");
         }
     }

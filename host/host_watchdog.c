@@ -39,13 +39,6 @@ static struct {
     atomic_uint_fast64_t last_frame;
 } dog;
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void sleep_us(long us)
 {
     struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
@@ -86,15 +79,15 @@ static void *watch(void *arg)
 {
     (void)arg;
     const uint64_t ms = 1000000u;
-    uint64_t awake = now_ns(); /* when this thread last looked */
-    uint64_t resumed = 0;      /* the end of the last gap in which the whole process slept */
+    uint64_t awake = host_clock_ns(CLOCK_MONOTONIC); /* when this thread last looked */
+    uint64_t resumed = 0; /* the end of the last gap in which the whole process slept */
     while (!atomic_load(&dog.stop)) {
         /* start before now: a call that begins in between must not look like one that began
          * in the future (an unsigned "elapsed" would wrap to centuries). */
         uint64_t seq = atomic_load(&dog.call_seq);
         uint64_t start = atomic_load(&dog.call_start);
         uint64_t frame = atomic_load(&dog.last_frame);
-        uint64_t now = now_ns();
+        uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
         /* This thread sleeps at most 50 ms at a time: a much longer gap means the whole process
          * was stopped (Ctrl-Z, a suspended machine). Time before it is nobody's hang. */
         if (now - awake > 500 * ms)
@@ -132,7 +125,7 @@ int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms)
     dog.grace_ms = grace_ms;
     dog.stall_ms = stall_ms;
     atomic_store(&dog.stop, 0);
-    atomic_store(&dog.last_frame, now_ns());
+    atomic_store(&dog.last_frame, host_clock_ns(CLOCK_MONOTONIC));
     if (!budget_ms && !stall_ms)
         return 0;
     /* The watchdog's own signal must never land on this thread. */
@@ -162,7 +155,7 @@ void host_watchdog_enter(const char *name)
     dog.caller = pthread_self();
     atomic_store(&dog.call_name, name);
     atomic_fetch_add(&dog.call_seq, 1);
-    atomic_store(&dog.call_start, now_ns());
+    atomic_store(&dog.call_start, host_clock_ns(CLOCK_MONOTONIC));
 }
 
 void host_watchdog_leave(void)
@@ -178,5 +171,5 @@ int host_watchdog_is_firing(void)
 
 void host_watchdog_frame(void)
 {
-    atomic_store(&dog.last_frame, now_ns());
+    atomic_store(&dog.last_frame, host_clock_ns(CLOCK_MONOTONIC));
 }

@@ -171,3 +171,20 @@ start_watched() {
     start_game "$name" --watch-dir "$TMP/$name/game" --watch-dir "$TMP/$name/include" \
         --build-cmd "$(build_cmd "$TMP/$name" "$TMP/$name-out")" "$@"
 }
+
+# start_demo MAIN DIR: the seed demo (examples/main.c, built as MAIN) on DIR/library1.so and
+# DIR/library2.so, in the background, printing into DIR/out; its pid in DEMO_PID.
+start_demo() {
+    "$1" --ticks 300 --interval-ms 20 "$2/library1.so" "$2/library2.so" >"$2/out" 2>&1 &
+    DEMO_PID=$!
+    HOST_PIDS+=("$DEMO_PID")
+}
+
+# rebuild_library1 SRC DIR: the demo's library1 from SRC, edited to multiply instead of add,
+# built and renamed over DIR/library1.so the way a build does.
+rebuild_library1() {
+    sed 's/return a + b;/return a * b;/; s/adds its arguments/multiplies its arguments/' \
+        "$1" >"$2/library1_v2.c" &&
+        ${CC:-cc} -fPIC -shared -fvisibility=hidden "$2/library1_v2.c" -o "$2/library1.so.tmp" &&
+        mv -f "$2/library1.so.tmp" "$2/library1.so"
+}

@@ -137,9 +137,7 @@ static void build_restoring_older_mtime_is_seen(void)
     hr_lib *lib = open_lib(slots, HR_WATCH_POLL);
     install("fx_v2.so", lib_path);
     utimes(lib_path, old); /* same old mtime as the loaded build */
-    hr_status st = HR_UNCHANGED;
-    for (int tries = 0; tries < 3 && st != HR_RELOADED; tries++)
-        st = hr_check(lib);
+    hr_status st = check_until_reloaded(lib);
     CHECK(st == HR_RELOADED && value(slots) == 2, "status %s, value %d", hr_status_name(st),
           value(slots));
     hr_close(lib);

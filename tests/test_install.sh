@@ -3,14 +3,11 @@
 # with its own PREFIX, then the seed demo (examples/) is built against the installed copy with
 # nothing but `pkg-config livehost` (the .pc is relative to itself, so the staged tree works
 # as it is), runs, reloads a rebuilt library, and `make uninstall` leaves no file behind.
-set -u
-cd "$(dirname "$0")/.."
-B="${B:-build}"
+# shellcheck source=tests/host_lib.sh
+. "$(dirname "$0")/host_lib.sh" || exit 1
 MAKE="${MAKE:-make}"
 CC="${CC:-cc}"
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+tmp=$TMP
 stage="$tmp/stage"
 prefix=/opt/livehost-test
 root="$stage$prefix"
@@ -74,28 +71,15 @@ else
     exit 1
 fi
 
-"$tmp/main" --ticks 300 --interval-ms 20 "$tmp/library1.so" "$tmp/library2.so" >"$tmp/out" 2>&1 &
-pid=$!
-wait_for() { # pattern, seconds
-    for _ in $(seq 1 $(($2 * 20))); do
-        grep -q "$1" "$tmp/out" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-sed 's/return a + b;/return a * b;/; s/adds its arguments/multiplies its arguments/' \
-    "$tmp/library1.c" >"$tmp/library1_v2.c"
-if wait_for 'compute(6, 7) = 13' 5 &&
-    $CC $lib_flags "$tmp/library1_v2.c" -o "$tmp/library1.so.tmp" &&
-    mv -f "$tmp/library1.so.tmp" "$tmp/library1.so" &&
-    wait_for 'multiplies its arguments: compute(6, 7) = 42' 5; then
+start_demo "$tmp/main" "$tmp"
+if wait_for "$tmp/out" 'compute\(6, 7\) = 13' 5 && rebuild_library1 "$tmp/library1.c" "$tmp" &&
+    wait_for "$tmp/out" 'multiplies its arguments: compute\(6, 7\) = 42' 5; then
     echo "PASS install_demo_reloads"
 else
     echo "FAIL install_demo_reloads: $(tail -3 "$tmp/out")"
 fi
-kill $pid 2>/dev/null
-wait $pid 2>/dev/null
-pid=
+kill "$DEMO_PID" 2>/dev/null
+wait "$DEMO_PID" 2>/dev/null
 
 "$MAKE" --no-print-directory -s B="$B" DESTDIR="$stage" PREFIX="$prefix" uninstall \
     >"$tmp/uninstall.log" 2>&1
