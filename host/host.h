@@ -187,6 +187,10 @@ void host_draw_clear(uint32_t rgba);
 void host_draw_fill_rect(float x, float y, float w, float h, uint32_t rgba);
 void host_draw_texture(game_texture tex, float x, float y, float w, float h);
 void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text);
+/* Copies into line (size bytes) the start of text that fits max_w pixels at scale 1, cut at
+ * a space when it can and at a newline always; at least one character. Returns the bytes of
+ * text it took (the caller skips the spaces and newline after them). */
+size_t host_draw_fit(const char *text, float max_w, char *line, size_t size);
 
 /* A full-screen message in the host's colours: a title and a body wrapped to width. */
 void host_draw_message(int width, int height, uint32_t background, const char *title,

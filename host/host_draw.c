@@ -75,41 +75,42 @@ void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *te
     }
 }
 
-static int text_width(const char *text, size_t len)
+size_t host_draw_fit(const char *text, float max_w, char *line, size_t size)
 {
-    char line[512];
-    if (len >= sizeof line)
-        len = sizeof line - 1;
+    size_t len = 0, cut = 0;
+    float w = 0;
+    while (text[len] && text[len] != '\n' && len < size - 1) {
+        /* stb_easy_font's widths add up: a string's width is the sum of its characters'. */
+        char one[2] = { text[len], 0 };
+        w += (float)stb_easy_font_width(one);
+        if (w > max_w)
+            break;
+        len++;
+        if (text[len] == ' ')
+            cut = len;
+    }
+    if (text[len] && text[len] != '\n' && cut)
+        len = cut;
+    if (len == 0 && text[0] && text[0] != '\n')
+        len = 1;
     memcpy(line, text, len);
     line[len] = 0;
-    return stb_easy_font_width(line);
+    return len;
 }
 
-/* Draws text word-wrapped into max_w pixels (at scale); a word wider than a line is cut.
- * Returns the y below the last line. draw = 0 only measures. */
+/* Draws text word-wrapped into max_w pixels (at scale). Returns the y below the last line.
+ * draw = 0 only measures. */
 static float draw_wrapped(float x, float y, float scale, float max_w, uint32_t rgba,
                           const char *text, int draw)
 {
     char line[512];
-    const char *p = text;
-    while (*p) {
-        size_t len = 0, fit = 0;
-        while (p[len] && p[len] != '\n' && len < sizeof line - 1 &&
-               text_width(p, len + 1) * scale <= max_w) {
-            len++;
-            if (p[len] == ' ' || p[len] == 0 || p[len] == '\n')
-                fit = len; /* a break that keeps the word whole */
-        }
-        if (!fit || !p[len] || p[len] == '\n')
-            fit = len ? len : 1;
-        memcpy(line, p, fit);
-        line[fit] = 0;
+    while (*text) {
+        text += host_draw_fit(text, max_w / scale, line, sizeof line);
         if (draw)
             host_draw_text(x, y, scale, rgba, line);
         y += FONT_LINE * scale;
-        p += fit;
-        while (*p == ' ' || *p == '\n')
-            p++;
+        while (*text == ' ' || *text == '\n')
+            text++;
     }
     return y;
 }
@@ -117,11 +118,13 @@ static float draw_wrapped(float x, float y, float scale, float max_w, uint32_t r
 void host_draw_message(int width, int height, uint32_t background, const char *title,
                        const char *body)
 {
-    (void)height;
-    const float margin = 16;
+    const float margin = 16, w = (float)width - 2 * margin;
     host_draw_clear(background);
-    float y = draw_wrapped(margin, margin, 2, (float)width - 2 * margin, 0xffffffffu, title, 1);
-    draw_wrapped(margin, y + 8, 1, (float)width - 2 * margin, 0xd0d0d0ffu, body, 1);
+    /* Centred vertically, so the overlay's panel at the top does not hide the title. */
+    const float tall = draw_wrapped(0, 0, 2, w, 0, title, 0) + 8 + draw_wrapped(0, 0, 1, w, 0, body, 0);
+    float y = ((float)height - tall) / 2;
+    y = draw_wrapped(margin, y < margin ? margin : y, 2, w, 0xffffffffu, title, 1);
+    draw_wrapped(margin, y + 8, 1, w, 0xd0d0d0ffu, body, 1);
 }
 
 void host_draw_status(int width, int height, uint32_t background, const char *text)

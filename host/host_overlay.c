@@ -351,36 +351,6 @@ typedef struct panel_line {
     float indent;
 } panel_line;
 
-/* Width of one character in stb_easy_font: its advance (widths simply add up). */
-static int char_width(char c)
-{
-    char one[2] = { c, 0 };
-    return stb_easy_font_width(one);
-}
-
-/* Copies up to max_w pixels' worth of text (cut at a space when it can) into line and returns
- * how many bytes of text it took. */
-static size_t fit(const char *text, float max_w, char *line)
-{
-    size_t len = 0, cut = 0;
-    float w = 0;
-    while (text[len] && text[len] != '\n' && len < LINE_MAX - 1) {
-        w += (float)char_width(text[len]);
-        if (w > max_w)
-            break;
-        len++;
-        if (text[len] == ' ')
-            cut = len;
-    }
-    if (text[len] && text[len] != '\n' && cut)
-        len = cut;
-    if (len == 0 && text[0] && text[0] != '\n')
-        len = 1;
-    memcpy(line, text, len);
-    line[len] = 0;
-    return len;
-}
-
 /* Appends text as wrapped lines (continuation lines indented by cont_indent pixels) to the
  * panel's lines from index at, up to max. Returns how many it used. */
 static int wrap(panel_line *lines, int at, int max, float width, uint32_t color, const char *text,
@@ -390,7 +360,7 @@ static int wrap(panel_line *lines, int at, int max, float width, uint32_t color,
     int first = 1;
     while (*text && at + n < max) {
         float indent = first ? 0 : cont_indent;
-        size_t used = fit(text, width - indent, lines[at + n].text);
+        size_t used = host_draw_fit(text, width - indent, lines[at + n].text, LINE_MAX);
         lines[at + n].color = color;
         lines[at + n].indent = indent;
         n++;
