@@ -121,7 +121,8 @@ void host_draw_message(int width, int height, uint32_t background, const char *t
     const float margin = 16, w = (float)width - 2 * margin;
     host_draw_clear(background);
     /* Centred vertically, so the overlay's panel at the top does not hide the title. */
-    const float tall = draw_wrapped(0, 0, 2, w, 0, title, 0) + 8 + draw_wrapped(0, 0, 1, w, 0, body, 0);
+    const float tall =
+        draw_wrapped(0, 0, 2, w, 0, title, 0) + 8 + draw_wrapped(0, 0, 1, w, 0, body, 0);
     float y = ((float)height - tall) / 2;
     y = draw_wrapped(margin, y < margin ? margin : y, 2, w, 0xffffffffu, title, 1);
     draw_wrapped(margin, y + 8, 1, w, 0xd0d0d0ffu, body, 1);
