@@ -1,6 +1,6 @@
-/* host_game_internal.h - what host_game.c (the library, the state block, the layouts) and
- * host_game_call.c (every call into game code, and surviving it) share. Private to those two
- * files; the rest of the host sees only host.h.
+/* host_game_internal.h - what host_game.c (the library and its events), host_game_state.c
+ * (the state block's layouts) and host_game_call.c (every call into game code, and surviving
+ * it) share. Private to those three files; the rest of the host sees only host.h.
  */
 #ifndef HOST_GAME_INTERNAL_H
 #define HOST_GAME_INTERNAL_H
@@ -79,6 +79,17 @@ int host_game_call(game_call *c);
 /* Calls a hook of the loaded build on the live state; a crash or hang is recovered from
  * (state restored, build forbidden, one rollback, then safe mode). */
 void host_game_call_live(game_hook hook, const game_input *input);
+
+/* host_game_state.c */
+
+/* A zeroed block of size bytes (at least one cache line), or NULL when out of memory. */
+void *host_game_alloc_block(uint64_t size);
+/* Makes api's layout the live block's. */
+void host_game_adopt_layout(const game_api *api);
+/* hr's validate hook: runs while the old build is still loaded, before it is replaced. Refuses
+ * a build of another GAME_API_VERSION or an absurd state_size; a changed layout is migrated or
+ * started fresh (--reset, F5) into game.pending, else refused with the reason in why. */
+int host_game_validate(void *const *slots, void *user, char *why, size_t why_size);
 
 /* host_game.c */
 

@@ -91,7 +91,7 @@ reset_flag_starts_fresh() {
     expect "could not edit the state version" sed_game "$SRC" game_state.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
     rebuild
-    expect "no reset event" wait_for "$LOG" '^livehost: reset reason="state version changed 1 -> 2 and migrate returned 1 \(--reset\)"' 10
+    expect "no reset event" wait_for "$LOG" '^livehost: reset reason="state version changed 1 -> 2, and migrate returned 1 \(--reset\)"' 10
     expect "no fresh reload" wait_for "$LOG" '^livehost: reloaded version=2 .*state=fresh$' 10
     sleep 0.2
     stop_host TERM

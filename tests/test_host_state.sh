@@ -51,7 +51,7 @@ refuses_bad_state_files() {
     head -c 100 "$TMP/good.state" >"$TMP/short.state"
     cat "$TMP/good.state" "$TMP/good.state" >"$TMP/long.state"
     run_host "$TMP/rec.log" --frames 20 --script "$(script rec '5 key F2' '10 key F2')" --record "$TMP/x.rec"
-    for f in "version.state:its state version is 7, the game's 1, and migrate returned 1" \
+    for f in "version.state:state version changed 7 -> 1 since it was saved, and migrate returned 1" \
         "format.state:it has format version 2; this host reads 1" \
         "short.state:it is cut short: 100 bytes for a" \
         "long.state:it has $(stat -c %s "$TMP/good.state") bytes more than its header says" \
@@ -67,7 +67,7 @@ refuses_bad_state_files() {
     # Another layout hash of the same size: the demo's migrate cannot know the field order.
     log=$TMP/hash.state.log
     run_host "$log" --frames 40 --load-state "$TMP/hash.state"
-    expect "a file with another state hash was not refused: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/hash.state reason=\"its state hash is 0x0807060504030201, the game's 0x[0-9a-f]\{16\}, and migrate returned 1\"\$" "$log"
+    expect "a file with another state hash was not refused: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/hash.state reason=\"state hash changed 0x0807060504030201 -> 0x[0-9a-f]\{16\} since it was saved, and migrate returned 1\"\$" "$log"
 }
 
 # A state saved by the 12-item game, loaded into a 20-item build: game_migrate carries it over.
