@@ -396,6 +396,15 @@ int host_build_is_running(void);
 /* Stops a running build (its whole process group) and closes the watch. */
 void host_build_close(void);
 
+/* ---- host_build_output.c: a failed build's output, made readable ---- */
+
+/* Picks the compiler's messages out of a build's output text: errors first, in order, then the
+ * other diagnostics (warnings, notes); without any, the last lines (make's own complaint).
+ * Writes them to messages (size bytes), counts the errors into *errors and writes the first as
+ * "file:line: message" to first (first_size bytes). */
+void host_build_summarize(const char *text, char *messages, size_t size, int *errors, char *first,
+                          size_t first_size);
+
 /* ---- host_overlay.c: the in-window overlay (F1, --overlay, --no-overlay) ---- */
 
 void host_overlay_open(const host_args *args);
