@@ -95,6 +95,12 @@ const char *host_event_quote(char *buf, size_t size, const char *text);
 
 /* Like host_event_quote, but leaves a plain word (no space, quote or control byte) bare. */
 const char *host_event_word(char *buf, size_t size, const char *text);
+/* Copies the value of key=VALUE or key="VALUE" (unescaped; \n becomes a space) from an event's
+ * fields to out (size bytes). Returns 1, or 0 when there is no such key. */
+int host_event_field(const char *fields, const char *key, char *out, size_t size);
+/* An event's fields for a reader: "reason=..." goes last and unquoted, after a colon; the other
+ * fields stay as the event line has them. */
+void host_event_describe(const char *fields, char *out, size_t size);
 
 /* The game's log service: one "log text=..." event. */
 void host_event_game_log(const char *fmt, ...)
@@ -191,6 +197,9 @@ void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *te
  * a space when it can and at a newline always; at least one character. Returns the bytes of
  * text it took (the caller skips the spaces and newline after them). */
 size_t host_draw_fit(const char *text, float max_w, char *line, size_t size);
+/* Makes text drawable in place: the font has glyphs for ASCII 32..126 only (other bytes would
+ * index past its table). UTF-8 quotes (gcc's) become ASCII ones, tabs spaces, the rest '?'. */
+void host_draw_ascii(char *text);
 
 /* A full-screen message in the host's colours: a title and a body wrapped to width. */
 void host_draw_message(int width, int height, uint32_t background, const char *title,

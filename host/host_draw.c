@@ -98,6 +98,24 @@ size_t host_draw_fit(const char *text, float max_w, char *line, size_t size)
     return len;
 }
 
+void host_draw_ascii(char *text)
+{
+    char *out = text;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x98 && p[2] <= 0x9d) {
+            *out++ = p[2] <= 0x9b ? '\'' : '"'; /* U+2018..U+201D */
+            p += 2;
+        } else if (*p == '\n' || (*p >= 32 && *p < 127)) {
+            *out++ = (char)*p;
+        } else if (*p == '\t') {
+            *out++ = ' ';
+        } else if (*p < 0x80 || *p >= 0xc0) { /* one '?' per character, not per byte */
+            *out++ = '?';
+        }
+    }
+    *out = 0;
+}
+
 /* Draws text word-wrapped into max_w pixels (at scale). Returns the y below the last line.
  * draw = 0 only measures. */
 static float draw_wrapped(float x, float y, float scale, float max_w, uint32_t rgba,

@@ -1,4 +1,5 @@
-/* host_event.c - the host's event log: one line per event on stderr, never one per frame.
+/* host_event.c - the host's event log: one line per event on stderr, never one per frame, and
+ * the reading of an event's fields back (the overlay shows what the log says).
  *
  * Format: livehost: <event> key=value key="quoted text"
  * Values that are plain words stay bare; free text is double-quoted with \" \\ \n escaped,
@@ -137,4 +138,46 @@ void host_event_game_log(const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     host_event("log", "text=%s", host_event_quote(quoted, sizeof quoted, text));
+}
+
+/* ---- Reading event fields back (the overlay shows what the log says) ---- */
+
+int host_event_field(const char *fields, const char *key, char *out, size_t size)
+{
+    size_t klen = strlen(key);
+    for (const char *p = fields; (p = strstr(p, key)) != NULL; p += klen) {
+        if ((p != fields && p[-1] != ' ') || p[klen] != '=')
+            continue;
+        const char *v = p + klen + 1;
+        size_t n = 0;
+        if (*v != '"') {
+            n = strcspn(v, " ");
+            snprintf(out, size, "%.*s", (int)n, v);
+            return 1;
+        }
+        for (v++; *v && *v != '"' && n + 1 < size; v++) {
+            int escaped = *v == '\\' && v[1];
+            v += escaped;
+            out[n++] = escaped && *v == 'n' ? ' ' : *v;
+        }
+        out[n] = 0;
+        return 1;
+    }
+    return 0;
+}
+
+void host_event_describe(const char *fields, char *out, size_t size)
+{
+    char reason[600];
+    if (!host_event_field(fields, "reason", reason, sizeof reason)) {
+        snprintf(out, size, "%s", fields);
+        return;
+    }
+    const char *at = strstr(fields, "reason=");
+    while (at && at != fields && at[-1] != ' ')
+        at = strstr(at + 1, "reason=");
+    int before = at ? (int)(at - fields) : 0;
+    while (before > 0 && fields[before - 1] == ' ')
+        before--;
+    snprintf(out, size, "%.*s%s%.500s", before, fields, before ? ": " : "", reason);
 }

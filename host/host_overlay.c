@@ -148,68 +148,6 @@ static void remove_problem(int i)
     ov.problem_count--;
 }
 
-/* Makes text drawable in place: stb_easy_font has glyphs for ASCII 32..126 only (other bytes
- * would index past its table). gcc's UTF-8 quotes become ASCII ones, tabs spaces, the rest '?'. */
-static void make_ascii(char *text)
-{
-    char *out = text;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x98 && p[2] <= 0x9d) {
-            *out++ = p[2] <= 0x9b ? '\'' : '"'; /* U+2018..U+201D */
-            p += 2;
-        } else if (*p == '\n' || (*p >= 32 && *p < 127)) {
-            *out++ = (char)*p;
-        } else if (*p == '\t') {
-            *out++ = ' ';
-        } else if (*p < 0x80 || *p >= 0xc0) { /* one '?' per character, not per byte */
-            *out++ = '?';
-        }
-    }
-    *out = 0;
-}
-
-/* Copies the value of key=VALUE or key="VALUE" (unescaped) from an event's fields. */
-static int field(const char *fields, const char *key, char *out, size_t size)
-{
-    size_t klen = strlen(key);
-    for (const char *p = fields; (p = strstr(p, key)) != NULL; p += klen) {
-        if ((p != fields && p[-1] != ' ') || p[klen] != '=')
-            continue;
-        const char *v = p + klen + 1;
-        size_t n = 0;
-        if (*v != '"') {
-            n = strcspn(v, " ");
-            snprintf(out, size, "%.*s", (int)n, v);
-            return 1;
-        }
-        for (v++; *v && *v != '"' && n + 1 < size; v++) {
-            int escaped = *v == '\\' && v[1];
-            v += escaped;
-            out[n++] = escaped && *v == 'n' ? ' ' : *v;
-        }
-        out[n] = 0;
-        return 1;
-    }
-    return 0;
-}
-
-/* "reason=..." goes last and unquoted; the other fields stay as the event line has them. */
-static void describe(const char *fields, char *out, size_t size)
-{
-    char reason[600];
-    if (!field(fields, "reason", reason, sizeof reason)) {
-        snprintf(out, size, "%s", fields);
-        return;
-    }
-    const char *at = strstr(fields, "reason=");
-    while (at && at != fields && at[-1] != ' ')
-        at = strstr(at + 1, "reason=");
-    int before = at ? (int)(at - fields) : 0;
-    while (before > 0 && fields[before - 1] == ' ')
-        before--;
-    snprintf(out, size, "%.*s%s%.500s", before, fields, before ? ": " : "", reason);
-}
-
 void host_overlay_note(const char *name, const char *fields)
 {
     if (!ov.open || !pthread_equal(pthread_self(), ov.main_thread))
@@ -227,7 +165,7 @@ void host_overlay_note(const char *name, const char *fields)
     }
     if (strcmp(name, "asset-reloaded") == 0) {
         char asset[128];
-        if (field(fields, "name", asset, sizeof asset))
+        if (host_event_field(fields, "name", asset, sizeof asset))
             for (int i = ov.problem_count - 1; i >= 0; i--)
                 if (ov.problems[i].notice && strcmp(ov.problems[i].asset, asset) == 0)
                     remove_problem(i);
@@ -237,7 +175,7 @@ void host_overlay_note(const char *name, const char *fields)
         if (strcmp(name, problem_events[k].event) != 0)
             continue;
         char asset[128] = "";
-        if (!problem_events[k].open && field(fields, "name", asset, sizeof asset))
+        if (!problem_events[k].open && host_event_field(fields, "name", asset, sizeof asset))
             for (int i = ov.problem_count - 1; i >= 0; i--)
                 if (strcmp(ov.problems[i].asset, asset) == 0)
                     remove_problem(i); /* the same asset again: one line is enough */
@@ -245,8 +183,8 @@ void host_overlay_note(const char *name, const char *fields)
             remove_problem(0);
         problem *p = &ov.problems[ov.problem_count++];
         snprintf(p->title, sizeof p->title, "%s", name);
-        describe(fields, p->text, sizeof p->text);
-        make_ascii(p->text);
+        host_event_describe(fields, p->text, sizeof p->text);
+        host_draw_ascii(p->text);
         snprintf(p->asset, sizeof p->asset, "%s", asset);
         p->notice = !problem_events[k].open;
         if (problem_events[k].open)
@@ -276,7 +214,7 @@ void host_overlay_build_finished(int ok, double ms, int errors, const char *mess
         return;
     }
     snprintf(ov.compile, sizeof ov.compile, "%s", messages);
-    make_ascii(ov.compile);
+    host_draw_ascii(ov.compile);
     ov.compile_errors = errors;
     show_for_problem();
 }
