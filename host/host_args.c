@@ -17,9 +17,10 @@ static const char usage[] =
     "Runs a game library and reloads it whenever a new build of it appears.\n"
     "\n"
     "  --game PATH        game library to load and watch (default build/game.so; an installed\n"
-    "                     host without one falls back to PREFIX/share/livehost/game.so)\n"
-    "  --assets DIR       directory the game's images are loaded from (default assets, else\n"
-    "                     PREFIX/share/livehost/assets)\n"
+    "                     host run outside a project, with no game/ here, runs the demo in\n"
+    "                     PREFIX/share/livehost/game.so)\n"
+    "  --assets DIR       directory the game's images are loaded from (default assets; outside\n"
+    "                     a project, an installed host's PREFIX/share/livehost/assets)\n"
     "  --headless         no window: render into memory with the same drawing code\n"
     "                     (sets SDL_VIDEODRIVER=dummy unless it is set)\n"
     "  --frames N         exit after N frames; 0 runs until closed (default 0)\n"
@@ -150,20 +151,23 @@ static const char *beside(const char *dir, const char *name, int mode)
     return path;
 }
 
-/* Defaults that depend on where the host runs: in the source tree, build/game.so and assets/;
- * installed (make install), the game and images under PREFIX/share/livehost. The pre-flight
- * program always sits beside the host. Builds run by the host are on when they can produce
- * the library it loads: the default game, or a --build-cmd / --watch-dir of the user's. */
+/* Defaults that depend on where the host runs: in a project (this tree, or one made by
+ * `livehost new`: it has game/ or build/game.so), build/game.so and assets/, built by the host
+ * when missing; anywhere else an installed host (make install) runs the demo game and images
+ * under PREFIX/share/livehost. The pre-flight program always sits beside the host. Builds run
+ * by the host are on when they can produce the library it loads: the default game, or a
+ * --build-cmd / --watch-dir of the user's. */
 static void resolve_defaults(host_args *args, const char *program, int game_given, int assets_given,
                              int build_given)
 {
     const char *dir = exe_dir(program);
     const char *shared;
+    const int in_project = access(args->game_path, F_OK) == 0 || access("game", F_OK) == 0;
     args->preflight = beside(dir, "hr-preflight", X_OK);
-    if (!game_given && access(args->game_path, F_OK) != 0 &&
+    if (!game_given && !in_project &&
         (shared = beside(dir, "../share/livehost/game.so", R_OK)) != NULL)
         args->game_path = shared;
-    if (!assets_given && access(args->assets_dir, F_OK) != 0 &&
+    if (!assets_given && !in_project && access(args->assets_dir, F_OK) != 0 &&
         (shared = beside(dir, "../share/livehost/assets", R_OK)) != NULL)
         args->assets_dir = shared;
     if (game_given && !build_given && !args->watch_dir_count)

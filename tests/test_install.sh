@@ -55,6 +55,21 @@ else
     echo "FAIL install_new_project_builds: $(cat "$tmp/new.log")"
 fi
 
+# In a new project the installed host runs that project's game, not its own demo: it builds
+# the missing build/game.so itself and loads it.
+"$root/bin/livehost" new "$tmp/fresh" >/dev/null 2>&1
+(cd "$tmp/fresh" && SDL_VIDEODRIVER=dummy exec timeout 60 "$root/bin/livehost" --headless \
+    --frames 0 >/dev/null 2>"$tmp/fresh.log") &
+HOST_PID=$!
+HOST_PIDS+=("$HOST_PID")
+if wait_for "$tmp/fresh.log" '^livehost: loaded version=1 path=build/game\.so ' 30 &&
+    grep -q '^livehost: start game=build/game.so ' "$tmp/fresh.log"; then
+    echo "PASS install_host_runs_a_new_project"
+else
+    echo "FAIL install_host_runs_a_new_project: $(grep -v 'log text' "$tmp/fresh.log" | head -4 | tr '\n' ' ')"
+fi
+stop_host TERM
+
 # Build the demo from a copy of its sources, so nothing from the source tree's include/ leaks in.
 export PKG_CONFIG_PATH="$root/lib/pkgconfig"
 cp examples/main.c examples/library1.c examples/library2.c "$tmp/"
