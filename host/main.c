@@ -5,13 +5,24 @@
  * asks for (host_time.c: one, unless paused, slowed, sped up or rewinding), draw, present.
  * Owns only the loop: every resource belongs to the module that made it, and the game is only
  * ever reached through host_game.c. Exit code 0 for every clean end (frame count reached,
- * window closed, SIGINT, SIGTERM), 1 when the host cannot start, 2 for a bad command line.
+ * window closed, SIGINT, SIGTERM), 1 when the host cannot start, 2 for a bad command line;
+ * a closed event log (its reader gone) is not an end.
  */
 #include "host.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
+
+/* A reader of the event log that goes away (`livehost 2>&1 | head -1`) must not end the game:
+ * with a handler in place of the default action, a write to the closed pipe fails with EPIPE
+ * and the host goes on. A handler, not SIG_IGN: exec resets a handler, while an ignored
+ * SIGPIPE would be inherited by the build and pre-flight processes. */
+static void on_sigpipe(int sig)
+{
+    (void)sig;
+}
 
 /* Looks for a new build, with the overlay timing the look. */
 static void check_game(void)
@@ -53,6 +64,7 @@ int main(int argc, char **argv)
         return host_new_project(args.new_dir, args.exe_path);
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
+    sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = on_sigpipe }, NULL);
     if (host_guard_install() != 0) {
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;

@@ -125,6 +125,19 @@ quit_on_signal() {
 quit_on_sigint() { quit_on_signal INT; }
 quit_on_sigterm() { quit_on_signal TERM; }
 
+# The event log's reader goes away (`| head -1`): the host plays on to its last frame, exits 0
+# and removes its private temp directory; SIGPIPE does not end it.
+reader_gone() {
+    local rt=$TMP/rt-pipe png=$TMP/pipe.png
+    mkdir -m 700 "$rt"
+    XDG_RUNTIME_DIR=$rt timeout 20 "$HOST" --headless --game "$OUT_DIR/game.so" --frames 300 \
+        --screenshot "$png" 2>&1 | head -1 >/dev/null
+    local rc=${PIPESTATUS[0]}
+    expect "exit code $rc with the log's reader gone, want 0" [ "$rc" -eq 0 ]
+    expect "no screenshot: the host did not reach its last frame" mostly "$png" "$SKY"
+    expect "temp files left behind: $(ls "$rt")" [ -z "$(ls -A "$rt")" ]
+}
+
 # Keys from --script reach the game like real ones: holding Right moves the ship, so the
 # picture differs from an idle run; F5 restarts the game; "quit" ends the run like closing
 # the window.
@@ -173,7 +186,7 @@ real_window_under_xvfb() {
 
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
     bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
-    waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm \
+    waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm reader_gone \
     scripted_keys one_exported_symbol real_window_under_xvfb}; do
     run_case "$c"
 done
