@@ -78,6 +78,7 @@ static struct {
     struct {
         int valid;
         int built; /* the host ran the build (else: an external build) */
+        int saved; /* ... after a save (else: at start, with no library to load) */
         double debounce, build, detect, copy, check, preflight, load, hook, total;
         uint64_t origin_ns; /* the save (host build) or the library's mtime, monotonic */
         int total_pending;  /* total is taken when the first frame of the new code is drawn */
@@ -271,9 +272,11 @@ void host_overlay_check_end(void)
     ov.tl.built =
         ov.build_ok && ov.build_done_ns && ms_between(ov.build_done_ns, end) < BUILD_FOR_MS;
     if (ov.tl.built) {
-        ov.tl.debounce = ms_between(ov.build_changed_ns, ov.build_started_ns);
+        /* A build with no save behind it (the one at start) counts from its own start. */
+        ov.tl.saved = ov.build_changed_ns != 0;
+        ov.tl.debounce = ov.tl.saved ? ms_between(ov.build_changed_ns, ov.build_started_ns) : 0;
         ov.tl.build = ov.build_ms;
-        ov.tl.origin_ns = ov.build_changed_ns;
+        ov.tl.origin_ns = ov.tl.saved ? ov.build_changed_ns : ov.build_started_ns;
         ov.build_done_ns = 0; /* one reload per build */
     } else {
         ov.tl.origin_ns = end - (uint64_t)(since_write * 1e6);
@@ -313,13 +316,15 @@ static int wrap(panel_line *lines, int at, int max, float width, uint32_t color,
 static void timeline(char *out, size_t size)
 {
     char build[96] = "external build";
-    if (ov.tl.built)
+    if (ov.tl.built && ov.tl.saved)
         snprintf(build, sizeof build, "save +%.0f ms > build %.0f ms", ov.tl.debounce, ov.tl.build);
+    else if (ov.tl.built)
+        snprintf(build, sizeof build, "build at start %.0f ms", ov.tl.build);
     snprintf(out, size,
              "last change: %s > detect %.1f > copy %.1f > check %.2f > pre-flight %.1f > "
-             "load %.1f > reload hook %.2f ms = %.0f ms save to pixels",
+             "load %.1f > reload hook %.2f ms = %.0f ms %s to pixels",
              build, ov.tl.detect, ov.tl.copy, ov.tl.check, ov.tl.preflight, ov.tl.load, ov.tl.hook,
-             ov.tl.total);
+             ov.tl.total, ov.tl.built && !ov.tl.saved ? "start" : "save");
 }
 
 void host_overlay_render(void)
