@@ -367,7 +367,11 @@ void host_overlay_render(void)
     }
     for (int i = ov.problem_count - 1; i >= 0 && n < max; i--) { /* newest first */
         const problem *p = &ov.problems[i];
-        snprintf(text, sizeof text, "%s: %s", p->title, p->text);
+        size_t t = strlen(p->title); /* "refused: refused: x.so: ..." says it once */
+        if (strncmp(p->text, p->title, t) == 0 && p->text[t] == ':')
+            snprintf(text, sizeof text, "%s", p->text);
+        else
+            snprintf(text, sizeof text, "%s: %s", p->title, p->text);
         n += wrap(lines, n, max, width, p->notice ? COLOR_NOTICE : COLOR_ERROR, text, 12);
     }
     if (n == max && (ov.compile[0] || ov.problem_count)) {
