@@ -52,6 +52,7 @@ static struct {
     uint64_t first_change_ns; /* the burst's first save (the start of "save to pixels") */
     uint64_t last_change_ns;  /* the burst's latest save (the debounce counts from it) */
     char changed[1024];       /* the burst's first changed file */
+    int changed_moved;        /* ... was renamed away: the next name it moved to replaces it */
 
     pid_t pid; /* the running build, 0 when none */
     int out;   /* read end of its output pipe */
@@ -197,8 +198,15 @@ static void read_changes(void)
             } else if (!(ev->mask & IN_CREATE)) { /* a new file: its IN_CLOSE_WRITE follows */
                 relevant = 1;
             }
-            if (relevant && !build.dirty)
+            /* Editors and sed -i write a temp file and rename it over the source: the burst's
+             * file is the name it was renamed to, not the temp one. */
+            int renamed_to = (ev->mask & IN_MOVED_TO) && build.changed_moved;
+            if (relevant && (!build.dirty || renamed_to)) {
                 snprintf(build.changed, sizeof build.changed, "%s", path);
+                build.changed_moved = 0;
+            } else if ((ev->mask & IN_MOVED_FROM) && strcmp(path, build.changed) == 0) {
+                build.changed_moved = 1;
+            }
         }
         if (!relevant)
             continue;

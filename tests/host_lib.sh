@@ -92,9 +92,9 @@ build_game() {
 
 # sed_game SRC FILE SCRIPT: edits one game source and checks that the edit changed it.
 sed_game() {
-    cp "$1/game/$2" "$1/game/$2.orig"
+    cp "$1/game/$2" "$1/$2.orig" # outside game/: the copy is not a save the host builds for
     sed -i "$3" "$1/game/$2"
-    ! cmp -s "$1/game/$2" "$1/game/$2.orig"
+    ! cmp -s "$1/game/$2" "$1/$2.orig"
 }
 
 # set_sky SRC R G B: edits GAME_BACKGROUND.
