@@ -235,8 +235,11 @@ int host_guard_quit_requested(void);
  * stopped it, or HOST_GUARD_HANG (fn did not finish). Not reentrant. */
 int host_guard_call(void (*fn)(void *arg), void *arg);
 
-/* The fault address and the instruction of the last call stopped on this thread. */
+/* The fault address and the instruction of the last call stopped on this thread. The address
+ * is only meaningful when host_guard_fault_has_address() is 1: a fault the kernel raised at an
+ * address, not a signal sent by a process (abort, raise, kill). */
 void *host_guard_fault_address(void);
+int host_guard_fault_has_address(void);
 void *host_guard_fault_pc(void);
 /* The return addresses on the stack at the last crash (none for a hang), innermost first. */
 int host_guard_fault_frames(void *const **frames);

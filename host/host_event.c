@@ -15,7 +15,9 @@
  *   livehost: not-ready reason="..."             a build is half-written, gone, or still being
  *                                                checked by hr-preflight; looked at again later
  *   livehost: crash signal=SIGSEGV function=update addr=0x0 at="FUNC FILE:LINE in COPY+0xOFF"
- *               version=N                        a game call faulted; the state is put back
+ *               version=N                        a game call faulted; the state is put back;
+ *                                                no addr= when the kernel gave none (abort,
+ *                                                raise, kill, x86's int3)
  *   livehost: hang function=update ms=N at="..." version=N
  *                                                a game call ran past --watchdog-ms and was
  *                                                interrupted in game code; handled like a crash

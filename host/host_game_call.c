@@ -47,6 +47,16 @@ static void run_hook(void *arg)
     }
 }
 
+/* The crash event. addr= only for a fault at an address: abort() and kill have none. */
+static void report_crash(int sig, game_hook hook, const char *quoted_at)
+{
+    char addr[40] = "";
+    if (host_guard_fault_has_address())
+        snprintf(addr, sizeof addr, " addr=0x%" PRIxPTR, (uintptr_t)host_guard_fault_address());
+    host_event("crash", "signal=%s function=%s%s at=%s version=%u", host_guard_signal_name(sig),
+               hook_names[hook], addr, quoted_at, hr_version(game.lib));
+}
+
 int host_game_call(game_call *c)
 {
     if (!c->api || !has_hook(c))
@@ -63,9 +73,7 @@ int host_game_call(game_call *c)
             host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
                        SDL_GetTicks64() - t0, quoted, hr_version(game.lib));
         else
-            host_event("crash", "signal=%s function=%s addr=0x%" PRIxPTR " at=%s version=%u",
-                       host_guard_signal_name(sig), hook_names[c->hook],
-                       (uintptr_t)host_guard_fault_address(), quoted, hr_version(game.lib));
+            report_crash(sig, c->hook, quoted);
         snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s",
                  sig == HOST_GUARD_HANG ? "hang (ran past its time budget)"
                                         : host_guard_signal_name(sig),

@@ -37,6 +37,7 @@ static _Thread_local sigjmp_buf guard_env;
 static _Thread_local volatile sig_atomic_t in_game_call;
 static _Thread_local volatile sig_atomic_t caught_signal;
 static _Thread_local void *volatile fault_address;
+static _Thread_local volatile sig_atomic_t fault_has_address;
 static _Thread_local void *volatile fault_pc;
 static _Thread_local void *fault_frames[MAX_FRAMES];
 static _Thread_local volatile int fault_frame_count;
@@ -100,6 +101,14 @@ static void pass_on(int sig, siginfo_t *info, void *context)
         raise(sig);
 }
 
+/* si_addr means something only for a fault the kernel raised at an address. A signal sent by a
+ * process (abort, raise, kill: si_code <= 0) keeps the sender's pid in the same bytes, and
+ * SI_KERNEL (x86's int3, a general protection fault) leaves it 0. */
+static int has_address(const siginfo_t *info)
+{
+    return info && info->si_code > 0 && info->si_code != SI_KERNEL;
+}
+
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
     if (!in_game_call) {
@@ -108,7 +117,8 @@ static void on_fault(int sig, siginfo_t *info, void *context)
     }
     in_game_call = 0;
     caught_signal = sig;
-    fault_address = info ? info->si_addr : NULL;
+    fault_has_address = has_address(info);
+    fault_address = fault_has_address ? info->si_addr : NULL;
     fault_pc = context_pc(context);
     /* Where the game was when libc faulted for it (abort, a bad free): the unwinder was loaded
      * at install time, so this allocates nothing. */
@@ -127,6 +137,7 @@ static void on_watchdog(int sig, siginfo_t *info, void *context)
         return; /* in libc or the host: not safe to leave from here; the watchdog retries */
     in_game_call = 0;
     caught_signal = HOST_GUARD_HANG;
+    fault_has_address = 0;
     fault_address = pc;
     fault_pc = pc;
     fault_frame_count = 0;
@@ -230,6 +241,11 @@ int host_guard_call(void (*fn)(void *arg), void *arg)
 void *host_guard_fault_address(void)
 {
     return fault_address;
+}
+
+int host_guard_fault_has_address(void)
+{
+    return fault_has_address;
 }
 
 void *host_guard_fault_pc(void)

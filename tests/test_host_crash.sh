@@ -18,35 +18,40 @@ inject() {
 # restore_good SRC: back to the unbroken source (newer than the broken build's objects).
 restore_good() { mv -f "$1/game/game.c.good" "$1/game/game.c" && touch "$1/game/game.c"; }
 
-# crash_and_roll_back NAME SIGNAL CODE VERSION: injects CODE, rebuilds, expects the crash with
-# SIGNAL, then a rollback; VERSION is the library version the broken build loads as.
+# crash_and_roll_back NAME SIGNAL FIELDS CODE VERSION: injects CODE, rebuilds, expects the crash
+# with SIGNAL and FIELDS (a regex for what follows signal=, up to at=), then a rollback; VERSION
+# is the library version the broken build loads as.
 crash_and_roll_back() {
-    expect "could not inject $1" inject "$SRC" "$3"
+    expect "could not inject $1" inject "$SRC" "$4"
     rebuild
     restore_good "$SRC"
-    expect "$1: no crash signal=$2 in update: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: crash signal=$2 function=update .* version=$4\$" 10
-    expect "$1: no rollback: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: rollback version=$(($4 + 1)) state=restored " 5
+    expect "$1: no crash signal=$2 $3 in update: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: crash signal=$2 $3 at=\".*\" version=$5\$" 10
+    expect "$1: no rollback: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: rollback version=$(($5 + 1)) state=restored " 5
 }
 
 every_crash_kind_recovered() {
     start_game kinds || return
     local v=2 kind
+    # addr= only where the kernel reports a fault address: abort() and raise() send the signal
+    # (si_addr would be the pid), x86's int3 leaves it 0.
+    local addr='addr=0x[0-9a-f]+'
     local -a kinds=(
-        "segv|SIGSEGV|*(volatile int *)0 = 1;"
-        "abort|SIGABRT|__builtin_abort();"
-        "fpe|SIGFPE|{ volatile int zero = 0; s->score = (int)s->tick / zero; }"
-        "ill|SIGILL|__builtin_trap();"
-        "trap|SIGTRAP|__asm__ volatile(\"int3\");"
-        "bus|SIGBUS|{ extern int raise(int); raise(7); }"
-        "stack|SIGSEGV|for (;;) { volatile char *p = __builtin_alloca(1 << 16); p[0] = 1; }"
+        "segv|SIGSEGV|function=update addr=0x0|*(volatile int *)0 = 1;"
+        "abort|SIGABRT|function=update|__builtin_abort();"
+        "fpe|SIGFPE|function=update $addr|{ volatile int zero = 0; s->score = (int)s->tick / zero; }"
+        "ill|SIGILL|function=update $addr|__builtin_trap();"
+        "trap|SIGTRAP|function=update|__asm__ volatile(\"int3\");"
+        "bus|SIGBUS|function=update|{ extern int raise(int); raise(7); }"
+        "stack|SIGSEGV|function=update $addr|for (;;) { volatile char *p = __builtin_alloca(1 << 16); p[0] = 1; }"
     )
     for kind in "${kinds[@]}"; do
-        IFS='|' read -r name sig code <<<"$kind"
-        crash_and_roll_back "$name" "$sig" "$code" "$v"
+        IFS='|' read -r name sig fields code <<<"$kind"
+        crash_and_roll_back "$name" "$sig" "$fields" "$code" "$v"
         v=$((v + 2))
         [ -n "$why" ] && break
     done
     sleep 0.3
+    expect "abort() reported a fault address" not grep -q '^livehost: crash signal=SIGABRT .*addr=' "$LOG"
     expect "the host died" kill -0 "$HOST_PID"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
