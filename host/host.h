@@ -219,8 +219,9 @@ void host_draw_status(int width, int height, uint32_t background, const char *te
 int host_guard_install(void);
 /* Puts back the handlers that were there before, frees this thread's alternate stack. */
 void host_guard_uninstall(void);
-/* Gives the calling thread its own alternate signal stack (host_guard_install does it for the
- * main thread); call on every other thread that calls game code. 0 or -1. */
+/* Gives the calling thread its own alternate signal stack and reads its stack bounds (which
+ * tell a stack overflow; host_guard_install does both for the main thread); call on every
+ * other thread that calls game code. 0 or -1. */
 int host_guard_thread_init(void);
 void host_guard_thread_end(void);
 
@@ -240,6 +241,9 @@ int host_guard_call(void (*fn)(void *arg), void *arg);
  * address, not a signal sent by a process (abort, raise, kill). */
 void *host_guard_fault_address(void);
 int host_guard_fault_has_address(void);
+/* 1 if the last crash on this thread was a stack overflow: a SIGSEGV in or just below the
+ * thread's stack, or by its stack pointer. */
+int host_guard_fault_is_stack_overflow(void);
 void *host_guard_fault_pc(void);
 /* The return addresses on the stack at the last crash (none for a hang), innermost first. */
 int host_guard_fault_frames(void *const **frames);

@@ -17,7 +17,9 @@
  *   livehost: crash signal=SIGSEGV function=update addr=0x0 at="FUNC FILE:LINE in COPY+0xOFF"
  *               version=N                        a game call faulted; the state is put back;
  *                                                no addr= when the kernel gave none (abort,
- *                                                raise, kill, x86's int3)
+ *                                                raise, kill, x86's int3); kind=stack-overflow
+ *                                                after signal= for a SIGSEGV in or just below
+ *                                                the thread's stack
  *   livehost: hang function=update ms=N at="..." version=N
  *                                                a game call ran past --watchdog-ms and was
  *                                                interrupted in game code; handled like a crash

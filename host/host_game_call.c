@@ -47,14 +47,26 @@ static void run_hook(void *arg)
     }
 }
 
-/* The crash event. addr= only for a fault at an address: abort() and kill have none. */
+/* The crash event. addr= only for a fault at an address: abort() and kill have none. A stack
+ * overflow is a plain SIGSEGV to the kernel; kind= says what it was. */
 static void report_crash(int sig, game_hook hook, const char *quoted_at)
 {
     char addr[40] = "";
     if (host_guard_fault_has_address())
         snprintf(addr, sizeof addr, " addr=0x%" PRIxPTR, (uintptr_t)host_guard_fault_address());
-    host_event("crash", "signal=%s function=%s%s at=%s version=%u", host_guard_signal_name(sig),
-               hook_names[hook], addr, quoted_at, hr_version(game.lib));
+    host_event("crash", "signal=%s%s function=%s%s at=%s version=%u", host_guard_signal_name(sig),
+               host_guard_fault_is_stack_overflow() ? " kind=stack-overflow" : "", hook_names[hook],
+               addr, quoted_at, hr_version(game.lib));
+}
+
+/* What stopped the call, in the words the screen and the rollback reason use. */
+static const char *crash_title(int sig)
+{
+    if (sig == HOST_GUARD_HANG)
+        return "hang (ran past its time budget)";
+    if (host_guard_fault_is_stack_overflow())
+        return "stack overflow: runaway recursion or a large local array";
+    return host_guard_signal_name(sig);
 }
 
 int host_game_call(game_call *c)
@@ -74,9 +86,7 @@ int host_game_call(game_call *c)
                        SDL_GetTicks64() - t0, quoted, hr_version(game.lib));
         else
             report_crash(sig, c->hook, quoted);
-        snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s",
-                 sig == HOST_GUARD_HANG ? "hang (ran past its time budget)"
-                                        : host_guard_signal_name(sig),
+        snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s", crash_title(sig),
                  hook_names[c->hook], at);
     }
     return sig;

@@ -11,6 +11,9 @@
  *   caught signal stays blocked and the next fault of that kind kills the process.
  * - The handlers run on an alternate stack of 64 KiB (smaller ones, even ones sigaltstack
  *   accepts, were seen to die on a stack overflow), one per thread that calls game code.
+ * - A stack overflow is told from other SIGSEGVs by its fault address, against the stack
+ *   pointer at the fault and the stack bounds read when the thread was set up:
+ *   pthread_getattr_np allocates and reads /proc/self/maps, neither of which a handler may do.
  * - The watchdog's signal only jumps out when the interrupted instruction lies in the game
  *   library's code: jumping out of libc (malloc, printf) would leave its locks held and
  *   deadlock the host. Elsewhere the handler returns and the watchdog tries again.
@@ -19,6 +22,7 @@
 #include "host.h"
 
 #include <execinfo.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,6 +32,13 @@
 #define ALT_STACK_SIZE ((size_t)64 * 1024)
 #define MAX_CODE_RANGES 8
 #define MAX_FRAMES 32
+/* A fault this far below the lowest stack address is still the stack's: Linux keeps a 1 MiB
+ * gap under a growing stack, and a thread's guard pages are inside that reach. */
+#define STACK_GUARD_REACH ((uintptr_t)1 << 20)
+/* A fault this close to the stack pointer is a frame that did not fit: a probe
+ * (-fstack-clash-protection), a push or the first store of a large local array. Covers threads
+ * whose bounds could not be read and a main stack that grows past them (no rlimit). */
+#define STACK_POINTER_REACH ((uintptr_t)64 * 1024)
 
 static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
 static struct sigaction previous[sizeof fault_signals / sizeof fault_signals[0]];
@@ -38,10 +49,12 @@ static _Thread_local volatile sig_atomic_t in_game_call;
 static _Thread_local volatile sig_atomic_t caught_signal;
 static _Thread_local void *volatile fault_address;
 static _Thread_local volatile sig_atomic_t fault_has_address;
+static _Thread_local volatile sig_atomic_t fault_stack_overflow;
 static _Thread_local void *volatile fault_pc;
 static _Thread_local void *fault_frames[MAX_FRAMES];
 static _Thread_local volatile int fault_frame_count;
 static _Thread_local void *alt_stack;
+static _Thread_local uintptr_t stack_low, stack_high; /* 0, 0: not known */
 
 /* The game library's machine code, published by host_game.c after each load. */
 static volatile uintptr_t code_start[MAX_CODE_RANGES], code_end[MAX_CODE_RANGES];
@@ -61,6 +74,21 @@ static void *context_pc(void *context)
 #else
     (void)uc;
     return NULL; /* unknown machine: the watchdog then never jumps out, it ends the process */
+#endif
+}
+
+static void *context_sp(void *context)
+{
+    const ucontext_t *uc = context;
+#if defined(__x86_64__)
+    return (void *)uc->uc_mcontext.gregs[REG_RSP]; /* NOLINT(performance-no-int-to-ptr) */
+#elif defined(__i386__)
+    return (void *)uc->uc_mcontext.gregs[REG_ESP]; /* NOLINT(performance-no-int-to-ptr) */
+#elif defined(__aarch64__)
+    return (void *)uc->uc_mcontext.sp; /* NOLINT(performance-no-int-to-ptr) */
+#else
+    (void)uc;
+    return NULL; /* unknown machine: only the stack bounds tell an overflow */
 #endif
 }
 
@@ -109,6 +137,19 @@ static int has_address(const siginfo_t *info)
     return info && info->si_code > 0 && info->si_code != SI_KERNEL;
 }
 
+/* A SIGSEGV at an address in this thread's stack or just below it, or right by its stack
+ * pointer: a runaway recursion or a local array too large for the stack. */
+static int is_stack_overflow(int sig, const siginfo_t *info, void *context)
+{
+    if (sig != SIGSEGV || !has_address(info))
+        return 0;
+    uintptr_t addr = (uintptr_t)info->si_addr;
+    if (stack_high && addr < stack_high && addr + STACK_GUARD_REACH >= stack_low)
+        return 1;
+    uintptr_t sp = (uintptr_t)context_sp(context);
+    return sp && (addr > sp ? addr - sp : sp - addr) <= STACK_POINTER_REACH;
+}
+
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
     if (!in_game_call) {
@@ -119,6 +160,7 @@ static void on_fault(int sig, siginfo_t *info, void *context)
     caught_signal = sig;
     fault_has_address = has_address(info);
     fault_address = fault_has_address ? info->si_addr : NULL;
+    fault_stack_overflow = is_stack_overflow(sig, info, context);
     fault_pc = context_pc(context);
     /* Where the game was when libc faulted for it (abort, a bad free): the unwinder was loaded
      * at install time, so this allocates nothing. */
@@ -138,6 +180,7 @@ static void on_watchdog(int sig, siginfo_t *info, void *context)
     in_game_call = 0;
     caught_signal = HOST_GUARD_HANG;
     fault_has_address = 0;
+    fault_stack_overflow = 0;
     fault_address = pc;
     fault_pc = pc;
     fault_frame_count = 0;
@@ -150,10 +193,27 @@ static void on_quit(int sig)
     quit_requested = 1;
 }
 
+/* For the main thread glibc reports the range the stack rlimit lets it grow to. Unknown bounds
+ * are not fatal: the stack pointer test still tells most overflows. */
+static void read_stack_bounds(void)
+{
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return;
+    void *low;
+    size_t size;
+    if (pthread_attr_getstack(&attr, &low, &size) == 0) {
+        stack_low = (uintptr_t)low;
+        stack_high = stack_low + size;
+    }
+    pthread_attr_destroy(&attr);
+}
+
 int host_guard_thread_init(void)
 {
     if (alt_stack)
         return 0;
+    read_stack_bounds();
     alt_stack = malloc(ALT_STACK_SIZE);
     if (!alt_stack)
         return -1;
@@ -169,6 +229,7 @@ void host_guard_thread_end(void)
     sigaltstack(&ss, NULL);
     free(alt_stack);
     alt_stack = NULL;
+    stack_low = stack_high = 0;
 }
 
 int host_guard_install(void)
@@ -246,6 +307,11 @@ void *host_guard_fault_address(void)
 int host_guard_fault_has_address(void)
 {
     return fault_has_address;
+}
+
+int host_guard_fault_is_stack_overflow(void)
+{
+    return fault_stack_overflow;
 }
 
 void *host_guard_fault_pc(void)

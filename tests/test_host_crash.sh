@@ -42,7 +42,8 @@ every_crash_kind_recovered() {
         "ill|SIGILL|function=update $addr|__builtin_trap();"
         "trap|SIGTRAP|function=update|__asm__ volatile(\"int3\");"
         "bus|SIGBUS|function=update|{ extern int raise(int); raise(7); }"
-        "stack|SIGSEGV|function=update $addr|for (;;) { volatile char *p = __builtin_alloca(1 << 16); p[0] = 1; }"
+        "stack|SIGSEGV|kind=stack-overflow function=update $addr|for (;;) { volatile char *p = __builtin_alloca(1 << 16); p[0] = 1; }"
+        "recursion|SIGSEGV|kind=stack-overflow function=update $addr|if (s->tick > 0) game_update(state, host, in);"
     )
     for kind in "${kinds[@]}"; do
         IFS='|' read -r name sig fields code <<<"$kind"
@@ -52,10 +53,12 @@ every_crash_kind_recovered() {
     done
     sleep 0.3
     expect "abort() reported a fault address" not grep -q '^livehost: crash signal=SIGABRT .*addr=' "$LOG"
+    expect "no stack overflow hint in the rollback reasons: $(grep rollback "$LOG")" \
+        [ "$(grep -c '^livehost: rollback .* reason="stack overflow: runaway recursion or a large local array in update: ' "$LOG")" -eq 2 ]
     expect "the host died" kill -0 "$HOST_PID"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
-    expect "a crashed build was called again: $(grep -c '^livehost: crash ' "$LOG") crashes" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 7 ]
+    expect "a crashed build was called again: $(grep -c '^livehost: crash ' "$LOG") crashes" [ "$(grep -c '^livehost: crash ' "$LOG")" -eq 8 ]
     expect "the last good code stopped drawing" mostly "$PNG" "$SKY"
     expect "the game restarted instead of going on" [ "$(grep -c 'log text="new game' "$LOG")" -eq 1 ]
 }
