@@ -255,9 +255,11 @@ const char *host_guard_signal_name(int sig);
 
 /* ---- host_crash_where.c: where the last crash on this thread happened ---- */
 
-/* Writes "FUNCTION FILE:LINE in COPY+0xOFFSET" for the last call the guard stopped (the game's
- * own frame when libc faulted for it). Call right after host_guard_call returned non-zero. */
-void host_crash_where(char *out, size_t size);
+/* Writes "FUNCTION FILE:LINE in LIBRARY+0xOFFSET" for the last call the guard stopped (the
+ * game's own frame when libc faulted for it). A library inside copy_dir (the core's private
+ * directory, hr_temp_dir) is a copy of the game and is named game_file, the file the user built
+ * ("game.so"). Call right after host_guard_call returned non-zero. */
+void host_crash_where(char *out, size_t size, const char *copy_dir, const char *game_file);
 
 /* ---- host_watchdog.c: a thread that notices hung game calls and a stalled host ---- */
 

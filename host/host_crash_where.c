@@ -1,10 +1,12 @@
 /* host_crash_where.c - where a crash or hang happened, in words a user can act on:
- * "game_update game.c:68 in 2-game.so+0x14e0", or the game's call into libc when the fault
+ * "game_update game.c:68 in game.so+0x14e0", or the game's call into libc when the fault
  * happened there ("... (inside libc.so.6)").
  *
  * Runs after the guard jumped back out of the game, never inside a signal handler: dladdr,
  * popen and addr2line are fine here. The private copy of the crashed build still exists at
- * this point, so addr2line can read its debug information. Owns nothing.
+ * this point, so addr2line reads its debug information; the text names the file the user
+ * built instead (the copy's name, "3-game.so", carries a copy counter that looks like the
+ * version and is not). Owns nothing.
  */
 #include "host.h"
 
@@ -12,9 +14,17 @@
 #include <inttypes.h>
 #include <string.h>
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 /* Where a crash happened, as the user can act on it: "update+0x1a game/game.c:80 in
- * 3-game.so+0x11fa". Runs outside the signal handler; the private copy still exists here. */
-static void describe_pc(void *pc, char *out, size_t size)
+ * game.so+0x11fa". A library inside copy_dir is a private copy and is called game_file; the offset
+ * is the same in the original file, the copy being byte for byte the same. */
+static void describe_pc(void *pc, const char *copy_dir, const char *game_file, char *out,
+                        size_t size)
 {
     Dl_info info;
     if (!pc || !dladdr(pc, &info) || !info.dli_fname) {
@@ -22,8 +32,10 @@ static void describe_pc(void *pc, char *out, size_t size)
         return;
     }
     uintptr_t offset = (uintptr_t)pc - (uintptr_t)info.dli_fbase;
-    const char *file = strrchr(info.dli_fname, '/');
-    file = file ? file + 1 : info.dli_fname;
+    size_t dir_len = copy_dir ? strlen(copy_dir) : 0;
+    int is_copy = dir_len && strncmp(info.dli_fname, copy_dir, dir_len) == 0 &&
+                  info.dli_fname[dir_len] == '/';
+    const char *file = is_copy ? game_file : base_name(info.dli_fname);
     char func[200] = "", line[200] = "";
     if (info.dli_sname)
         snprintf(func, sizeof func, "%s+0x%" PRIxPTR " ", info.dli_sname,
@@ -51,11 +63,11 @@ static void describe_pc(void *pc, char *out, size_t size)
 
 /* Names the game code that crashed. When the fault happened inside libc (abort, a bad free),
  * that is the game's caller on the stack, with the library that faulted after it. */
-void host_crash_where(char *out, size_t size)
+void host_crash_where(char *out, size_t size, const char *copy_dir, const char *game_file)
 {
     void *pc = host_guard_fault_pc();
     if (host_guard_in_game_code(pc)) {
-        describe_pc(pc, out, size);
+        describe_pc(pc, copy_dir, game_file, out, size);
         return;
     }
     void *const *frames;
@@ -65,13 +77,12 @@ void host_crash_where(char *out, size_t size)
             char inner[300];
             Dl_info info;
             const char *lib = dladdr(pc, &info) && info.dli_fname ? info.dli_fname : "?";
-            const char *slash = strrchr(lib, '/');
             /* A return address points after the call: one byte back is the call's line. */
-            describe_pc((char *)frames[i] - 1, out, size);
-            snprintf(inner, sizeof inner, " (inside %s)", slash ? slash + 1 : lib);
+            describe_pc((char *)frames[i] - 1, copy_dir, game_file, out, size);
+            snprintf(inner, sizeof inner, " (inside %s)", base_name(lib));
             strncat(out, inner, size - strlen(out) - 1);
             return;
         }
     }
-    describe_pc(pc, out, size);
+    describe_pc(pc, copy_dir, game_file, out, size);
 }

@@ -14,8 +14,9 @@
  *   livehost: refused reason="..."               the host refused the new build; old code runs
  *   livehost: not-ready reason="..."             a build is half-written, gone, or still being
  *                                                checked by hr-preflight; looked at again later
- *   livehost: crash signal=SIGSEGV function=update addr=0x0 at="FUNC FILE:LINE in COPY+0xOFF"
+ *   livehost: crash signal=SIGSEGV function=update addr=0x0 at="FUNC FILE:LINE in LIB+0xOFF"
  *               version=N                        a game call faulted; the state is put back;
+ *                                                LIB is the file the user built, not the copy;
  *                                                no addr= when the kernel gave none (abort,
  *                                                raise, kill, x86's int3); kind=stack-overflow
  *                                                after signal= for a SIGSEGV in or just below

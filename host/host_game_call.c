@@ -79,7 +79,9 @@ int host_game_call(game_call *c)
     host_watchdog_leave();
     if (sig) {
         char at[600], quoted[700];
-        host_crash_where(at, sizeof at);
+        const char *slash = strrchr(game.args->game_path, '/');
+        host_crash_where(at, sizeof at, hr_temp_dir(game.lib),
+                         slash ? slash + 1 : game.args->game_path);
         host_event_quote(quoted, sizeof quoted, at);
         if (sig == HOST_GUARD_HANG)
             host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],

@@ -19,13 +19,14 @@ inject() {
 restore_good() { mv -f "$1/game/game.c.good" "$1/game/game.c" && touch "$1/game/game.c"; }
 
 # crash_and_roll_back NAME SIGNAL FIELDS CODE VERSION: injects CODE, rebuilds, expects the crash
-# with SIGNAL and FIELDS (a regex for what follows signal=, up to at=), then a rollback; VERSION
-# is the library version the broken build loads as.
+# with SIGNAL and FIELDS (a regex for what follows signal=, up to at=), at= naming the library
+# the user built (not its private copy), then a rollback; VERSION is the library version the
+# broken build loads as.
 crash_and_roll_back() {
     expect "could not inject $1" inject "$SRC" "$4"
     rebuild
     restore_good "$SRC"
-    expect "$1: no crash signal=$2 $3 in update: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: crash signal=$2 $3 at=\".*\" version=$5\$" 10
+    expect "$1: no crash signal=$2 $3 in update: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: crash signal=$2 $3 at=\".* in game\.so\+0x[0-9a-f]+( \(inside [^)]+\))?\" version=$5\$" 10
     expect "$1: no rollback: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: rollback version=$(($5 + 1)) state=restored " 5
 }
 

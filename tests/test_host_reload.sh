@@ -111,7 +111,7 @@ crash_then_fixed_build() {
     cp -r "$SRC/game" "$SRC/game.good"
     expect "could not inject the crash" inject_crash "$SRC"
     rebuild
-    expect "no crash event naming the source line: $(grep crash "$LOG")" wait_for "$LOG" '^livehost: crash signal=SIGSEGV function=update addr=0x0 at="game_update game\.c:[0-9]+ in [0-9]+-game\.so\+0x[0-9a-f]+" version=2$' 10
+    expect "no crash event naming the source line: $(grep crash "$LOG")" wait_for "$LOG" '^livehost: crash signal=SIGSEGV function=update addr=0x0 at="game_update game\.c:[0-9]+ in game\.so\+0x[0-9a-f]+" version=2$' 10
     expect "no rollback to the last good build: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: rollback version=3 state=restored ' 5
     sleep 0.3
     expect "the host died after the crash" kill -0 "$HOST_PID"
