@@ -122,7 +122,11 @@ static void on_status(hr_status status)
         free(game.pending); /* validate prepared a block for a build that did not come in */
         game.pending = NULL;
     }
-    if (status != HR_NOT_READY)
+    /* A build in its pre-flight (HR_ERR_CHECKING) is the normal path of every reload, and how
+     * it ends gets its own event: no not-ready line for it. A real wait after it is news again. */
+    const hr_error why = hr_error_code(game.lib);
+    const int checking = status == HR_NOT_READY && why == HR_ERR_CHECKING;
+    if (status != HR_NOT_READY || checking)
         game.not_ready[0] = 0;
     switch (status) {
     case HR_UNCHANGED: break;
@@ -131,7 +135,7 @@ static void on_status(hr_status status)
         game.reset_requested = 0;
         break;
     case HR_NOT_READY:
-        if (strcmp(text, game.not_ready) != 0) {
+        if (!checking && strcmp(text, game.not_ready) != 0) {
             snprintf(game.not_ready, sizeof game.not_ready, "%s", text);
             host_event("not-ready", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
         }
@@ -148,7 +152,7 @@ static void on_status(hr_status status)
     /* F5 waits while a build is being written or pre-flighted; with no new build to load,
      * the running one starts over. */
     if (game.reset_requested && status != HR_RELOADED &&
-        !(status == HR_NOT_READY && hr_error_code(game.lib) == HR_ERR_INCOMPLETE)) {
+        !(status == HR_NOT_READY && (why == HR_ERR_INCOMPLETE || checking))) {
         game.reset_requested = 0;
         if (game.state && loaded_api()) {
             memset(game.state, 0, (size_t)game.state_size);

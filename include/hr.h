@@ -33,8 +33,9 @@ extern "C" {
 typedef enum hr_status {
     HR_UNCHANGED = 0, /* no new build since the last check */
     HR_RELOADED,      /* a new build is loaded and every slot points into it */
-    HR_NOT_READY,     /* a change was seen but the file is missing or still being written:
-                         the old code stays, a later check loads it once complete */
+    HR_NOT_READY,     /* a change was seen but the file is missing or still being written, or
+                         the new build is being tried in the pre-flight process
+                         (HR_ERR_CHECKING): the old code stays, a later check loads it */
     HR_LOAD_FAILED,   /* the new build could not be loaded (see hr_error_text); old code stays */
     HR_REFUSED,       /* the validate hook refused the new build; old code stays */
 } hr_status;
@@ -56,6 +57,8 @@ typedef enum hr_error {
     HR_ERR_PREFLIGHT,    /* loading the build in a separate process crashed, failed or hung */
     HR_ERR_FORBIDDEN,    /* this exact content was marked bad with hr_forbid() */
     HR_ERR_NO_ROLLBACK,  /* hr_rollback() has no earlier good build to go back to */
+    HR_ERR_CHECKING,     /* not a failure: the new build is being loaded in the pre-flight
+                            process; the next checks load it or say why not */
 } hr_error;
 
 /* How changes are noticed. */
@@ -92,7 +95,8 @@ typedef struct hr_desc {
     const char *preflight;      /* path of the hr-preflight program: every new build is first
                                    loaded there, in a separate process, so a constructor that
                                    crashes, exits or hangs never touches this one. While it
-                                   runs hr_check() returns HR_NOT_READY without blocking.
+                                   runs hr_check() returns HR_NOT_READY (HR_ERR_CHECKING)
+                                   without blocking.
                                    default NULL: load in this process directly */
     int preflight_timeout_ms;   /* a pre-flight running longer fails; default 2000 */
 } hr_desc;
@@ -172,8 +176,9 @@ int hr_code_ranges(const hr_lib *lib, hr_range *out, int max);
 /* Number of successful loads so far (1 after the first load, 2 after the first reload...). */
 unsigned hr_version(const hr_lib *lib);
 
-/* Code and text of the last failure or warning; text is "" when there was none. The text names
- * the file, the symbol and the loader's or OS's reason. Valid until the next call on lib. */
+/* Code and text of the last failure or warning, or of why a check was not ready; text is ""
+ * when there was none. The text names the file, the symbol and the loader's or OS's reason.
+ * Valid until the next call on lib. */
 hr_error hr_error_code(const hr_lib *lib);
 const char *hr_error_text(const hr_lib *lib);
 

@@ -357,6 +357,8 @@ static void names_of_codes(void)
 {
     CHECK(strcmp(hr_status_name(HR_RELOADED), "reloaded") == 0, "status name");
     CHECK(strcmp(hr_error_name(HR_ERR_SYMBOL), "symbol missing") == 0, "error name");
+    CHECK(strcmp(hr_error_name(HR_ERR_CHECKING), "checking") == 0, "checking: %s",
+          hr_error_name(HR_ERR_CHECKING));
     CHECK(strcmp(hr_error_name((hr_error)999), "unknown error") == 0, "unknown code");
 }
 

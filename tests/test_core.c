@@ -358,6 +358,8 @@ static void preflight_loads_good_builds(void)
     install("fx_v2.so", lib_path);
     hr_status st = hr_check(lib);
     CHECK(st == HR_NOT_READY && value(slots) == 1, "while checking: %s", hr_status_name(st));
+    CHECK(hr_error_code(lib) == HR_ERR_CHECKING && strstr(hr_error_text(lib), "(pre-flight)"),
+          "while checking: %s (%s)", hr_error_name(hr_error_code(lib)), hr_error_text(lib));
     st = check_until_settled(lib);
     CHECK(st == HR_RELOADED && value(slots) == 2, "after pre-flight: %s (%s)", hr_status_name(st),
           hr_error_text(lib));

@@ -29,7 +29,8 @@
     X(HR_ERR_NOT_LOADED, "nothing loaded")                                                         \
     X(HR_ERR_PREFLIGHT, "pre-flight failed")                                                       \
     X(HR_ERR_FORBIDDEN, "forbidden build")                                                         \
-    X(HR_ERR_NO_ROLLBACK, "no build to roll back to")
+    X(HR_ERR_NO_ROLLBACK, "no build to roll back to")                                              \
+    X(HR_ERR_CHECKING, "checking")
 
 #define HR_STATUSES(X)                                                                             \
     X(HR_UNCHANGED, "unchanged")                                                                   \

@@ -176,7 +176,8 @@ static hr_error start_preflight(hr_lib *lib)
     if (rc != 0)
         return hr__fail(lib, HR_ERR_PREFLIGHT, "%s", why);
     lib->proc_started_ns = hr_os_now_ns();
-    hr__fail(lib, HR_ERR_INCOMPLETE, "checking %s in a separate process", lib->path);
+    hr__fail(lib, HR_ERR_CHECKING, "%s is being loaded in a separate process (pre-flight)",
+             lib->path);
     return HR_ERR_NONE;
 }
 
