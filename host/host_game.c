@@ -47,15 +47,15 @@ set_status(uint32_t color, const char *fmt, ...)
     game.status_until = game.services.frame + STATUS_FRAMES;
 }
 
+/* The core tells loads, failures and waits too, but on_status already reports each of them as
+ * its own event (loaded, reloaded, reload-failed, refused, not-ready): forwarding them would
+ * put every one in the log twice. Only warnings have no other way out. */
 static void core_log(int level, const char *text, void *user)
 {
     (void)user;
     char quoted[1200];
-    host_event("core", "level=%s text=%s",
-               level <= 0   ? "info"
-               : level == 1 ? "warning"
-                            : "error",
-               host_event_quote(quoted, sizeof quoted, text));
+    if (level == 1)
+        host_event("core", "level=warning text=%s", host_event_quote(quoted, sizeof quoted, text));
 }
 
 void host_game_on_loaded(const char *event)

@@ -69,8 +69,14 @@ typedef enum hr_watch_mode {
     HR_WATCH_NONE,        /* never reload by itself; hr_reload() still works */
 } hr_watch_mode;
 
-/* Called with every event line the core has to tell (loads, failures, warnings).
- * level: 0 info, 1 warning, 2 error. The text has no trailing newline. */
+/* Called with every event line the core has to tell, never by a check that found nothing new:
+ *   level 0, info: a build loaded (the file, hr_version(), how long), or a change is not ready
+ *            (hr_check() returned HR_NOT_READY): told once per reason, not at every check,
+ *            and not for a running pre-flight (HR_ERR_CHECKING), whose outcome is told;
+ *   level 1, warning: something is off but nothing failed (HR_ERR_STILL_LOADED);
+ *   level 2, error: a load failed or was refused (HR_LOAD_FAILED, HR_REFUSED, also from
+ *            hr_open() and hr_rollback()); the old code stays. The text is hr_error_text()'s.
+ * The text has no trailing newline and is valid during the call only. */
 typedef void (*hr_log_fn)(int level, const char *text, void *user);
 
 /* Called after a new build is loaded and resolved, before it replaces the old one.

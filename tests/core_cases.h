@@ -41,6 +41,7 @@ static hr_status check_until_reloaded(hr_lib *lib);
     X(unload_then_load_again)                                                                      \
     X(rollback_and_forbid)                                                                         \
     X(code_ranges_cover_functions)                                                                 \
+    X(log_tells_each_event)                                                                        \
     X(names_of_codes)
 
 static long read_file(const char *path, char *buf, long cap)
@@ -206,14 +207,22 @@ static void directory_instead_of_file(void)
     remove_work_dir();
 }
 
-static int refuse_version_2(void *const *slots, void *user, char *why, size_t size)
+/* A validate hook that refuses fx_v2; user is left to the caller. */
+static int refuse_value_2(void *const *slots, void *user, char *why, size_t size)
 {
-    (*(int *)user)++;
-    if (((int (*)(void))slots[0])() == 2) {
+    (void)user;
+    if (value(slots) == 2) {
         snprintf(why, size, "version 2 is not welcome");
         return 1;
     }
     return 0;
+}
+
+/* The same, counting its calls in *(int *)user. */
+static int refuse_version_2(void *const *slots, void *user, char *why, size_t size)
+{
+    (*(int *)user)++;
+    return refuse_value_2(slots, user, why, size);
 }
 
 static void validate_hook_refuses(void)
@@ -349,6 +358,70 @@ static void code_ranges_cover_functions(void)
     CHECK(!ours_inside, "a range covers the test program");
     hr_unload(lib);
     CHECK(hr_code_ranges(lib, r, 8) == 0, "ranges after unload");
+    hr_close(lib);
+    remove_work_dir();
+}
+
+/* What a log hook heard since the last look. */
+typedef struct heard {
+    int calls;
+    int level;       /* of the last call */
+    char text[1024]; /* of the last call */
+} heard;
+
+static void hear(int level, const char *text, void *user)
+{
+    heard *h = user;
+    h->calls++;
+    h->level = level;
+    snprintf(h->text, sizeof h->text, "%s", text);
+}
+
+/* The hook heard one line since the last look, of this level, naming the library (an error
+ * line is hr_error_text's); then forgets it. */
+static void check_heard(heard *h, hr_lib *lib, int level, const char *what)
+{
+    CHECK(h->calls == 1 && h->level == level && strstr(h->text, lib_path) &&
+              (level != 2 || strcmp(h->text, hr_error_text(lib)) == 0),
+          "%s: %d calls, want 1 of level %d naming %s; last: level %d '%s' (error text '%s')", what,
+          h->calls, level, lib_path, h->level, h->text, hr_error_text(lib));
+    h->calls = 0;
+}
+
+/* One log line per load, failure, refusal and wait; none for a check that finds nothing. */
+static void log_tells_each_event(void)
+{
+    new_work_dir();
+    install(FX("fx_v1"), lib_path);
+    void *slots[2];
+    heard h = { 0 };
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .validate = refuse_value_2,
+                                      .log = hear,
+                                      .user = &h });
+    check_heard(&h, lib, 0, "first load");
+    CHECK(strstr(h.text, "version 1"), "load line without the version: %s", h.text);
+    CHECK(hr_check(lib) == HR_UNCHANGED && hr_check(lib) == HR_UNCHANGED && h.calls == 0,
+          "unchanged checks told %d lines, last '%s'", h.calls, h.text);
+    install(FX("fx_nosym"), lib_path);
+    CHECK(check_until_changed(lib) == HR_LOAD_FAILED, "nosym did not fail: %s", hr_error_text(lib));
+    check_heard(&h, lib, 2, "failed load");
+    install(FX("fx_v2"), lib_path);
+    CHECK(check_until_changed(lib) == HR_REFUSED, "v2 not refused: %s", hr_error_text(lib));
+    check_heard(&h, lib, 2, "refusal");
+    remove_file(lib_path);
+    CHECK(check_until_changed(lib) == HR_NOT_READY, "delete: %s", hr_error_text(lib));
+    check_heard(&h, lib, 0, "missing file");
+    CHECK(hr_reload(lib) == HR_NOT_READY && h.calls == 0, "same wait told again: '%s'", h.text);
+    install(FX("fx_v3"), lib_path);
+    CHECK(check_until_reloaded(lib) == HR_RELOADED, "v3: %s", hr_error_text(lib));
+    check_heard(&h, lib, 0, "reload");
+    CHECK(strstr(h.text, "version 2"), "reload line without the version: %s", h.text);
+    CHECK(hr_check(lib) == HR_UNCHANGED && h.calls == 0, "idle check told '%s'", h.text);
     hr_close(lib);
     remove_work_dir();
 }

@@ -268,6 +268,43 @@ static void foreign_files_are_refused(void)
     remove_work_dir();
 }
 
+/* A file that is no library is one error line; a build written in place, seen by two checks,
+ * is one wait line. */
+static void log_tells_bad_files_once(void)
+{
+    static char buf[1 << 20];
+    long n = read_file(fixture("fx_v2.so"), buf, sizeof buf);
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    heard h = { 0 };
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .log = hear,
+                                      .user = &h });
+    check_heard(&h, lib, 0, "first load");
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.tmp", lib_path);
+    write_file(tmp, "this is not a library\n", 22);
+    rename(tmp, lib_path);
+    CHECK(hr_check(lib) == HR_LOAD_FAILED, "text file: %s", hr_error_text(lib));
+    check_heard(&h, lib, 2, "text file");
+    int fd = open(lib_path, O_WRONLY | O_TRUNC);
+    CHECK(write(fd, buf, (size_t)n / 2) == n / 2, "short write");
+    CHECK(hr_check(lib) == HR_NOT_READY, "half-written: %s", hr_error_text(lib));
+    CHECK(write(fd, buf + n / 2, (size_t)(n - n / 2)) == n - n / 2, "short write");
+    CHECK(hr_check(lib) == HR_NOT_READY, "still open: %s", hr_error_text(lib));
+    close(fd);
+    check_heard(&h, lib, 0, "written in place");
+    CHECK(hr_check(lib) == HR_RELOADED, "after close: %s", hr_error_text(lib));
+    check_heard(&h, lib, 0, "reload");
+    hr_close(lib);
+    remove_work_dir();
+}
+
 static void undefined_symbol_gives_dlerror(void)
 {
     new_work_dir();
@@ -348,21 +385,27 @@ static void preflight_loads_good_builds(void)
     new_work_dir();
     install("fx_v1.so", lib_path);
     void *slots[2];
+    heard h = { 0 };
     hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
                                       .symbols = fx_names,
                                       .symbol_count = 2,
                                       .slots = slots,
                                       .temp_dir = work,
+                                      .log = hear,
+                                      .user = &h,
                                       .preflight = preflight_path });
     CHECK(hr_is_loaded(lib) && value(slots) == 1, "first load: %s", hr_error_text(lib));
+    check_heard(&h, lib, 0, "first load");
     install("fx_v2.so", lib_path);
     hr_status st = hr_check(lib);
     CHECK(st == HR_NOT_READY && value(slots) == 1, "while checking: %s", hr_status_name(st));
     CHECK(hr_error_code(lib) == HR_ERR_CHECKING && strstr(hr_error_text(lib), "(pre-flight)"),
           "while checking: %s (%s)", hr_error_name(hr_error_code(lib)), hr_error_text(lib));
+    CHECK(h.calls == 0, "the pre-flight was told as a wait: %s", h.text);
     st = check_until_settled(lib);
     CHECK(st == HR_RELOADED && value(slots) == 2, "after pre-flight: %s (%s)", hr_status_name(st),
           hr_error_text(lib));
+    check_heard(&h, lib, 0, "load after the pre-flight");
     CHECK(hr_last_timing(lib).preflight_ns > 0, "no pre-flight time recorded");
     hr_close(lib);
     remove_work_dir();
@@ -469,6 +512,7 @@ int main(void)
     RUN(bad_builds_keep_old_code, passed, failed);
     RUN(in_place_writer_waits_for_close, passed, failed);
     RUN(foreign_files_are_refused, passed, failed);
+    RUN(log_tells_bad_files_once, passed, failed);
     RUN(undefined_symbol_gives_dlerror, passed, failed);
     RUN(extra_reference_is_reported, passed, failed);
     RUN(private_dir_and_cleanup, passed, failed);

@@ -83,6 +83,37 @@ void hr__clear_error(hr_lib *lib)
     lib->error_text[0] = 0;
 }
 
+/* Gives the log hook the outcome of a load attempt and returns st; how is what a success did
+ * ("loaded", "rolled back to the build before as"). A check that found nothing new has nothing
+ * to tell, and the idle path never comes here. */
+hr_status hr__tell(hr_lib *lib, hr_status st, const char *how)
+{
+    char line[1200];
+    switch (st) {
+    case HR_UNCHANGED: return st;
+    case HR_NOT_READY:
+        /* A wait is told once per reason, not at every check while a build is written. The
+         * pre-flight is the normal path, and how it ends is told: no line for it. */
+        if (lib->error == HR_ERR_CHECKING)
+            break;
+        if (strcmp(lib->error_text, lib->told_wait) != 0) {
+            memcpy(lib->told_wait, lib->error_text, sizeof lib->told_wait);
+            lib->log(0, lib->error_text, lib->user);
+        }
+        return st;
+    case HR_RELOADED:
+        /* total_ns: the time spent in the core's calls, the stall a caller feels. */
+        snprintf(line, sizeof line, "%s %s version %u in %.2f ms", lib->path, how, lib->version,
+                 (double)lib->timing.total_ns / 1e6);
+        lib->log(0, line, lib->user);
+        break;
+    case HR_LOAD_FAILED:
+    case HR_REFUSED: lib->log(2, lib->error_text, lib->user); break;
+    }
+    lib->told_wait[0] = 0; /* the wait is over: the same reason later is news again */
+    return st;
+}
+
 static void clear_slots(hr_lib *lib)
 {
     for (int i = 0; i < lib->count; i++)
@@ -155,14 +186,19 @@ hr_lib *hr_open(const hr_desc *desc)
     char why[512];
     if (hr_os_make_private_dir(desc->temp_dir, lib->dir, sizeof lib->dir, why, sizeof why) != 0) {
         hr__fail(lib, HR_ERR_TEMP, "%s", why);
+        hr__tell(lib, HR_LOAD_FAILED, "loaded");
         return lib; /* carries the reason; hr_check retries nothing without a directory */
     }
     lib->have_dir = 1;
     open_watch(lib);
     /* The first load waits for its pre-flight: a program starts with its code or a reason. */
-    if (hr__load(lib) == HR_NOT_READY && lib->proc.pid > 0)
-        while (hr__poll_preflight(lib) == HR_NOT_READY && lib->proc.pid > 0)
+    hr_status st = hr__load(lib);
+    while (st == HR_NOT_READY && lib->proc.pid > 0) {
+        st = hr__poll_preflight(lib);
+        if (st == HR_NOT_READY)
             hr_os_sleep_ms(1);
+    }
+    hr__tell(lib, st, "loaded");
     return lib;
 
 nomem:
@@ -189,7 +225,7 @@ hr_status hr_check(hr_lib *lib)
 {
     assert(lib);
     if (!lib->have_dir || !lib->watch)
-        return lib->proc.pid > 0 ? hr__poll_preflight(lib) : HR_UNCHANGED;
+        return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
     hr_watch_event ev = lib->watch->poll(lib->watch);
     if (ev == HR_WATCH_LOST) {
         /* The directory was removed or moved: watch afresh (polling if it is gone). */
@@ -204,24 +240,22 @@ hr_status hr_check(hr_lib *lib)
         hr__cancel_pending(lib); /* a newer build is coming: the candidate is stale */
         hr__fail(lib, HR_ERR_INCOMPLETE, "%s is being written; waiting until it is complete",
                  lib->path);
-        return HR_NOT_READY;
+        return hr__tell(lib, HR_NOT_READY, "loaded");
     }
     if (ev == HR_WATCH_QUIET && !lib->retry)
-        return lib->proc.pid > 0 ? hr__poll_preflight(lib) : HR_UNCHANGED;
+        return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
     lib->retry = 0;
     /* An event that left the same build in place (a touch of attributes, say) is no change. */
     hr_file_sig now = hr_os_stat(lib->path);
     if (lib->handle && !lib->pending[0] && hr_os_same_file(&now, &lib->loaded_sig))
         return HR_UNCHANGED;
-    return hr__load(lib);
+    return hr__tell(lib, hr__load(lib), "loaded");
 }
 
 hr_status hr_reload(hr_lib *lib)
 {
     assert(lib);
-    if (!lib->have_dir)
-        return HR_LOAD_FAILED;
-    return hr__load(lib);
+    return hr__tell(lib, lib->have_dir ? hr__load(lib) : HR_LOAD_FAILED, "loaded");
 }
 
 void hr_unload(hr_lib *lib)

@@ -56,6 +56,7 @@ struct hr_lib {
 
     hr_error error;
     char error_text[1024];
+    char told_wait[1024]; /* the not-ready reason last given to the log hook, "" if none */
     hr_timing timing;
 };
 
@@ -66,6 +67,7 @@ __attribute__((format(printf, 3, 4)))
 hr_error
 hr__fail(hr_lib *lib, hr_error code, const char *fmt, ...);
 void hr__clear_error(hr_lib *lib);
+hr_status hr__tell(hr_lib *lib, hr_status st, const char *how); /* log what an attempt ended in */
 
 /* hr_load.c */
 hr_status hr__load(hr_lib *lib);           /* start loading the file as it is now */

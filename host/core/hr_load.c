@@ -277,7 +277,7 @@ hr_status hr_rollback(hr_lib *lib)
     lib->timing = (hr_timing){ 0 };
     if (!lib->prev[0]) {
         hr__fail(lib, HR_ERR_NO_ROLLBACK, "%s: no earlier good build to go back to", lib->path);
-        return HR_LOAD_FAILED;
+        return hr__tell(lib, HR_LOAD_FAILED, "rolled back to the build before as");
     }
     hr__cancel_pending(lib);
     char prev[PATH_MAX];
@@ -288,5 +288,5 @@ hr_status hr_rollback(hr_lib *lib)
     lib->timing.total_ns = hr_os_now_ns() - t0;
     if (err != HR_ERR_NONE)
         hr_os_remove(prev);
-    return status_for(err);
+    return hr__tell(lib, status_for(err), "rolled back to the build before as");
 }
