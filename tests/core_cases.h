@@ -8,7 +8,8 @@
  * the way a build does (write, then rename), files and directories, whether a copy is still
  * mapped, and checking until the core reports a change (notifications may arrive late on some
  * platforms) or a reload. This file gives the helpers that need nothing of the platform
- * (read_file, value, open_lib), and CORE_CASES(X) lists the cases for the drivers' RUN lines.
+ * (read_file, value, open_lib; hear and check_heard, a log hook that records what it is told),
+ * and CORE_CASES(X) lists the cases for the drivers' RUN lines.
  */
 #ifndef CORE_CASES_H
 #define CORE_CASES_H
