@@ -85,7 +85,8 @@ int main(int argc, char **argv)
     const char *id = argv[1];
     int runs = atoi(argv[2]);
     void *slots[2];
-    hr_lib *lib = hr_open(&(hr_desc){ .path = argv[3],
+    hr_lib *lib = hr_open(&(hr_desc){ .log = bench_log,
+                                      .path = argv[3],
                                       .symbols = (const char *[]){ "bench_tick", "bench_api" },
                                       .symbol_count = 2,
                                       .slots = slots,

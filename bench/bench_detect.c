@@ -95,7 +95,8 @@ static void bench_mode(const char *id, hr_watch_mode mode, int runs, const char 
     bench_str(path, sizeof path, "%s/lib.so", dir);
     bench_install(path, builds[1], sizes[1]);
     void *slot = NULL;
-    hr_lib *lib = hr_open(&(hr_desc){ .path = path,
+    hr_lib *lib = hr_open(&(hr_desc){ .log = bench_log,
+                                      .path = path,
                                       .symbols = (const char *[]){ "bench_id" },
                                       .symbol_count = 1,
                                       .slots = &slot,

@@ -307,12 +307,12 @@ static long pixels_differ(const char *a_path, const char *b_path)
 static int loads_with_core(const char *lib)
 {
     void *slot = NULL;
-    hr_lib *l = hr_open(&(hr_desc){ .path = lib,
+    hr_lib *l = hr_open(&(hr_desc){ .log = bench_log,
+                                    .path = lib,
                                     .symbols = (const char *[]){ GAME_API_SYMBOL },
                                     .symbol_count = 1,
                                     .slots = &slot,
-                                    .watch = HR_WATCH_NONE,
-                                    .log = NULL });
+                                    .watch = HR_WATCH_NONE });
     int ok = l && hr_is_loaded(l);
     if (ok) {
         void *state = stub_game_start(slot);

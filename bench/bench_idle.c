@@ -36,7 +36,8 @@ static hr_lib *open_watch(hr_watch_mode mode, const char *library, const char *w
     bench_str(lib_path, sizeof lib_path, "%s/lib.so", dir);
     bench_install(lib_path, data, size);
     free(data);
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path, .watch = mode, .temp_dir = bench_tmpfs() });
+    hr_lib *lib = hr_open(
+        &(hr_desc){ .log = bench_log, .path = lib_path, .watch = mode, .temp_dir = bench_tmpfs() });
     if (!lib || !hr_is_loaded(lib)) {
         fprintf(stderr, "bench_idle: %s\n", lib ? hr_error_text(lib) : "out of memory");
         exit(1);

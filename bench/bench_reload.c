@@ -109,7 +109,8 @@ int main(int argc, char **argv)
     run_state rf = rh;
     void *slot = NULL;
     bench_install(hr_path, data, size);
-    hr_lib *lib = hr_open(&(hr_desc){ .path = hr_path,
+    hr_lib *lib = hr_open(&(hr_desc){ .log = bench_log,
+                                      .path = hr_path,
                                       .symbols = (const char *[]){ symbol },
                                       .symbol_count = 1,
                                       .slots = &slot,
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
     hr_lib *pf = NULL;
     if (preflight && !brief) {
         bench_install(pf_path, data, size);
-        pf = hr_open(&(hr_desc){ .path = pf_path,
+        pf = hr_open(&(hr_desc){ .log = bench_log,
+                                 .path = pf_path,
                                  .symbols = (const char *[]){ symbol },
                                  .symbol_count = 1,
                                  .slots = &pf_slot,

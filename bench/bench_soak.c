@@ -90,7 +90,8 @@ static void soak(soak_result *r, int n, int use_hr, const int turn[2], const cha
     floor_lib fl;
     const char *temp;
     if (use_hr) {
-        lib = hr_open(&(hr_desc){ .path = path,
+        lib = hr_open(&(hr_desc){ .log = bench_log,
+                                  .path = path,
                                   .symbols = (const char *[]){ symbol },
                                   .symbol_count = 1,
                                   .slots = &slot,

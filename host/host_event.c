@@ -12,8 +12,9 @@
  *   livehost: reloaded version=N ms=F state=kept|migrated|fresh
  *   livehost: reload-failed reason="..."         the new build did not load; old code runs
  *   livehost: refused reason="..."               the host refused the new build; old code runs
- *   livehost: not-ready reason="..."             a build is half-written, gone, or still being
- *                                                checked by hr-preflight; looked at again later
+ *   livehost: not-ready reason="..."             a build is half-written or gone; looked at
+ *                                                again later (a build in its pre-flight is the
+ *                                                normal path and has no event)
  *   livehost: crash signal=SIGSEGV function=update addr=0x0 at="FUNC FILE:LINE in LIB+0xOFF"
  *               version=N                        a game call faulted; the state is put back;
  *                                                LIB is the file the user built, not the copy;
