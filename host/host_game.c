@@ -113,11 +113,25 @@ void host_game_on_loaded(const char *event)
     }
 }
 
+/* The core's reason, with the fix for the mistake every new game makes once. */
+static const char *error_text(char *out, size_t size)
+{
+    const char *text = hr_error_text(game.lib);
+    if (hr_error_code(game.lib) == HR_ERR_SYMBOL)
+        snprintf(out, size,
+                 "%s; a game exports its API as GAME_EXPORT const game_api GAME_API_SYMBOL_NAME "
+                 "= { ... } (include/game_api.h)",
+                 text);
+    else
+        snprintf(out, size, "%s", text);
+    return out;
+}
+
 /* Reports what hr_check/hr_reload saw and acts on a new build. */
 static void on_status(hr_status status)
 {
-    char quoted[1200];
-    const char *text = hr_error_text(game.lib);
+    char quoted[1500], text[1200];
+    error_text(text, sizeof text);
     if (status != HR_RELOADED && game.pending) {
         free(game.pending); /* validate prepared a block for a build that did not come in */
         game.pending = NULL;
@@ -192,10 +206,10 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     if (hr_is_loaded(game.lib)) {
         host_game_on_loaded("reloaded");
     } else {
-        char path[600], quoted[1200];
+        char path[600], quoted[1500], text[1200];
         host_event("waiting", "path=%s reason=%s",
                    host_event_word(path, sizeof path, args->game_path),
-                   host_event_quote(quoted, sizeof quoted, hr_error_text(game.lib)));
+                   host_event_quote(quoted, sizeof quoted, error_text(text, sizeof text)));
     }
     return 0;
 }
@@ -234,9 +248,9 @@ void host_game_render(void)
     if (game.crashed) {
         host_draw_message(w, h, COLOR_CRASHED, "game crashed:", game.crash_text);
     } else if (!is_runnable()) {
-        char title[700];
+        char title[700], text[1200];
         snprintf(title, sizeof title, "waiting for a good build of %s:", game.args->game_path);
-        host_draw_message(w, h, COLOR_WAITING, title, hr_error_text(game.lib));
+        host_draw_message(w, h, COLOR_WAITING, title, error_text(text, sizeof text));
     }
     if (game.status[0] && game.services.frame < game.status_until)
         host_draw_status(w, h, game.status_color, game.status);

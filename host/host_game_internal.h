@@ -62,7 +62,7 @@ typedef struct host_game_data {
     char status[512]; /* status bar text and until which frame it shows */
     uint64_t status_until;
     uint32_t status_color;
-    char not_ready[1024]; /* the last not-ready reason, so it is reported once */
+    char not_ready[1200]; /* the last not-ready reason, so it is reported once */
 } host_game_data;
 extern host_game_data game;
 

@@ -453,6 +453,10 @@ static void preflight_survives_bad_constructors(void)
               cases[i].fixture, hr_error_text(lib), cases[i].reason);
         CHECK(hr_is_loaded(lib) && value(slots) == 1, "%s: old code lost", cases[i].fixture);
     }
+    /* A missing symbol has the same code whether the pre-flight or the core finds it. */
+    install("fx_nosym.so", lib_path);
+    CHECK(check_until_settled(lib) == HR_LOAD_FAILED && hr_error_code(lib) == HR_ERR_SYMBOL,
+          "missing symbol in the pre-flight: %s", hr_error_name(hr_error_code(lib)));
     CHECK(count_entries(hr_temp_dir(lib)) == 1, "%d files left in the private dir",
           count_entries(hr_temp_dir(lib)));
     install("fx_v3.so", lib_path);

@@ -57,7 +57,7 @@ every_bad_build_refused() {
         put "$b"
     refused "corrupt .dynamic" reload-failed "pre-flight failed"
     put "$FIX/fx_v1.so"
-    refused "API symbol missing" reload-failed "does not export 'livehost_game'"
+    refused "API symbol missing" reload-failed "symbol missing: .*does not export 'livehost_game'.*; a game exports its API as GAME_EXPORT const game_api"
     put "$FIX/undef_fx.so"
     refused "undefined symbol" reload-failed "undefined symbol: fx_symbol_nobody_defines"
     put "$FIX/ctor_crash.so"

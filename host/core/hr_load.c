@@ -252,7 +252,8 @@ hr_status hr__poll_preflight(hr_lib *lib)
     if (code != 0) {
         char why[768];
         describe_exit(code, out, why, sizeof why);
-        err = hr__fail(lib, HR_ERR_PREFLIGHT, "%s: %s", lib->path, why);
+        /* A missing symbol is the same mistake whether the pre-flight or the core found it. */
+        err = hr__fail(lib, code == 4 ? HR_ERR_SYMBOL : HR_ERR_PREFLIGHT, "%s: %s", lib->path, why);
     } else {
         err = commit(lib, lib->pending, &lib->pending_sig, 1);
     }

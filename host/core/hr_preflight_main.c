@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++) {
         if (!dlsym(handle, argv[i])) {
-            printf("does not export '%s'\n", argv[i]);
+            printf("does not export '%s' (is it static, hidden or misspelt?)\n", argv[i]);
             return 4;
         }
     }

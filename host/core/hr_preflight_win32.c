@@ -51,7 +51,7 @@ int main(void)
     for (int i = 2; i < argc; i++) {
         hr_win32_narrow(wargv[i], name, sizeof name);
         if (!hr_dl_sym(handle, name)) {
-            printf("does not export '%s'\n", name);
+            printf("does not export '%s' (is it static, hidden or misspelt?)\n", name);
             return 4;
         }
     }
