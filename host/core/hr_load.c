@@ -171,11 +171,11 @@ static hr_error start_preflight(hr_lib *lib)
     for (int i = 0; i < lib->count; i++)
         argv[i + 2] = lib->names[i];
     char why[512] = "";
+    lib->proc_started_ns = hr_os_now_ns(); /* the spawn is part of the pre-flight's time */
     int rc = hr_proc_start(argv, &lib->proc, why, sizeof why);
     free(argv);
     if (rc != 0)
         return hr__fail(lib, HR_ERR_PREFLIGHT, "%s", why);
-    lib->proc_started_ns = hr_os_now_ns();
     hr__fail(lib, HR_ERR_CHECKING, "%s is being loaded in a separate process (pre-flight)",
              lib->path);
     return HR_ERR_NONE;
