@@ -98,7 +98,7 @@ TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
-.PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz debug screenshots
+.PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz debug screenshots FORCE
 all: $(B)/libhr.a $(B)/hr-preflight $(B)/host $(B)/game.so examples
 
 $(B)/libhr.a: $(CORE_OBJ)
@@ -127,9 +127,16 @@ $(B)/obj/game/%.pic.o: game/%.c $(GAME_CC_STAMP)
 	@mkdir -p $(@D)
 	$(GAME_CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
 
-$(B)/game.so: $(GAME_OBJ)
-	$(GAME_CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $^ -o $@.tmp -lm
+$(B)/game.so: $(GAME_OBJ) $(B)/gen/game_sources
+	$(GAME_CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $(GAME_OBJ) -o $@.tmp -lm
 	mv -f $@.tmp $@
+
+# The list of game sources, rewritten only when it changes: a deleted file relinks the game
+# (no object is newer then, yet the old library still holds that file's code).
+$(B)/gen/game_sources: FORCE
+	@mkdir -p $(@D)
+	@echo '$(GAME_SRC)' | cmp -s - $@ || echo '$(GAME_SRC)' >$@
+FORCE:
 
 # The state layout hash (game_api.h: state_hash): the game's state header, preprocessed so that
 # comments and macro definitions do not count, hashed into GAME_STATE_HASH. A reordered or

@@ -1,8 +1,9 @@
 /* host_new.c - `livehost new DIR`: writes a fresh game project that the host runs with live
- * reload at once (cd DIR && livehost): one game source against the contract, a copy of that
- * contract, a Makefile that builds build/game.so the safe way, and an empty assets/.
+ * reload at once (cd DIR && livehost): one game source against the contract, its state in a
+ * header of its own, a copy of the contract, a Makefile that builds build/game.so the safe way
+ * (with the state's layout hash), and an empty assets/.
  *
- * Owns nothing after it returns; never overwrites a file that is already there.
+ * Owns nothing after it returns; writes nothing when any of its files is already there.
  */
 #include "host.h"
 
@@ -14,20 +15,15 @@
 static const char game_c[] =
     "/* game.c - a new livehost game. Save this file while `livehost` runs: it rebuilds\n"
     " * build/game.so and the window runs the new code, with the state kept.\n"
-    " * Everything the game remembers lives in my_state (the host keeps it across reloads);\n"
-    " * the contract is include/game_api.h. */\n"
+    " * Everything the game remembers lives in my_state (game_state.h; the host keeps it\n"
+    " * across reloads); the contract is include/game_api.h. */\n"
     "#include \"game_api.h\"\n"
+    "#include \"game_state.h\"\n"
     "\n"
     "/* Try these while it runs. */\n"
     "#define BACKGROUND GAME_RGBA(30, 30, 46, 255)\n"
     "#define BOX_COLOR GAME_RGBA(250, 180, 60, 255)\n"
     "#define BOX_SPEED 180.0f /* pixels per second */\n"
-    "\n"
-    "typedef struct my_state {\n"
-    "    float x, y;   /* the box's top-left corner */\n"
-    "    float dx, dy; /* its direction, -1 or 1 */\n"
-    "    unsigned long long ticks;\n"
-    "} my_state;\n"
     "\n"
     "static void my_init(void *state, const host_services *host)\n"
     "{\n"
@@ -70,11 +66,29 @@ static const char game_c[] =
     "GAME_EXPORT const game_api GAME_API_SYMBOL_NAME = {\n"
     "    .api_version = GAME_API_VERSION,\n"
     "    .state_size = sizeof(my_state),\n"
+    "    .state_hash = GAME_STATE_HASH, /* the Makefile hashes game_state.h's layout */\n"
     "    .init = my_init,\n"
     "    .reload = my_reload,\n"
     "    .update = my_update,\n"
     "    .render = my_render,\n"
     "};\n";
+
+static const char game_state_h[] =
+    "/* game_state.h - everything the game remembers: the host keeps this block across reloads.\n"
+    " * Change it freely. The Makefile hashes its layout, so a build whose state differs from the\n"
+    " * running one, even at the same size (a field added into padding, two swapped), is refused\n"
+    " * with the reason; then F5 starts the game fresh, or a migrate hook carries the state over.\n"
+    " * Values only: a pointer into the game's code or strings would dangle after a reload. */\n"
+    "#ifndef GAME_STATE_H\n"
+    "#define GAME_STATE_H\n"
+    "\n"
+    "typedef struct my_state {\n"
+    "    float x, y;   /* the box's top-left corner */\n"
+    "    float dx, dy; /* its direction, -1 or 1 */\n"
+    "    unsigned long long ticks;\n"
+    "} my_state;\n"
+    "\n"
+    "#endif\n";
 
 static const char makefile[] =
     "# Makefile - builds the game as build/game.so for livehost.\n"
@@ -82,21 +96,36 @@ static const char makefile[] =
     "# half a library. `livehost` in this directory runs this build after every save.\n"
     "CC ?= cc\n"
     "CFLAGS ?= -std=c11 -g -O0 -Wall -Wextra\n"
-    "# One exported symbol; -fno-gnu-unique (gcc) lets dlclose really unload the old build.\n"
-    "GAME_FLAGS := -Iinclude -fPIC -fvisibility=hidden -fstack-clash-protection \\\n"
+    "# One exported symbol; -fno-gnu-unique (gcc) lets dlclose really unload the old build;\n"
+    "# -z defs makes an undefined symbol a link error here, not a refused build later.\n"
+    "GAME_FLAGS := -Iinclude -include build/state_hash.h -fPIC -fvisibility=hidden \\\n"
+    "              -fstack-clash-protection -Wl,-z,defs \\\n"
     "              $(shell $(CC) -fno-gnu-unique -E -x c /dev/null >/dev/null 2>&1 && \\\n"
     "                echo -fno-gnu-unique)\n"
+    "SRC := $(wildcard game/*.c)\n"
     "\n"
-    "build/game.so: $(wildcard game/*.c game/*.h) include/game_api.h\n"
-    "\t@mkdir -p build\n"
-    "\t$(CC) $(CFLAGS) $(GAME_FLAGS) -shared $(filter %.c,$^) -o $@.tmp -lm\n"
+    "build/game.so: $(SRC) $(wildcard game/*.h) include/game_api.h build/state_hash.h \\\n"
+    "               build/sources\n"
+    "\t$(CC) $(CFLAGS) $(GAME_FLAGS) -shared $(SRC) -o $@.tmp -lm\n"
     "\tmv -f $@.tmp $@\n"
+    "\n"
+    "# state_hash: game/game_state.h preprocessed (comments and spacing do not count), hashed.\n"
+    "build/state_hash.h: game/game_state.h include/game_api.h\n"
+    "\t@mkdir -p build\n"
+    "\t@h=$$($(CC) -E -P -Iinclude game/game_state.h | tr -s ' \\t\\n' '   ' | \\\n"
+    "\t    sha256sum | cut -c1-16) && \\\n"
+    "\t    printf '#define GAME_STATE_HASH 0x%sull\\n' \"$$h\" >$@.tmp && mv -f $@.tmp $@\n"
+    "\n"
+    "# The list of sources, rewritten only when it changes: a deleted file rebuilds the game too.\n"
+    "build/sources: FORCE\n"
+    "\t@mkdir -p build\n"
+    "\t@echo '$(SRC)' | cmp -s - $@ || echo '$(SRC)' >$@\n"
     "\n"
     "clean:\n"
     "\trm -rf build\n"
-    ".PHONY: clean\n";
+    ".PHONY: clean FORCE\n";
 
-static const char gitignore[] = "/build/\n";
+static const char gitignore[] = "/build/\n/livehost.state\n";
 
 static int fail(const char *what, const char *path)
 {
@@ -152,6 +181,30 @@ int host_new_project(const char *dir, const char *exe_path)
     size_t header_len = fread(header, 1, sizeof header, contract);
     fclose(contract);
 
+    const struct {
+        const char *name, *text;
+        size_t len;
+    } files[] = {
+        { "game/game.c", game_c, sizeof game_c - 1 },
+        { "game/game_state.h", game_state_h, sizeof game_state_h - 1 },
+        { "include/game_api.h", header, header_len },
+        { "Makefile", makefile, sizeof makefile - 1 },
+        { ".gitignore", gitignore, sizeof gitignore - 1 },
+    };
+    enum {
+        FILE_COUNT = sizeof files / sizeof files[0]
+    };
+    /* All or nothing: half a project next to someone's own files would not build. */
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        if (access(path, F_OK) == 0) {
+            char why[4200], quoted[4400];
+            snprintf(why, sizeof why,
+                     "nothing written: %s is already there; choose a new or empty directory", path);
+            host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+            return 1;
+        }
+    }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return fail("cannot create", dir);
     const char *const subdirs[] = { "game", "include", "assets" };
@@ -160,11 +213,9 @@ int host_new_project(const char *dir, const char *exe_path)
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
             return fail("cannot create", path);
     }
-    if (write_new(dir, "game/game.c", game_c, sizeof game_c - 1) ||
-        write_new(dir, "include/game_api.h", header, header_len) ||
-        write_new(dir, "Makefile", makefile, sizeof makefile - 1) ||
-        write_new(dir, ".gitignore", gitignore, sizeof gitignore - 1))
-        return 1;
+    for (size_t i = 0; i < FILE_COUNT; i++)
+        if (write_new(dir, files[i].name, files[i].text, files[i].len))
+            return 1;
     printf("A new game is in %s. Run it with live reload:\n\n"
            "    cd %s && %s\n\n"
            "then edit game/game.c and save: the host rebuilds it and runs the new code.\n"

@@ -9,7 +9,7 @@ new_project_reloads() {
     local dir=$TMP/proj log=$TMP/proj.log png=$TMP/proj.png out
     out=$("$HOST" new "$dir" 2>&1)
     expect "new exited $?: $out" [ -f "$dir/game/game.c" ]
-    for f in game/game.c include/game_api.h Makefile; do
+    for f in game/game.c game/game_state.h include/game_api.h Makefile .gitignore; do
         expect "no $f in the new project" [ -s "$dir/$f" ]
     done
     expect "no empty assets/ directory" [ -d "$dir/assets" ]
@@ -32,6 +32,33 @@ new_project_reloads() {
     expect "a second 'new' replaced the edited source" grep -q 'GAME_RGBA(200, 40, 90, 255)' "$dir/game/game.c"
 }
 
-for c in ${CASES:-new_project_reloads}; do
+# The scaffold's Makefile hashes game_state.h: two fields swapped (same size) are refused, not
+# run on a scrambled state. A deleted source rebuilds the game. And `new` writes all or nothing.
+new_project_guards_its_state() {
+    local dir=$TMP/guard log=$TMP/guard.log
+    "$HOST" new "$dir" >/dev/null 2>&1
+    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 2>"$log") &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 20
+    echo 'int extra_value(void) { return 7; }' >"$dir/game/extra.c"
+    expect "a new source did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 ' 20
+    rm "$dir/game/extra.c"
+    expect "a deleted source did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=3 ' 20
+    sed -i 's/^    float x, y;   \/\* the box.s top-left corner \*\/$/    float dx, dy;/; t; s/^    float dx, dy; \/\* its direction, -1 or 1 \*\/$/    float x, y;/' "$dir/game/game_state.h"
+    expect "the fields were not swapped" grep -q '^    float dx, dy;$' "$dir/game/game_state.h"
+    expect "two swapped fields were not refused: $(tail -2 "$log")" wait_for "$log" '^livehost: refused reason=".*state hash changed' 20
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+
+    mkdir -p "$TMP/half/include" && echo '/* mine */' >"$TMP/half/include/game_api.h"
+    "$HOST" new "$TMP/half" >/dev/null 2>"$TMP/half.log"
+    local rc=$?
+    expect "'new' over an existing file exited $rc, want 1" [ "$rc" -eq 1 ]
+    expect "no reason given: $(cat "$TMP/half.log")" grep -q "nothing written: $TMP/half/include/game_api.h is already there" "$TMP/half.log"
+    expect "'new' wrote part of a project: $(find "$TMP/half" -type f)" [ ! -e "$TMP/half/game" ]
+}
+
+for c in ${CASES:-new_project_reloads new_project_guards_its_state}; do
     run_case "$c"
 done
