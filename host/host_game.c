@@ -113,17 +113,26 @@ void host_game_on_loaded(const char *event)
     }
 }
 
-/* The core's reason, with the fix for the mistake every new game makes once. */
+/* The core's reason in the game's words: the fix for the mistake every new game makes once,
+ * and why a build is forbidden (the host forbids only builds that crashed or hung). */
 static const char *error_text(char *out, size_t size)
 {
     const char *text = hr_error_text(game.lib);
-    if (hr_error_code(game.lib) == HR_ERR_SYMBOL)
+    switch (hr_error_code(game.lib)) {
+    case HR_ERR_SYMBOL:
         snprintf(out, size,
                  "%s; a game exports its API as GAME_EXPORT const game_api GAME_API_SYMBOL_NAME "
                  "= { ... } (include/game_api.h)",
                  text);
-    else
-        snprintf(out, size, "%s", text);
+        break;
+    case HR_ERR_FORBIDDEN:
+        snprintf(out, size,
+                 "forbidden build: %s is the exact build that crashed or hung before; save a "
+                 "change to try again",
+                 game.args->game_path);
+        break;
+    default: snprintf(out, size, "%s", text); break;
+    }
     return out;
 }
 
@@ -159,7 +168,10 @@ static void on_status(hr_status status)
         set_status(COLOR_STATUS_BAD, "%s", text);
         break;
     case HR_REFUSED:
-        host_event("refused", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
+        /* The event's name says it already: no "refused: refused: ...". */
+        host_event("refused", "reason=%s",
+                   host_event_quote(quoted, sizeof quoted,
+                                    strncmp(text, "refused: ", 9) == 0 ? text + 9 : text));
         set_status(COLOR_STATUS_BAD, "%s", text);
         break;
     }

@@ -165,13 +165,19 @@ void *hr_sym(hr_lib *lib, const char *name);
  * HR_ERR_SYMBOL (with hr_error_text() naming the symbol). */
 hr_error hr_call(hr_lib *lib, const char *name, void *arg);
 
-/* Marks the running build as bad: its exact content (hashed) is refused from now on, whatever
- * the file is called, until hr_close(). Use it when the code crashed or hung. */
+/* Marks the running build as bad: its exact content (hashed) is refused from now on
+ * (HR_REFUSED, HR_ERR_FORBIDDEN), whatever the file is called, until hr_close(). It stays
+ * loaded: use it when the code crashed or hung, before hr_rollback() (which makes the build
+ * before it the running one):
+ *     hr_forbid(lib);                                  // never load this content again
+ *     if (hr_rollback(lib) != HR_RELOADED) stop_calling_plugin();  // nothing to go back to
+ */
 void hr_forbid(hr_lib *lib);
 
 /* Goes back to the build that ran before the current one (kept as a private copy), e.g. after
- * the current one crashed. Returns HR_RELOADED, or HR_LOAD_FAILED with HR_ERR_NO_ROLLBACK when
- * there is no earlier build (nothing changes then). Later changes of the file load as usual. */
+ * the current one crashed. Returns HR_RELOADED (hr_version() counts it as a new load), or
+ * HR_LOAD_FAILED with HR_ERR_NO_ROLLBACK when there is no earlier build (nothing changes then).
+ * Goes back one build only. Later changes of the file load as usual. */
 hr_status hr_rollback(hr_lib *lib);
 
 /* Fills out with the executable address ranges of the loaded code, returns how many there are
@@ -183,7 +189,8 @@ int hr_code_ranges(const hr_lib *lib, hr_range *out, int max);
 unsigned hr_version(const hr_lib *lib);
 
 /* Code and text of the last failure or warning, or of why a check was not ready; text is ""
- * when there was none. The text names the file, the symbol and the loader's or OS's reason.
+ * when there was none. The text starts with the code's name (hr_error_name, "symbol missing:
+ * ...") and names the file, the symbol and the loader's or OS's reason: print it as it is.
  * Valid until the next call on lib. */
 hr_error hr_error_code(const hr_lib *lib);
 const char *hr_error_text(const hr_lib *lib);

@@ -155,8 +155,8 @@ static hr_error stage(hr_lib *lib)
     uint64_t hash;
     if (is_forbidden(lib, lib->pending, &hash))
         return hr__fail(lib, HR_ERR_FORBIDDEN,
-                        "%s is the exact build that crashed or hung before (content %016llx); "
-                        "save a change to try again",
+                        "%s is the exact build that was marked bad with hr_forbid before "
+                        "(content %016llx); change it to try again",
                         lib->path, (unsigned long long)hash);
     return HR_ERR_NONE;
 }
