@@ -349,6 +349,9 @@ void host_record_live(const char *reason);
 /* The input the next update gets: live (recorded while recording) or the loop's next one
  * (putting the snapshot back first when the loop starts over). Valid until the next call. */
 const game_input *host_record_input(const game_input *live);
+/* 1 when --replay was given and its recording could not play (a bad file, or a layout the
+ * game's migrate does not take): a regression run that did not run must not pass. */
+int host_record_replay_failed(void);
 /* Writes a recording still due to --record, frees everything. */
 void host_record_close(void);
 

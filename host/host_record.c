@@ -34,6 +34,7 @@ static struct {
     const char *save_path; /* --record */
     int saved;             /* this recording is in save_path already */
     const char *replay;    /* --replay, set until its loop starts */
+    int replay_failed;     /* ... and it could not: refused once, then the game plays live */
 } rec;
 
 static void save_recording(void)
@@ -81,12 +82,14 @@ int host_record_open(const host_args *args)
         host_event("record-refused", "path=%s reason=%s",
                    host_event_word(word, sizeof word, args->replay),
                    host_event_quote(quoted, sizeof quoted, why));
+        rec.replay_failed = 1;
         return -1;
     }
     if (rec.rec.input_count == 0) {
         host_event("record-refused", "path=%s reason=\"it holds no inputs\"",
                    host_event_word(word, sizeof word, args->replay));
         host_state_file_free(&rec.rec);
+        rec.replay_failed = 1;
         return -1;
     }
     rec.capacity = rec.rec.input_count;
@@ -167,6 +170,9 @@ static int restore(void)
                        host_event_quote(quoted, sizeof quoted, why));
         else
             host_event("record-refused", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        /* A --replay that cannot start is given up, not tried again every frame. */
+        rec.replay_failed |= rec.replay != NULL;
+        rec.replay = NULL;
         go_live("refused");
         return -1;
     }
@@ -201,6 +207,11 @@ const game_input *host_record_input(const game_input *live)
         rec.loops++;
     }
     return &rec.rec.inputs[rec.position++];
+}
+
+int host_record_replay_failed(void)
+{
+    return rec.replay_failed;
 }
 
 void host_record_close(void)

@@ -5,8 +5,8 @@
  * asks for (host_time.c: one, unless paused, slowed, sped up or rewinding), draw, present.
  * Owns only the loop: every resource belongs to the module that made it, and the game is only
  * ever reached through host_game.c. Exit code 0 for every clean end (frame count reached,
- * window closed, SIGINT, SIGTERM), 1 when the host cannot start, 2 for a bad command line;
- * a closed event log (its reader gone) is not an end.
+ * window closed, SIGINT, SIGTERM), 1 when the host cannot start or a --replay could not
+ * play, 2 for a bad command line; a closed event log (its reader gone) is not an end.
  */
 #include "host.h"
 
@@ -138,6 +138,7 @@ int main(int argc, char **argv)
         host_overlay_render();
         host_video_screenshot(&video, args.screenshot);
     }
+    const int replay_failed = host_record_replay_failed();
     host_build_close();
     host_time_close();
     host_game_close();
@@ -148,5 +149,5 @@ int main(int argc, char **argv)
     host_watchdog_stop();
     host_guard_uninstall();
     host_event("exit", "frames=%" PRIu64, frame);
-    return 0;
+    return replay_failed ? 1 : 0;
 }

@@ -132,9 +132,12 @@ replay_refuses_bad_files() {
         "missing.rec:cannot open it: No such file or directory"; do
         log=$TMP/${f%%:*}.log reason=${f#*:}
         run_host "$log" --frames 50 --replay "$TMP/${f%%:*}"
-        expect "${f%%:*}: exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+        # A regression run whose recording did not play must not pass.
+        expect "${f%%:*}: exit code $HOST_RC, want 1" [ "$HOST_RC" -eq 1 ]
         expect "${f%%:*}: no record-refused event with '$reason': $(grep refused "$log")" \
             grep -qF "livehost: record-refused path=$TMP/${f%%:*} reason=\"$reason" "$log"
+        expect "${f%%:*}: refused $(grep -c record-refused "$log") times, want once" \
+            [ "$(grep -c '^livehost: record-refused' "$log")" -eq 1 ]
         expect "${f%%:*}: the game did not play on live" [ "$(final_tick "$log")" = 50 ]
     done
 }
