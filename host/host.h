@@ -425,6 +425,10 @@ void host_build_close(void);
  * "file:line: message" to first (first_size bytes). */
 void host_build_summarize(const char *text, char *messages, size_t size, int *errors, char *first,
                           size_t first_size);
+/* The compiler's warnings in a build's output: their lines to messages (size bytes), the first
+ * to first (first_size bytes). Returns how many there are. */
+int host_build_warnings(const char *text, char *messages, size_t size, char *first,
+                        size_t first_size);
 
 /* ---- host_overlay.c: the in-window overlay (F1, --overlay, --no-overlay) ---- */
 
@@ -435,10 +439,11 @@ void host_overlay_toggle(void);
 int host_overlay_is_visible(void);
 /* Every event line (host_event calls it): problems to show, good builds that clear them. */
 void host_overlay_note(const char *name, const char *fields);
-/* From host_build.c. messages: the compiler's lines, errors first ("" when ok); changed_ns
- * and started_ns: the save and the build's start (CLOCK_MONOTONIC). */
+/* From host_build.c. count and messages: a failed build's errors and compiler lines (errors
+ * first), a good build's warnings and their lines; changed_ns and started_ns: the save and the
+ * build's start (CLOCK_MONOTONIC). */
 void host_overlay_build_started(void);
-void host_overlay_build_finished(int ok, double ms, int errors, const char *messages,
+void host_overlay_build_finished(int ok, double ms, int count, const char *messages,
                                  uint64_t changed_ns, uint64_t started_ns);
 /* Frame timing: at the top of the frame, and around host_game_check(). */
 void host_overlay_frame_begin(void);

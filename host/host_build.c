@@ -304,8 +304,16 @@ static void finish(int status)
     double ms = (double)(end - build.started_ns) / 1e6;
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
-        host_event("build-ok", "ms=%.0f", ms);
-        host_overlay_build_finished(1, ms, 0, "", build.build_changed_ns, build.started_ns);
+        /* Warnings are shown (a notice in the overlay), but a warning is no reason to wait. */
+        int warnings = host_build_warnings(build.output ? build.output : "", messages,
+                                           sizeof messages, first, sizeof first);
+        if (warnings)
+            host_event("build-ok", "ms=%.0f warnings=%d first=%s", ms, warnings,
+                       host_event_quote(quoted, sizeof quoted, first));
+        else
+            host_event("build-ok", "ms=%.0f", ms);
+        host_overlay_build_finished(1, ms, warnings, messages, build.build_changed_ns,
+                                    build.started_ns);
         return;
     }
     int errors;

@@ -1,6 +1,7 @@
 /* host_build_output.c - what a failed build printed, made readable: the compiler's diagnostics
  * picked out of make's output (gcc, clang, tcc and the linker all write "file:line: ..."),
- * errors first, counted, and the first one as a one-line summary for the event log.
+ * errors first, counted, and the first one as a one-line summary for the event log; and the
+ * warnings of a build that succeeded.
  * Pure text in, text out: no state, no system calls.
  */
 #include "host.h"
@@ -38,6 +39,27 @@ static int is_error_line(const char *line)
 {
     return strstr(line, "error:") || strstr(line, "undefined reference") ||
            strstr(line, "multiple definition");
+}
+
+int host_build_warnings(const char *text, char *messages, size_t size, char *first,
+                        size_t first_size)
+{
+    size_t used = 0;
+    int count = 0;
+    messages[0] = first[0] = 0;
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n"), loc, msg;
+        char one[1024];
+        snprintf(one, sizeof one, "%.*s", (int)len, line);
+        line += len + (line[len] == '\n');
+        if (!is_diagnostic(one, &loc, &msg) || strncmp(one + msg, "warning: ", 9) != 0)
+            continue;
+        if (count++ == 0)
+            snprintf(first, first_size, "%s", one);
+        if (used + strlen(one) + 2 < size)
+            used += (size_t)snprintf(messages + used, size - used, "%s\n", one);
+    }
+    return count;
 }
 
 void host_build_summarize(const char *text, char *messages, size_t size, int *errors, char *first,

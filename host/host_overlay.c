@@ -34,7 +34,7 @@ enum {
 #define COLOR_TIMELINE 0xd0d0d0ffu
 #define COLOR_ERROR 0xff6b6bffu   /* problem titles: "build failed", "crash" */
 #define COLOR_MESSAGE 0xffd6a0ffu /* compiler lines and reasons */
-#define COLOR_NOTICE 0xe8e070ffu  /* asset problems: shown, but they do not open the overlay */
+#define COLOR_NOTICE 0xe8e070ffu  /* asset problems, build warnings: shown, never open it */
 
 /* Events that are problems. open: shows the overlay by itself (default mode). */
 static const struct {
@@ -86,6 +86,8 @@ static struct {
 
     char compile[4096]; /* the last failed build's compiler lines */
     int compile_errors;
+    char warnings[2048]; /* the last good build's warnings: a notice, never opens the overlay */
+    int warning_count;
     problem problems[PROBLEM_MAX];
     int problem_count;
 } ov;
@@ -199,7 +201,7 @@ void host_overlay_build_started(void)
     ov.building = 1;
 }
 
-void host_overlay_build_finished(int ok, double ms, int errors, const char *messages,
+void host_overlay_build_finished(int ok, double ms, int count, const char *messages,
                                  uint64_t changed_ns, uint64_t started_ns)
 {
     ov.building = 0;
@@ -208,15 +210,20 @@ void host_overlay_build_finished(int ok, double ms, int errors, const char *mess
     ov.build_changed_ns = changed_ns;
     ov.build_started_ns = started_ns;
     ov.build_done_ns = host_clock_ns(CLOCK_MONOTONIC);
+    ov.warnings[0] = 0;
+    ov.warning_count = 0;
     if (ok) {
         ov.compile[0] = 0; /* the sources compile again; a load problem may still follow */
         ov.compile_errors = 0;
+        snprintf(ov.warnings, sizeof ov.warnings, "%s", messages);
+        host_draw_ascii(ov.warnings);
+        ov.warning_count = count;
         hide_if_clear();
         return;
     }
     snprintf(ov.compile, sizeof ov.compile, "%s", messages);
     host_draw_ascii(ov.compile);
-    ov.compile_errors = errors;
+    ov.compile_errors = count;
     show_for_problem();
 }
 
@@ -364,6 +371,12 @@ void host_overlay_render(void)
                  ov.compile_errors == 1 ? "" : "s");
         n += wrap(lines, n, max, width, COLOR_ERROR, text, 12);
         n += wrap(lines, n, max, width, COLOR_MESSAGE, ov.compile, 12);
+    }
+    if (ov.warning_count && n < max) {
+        snprintf(text, sizeof text, "build ok, %d warning%s", ov.warning_count,
+                 ov.warning_count == 1 ? "" : "s");
+        n += wrap(lines, n, max, width, COLOR_NOTICE, text, 12);
+        n += wrap(lines, n, max, width, COLOR_NOTICE, ov.warnings, 12);
     }
     for (int i = ov.problem_count - 1; i >= 0 && n < max; i--) { /* newest first */
         const problem *p = &ov.problems[i];

@@ -59,6 +59,23 @@ new_project_guards_its_state() {
     expect "'new' wrote part of a project: $(find "$TMP/half" -type f)" [ ! -e "$TMP/half/game" ]
 }
 
-for c in ${CASES:-new_project_reloads new_project_guards_its_state}; do
+# A build that succeeds with warnings runs, and says so: the event and an overlay notice.
+warnings_are_shown() {
+    local dir=$TMP/warn log=$TMP/warn.log png=$TMP/warn.png
+    "$HOST" new "$dir" >/dev/null 2>&1
+    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 --overlay --screenshot "$png" 2>"$log") &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 20
+    sed -i 's/^    s->ticks++;$/    int unused_thing = 0;\n    s->ticks++;/' "$dir/game/game.c"
+    expect "no build-ok event with the warning: $(grep build- "$log")" wait_for "$log" "^livehost: build-ok ms=[0-9]+ warnings=1 first=\"game/game.c:[0-9]+:[0-9]+: warning: unused variable" 20
+    expect "the build with a warning did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 ' 20
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "no warning notice in the overlay (e8e070)" [ "$(count_color "$png" e8e070)" -gt 50 ]
+}
+
+for c in ${CASES:-new_project_reloads new_project_guards_its_state warnings_are_shown}; do
     run_case "$c"
 done
