@@ -231,6 +231,8 @@ void host_guard_set_code(const hr_range *ranges, int count);
 
 /* 1 once SIGINT or SIGTERM arrived. */
 int host_guard_quit_requested(void);
+/* 1 once after each SIGUSR1 (a screenshot of the next frame, play goes on). */
+int host_guard_screenshot_requested(void);
 
 /* Runs fn(arg) with the crash guard armed on this thread. Returns 0, the signal number that
  * stopped it, or HOST_GUARD_HANG (fn did not finish). Not reentrant. */

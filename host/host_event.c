@@ -6,7 +6,7 @@
  * so every line greps and splits the same way. The events, in the order a session meets them:
  *
  *   livehost: start game=PATH assets=DIR size=WxH video=window|headless renderer=NAME
- *               preflight=PATH|none
+ *               preflight=PATH|none pid=N   (kill -USR1 N: a screenshot now)
  *   livehost: loaded version=N path=PATH ms=F state_size=N tmp=DIR
  *   livehost: waiting path=PATH reason="..."     no good build at start; waiting screen shown
  *   livehost: reloaded version=N ms=F state=kept|migrated|fresh

@@ -1,5 +1,9 @@
 /* host_guard.c - every signal handler of the host: the crash guard around game calls, the
- * watchdog's interruption of a hung call, and the SIGINT/SIGTERM quit request.
+ * watchdog's interruption of a hung call, the SIGINT/SIGTERM quit request, SIGUSR1's screenshot
+ * request, and SIGPIPE (a reader of the event log that goes away must not end the game: with a
+ * handler in place of the default action a write to the closed pipe fails with EPIPE; a
+ * handler, not SIG_IGN, because exec resets a handler while an ignored signal would be
+ * inherited by the build and pre-flight processes).
  *
  * A fault inside a guarded call (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP) jumps back
  * out of the game with siglongjmp, so the host lives on with the state and a message. The
@@ -61,6 +65,7 @@ static volatile uintptr_t code_start[MAX_CODE_RANGES], code_end[MAX_CODE_RANGES]
 static volatile sig_atomic_t code_count;
 
 static volatile sig_atomic_t quit_requested;
+static volatile sig_atomic_t screenshot_requested;
 
 static void *context_pc(void *context)
 {
@@ -193,6 +198,17 @@ static void on_quit(int sig)
     quit_requested = 1;
 }
 
+static void on_screenshot(int sig)
+{
+    (void)sig;
+    screenshot_requested = 1;
+}
+
+static void on_pipe(int sig)
+{
+    (void)sig;
+}
+
 /* For the main thread glibc reports the range the stack rlimit lets it grow to. Unknown bounds
  * are not fatal: the stack pointer test still tells most overflows. */
 static void read_stack_bounds(void)
@@ -261,6 +277,11 @@ int host_guard_install(void)
     sigemptyset(&quit.sa_mask);
     if (sigaction(SIGINT, &quit, NULL) != 0 || sigaction(SIGTERM, &quit, NULL) != 0)
         return -1;
+    struct sigaction shot = quit, pipe_gone = quit;
+    shot.sa_handler = on_screenshot;
+    pipe_gone.sa_handler = on_pipe;
+    if (sigaction(SIGUSR1, &shot, NULL) != 0 || sigaction(SIGPIPE, &pipe_gone, NULL) != 0)
+        return -1;
     return 0;
 }
 
@@ -285,6 +306,14 @@ void host_guard_set_code(const hr_range *ranges, int count)
 int host_guard_quit_requested(void)
 {
     return quit_requested;
+}
+
+int host_guard_screenshot_requested(void)
+{
+    if (!screenshot_requested)
+        return 0;
+    screenshot_requested = 0;
+    return 1;
 }
 
 int host_guard_call(void (*fn)(void *arg), void *arg)

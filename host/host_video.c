@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The PNG writer is compiled here and nowhere else. */
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -58,11 +59,12 @@ int host_video_open(host_video *video, const host_args *args)
     SDL_GetRendererInfo(video->renderer, &info);
     char game[300], assets[300], preflight[300];
     host_event(
-        "start", "game=%s assets=%s size=%dx%d video=%s renderer=%s preflight=%s",
+        "start", "game=%s assets=%s size=%dx%d video=%s renderer=%s preflight=%s pid=%ld",
         host_event_word(game, sizeof game, args->game_path),
         host_event_word(assets, sizeof assets, args->assets_dir), args->width, args->height,
         args->headless ? "headless" : "window", info.name ? info.name : "unknown",
-        host_event_word(preflight, sizeof preflight, args->preflight ? args->preflight : "none"));
+        host_event_word(preflight, sizeof preflight, args->preflight ? args->preflight : "none"),
+        (long)getpid());
     return 0;
 }
 

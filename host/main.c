@@ -12,17 +12,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <string.h>
-
-/* A reader of the event log that goes away (`livehost 2>&1 | head -1`) must not end the game:
- * with a handler in place of the default action, a write to the closed pipe fails with EPIPE
- * and the host goes on. A handler, not SIG_IGN: exec resets a handler, while an ignored
- * SIGPIPE would be inherited by the build and pre-flight processes. */
-static void on_sigpipe(int sig)
-{
-    (void)sig;
-}
 
 /* Looks for a new build, with the overlay timing the look. */
 static void check_game(void)
@@ -64,7 +54,6 @@ int main(int argc, char **argv)
         return host_new_project(args.new_dir, args.exe_path);
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
-    sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = on_sigpipe }, NULL);
     if (host_guard_install() != 0) {
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;
@@ -121,6 +110,8 @@ int main(int argc, char **argv)
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
         host_overlay_render();
+        if (host_guard_screenshot_requested()) /* kill -USR1: the picture now, play goes on */
+            host_video_screenshot(&video, args.screenshot ? args.screenshot : "livehost.png");
         host_video_present(&video);
         if (!paced && host_game_is_checking())
             check_game();

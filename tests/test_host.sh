@@ -138,6 +138,21 @@ reader_gone() {
     expect "temp files left behind: $(ls "$rt")" [ -z "$(ls -A "$rt")" ]
 }
 
+# kill -USR1: a screenshot now, to the --screenshot path, while the game plays on (how a
+# headless session is looked at while you edit).
+screenshot_on_sigusr1() {
+    local log=$TMP/usr1.log png=$TMP/usr1.png
+    start_host "$log" --game "$OUT_DIR/game.so" --frames 0 --screenshot "$png"
+    expect "no loaded event" wait_for "$log" '^livehost: loaded ' 10
+    pkill -USR1 -P "$HOST_PID" # the host itself: HOST_PID is its `timeout`
+    expect "no screenshot event after SIGUSR1: $(tail -2 "$log")" wait_for "$log" "^livehost: screenshot path=$png\$" 5
+    expect "the screenshot is not the game" mostly "$png" "$SKY"
+    expect "the host did not play on after SIGUSR1" kill -0 "$HOST_PID"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "not one screenshot event per request and exit: $(grep -c screenshot "$log")" [ "$(grep -c '^livehost: screenshot ' "$log")" -eq 2 ]
+}
+
 # Keys from --script reach the game like real ones: holding Right moves the ship, so the
 # picture differs from an idle run; F5 restarts the game; "quit" ends the run like closing
 # the window.
@@ -186,7 +201,7 @@ real_window_under_xvfb() {
 
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
     bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
-    waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm reader_gone \
+    waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm reader_gone screenshot_on_sigusr1 \
     scripted_keys one_exported_symbol real_window_under_xvfb}; do
     run_case "$c"
 done
