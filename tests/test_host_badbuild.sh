@@ -55,7 +55,7 @@ every_bad_build_refused() {
     read -r off len <<<"$dyn"
     head -c $((16#$len)) /dev/urandom | dd of="$b" bs=1 seek=$((16#$off)) conv=notrunc 2>/dev/null &&
         put "$b"
-    refused "corrupt .dynamic" reload-failed "pre-flight failed"
+    refused "corrupt .dynamic" reload-failed "(pre-flight failed|dlopen failed)"
     put "$FIX/fx_v1.so"
     refused "API symbol missing" reload-failed "symbol missing: .*does not export 'livehost_game'.*; a game exports its API as GAME_EXPORT const game_api"
     put "$FIX/undef_fx.so"
@@ -164,6 +164,29 @@ soak_1000_reloads() {
     expect "only $(grep -c '^livehost: reloaded ' "$LOG") good reloads (want 500)" [ "$(grep -c '^livehost: reloaded ' "$LOG")" -eq 500 ]
 }
 
-for c in ${CASES:-every_bad_build_refused soak_1000_reloads}; do
+# A host killed with -9 while a pre-flight runs a constructor that never returns takes the
+# pre-flight process with it: no orphan spinning on.
+preflight_dies_with_the_host() {
+    start_game orphan || return
+    local host_pid i
+    host_pid=$(pgrep -P "$HOST_PID" -x host) # HOST_PID is the host's `timeout`
+    expect "no host process under $HOST_PID" [ -n "$host_pid" ] || return
+    put "$FIX/ctor_loop.so"
+    for ((i = 0; i < 100; i++)); do
+        pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null && break
+        sleep 0.02
+    done
+    expect "no pre-flight process started for the looping constructor" pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null || return
+    kill -KILL "$host_pid"
+    wait "$HOST_PID" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do
+        pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null || break
+        sleep 0.02
+    done
+    expect "the pre-flight outlived its host: $(pgrep -af "hr-preflight .*/hr-$host_pid-")" not pgrep -f "hr-preflight .*/hr-$host_pid-"
+    pkill -KILL -f "hr-preflight .*/hr-$host_pid-" # a failed run leaves no spinning orphan
+}
+
+for c in ${CASES:-every_bad_build_refused soak_1000_reloads preflight_dies_with_the_host}; do
     run_case "$c"
 done

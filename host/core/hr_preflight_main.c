@@ -5,14 +5,24 @@
  *     hr-preflight LIBRARY [SYMBOL...]
  *
  * Exit status: 0 loaded, resolved and unloaded cleanly; 2 usage; 3 the loader refused the file
- * (its text on stdout); 4 a symbol is missing (named on stdout). A signal or any other status
- * comes from the library's own code (or the loader) and is reported by the core as such.
+ * (its text on stdout); 4 a symbol is missing (named on stdout); 5 its parent is gone. A signal or
+ * any other status comes from the library's own code (or the loader) and is reported by the core as
+ * such. It dies with the process that started it: a constructor that loops forever must not outlive
+ * a host that was killed while waiting for it.
  */
 #include <dlfcn.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 int main(int argc, char **argv)
 {
+    /* PR_SET_PDEATHSIG follows the thread that spawned us, which the core's callers keep alive
+     * while they poll. A parent that died just before it was set shows as a changed parent. */
+    const pid_t parent = getppid();
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        return 5;
     if (argc < 2) {
         fprintf(stderr, "usage: hr-preflight LIBRARY [SYMBOL...]\n");
         return 2;
