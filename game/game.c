@@ -113,13 +113,17 @@ static void game_shutdown(void *state, const host_services *host)
 
 /* The layout changed. When only GAME_ITEM_COUNT did, everything before the items array is
  * where it was: copy what fits, and the new items (zero = NONE) spawn on the next update.
- * The same size with another layout hash is a reordered or retyped field: not ours to guess. */
+ * That is the case it accepts: the same version, and an old size that differs by whole items.
+ * Anything else is refused rather than read at the wrong offsets: the same size with another
+ * layout hash (a reordered or retyped field), or a field added without bumping
+ * GAME_STATE_VERSION (one exactly an item wide would slip through: bump the version). */
 static int game_migrate(void *new_state, const void *old_state, uint64_t old_size,
                         uint32_t old_version, uint64_t old_hash)
 {
     (void)old_hash;
-    if (old_version != GAME_STATE_VERSION || old_size < offsetof(game_state, items) ||
-        old_size == sizeof(game_state))
+    const size_t head = offsetof(game_state, items);
+    if (old_version != GAME_STATE_VERSION || old_size < head || old_size == sizeof(game_state) ||
+        (old_size - head) % sizeof(game_item) != 0)
         return 1;
     memcpy(new_state, old_state, old_size < sizeof(game_state) ? old_size : sizeof(game_state));
     return 0;

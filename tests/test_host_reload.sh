@@ -69,6 +69,19 @@ reordered_fields_refused() {
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
+# A field added without bumping GAME_STATE_VERSION: the demo's migrate takes only whole items
+# more or fewer, so it refuses instead of reading the old bytes at the wrong offsets.
+added_field_refused() {
+    start_game added || return
+    expect "could not add a field" sed_game "$SRC" game_state.h \
+        's/^\( *\)float flash;\(.*\)$/\1float flash;\2\n\1int extra;/'
+    rebuild
+    expect "no refused event for the added field: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state size changed [0-9]+ -> [0-9]+ bytes, and migrate returned 1' 10
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a build with an added field was migrated" not grep -q '^livehost: reloaded' "$LOG"
+}
+
 # Only the item count changed: the game's migrate carries the running game over.
 migrate_item_count() {
     start_game migrate || return
@@ -173,7 +186,7 @@ wrong_api_version_waits() {
 }
 
 for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
-    reordered_fields_refused \
+    reordered_fields_refused added_field_refused \
     migrate_item_count reset_flag_starts_fresh crash_then_fixed_build \
     constructor_crash_is_contained crash_screen wrong_api_version_waits}; do
     run_case "$c"
