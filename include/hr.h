@@ -127,7 +127,8 @@ typedef struct hr_timing {
 typedef struct hr_lib hr_lib;
 
 /* Creates the private temp directory (cleaning leftovers of killed processes beside it),
- * starts watching desc->path and loads it once.
+ * starts watching desc->path and loads it once. That first load waits for its pre-flight (up
+ * to preflight_timeout_ms, when a constructor never returns): only hr_check() never blocks.
  * Returns a handle even when the first load fails: hr_is_loaded() says whether code runs,
  * hr_error_text() says why not, and a later hr_check() loads the first good build.
  * Returns NULL only when out of memory. Free with hr_close(). */

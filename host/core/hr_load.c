@@ -240,8 +240,9 @@ hr_status hr__poll_preflight(hr_lib *lib)
             return HR_NOT_READY;
         hr__fail(lib, HR_ERR_PREFLIGHT,
                  "%s: loading it did not finish within %d ms (a constructor that never "
-                 "returns?); the old code keeps running",
-                 lib->path, lib->preflight_timeout_ms);
+                 "returns?)%s",
+                 lib->path, lib->preflight_timeout_ms,
+                 lib->handle ? "; the old code keeps running" : "");
         return finish(lib, HR_ERR_PREFLIGHT, t0);
     }
     lib->timing.preflight_ns = t0 - lib->proc_started_ns;
@@ -252,8 +253,13 @@ hr_status hr__poll_preflight(hr_lib *lib)
     if (code != 0) {
         char why[768];
         describe_exit(code, out, why, sizeof why);
-        /* A missing symbol is the same mistake whether the pre-flight or the core found it. */
-        err = hr__fail(lib, code == 4 ? HR_ERR_SYMBOL : HR_ERR_PREFLIGHT, "%s: %s", lib->path, why);
+        /* A missing symbol, or a file the loader refuses (an undefined symbol), is the same
+         * mistake whether the pre-flight or the core found it: the same code. */
+        err = hr__fail(lib,
+                       code == 4   ? HR_ERR_SYMBOL
+                       : code == 3 ? HR_ERR_DLOPEN
+                                   : HR_ERR_PREFLIGHT,
+                       "%s: %s", lib->path, why);
     } else {
         err = commit(lib, lib->pending, &lib->pending_sig, 1);
     }
