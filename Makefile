@@ -250,7 +250,7 @@ clean:
 # uninstall removes these files and the two livehost directories, nothing else.
 PREFIX ?= /usr/local
 DESTDIR ?=
-VERSION ?= 0.1.0
+VERSION ?= $(shell sed -n 's/^\#define LIVEHOST_VERSION "\(.*\)"/\1/p' host/host.h)
 INSTALL ?= install
 ASSET_FILES := $(wildcard assets/*.png assets/*.bmp)
 D = $(DESTDIR)$(PREFIX)

@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <time.h>
 
+/* The release, printed by --version and written into livehost.pc (the Makefile reads it here). */
+#define LIVEHOST_VERSION "0.1.0"
+
 /* ---- the clock, for every module that times something ---- */
 
 /* Nanoseconds of clock: CLOCK_MONOTONIC for durations, CLOCK_REALTIME to compare with file

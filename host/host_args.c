@@ -11,9 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* How the host was called ("livehost" installed, "host" in the tree): usage and errors say it. */
+static const char *program_name = "livehost";
+
+/* After "usage: PROGRAM [options]" and "PROGRAM new DIR ...". */
 static const char usage[] =
-    "usage: host [options]\n"
-    "       host new DIR     write a new game project into DIR (then: cd DIR && host)\n"
     "Runs a game library and reloads it whenever a new build of it appears.\n"
     "\n"
     "  --game PATH        game library to load and watch (default build/game.so; an installed\n"
@@ -55,6 +57,7 @@ static const char usage[] =
     "  --no-build         do not run builds: reload only what another build writes\n"
     "                     (implied by --game PATH without --build-cmd or --watch-dir)\n"
     "  --help             print this help and exit\n"
+    "  --version          print the release and the game_api.h version, and exit\n"
     "\n"
     "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
     "F1 shows or hides the overlay: frame time, build, state size, where the time of the\n"
@@ -82,7 +85,7 @@ bad(const char *fmt, ...)
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
     host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
-    fputs("Try 'host --help'.\n", stderr);
+    fprintf(stderr, "Try '%s --help'.\n", program_name);
     return HOST_ARGS_EXIT_ERROR;
 }
 
@@ -189,6 +192,10 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
     int game_given = 0, assets_given = 0, build_given = 0;
+    if (argc >= 1 && argv[0][0]) {
+        const char *slash = strrchr(argv[0], '/');
+        program_name = slash ? slash + 1 : argv[0];
+    }
     if (argc >= 2 && strcmp(argv[1], "new") == 0) {
         if (argc != 3)
             return bad("'new' wants one directory: livehost new DIR");
@@ -200,7 +207,14 @@ int host_args_parse(host_args *args, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
+            printf("usage: %s [options]\n"
+                   "       %s new DIR     write a new game project into DIR (then: cd DIR && %s)\n",
+                   program_name, program_name, program_name);
             fputs(usage, stdout);
+            return HOST_ARGS_EXIT_OK;
+        }
+        if (strcmp(flag, "--version") == 0) {
+            printf("livehost %s (game_api.h version %d)\n", LIVEHOST_VERSION, GAME_API_VERSION);
             return HOST_ARGS_EXIT_OK;
         }
         if (strcmp(flag, "--headless") == 0) {

@@ -43,9 +43,14 @@ help_lists_every_flag() {
     rc=$?
     expect "--help exit code $rc, want 0" [ "$rc" -eq 0 ]
     for flag in --game --assets --headless --frames --screenshot --width --height --reset \
-        --script --help; do
+        --script --help --version; do
         expect "--help does not mention $flag" grep -q -- "$flag" <<<"$out"
     done
+    expect "--help does not name the program as it was called" grep -q '^usage: host \[options\]' <<<"$out"
+    local api
+    api=$(sed -n 's/^#define GAME_API_VERSION \([0-9]*\).*/\1/p' "$ROOT/include/game_api.h")
+    out=$(timeout 5 "$HOST" --version 2>&1)
+    expect "--version printed '$out'" grep -Eq "^livehost [0-9]+\.[0-9]+\.[0-9]+ \(game_api.h version $api\)\$" <<<"$out"
 }
 
 bad_flags_fail() {

@@ -28,7 +28,8 @@ if [ ${#missing[@]} -eq 0 ] && [ -x "$root/bin/livehost" ]; then
 else
     echo "FAIL install_layout: missing under $prefix: ${missing[*]}"
 fi
-if "$root/bin/livehost" --help 2>&1 | grep -q -- '--game'; then
+if "$root/bin/livehost" --help 2>&1 | grep -q -- '--game' &&
+    "$root/bin/livehost" --help 2>&1 | grep -q '^usage: livehost \[options\]'; then
     echo "PASS install_host_runs"
 else
     echo "FAIL install_host_runs: $root/bin/livehost --help printed no usage"
@@ -74,6 +75,11 @@ stop_host TERM
 export PKG_CONFIG_PATH="$root/lib/pkgconfig"
 cp examples/main.c examples/library1.c examples/library2.c "$tmp/"
 cflags=$(pkg-config --cflags livehost) && libs=$(pkg-config --libs livehost)
+if [ -x "$(pkg-config --variable=preflight livehost)" ]; then
+    echo "PASS install_pkg_config_names_preflight"
+else
+    echo "FAIL install_pkg_config_names_preflight: '$(pkg-config --variable=preflight livehost)' is not a program"
+fi
 lib_flags="-fPIC -shared -fvisibility=hidden"
 # ${SANFLAGS:-}: against a sanitizer build (make asan), the program needs the same runtime.
 # shellcheck disable=SC2086 # word splitting of the flags is wanted
