@@ -127,6 +127,13 @@ $(B)/obj/game/%.pic.o: game/%.c $(GAME_CC_STAMP)
 	@mkdir -p $(@D)
 	$(GAME_CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
 
+# LIVEHOST_REBUILD (set by the host, and by make watch, for a build that follows saves made
+# while the previous build ran): that build may have written objects from the old text after
+# the save, newer than it; every game object is compiled again.
+ifneq ($(LIVEHOST_REBUILD),)
+$(GAME_OBJ): FORCE
+endif
+
 $(B)/game.so: $(GAME_OBJ) $(B)/gen/game_sources
 	$(GAME_CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $(GAME_OBJ) -o $@.tmp -lm
 	mv -f $@.tmp $@

@@ -7,7 +7,9 @@
  * build runs, one read() of the pipe and one waitpid(WNOHANG) more. The frame loop never
  * waits on the compiler.
  * A burst of saves within DEBOUNCE_MS is one build; a save that lands while a build runs gets
- * exactly one more build after it (the running one may have read the file before the save).
+ * exactly one more build after it (the running one may have read the file before the save),
+ * run with LIVEHOST_REBUILD=1 in its environment, since make would take the objects the first
+ * build wrote afterwards, from the old text, for up to date.
  * Never loads anything itself: the build renames the new library into place and host_game.c's
  * watch picks it up, exactly as it does for `make watch` in a second terminal.
  */
@@ -46,7 +48,9 @@ static struct {
     char *dir[WATCH_MAX];
     int count;
     const char *cmd; /* the build command, run by /bin/sh -c */
-    char **env;      /* environ without make's own variables (see build_env) */
+    char **env;      /* environ without make's own variables (see build_env), and a free slot */
+    size_t env_free; /* index of that slot: LIVEHOST_REBUILD=1 goes there, or NULL */
+    int saved_while_building; /* a save landed while the running build ran */
 
     int dirty;                /* a save arrived since the last build started */
     uint64_t first_change_ns; /* the burst's first save (the start of "save to pixels") */
@@ -121,15 +125,16 @@ static char **build_env(void)
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = calloc(n + 1, sizeof *env);
+    char **env = calloc(n + 2, sizeof *env);
     if (!env)
-        return environ;
+        return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "MAKEFLAGS=", 10) != 0 &&
             strncmp(environ[i], "MAKELEVEL=", 10) != 0 && strncmp(environ[i], "MFLAGS=", 7) != 0 &&
             strncmp(environ[i], "MAKE_TERM", 9) != 0)
             env[k++] = environ[i];
+    build.env_free = k;
     return env;
 }
 
@@ -215,6 +220,7 @@ static void read_changes(void)
             build.first_change_ns = now;
         build.dirty = 1;
         build.last_change_ns = now;
+        build.saved_while_building |= build.pid != 0;
     }
 }
 
@@ -222,6 +228,13 @@ static void start_build(void)
 {
     char quoted[600], why[300];
     int fds[2];
+    /* A save that landed while the last build compiled is older than the objects that build
+     * wrote afterwards from the file's old text: make would call them up to date. This build
+     * is told to compile everything again (the Makefiles read LIVEHOST_REBUILD). */
+    static char rebuild[] = "LIVEHOST_REBUILD=1";
+    if (build.env)
+        build.env[build.env_free] = build.saved_while_building ? rebuild : NULL;
+    build.saved_while_building = 0;
     build.dirty = 0;
     build.build_changed_ns = build.first_change_ns;
     build.len = 0;
@@ -257,7 +270,8 @@ static void start_build(void)
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                         POSIX_SPAWN_SETSIGDEF);
     const char *argv[] = { "/bin/sh", "-c", build.cmd, NULL };
-    int rc = posix_spawn(&build.pid, argv[0], &fa, &attr, (char *const *)argv, build.env);
+    int rc = posix_spawn(&build.pid, argv[0], &fa, &attr, (char *const *)argv,
+                         build.env ? build.env : environ);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
@@ -365,8 +379,7 @@ void host_build_close(void)
         close(build.fd);
     for (int i = 0; i < build.count; i++)
         free(build.dir[i]);
-    if (build.env != environ)
-        free(build.env);
+    free(build.env);
     free(build.output);
     memset(&build, 0, sizeof build);
     build.fd = build.out = -1;

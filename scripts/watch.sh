@@ -5,7 +5,9 @@
 # the host's own builds (make run), so the two never build at once. Prints every build's result
 # and duration; a failed build prints the compiler's messages and the host keeps the old code.
 # Saves arriving during a build are queued by the one inotifywait that runs throughout, so they
-# get a build of their own right after it.
+# get a build of their own right after it, with LIVEHOST_REBUILD=1 (the Makefile then compiles
+# the game again: the build before may have written objects from the old text after the save).
+# Editor droppings (hidden, swap and backup files, vim's 4913) start no build, as in the host.
 # Environment: B (build directory, default build), SRC (the project, default this tree),
 # MAKE (default make), WATCH_DIRS (default "game include", relative to SRC).
 set -u
@@ -15,12 +17,20 @@ B="${B:-build}"
 MAKE="${MAKE:-make}"
 read -r -a dirs <<<"${WATCH_DIRS:-game include}"
 
+# is_source PATH: not an editor's dropping.
+is_source() {
+    case "${1##*/}" in
+    .* | \#* | *~ | 4913 | *.swp | *.swx) return 1 ;;
+    esac
+}
+
+# build [REBUILD]: one build; REBUILD non-empty compiles the whole game again.
 build() {
     local t0 t1 out rc
     t0=$(date +%s%N)
     mkdir -p "$B"
-    out=$(flock "$B/.game-build.lock" "$MAKE" --no-print-directory -s -f "$root/Makefile" \
-        B="$B" "$B/game.so" 2>&1)
+    out=$(LIVEHOST_REBUILD=${1:-} flock "$B/.game-build.lock" "$MAKE" --no-print-directory -s \
+        -f "$root/Makefile" B="$B" "$B/game.so" 2>&1)
     rc=$?
     t1=$(date +%s%N)
     local ms=$(((t1 - t0) / 1000000))
@@ -34,9 +44,16 @@ build() {
 
 echo "watch: watching ${dirs[*]} (Ctrl-C to stop)"
 build
+rebuild=
 inotifywait -m -q -r -e close_write,moved_to,create,delete --format '%w%f' "${dirs[@]}" |
-    while read -r _; do
+    while read -r file; do
+        wanted=
+        is_source "$file" && wanted=1
         # Editors write several files per save: let the burst settle for 50 ms.
-        while read -r -t 0.05 _; do :; done
-        build
+        while read -r -t 0.05 file; do is_source "$file" && wanted=1; done
+        [ -n "$wanted" ] || continue
+        build "$rebuild"
+        # Anything already queued was saved while make ran.
+        rebuild=
+        read -r -t 0 && rebuild=1
     done

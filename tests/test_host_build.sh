@@ -47,6 +47,31 @@ burst_and_save_during_build() {
     expect "the last save (28c85a) is not on screen" mostly "$PNG" 28c85a
 }
 
+# The save lands while the compiler runs: the object it writes afterwards is newer than the
+# save but holds the old text. The build after it must still rebuild that object (a slow
+# compiler, cc then a pause, makes the window wide enough to hit every time).
+save_while_compiling() {
+    local slow=$TMP/slowcc
+    printf '#!/bin/sh\n%s "$@" || exit 1\nsleep 0.6\nfor a; do [ "$p" = -o ] && touch "$a"; p=$a; done\n' \
+        "${CC:-cc}" >"$slow" && chmod +x "$slow"
+    SRC=$(game_src slow)
+    OUT=$TMP/slow-out LOG=$TMP/slow.log PNG=$TMP/slow.png
+    expect "could not build the game" build_game "$SRC" "$OUT" || return
+    start_host "$LOG" --frames 0 --game "$OUT/game.so" --screenshot "$PNG" \
+        --watch-dir "$SRC/game" --watch-dir "$SRC/include" \
+        --build-cmd "$(build_cmd "$SRC" "$OUT") GAME_CC=$slow"
+    expect "no loaded event" wait_for "$LOG" '^livehost: loaded version=1 ' 10 || return
+    set_sky "$SRC" 200 40 90
+    expect "no build-start event" wait_for "$LOG" '^livehost: build-start ' 5
+    sleep 0.3 # the compiler has read game.h and is still running
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
+    expect "the save made while compiling did not load: $(grep -E 'build-|reloaded' "$LOG" | tr '\n' ' ')" \
+        wait_for "$LOG" '^livehost: reloaded version=3 ' 30
+    sleep 0.2
+    stop_host TERM
+    expect "the last save (28c85a) is not on screen" mostly "$PNG" 28c85a
+}
+
 # A compile error: build-failed names file:line, the old code keeps running; the fix reloads.
 compile_error_then_fix() {
     start_watched broken || return
@@ -130,7 +155,8 @@ help_lists_the_build_flags() {
     expect "--watch-dir without a value was accepted" [ $? -eq 2 ]
 }
 
-for c in ${CASES:-edit_rebuilds_and_reloads burst_and_save_during_build compile_error_then_fix \
+for c in ${CASES:-edit_rebuilds_and_reloads burst_and_save_during_build save_while_compiling \
+    compile_error_then_fix \
     failing_command_is_reported no_build_and_ignored_files idle_frames_read_once_per_watch \
     help_lists_the_build_flags}; do
     run_case "$c"

@@ -37,6 +37,10 @@ watch_rebuilds_on_save() {
     expect "no build after the fix" builds 4
     expect "the fixed build did not succeed" [ "$(grep -c '^watch: build ok' "$TMP/watch.log")" -eq 3 ]
     expect "no half-written library left behind" not compgen -G "$out/game.so.*tmp"
+    # Editor droppings start no build.
+    touch "$src/game/.game.c.swp" "$src/game/game.c~" "$src/game/4913"
+    sleep 0.5
+    expect "an editor's swap or backup file started a build" [ "$(grep -c '^watch: build ' "$TMP/watch.log")" -eq 4 ]
     kill -TERM -- "-$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
 }
