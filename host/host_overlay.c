@@ -80,8 +80,10 @@ static struct {
         int built; /* the host ran the build (else: an external build) */
         int saved; /* ... after a save (else: at start, with no library to load) */
         double debounce, build, detect, copy, check, preflight, load, hook, total;
-        uint64_t origin_ns; /* the save (host build) or the library's mtime, monotonic */
-        int total_pending;  /* total is taken when the first frame of the new code is drawn */
+        uint64_t origin_ns;      /* the save (host build) or the library's mtime, monotonic */
+        int total_pending;       /* total is taken when the first frame of the new code is drawn */
+        uint64_t first_frame_ns; /* ... at this time */
+        int await_build; /* the reload came before its build was reaped: figures to follow */
     } tl;
 
     char compile[4096]; /* the last failed build's compiler lines */
@@ -196,6 +198,19 @@ void host_overlay_note(const char *name, const char *fields)
     }
 }
 
+/* The timeline of a reload the host's own build made counts from the save (or, for the build
+ * at start, from the build's start). */
+static void take_build_figures(void)
+{
+    ov.tl.saved = ov.build_changed_ns != 0;
+    ov.tl.debounce = ov.tl.saved ? ms_between(ov.build_changed_ns, ov.build_started_ns) : 0;
+    ov.tl.build = ov.build_ms;
+    ov.tl.origin_ns = ov.tl.saved ? ov.build_changed_ns : ov.build_started_ns;
+    ov.build_done_ns = 0;     /* one reload per build */
+    if (!ov.tl.total_pending) /* the new code's first frame was drawn already */
+        ov.tl.total = ms_between(ov.tl.origin_ns, ov.tl.first_frame_ns);
+}
+
 void host_overlay_build_started(void)
 {
     ov.building = 1;
@@ -210,6 +225,13 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
     ov.build_changed_ns = changed_ns;
     ov.build_started_ns = started_ns;
     ov.build_done_ns = host_clock_ns(CLOCK_MONOTONIC);
+    if (ov.tl.await_build) {
+        ov.tl.await_build = 0;
+        if (ok)
+            take_build_figures();
+        else
+            ov.tl.built = 0; /* not this build's library after all */
+    }
     ov.warnings[0] = 0;
     ov.warning_count = 0;
     if (ok) {
@@ -276,18 +298,14 @@ void host_overlay_check_end(void)
     double phases = ov.tl.copy + ov.tl.check + ov.tl.preflight + ov.tl.load + ov.tl.hook;
     ov.tl.detect = since_write > phases ? since_write - phases : 0;
 
-    ov.tl.built =
-        ov.build_ok && ov.build_done_ns && ms_between(ov.build_done_ns, end) < BUILD_FOR_MS;
-    if (ov.tl.built) {
-        /* A build with no save behind it (the one at start) counts from its own start. */
-        ov.tl.saved = ov.build_changed_ns != 0;
-        ov.tl.debounce = ov.tl.saved ? ms_between(ov.build_changed_ns, ov.build_started_ns) : 0;
-        ov.tl.build = ov.build_ms;
-        ov.tl.origin_ns = ov.tl.saved ? ov.build_changed_ns : ov.build_started_ns;
-        ov.build_done_ns = 0; /* one reload per build */
-    } else {
-        ov.tl.origin_ns = end - (uint64_t)(since_write * 1e6);
-    }
+    ov.tl.origin_ns = end - (uint64_t)(since_write * 1e6);
+    /* A host build renames the library into place a moment before it exits: the reload can
+     * come first, and the build's figures with host_overlay_build_finished. */
+    ov.tl.await_build = ov.building;
+    ov.tl.built = ov.building || (ov.build_ok && ov.build_done_ns &&
+                                  ms_between(ov.build_done_ns, end) < BUILD_FOR_MS);
+    if (ov.tl.built && !ov.tl.await_build)
+        take_build_figures();
     ov.tl.valid = 1;
     ov.tl.total_pending = 1;
 }
@@ -323,7 +341,9 @@ static int wrap(panel_line *lines, int at, int max, float width, uint32_t color,
 static void timeline(char *out, size_t size)
 {
     char build[96] = "external build";
-    if (ov.tl.built && ov.tl.saved)
+    if (ov.tl.await_build)
+        snprintf(build, sizeof build, "build (finishing)");
+    else if (ov.tl.built && ov.tl.saved)
         snprintf(build, sizeof build, "save +%.0f ms > build %.0f ms", ov.tl.debounce, ov.tl.build);
     else if (ov.tl.built)
         snprintf(build, sizeof build, "build at start %.0f ms", ov.tl.build);
@@ -340,6 +360,7 @@ void host_overlay_render(void)
     double work = ms_between(ov.frame_start, now);
     ov.frame_ms = ov.frame_ms ? ov.frame_ms * 0.9 + work * 0.1 : work;
     if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */
+        ov.tl.first_frame_ns = now;
         ov.tl.total = ms_between(ov.tl.origin_ns, now);
         ov.tl.total_pending = 0;
     }
