@@ -10,7 +10,7 @@
 
 #include "game_state.h"
 
-/* ---- Tweak these while the game runs: save, run `make`, and the host reloads the build. ---- */
+/* ---- Tweak these while the game runs and save: the host rebuilds and reloads the game. ---- */
 #define GAME_BACKGROUND GAME_RGBA(18, 22, 52, 255) /* the sky */
 #define GAME_TEXT_COLOR GAME_RGBA(255, 255, 255, 255)
 #define GAME_ROCK_COLOR GAME_RGBA(130, 120, 110, 255)

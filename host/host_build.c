@@ -140,8 +140,11 @@ static char **build_env(void)
 
 int host_build_open(const host_args *args)
 {
-    if (args->no_build)
+    if (args->no_build) {
+        host_event("build-off", "reason=\"--no-build, or --game without --build-cmd or "
+                                "--watch-dir: builds are up to you; new ones load as they land\"");
         return 0;
+    }
     static const char *const defaults[] = { "game", "include" };
     const char *const *dirs = args->watch_dir_count ? args->watch_dirs : defaults;
     int count = args->watch_dir_count ? args->watch_dir_count : 2;

@@ -61,7 +61,8 @@
  *                                                (at first use, or when a saved image breaks)
  *   livehost: asset-reloaded name=NAME ms=F      a saved image replaced the texture (same handle)
  *   livehost: build-watch dirs="DIR ..." cmd="..."   the host runs the build on every save
- *   livehost: build-off reason="..."             nothing to watch: builds are up to the user
+ *   livehost: build-off reason="..."             --no-build (or implied by --game), or nothing
+ *                                                to watch: builds are up to the user
  *   livehost: build-start file=PATH              a save (the burst's first file) starts a build
  *   livehost: build-ok ms=N [warnings=N first="..."]   the build command succeeded; the
  *                                                compiler's warnings are an overlay notice

@@ -126,7 +126,7 @@ static const char makefile[] =
     "\trm -rf build\n"
     ".PHONY: clean FORCE\n";
 
-static const char gitignore[] = "/build/\n/livehost.state\n";
+static const char gitignore[] = "/build/\n/livehost.state\n/livehost.png\n";
 
 static int fail(const char *what, const char *path)
 {

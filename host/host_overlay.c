@@ -388,8 +388,8 @@ void host_overlay_render(void)
         n += wrap(lines, n, max, width, COLOR_TIMELINE, text, 12);
     }
     if (ov.compile[0] && n < max) {
-        snprintf(text, sizeof text, "build failed: %d error%s", ov.compile_errors,
-                 ov.compile_errors == 1 ? "" : "s");
+        snprintf(text, sizeof text, "build failed after %.0f ms: %d error%s", ov.build_ms,
+                 ov.compile_errors, ov.compile_errors == 1 ? "" : "s");
         n += wrap(lines, n, max, width, COLOR_ERROR, text, 12);
         n += wrap(lines, n, max, width, COLOR_MESSAGE, ov.compile, 12);
     }

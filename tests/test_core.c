@@ -144,6 +144,38 @@ static void build_restoring_older_mtime_is_seen(void)
     remove_work_dir();
 }
 
+/* The library's directory does not exist yet (a clean tree before its first build): the core
+ * polls, and once the build made the directory and renamed the library in, the first check
+ * loads it and the watch moves up to inotify, so the next build is seen at the first check. */
+static void directory_made_by_the_first_build(void)
+{
+    new_work_dir();
+    char dir[700], path[760];
+    snprintf(dir, sizeof dir, "%s/build", work);
+    snprintf(path, sizeof path, "%s/lib.so", dir);
+    void *slots[2];
+    hr_lib *lib = hr_open(&(hr_desc){ .path = path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .log = hear,
+                                      .user = &(heard){ 0 } });
+    CHECK(!hr_is_loaded(lib) && hr_error_code(lib) == HR_ERR_MISSING, "loaded nothing: %s",
+          hr_error_text(lib));
+    make_dir(dir);
+    install("fx_v1.so", path);
+    hr_status st = hr_check(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 1, "first check after the first build: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    install("fx_v2.so", path);
+    st = hr_check(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 2, "first check after the second build: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    hr_close(lib);
+    remove_work_dir();
+}
+
 static void text_file_is_not_a_library(void)
 {
     new_work_dir();
@@ -512,6 +544,7 @@ int main(void)
 #define RUN_CASE(fn) RUN(fn, passed, failed);
     CORE_CASES(RUN_CASE)
     RUN(build_restoring_older_mtime_is_seen, passed, failed);
+    RUN(directory_made_by_the_first_build, passed, failed);
     RUN(text_file_is_not_a_library, passed, failed);
     RUN(bad_builds_keep_old_code, passed, failed);
     RUN(in_place_writer_waits_for_close, passed, failed);

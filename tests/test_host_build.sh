@@ -106,6 +106,7 @@ failing_command_is_reported() {
 no_build_and_ignored_files() {
     start_game nobuild --no-build --watch-dir "$TMP/nobuild/game" || return
     expect "build-watch without builds" not grep -q '^livehost: build-watch' "$LOG"
+    expect "no build-off event for --no-build" grep -q '^livehost: build-off reason="--no-build' "$LOG"
     set_sky "$SRC" 200 40 90
     sleep 0.4
     expect "--no-build still built" not grep -q '^livehost: build-start' "$LOG"

@@ -127,6 +127,7 @@ static void open_watch(hr_lib *lib)
     if (lib->watch_mode == HR_WATCH_DEFAULT)
         lib->watch = hr_watch_native_open(lib->path);
     if (!lib->watch) {
+        lib->watch_fallback = lib->watch_mode == HR_WATCH_DEFAULT;
         lib->watch_mode = HR_WATCH_POLL;
         lib->watch = hr_watch_poll_open(lib->path);
     }
@@ -235,6 +236,20 @@ hr_status hr_check(hr_lib *lib)
             lib->watch_mode = HR_WATCH_DEFAULT;
         open_watch(lib);
         ev = HR_WATCH_CHANGED;
+    }
+    if (lib->watch_fallback && ev != HR_WATCH_QUIET) {
+        /* Polling because the directory was missing at open (a first build makes it): now
+         * that the file is there, move up to the native watch, and look at the file now
+         * instead of waiting for it to settle (the image check still turns a half-written
+         * one away). */
+        hr_watch *native = hr_watch_native_open(lib->path);
+        if (native) {
+            lib->watch->close(lib->watch);
+            lib->watch = native;
+            lib->watch_mode = HR_WATCH_DEFAULT;
+            lib->watch_fallback = 0;
+            ev = HR_WATCH_CHANGED;
+        }
     }
     if (ev == HR_WATCH_WRITING) {
         hr__cancel_pending(lib); /* a newer build is coming: the candidate is stale */
