@@ -237,7 +237,7 @@ hr_status hr_check(hr_lib *lib)
         open_watch(lib);
         ev = HR_WATCH_CHANGED;
     }
-    if (lib->watch_fallback && ev != HR_WATCH_QUIET) {
+    if (lib->watch_fallback && lib->watch && ev != HR_WATCH_QUIET) {
         /* Polling because the directory was missing at open (a first build makes it): now
          * that the file is there, move up to the native watch, and look at the file now
          * instead of waiting for it to settle (the image check still turns a half-written
