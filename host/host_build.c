@@ -117,9 +117,10 @@ static const char *dir_of(int wd)
     return NULL;
 }
 
-/* The build's environment: ours without MAKEFLAGS, MAKELEVEL, MFLAGS and MAKE_TERM*. Under
- * `make run` they describe the outer make (its jobserver descriptors are closed here, its -n
- * or -k would change what the build does), and a nested make would obey them. */
+/* The build's environment: ours without MAKEFLAGS, MAKELEVEL, MFLAGS and MAKE_TERM*, plus one
+ * free slot at env_free for LIVEHOST_REBUILD. Under `make run` those variables describe the
+ * outer make (its jobserver descriptors are closed here, its -n or -k would change what the
+ * build does), and a nested make would obey them. NULL when out of memory. */
 static char **build_env(void)
 {
     size_t n = 0;
