@@ -378,6 +378,19 @@ static void hear(int level, const char *text, void *user)
     snprintf(h->text, sizeof h->text, "%s", text);
 }
 
+/* open_lib at path, with hear() recording into h and an optional validate hook. */
+static hr_lib *open_heard(const char *path, void **slots, heard *h, hr_validate_fn validate)
+{
+    return hr_open(&(hr_desc){ .path = path,
+                               .symbols = fx_names,
+                               .symbol_count = 2,
+                               .slots = slots,
+                               .temp_dir = work,
+                               .validate = validate,
+                               .log = hear,
+                               .user = h });
+}
+
 /* The hook heard one line since the last look, of this level, naming the library (an error
  * line is hr_error_text's); then forgets it. */
 static void check_heard(heard *h, hr_lib *lib, int level, const char *what)
@@ -396,14 +409,7 @@ static void log_tells_each_event(void)
     install(FX("fx_v1"), lib_path);
     void *slots[2];
     heard h = { 0 };
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
-                                      .symbols = fx_names,
-                                      .symbol_count = 2,
-                                      .slots = slots,
-                                      .temp_dir = work,
-                                      .validate = refuse_value_2,
-                                      .log = hear,
-                                      .user = &h });
+    hr_lib *lib = open_heard(lib_path, slots, &h, refuse_value_2);
     check_heard(&h, lib, 0, "first load");
     CHECK(strstr(h.text, "version 1"), "load line without the version: %s", h.text);
     CHECK(hr_check(lib) == HR_UNCHANGED && hr_check(lib) == HR_UNCHANGED && h.calls == 0,

@@ -38,18 +38,24 @@ broken_build_keeps_old_code() {
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
+# refused_after_rebuild WHAT PATTERN: the edited game is rebuilt, the host refuses it with a
+# reason matching PATTERN, and the old build keeps running to a clean exit.
+refused_after_rebuild() {
+    rebuild
+    expect "no refused event for $1: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: refused reason=\".*$2" 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a build with $1 was loaded" not grep -q '^livehost: reloaded' "$LOG"
+}
+
 # A new layout that migrate does not accept (state_version bumped) is refused.
 refused_layout_change() {
     start_game refused || return
     expect "could not edit the item count" sed_game "$SRC" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 16/'
     expect "could not edit the state version" sed_game "$SRC" game_state.h 's/^#define GAME_STATE_VERSION 1/#define GAME_STATE_VERSION 2/'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
-    rebuild
-    expect "no refused event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state size changed [0-9]+ -> [0-9]+ bytes.*F5 / --reset' 10
-    sleep 0.2
-    stop_host TERM
-    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
-    expect "a refused build was loaded" not grep -q '^livehost: reloaded' "$LOG"
+    refused_after_rebuild "a new state version" 'state size changed [0-9]+ -> [0-9]+ bytes.*F5 / --reset'
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
@@ -60,12 +66,7 @@ reordered_fields_refused() {
     expect "could not swap two fields" sed_game "$SRC" game_state.h \
         's/^\( *\)int score, best;\(.*\)$/\1int best, score;\2/'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
-    rebuild
-    expect "no refused event for the layout hash: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state hash changed 0x[0-9a-f]{16} -> 0x[0-9a-f]{16}.*F5 / --reset' 10
-    sleep 0.2
-    stop_host TERM
-    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
-    expect "a reordered build was loaded" not grep -q '^livehost: reloaded' "$LOG"
+    refused_after_rebuild "two fields swapped" 'state hash changed 0x[0-9a-f]{16} -> 0x[0-9a-f]{16}.*F5 / --reset'
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
@@ -75,11 +76,8 @@ added_field_refused() {
     start_game added || return
     expect "could not add a field" sed_game "$SRC" game_state.h \
         's/^\( *\)float flash;\(.*\)$/\1float flash;\2\n\1int extra;/'
-    rebuild
-    expect "no refused event for the added field: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: refused reason=".*state size changed [0-9]+ -> [0-9]+ bytes, and migrate returned 1' 10
-    stop_host TERM
-    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
-    expect "a build with an added field was migrated" not grep -q '^livehost: reloaded' "$LOG"
+    refused_after_rebuild "an added field" 'state size changed [0-9]+ -> [0-9]+ bytes, and migrate returned 1'
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
 # Only the item count changed: the game's migrate carries the running game over.
