@@ -13,8 +13,14 @@
  *         .update = my_update, .render = my_render,
  *     };
  *
- * No SDL header is needed: drawing, textures, text and input all come through this file.
- * Games that want the raw SDL_Renderer may include SDL.h themselves and use host->renderer.
+ * No SDL header is needed: drawing, textures, text, files and input all come through this file.
+ * Games that want SDL itself may include SDL.h and link SDL2: host->renderer and
+ * host->texture_sdl() hand out the host's objects (the host puts the renderer's state back
+ * after render), and anything the game gives SDL that points into the library (an event
+ * watch, a timer, a log function) is removed in unload and added again in reload.
+ *
+ * The same header compiles as C11 and as C++11 or later; GAME_EXPORT gives the API struct C
+ * linkage in C++.
  */
 #ifndef GAME_API_H
 #define GAME_API_H
@@ -27,17 +33,24 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header changes incompatibly; the host refuses other versions. */
-#define GAME_API_VERSION 1
+#define GAME_API_VERSION 2
 
 /* The one exported symbol, as a name for dlsym and as an identifier for the definition. */
 #define GAME_API_SYMBOL "livehost_game"
 #define GAME_API_SYMBOL_NAME livehost_game
 
-/* Marks the API struct as the library's only exported symbol (build with -fvisibility=hidden). */
-#if defined(_WIN32)
-#define GAME_EXPORT __declspec(dllexport)
+/* Marks the API struct as the library's only exported symbol (build with -fvisibility=hidden).
+ * In C++ it also gives the struct C linkage (a const at namespace scope would otherwise be
+ * internal, and its name mangled). */
+#if defined(__cplusplus)
+#define GAME_EXPORT_LINKAGE extern "C"
 #else
-#define GAME_EXPORT __attribute__((visibility("default")))
+#define GAME_EXPORT_LINKAGE
+#endif
+#if defined(_WIN32)
+#define GAME_EXPORT GAME_EXPORT_LINKAGE __declspec(dllexport)
+#else
+#define GAME_EXPORT GAME_EXPORT_LINKAGE __attribute__((visibility("default")))
 #endif
 
 /* Colours are 0xRRGGBBAA. */
@@ -71,6 +84,34 @@ typedef struct game_input {
 /* Textures are handles owned by the host; they stay valid across reloads. 0 = none. */
 typedef uint32_t game_texture;
 
+/* Flip bits of game_sprite.flip. */
+enum {
+    GAME_FLIP_NONE = 0,
+    GAME_FLIP_X = 1u << 0, /* mirror left-right */
+    GAME_FLIP_Y = 1u << 1, /* mirror top-bottom */
+};
+
+/* Blend modes of game_sprite.blend (the same as SDL's). */
+typedef enum game_blend {
+    GAME_BLEND_DEFAULT = 0, /* the texture's own: alpha blending */
+    GAME_BLEND_NONE,        /* copy, alpha ignored */
+    GAME_BLEND_ALPHA,       /* dst = src * a + dst * (1 - a) */
+    GAME_BLEND_ADD,         /* dst = src * a + dst (glows, fire) */
+    GAME_BLEND_MOD,         /* dst = src * dst (shadows, tinting the scene) */
+} game_blend;
+
+/* How draw_sprite draws a texture. Zero means default for every field. */
+typedef struct game_sprite {
+    float x, y, w, h;                 /* where, in logical pixels; w or h 0: the source's size */
+    float src_x, src_y, src_w, src_h; /* the part of the texture, in texels (a frame of a sprite
+                                         sheet); src_w or src_h 0: the whole texture */
+    float angle;                      /* degrees clockwise around the centre of x, y, w, h */
+    uint32_t flip;                    /* GAME_FLIP_* bits; default none */
+    uint32_t tint;                    /* 0xRRGGBBAA multiplied into the pixels (alpha: opacity);
+                                         default 0 = no tint, fully opaque */
+    game_blend blend;                 /* default GAME_BLEND_DEFAULT */
+} game_sprite;
+
 /* What the host offers the game. Valid only during the call it is passed to: never store the
  * pointer, or any pointer it hands out, in statics or in the state block. */
 typedef struct host_services {
@@ -78,7 +119,9 @@ typedef struct host_services {
     float dt;          /* fixed time step of one update, in seconds */
     uint64_t frame;    /* frames run since the host started */
     unsigned reloads;  /* game library loads so far (1 = first load) */
-    void *renderer;    /* the SDL_Renderer, for games that include SDL.h themselves */
+    void *renderer;    /* the SDL_Renderer, for games that include SDL.h themselves; what render
+                          changes on it (target, viewport, clip, scale, colour, blend) is put
+                          back after render */
 
     /* One line in the host's event log, printf-style. */
     void (*log)(const char *fmt, ...)
@@ -89,11 +132,34 @@ typedef struct host_services {
     /* Loads (once) an image from the assets directory, e.g. "ship.bmp". A missing or broken
      * file gives a visible placeholder texture and an event, never 0 and never a crash. */
     game_texture (*texture)(const char *asset_name);
+    /* The same with a colour key: pixels of colour key_rgba (its alpha is ignored) become
+     * transparent, as in old sprite sheets with a magenta background. */
+    game_texture (*texture_keyed)(const char *asset_name, uint32_t key_rgba);
     void (*texture_size)(game_texture tex, int *w, int *h);
+    /* The SDL_Texture behind a handle (NULL for 0 or an unknown handle), for games that use SDL
+     * themselves. Owned by the host: it changes when the image file is edited, so keep the
+     * handle in the state and ask again each frame, never keep this pointer. */
+    void *(*texture_sdl)(game_texture tex);
+
+    /* Files. A name is relative to the project directory (the one holding game/, or given with
+     * --project), never to the current directory, so a game started from anywhere finds its
+     * files: "assets/level1.txt", "saves/slot1.bin". */
+    /* The absolute path of an asset (a name under the assets directory), for libraries that
+     * open files themselves (TTF_OpenFont, Mix_LoadWAV). The text is the host's and stays valid
+     * until the next call to asset_path. */
+    const char *(*asset_path)(const char *asset_name);
+    /* Reads the file into buf (at most size bytes) and returns its whole size in bytes, or -1
+     * after a "file-error" event (missing, unreadable). Call with size 0 to learn the size. */
+    int64_t (*read_file)(const char *name, void *buf, uint64_t size);
+    /* Writes size bytes as the whole file, atomically (a temporary file renamed into place;
+     * missing directories are made). Returns 0, or -1 after a "file-error" event. */
+    int (*write_file)(const char *name, const void *data, uint64_t size);
 
     void (*clear)(uint32_t rgba);
     void (*fill_rect)(float x, float y, float w, float h, uint32_t rgba);
     void (*draw_texture)(game_texture tex, float x, float y, float w, float h);
+    /* Draws a texture, or a part of it, rotated, flipped, tinted, faded or blended. */
+    void (*draw_sprite)(game_texture tex, const game_sprite *sprite);
     /* Draws ASCII text with the host's built-in font; scale 1 = 7 px tall glyphs. */
     void (*draw_text)(float x, float y, float scale, uint32_t rgba, const char *text);
 } host_services;
@@ -105,11 +171,21 @@ typedef struct game_api {
     uint64_t state_size;    /* sizeof the game's state; the host refuses a build whose size
                                differs from the live block (unless migrate accepts it) */
     uint64_t state_hash;    /* optional hash of the state layout; 0 = not checked */
+    const char *state_type; /* optional: the name of the state's type ("game_state", a struct
+                               tag or typedef). The host then reads the layout from the
+                               build's debug information (-g) and compares it field by field;
+                               default NULL: only size, version and state_hash are compared */
 
     /* The state block is fresh (all zero bytes): set up a new game. */
     void (*init)(void *state, const host_services *host);
-    /* New code was just loaded into a running game; the state is kept as it was. */
+    /* New code was just loaded into a running game; the state is kept as it was. Register
+     * again here what unload removed. */
     void (*reload)(void *state, const host_services *host);
+    /* This code is about to be unloaded: before every reload (once the new build has passed
+     * its checks), F6, rollback, F5 and exit. Remove everything that points into this library
+     * from outside it: SDL event watches, timers, log and allocator functions, callbacks given
+     * to other libraries. The state stays; the next call is the new code's reload (or init). */
+    void (*unload)(void *state, const host_services *host);
     /* One fixed time step (host->dt seconds). */
     void (*update)(void *state, const host_services *host, const game_input *input);
     /* Draws the current state; must not change it. */
