@@ -172,19 +172,33 @@ void host_script_close(void);
 
 /* ---- host_assets.c: textures owned by the host, stable across reloads ---- */
 
-/* Remembers where images live and which renderer makes textures. */
+/* Remembers where images live (made absolute) and which renderer makes textures. */
 void host_assets_open(SDL_Renderer *renderer, const char *dir);
 /* Destroys every texture. Handles become invalid. */
 void host_assets_close(void);
 
 /* The texture / texture_size services (see host_services). */
 game_texture host_assets_texture(const char *name);
+game_texture host_assets_texture_keyed(const char *name, uint32_t key_rgba);
 void host_assets_texture_size(game_texture tex, int *w, int *h);
 /* The SDL texture behind a handle, or NULL for 0 or an unknown handle. */
 SDL_Texture *host_assets_sdl(game_texture tex);
+/* The texture_sdl service: host_assets_sdl for a game, which sees no SDL types. */
+void *host_assets_texture_sdl(game_texture tex);
+/* The asset_path service: the absolute path of name in the assets directory, in a buffer of
+ * this module's that the next call overwrites. */
+const char *host_assets_path(const char *name);
 /* Reloads the images saved since the last call, keeping their handles (one non-blocking read
  * of the assets directory's inotify descriptor; call once per frame). */
 void host_assets_poll(void);
+
+/* ---- host_files.c: the game's own files (read_file, write_file) ---- */
+
+/* Names given to the file services resolve against project_dir (made absolute). */
+void host_files_open(const char *project_dir);
+/* The read_file / write_file services (see host_services). */
+int64_t host_files_read(const char *name, void *buf, uint64_t size);
+int host_files_write(const char *name, const void *data, uint64_t size);
 
 /* ---- host_draw.c: the drawing services and the host's own screens ---- */
 
@@ -196,6 +210,11 @@ void host_draw_clear(uint32_t rgba);
 void host_draw_fill_rect(float x, float y, float w, float h, uint32_t rgba);
 void host_draw_texture(game_texture tex, float x, float y, float w, float h);
 void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text);
+void host_draw_sprite(game_texture tex, const game_sprite *sprite);
+/* Around the game's render: remembers the renderer's target, logical size, scale, viewport,
+ * clip, draw colour and blend mode, and puts them back. */
+void host_draw_save_state(void);
+void host_draw_restore_state(void);
 /* Copies into line (size bytes) the start of text that fits max_w pixels at scale 1, cut at
  * a space when it can and at a newline always; at least one character. Returns the bytes of
  * text it took (the caller skips the spaces and newline after them). */
@@ -254,6 +273,24 @@ void *host_guard_fault_pc(void);
 int host_guard_fault_frames(void *const **frames);
 /* 1 if pc lies in the game library's code (see host_guard_set_code). */
 int host_guard_in_game_code(const void *pc);
+
+/* Exit code of a host ended by code of an unloaded build called from outside any game call. */
+#define HOST_EXIT_STALE_CODE 4
+/* Remembers the code ranges of a build that was just unloaded (version: its load number) and
+ * keeps their addresses reserved with no access, so that a stale callback or function pointer
+ * into it always faults and is recognised (up to 32 ranges; the oldest is let go). */
+void host_guard_add_gone(const hr_range *ranges, int count, unsigned version);
+/* Lets every reserved range go (at exit). */
+void host_guard_release_gone(void);
+/* Called inside the signal handler when stale code ran outside a game call, right before the
+ * process ends: async-signal-safe work only (no stdio, no malloc). Returns the path of a
+ * state file it wrote, or NULL. */
+typedef const char *(*host_guard_stale_fn)(void);
+/* game_name: the library the user built ("game.so"), for the crash line; hook may be NULL. */
+void host_guard_on_stale(const char *game_name, host_guard_stale_fn hook);
+/* The load number of the unloaded build the last crash on this thread was in (its code ran,
+ * or its memory was read), or 0. */
+unsigned host_guard_fault_stale_build(void);
 
 /* "SIGSEGV", "hang" and friends. */
 const char *host_guard_signal_name(int sig);

@@ -27,6 +27,8 @@
 
 typedef struct asset {
     char *name;           /* the name the game asked for */
+    int keyed;            /* 1: pixels of colour key become transparent */
+    uint32_t key;         /* 0xRRGGBB00 (alpha ignored) */
     SDL_Texture *texture; /* the image, or the placeholder */
     int w, h;             /* texture size in pixels */
     int changed;          /* its file was saved or removed: reload in this poll */
@@ -34,7 +36,8 @@ typedef struct asset {
 
 static struct {
     SDL_Renderer *renderer; /* makes the textures; not owned */
-    char *dir;              /* assets directory */
+    char *dir;              /* assets directory, absolute */
+    char path[4096];        /* asset_path's answer */
     int watch;              /* inotify descriptor on dir, -1 when it cannot be watched */
     asset *items;           /* handle h is items[h - 1] */
     int count, capacity;
@@ -103,7 +106,16 @@ static SDL_Surface *make_placeholder(void)
 void host_assets_open(SDL_Renderer *renderer, const char *dir)
 {
     assets.renderer = renderer;
-    assets.dir = SDL_strdup(dir);
+    /* Absolute, so that the paths asset_path hands a game's libraries stay right whatever
+     * the current directory is. */
+    char *real = realpath(dir, NULL), cwd[2048];
+    if (real)
+        assets.dir = SDL_strdup(real);
+    else if (dir[0] != '/' && getcwd(cwd, sizeof cwd))
+        SDL_asprintf(&assets.dir, "%s/%s", cwd, dir);
+    else
+        assets.dir = SDL_strdup(dir);
+    free(real);
     /* IN_CLOSE_WRITE, not IN_MODIFY: an image still being written is not read. A directory
      * that is not there gives no watch: its images stay placeholders until the host restarts. */
     assets.watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -146,6 +158,10 @@ static int load(asset *a)
     }
     if (!surface)
         return 0;
+    if (from_file && a->keyed)
+        SDL_SetColorKey(surface, SDL_TRUE,
+                        SDL_MapRGB(surface->format, (Uint8)(a->key >> 24), (Uint8)(a->key >> 16),
+                                   (Uint8)(a->key >> 8)));
     SDL_Texture *texture = SDL_CreateTextureFromSurface(assets.renderer, surface);
     if (texture) {
         if (a->texture)
@@ -158,12 +174,15 @@ static int load(asset *a)
     return from_file && texture;
 }
 
-game_texture host_assets_texture(const char *name)
+/* The handle of name with that key (keyed 0: none), loading it the first time. */
+static game_texture find_or_load(const char *name, int keyed, uint32_t key)
 {
     if (!name)
         name = "";
+    key &= 0xffffff00u;
     for (int i = 0; i < assets.count; i++)
-        if (strcmp(assets.items[i].name, name) == 0)
+        if (strcmp(assets.items[i].name, name) == 0 && assets.items[i].keyed == keyed &&
+            assets.items[i].key == key)
             return (game_texture)(i + 1);
     if (!assets.renderer)
         return 0;
@@ -176,7 +195,7 @@ game_texture host_assets_texture(const char *name)
         assets.capacity = capacity;
     }
 
-    asset a = { .name = strdup(name) };
+    asset a = { .name = strdup(name), .keyed = keyed, .key = key };
     load(&a);
     if (!a.name) {
         if (a.texture)
@@ -185,6 +204,28 @@ game_texture host_assets_texture(const char *name)
     }
     assets.items[assets.count++] = a;
     return (game_texture)assets.count;
+}
+
+game_texture host_assets_texture(const char *name)
+{
+    return find_or_load(name, 0, 0);
+}
+
+game_texture host_assets_texture_keyed(const char *name, uint32_t key_rgba)
+{
+    return find_or_load(name, 1, key_rgba);
+}
+
+void *host_assets_texture_sdl(game_texture tex)
+{
+    return host_assets_sdl(tex);
+}
+
+const char *host_assets_path(const char *name)
+{
+    snprintf(assets.path, sizeof assets.path, "%s/%s", assets.dir ? assets.dir : ".",
+             name ? name : "");
+    return assets.path;
 }
 
 void host_assets_texture_size(game_texture tex, int *w, int *h)

@@ -76,10 +76,16 @@ void host_crash_where(char *out, size_t size, const char *copy_dir, const char *
         if (host_guard_in_game_code(frames[i])) {
             char inner[300];
             Dl_info info;
-            const char *lib = dladdr(pc, &info) && info.dli_fname ? info.dli_fname : "?";
+            unsigned stale = host_guard_fault_stale_build();
             /* A return address points after the call: one byte back is the call's line. */
             describe_pc((char *)frames[i] - 1, copy_dir, game_file, out, size);
-            snprintf(inner, sizeof inner, " (inside %s)", base_name(lib));
+            if (stale)
+                snprintf(inner, sizeof inner, " (calling %p: code of load %u, unloaded)", pc,
+                         stale);
+            else if (dladdr(pc, &info) && info.dli_fname)
+                snprintf(inner, sizeof inner, " (inside %s)", base_name(info.dli_fname));
+            else
+                snprintf(inner, sizeof inner, " (calling %p, where there is no code)", pc);
             strncat(out, inner, size - strlen(out) - 1);
             return;
         }

@@ -1,5 +1,7 @@
-/* host_draw.c - the drawing services a game gets (clear, rectangles, textures, text) and the
- * host's own screens (waiting, crashed, the status bar), all through one SDL_Renderer.
+/* host_draw.c - the drawing services a game gets (clear, rectangles, textures, sprites, text)
+ * and the host's own screens (waiting, crashed, the status bar), all through one SDL_Renderer;
+ * and the renderer's state kept around the game's render, so nothing a game sets on the
+ * renderer (a clip rect, a scale, a render target) reaches the host's screens or the overlay.
  *
  * The services carry no context pointer (host_services is plain function pointers), so the
  * renderer they draw with is bound here once. Text is stb_easy_font: quads drawn as filled
@@ -52,6 +54,92 @@ void host_draw_texture(game_texture tex, float x, float y, float w, float h)
     SDL_Texture *t = host_assets_sdl(tex);
     if (target && t)
         SDL_RenderCopyF(target, t, NULL, &(SDL_FRect){ x, y, w, h });
+}
+
+static SDL_BlendMode sdl_blend(game_blend blend)
+{
+    switch (blend) {
+    case GAME_BLEND_NONE: return SDL_BLENDMODE_NONE;
+    case GAME_BLEND_ADD: return SDL_BLENDMODE_ADD;
+    case GAME_BLEND_MOD: return SDL_BLENDMODE_MOD;
+    case GAME_BLEND_DEFAULT:
+    case GAME_BLEND_ALPHA: break;
+    }
+    return SDL_BLENDMODE_BLEND;
+}
+
+void host_draw_sprite(game_texture tex, const game_sprite *sprite)
+{
+    SDL_Texture *t = host_assets_sdl(tex);
+    if (!target || !t || !sprite)
+        return;
+    const game_sprite *s = sprite;
+    int tw, th;
+    host_assets_texture_size(tex, &tw, &th);
+    SDL_Rect src = { 0, 0, tw, th };
+    if (s->src_w > 0 && s->src_h > 0)
+        src = (SDL_Rect){ (int)s->src_x, (int)s->src_y, (int)s->src_w, (int)s->src_h };
+    SDL_FRect dst = { s->x, s->y, s->w > 0 ? s->w : (float)src.w, s->h > 0 ? s->h : (float)src.h };
+    const uint32_t tint = s->tint ? s->tint : 0xffffffffu;
+    int flip = SDL_FLIP_NONE;
+    if (s->flip & GAME_FLIP_X)
+        flip |= SDL_FLIP_HORIZONTAL;
+    if (s->flip & GAME_FLIP_Y)
+        flip |= SDL_FLIP_VERTICAL;
+    /* The texture's modes are shared by every draw of it: set for this one, then put back. */
+    SDL_BlendMode old_blend;
+    SDL_GetTextureBlendMode(t, &old_blend);
+    SDL_SetTextureColorMod(t, (Uint8)(tint >> 24), (Uint8)(tint >> 16), (Uint8)(tint >> 8));
+    SDL_SetTextureAlphaMod(t, (Uint8)tint);
+    SDL_SetTextureBlendMode(t, sdl_blend(s->blend));
+    SDL_RenderCopyExF(target, t, &src, &dst, s->angle, NULL, (SDL_RendererFlip)flip);
+    SDL_SetTextureColorMod(t, 255, 255, 255);
+    SDL_SetTextureAlphaMod(t, 255);
+    SDL_SetTextureBlendMode(t, old_blend);
+}
+
+/* What a game may change on the renderer, as it was before its render. */
+static struct {
+    SDL_Texture *render_target;
+    int logical_w, logical_h;
+    SDL_bool integer_scale;
+    float scale_x, scale_y;
+    SDL_Rect viewport, clip;
+    SDL_bool clipped;
+    Uint8 r, g, b, a;
+    SDL_BlendMode blend;
+} saved;
+
+void host_draw_save_state(void)
+{
+    if (!target)
+        return;
+    saved.render_target = SDL_GetRenderTarget(target);
+    SDL_RenderGetLogicalSize(target, &saved.logical_w, &saved.logical_h);
+    saved.integer_scale = SDL_RenderGetIntegerScale(target);
+    SDL_RenderGetScale(target, &saved.scale_x, &saved.scale_y);
+    SDL_RenderGetViewport(target, &saved.viewport);
+    saved.clipped = SDL_RenderIsClipEnabled(target);
+    SDL_RenderGetClipRect(target, &saved.clip);
+    SDL_GetRenderDrawColor(target, &saved.r, &saved.g, &saved.b, &saved.a);
+    SDL_GetRenderDrawBlendMode(target, &saved.blend);
+}
+
+void host_draw_restore_state(void)
+{
+    if (!target)
+        return;
+    /* In this order: a new target resets the viewport, a logical size sets scale and
+     * viewport, so each comes before what it overrides. */
+    if (SDL_GetRenderTarget(target) != saved.render_target)
+        SDL_SetRenderTarget(target, saved.render_target);
+    SDL_RenderSetLogicalSize(target, saved.logical_w, saved.logical_h);
+    SDL_RenderSetIntegerScale(target, saved.integer_scale);
+    SDL_RenderSetScale(target, saved.scale_x, saved.scale_y);
+    SDL_RenderSetViewport(target, &saved.viewport);
+    SDL_RenderSetClipRect(target, saved.clipped ? &saved.clip : NULL);
+    SDL_SetRenderDrawColor(target, saved.r, saved.g, saved.b, saved.a);
+    SDL_SetRenderDrawBlendMode(target, saved.blend);
 }
 
 void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text)

@@ -61,8 +61,10 @@ static void core_log(int level, const char *text, void *user)
 void host_game_on_loaded(const char *event)
 {
     const game_api *api = loaded_api();
-    hr_range ranges[8];
-    host_guard_set_code(ranges, hr_code_ranges(game.lib, ranges, 8));
+    hr_range ranges[GONE_RANGES_MAX];
+    host_guard_set_code(ranges, hr_code_ranges(game.lib, ranges, GONE_RANGES_MAX));
+    host_guard_add_gone(game.gone, game.gone_count, game.gone_version);
+    game.gone_count = 0;
     if (event)
         game.crashes = 0;
     double ms = (double)hr_last_timing(game.lib).total_ns / 1e6;
@@ -199,18 +201,27 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
         .renderer = renderer,
         .log = host_event_game_log,
         .texture = host_assets_texture,
+        .texture_keyed = host_assets_texture_keyed,
         .texture_size = host_assets_texture_size,
+        .texture_sdl = host_assets_texture_sdl,
+        .asset_path = host_assets_path,
+        .read_file = host_files_read,
+        .write_file = host_files_write,
         .clear = host_draw_clear,
         .fill_rect = host_draw_fill_rect,
         .draw_texture = host_draw_texture,
+        .draw_sprite = host_draw_sprite,
         .draw_text = host_draw_text,
     };
+    const char *slash = strrchr(args->game_path, '/');
+    host_guard_on_stale(slash ? slash + 1 : args->game_path, NULL);
     const char *symbols[] = { GAME_API_SYMBOL };
     game.lib = hr_open(&(hr_desc){ .path = args->game_path,
                                    .symbols = symbols,
                                    .symbol_count = 1,
                                    .slots = game.slots,
                                    .validate = host_game_validate,
+                                   .unload = host_game_call_unload,
                                    .log = core_log,
                                    .preflight = args->preflight });
     if (!game.lib)
@@ -255,8 +266,11 @@ void host_game_update(const game_input *input, uint64_t frame)
 void host_game_render(void)
 {
     const int w = game.services.width, h = game.services.height;
-    if (is_runnable())
+    if (is_runnable()) {
+        host_draw_save_state();
         host_game_call_live(HOOK_RENDER, NULL);
+        host_draw_restore_state();
+    }
     if (game.crashed) {
         host_draw_message(w, h, COLOR_CRASHED, "game crashed:", game.crash_text);
     } else if (!is_runnable()) {
@@ -264,7 +278,9 @@ void host_game_render(void)
         snprintf(title, sizeof title, "waiting for a good build of %s:", game.args->game_path);
         host_draw_message(w, h, COLOR_WAITING, title, error_text(text, sizeof text));
     }
-    if (game.status[0] && game.services.frame < game.status_until)
+    /* --no-overlay: the picture is the game's alone (a screenshot can be compared byte for
+     * byte); the events still tell. */
+    if (game.status[0] && game.services.frame < game.status_until && game.args->overlay >= 0)
         host_draw_status(w, h, game.status_color, game.status);
 }
 
@@ -272,11 +288,12 @@ void host_game_close(void)
 {
     if (game.lib && is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
+    hr_close(game.lib); /* the build's unload runs here, on the live state */
     host_guard_set_code(NULL, 0);
+    host_guard_release_gone();
     free(game.snapshot);
     free(game.state);
     free(game.pending);
-    hr_close(game.lib);
     memset(&game, 0, sizeof game);
 }
 

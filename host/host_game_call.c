@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* The names crash events use for the hooks. */
-static const char *const hook_names[] = { "init",   "reload",   "update",
+static const char *const hook_names[] = { "init",   "reload",   "unload", "update",
                                           "render", "shutdown", "migrate" };
 
 static int has_hook(const game_call *c)
@@ -22,6 +22,7 @@ static int has_hook(const game_call *c)
     switch (c->hook) {
     case HOOK_INIT: return c->api->init != NULL;
     case HOOK_RELOAD: return c->api->reload != NULL;
+    case HOOK_UNLOAD: return c->api->unload != NULL;
     case HOOK_UPDATE: return c->api->update != NULL;
     case HOOK_RENDER: return c->api->render != NULL;
     case HOOK_SHUTDOWN: return c->api->shutdown != NULL;
@@ -38,6 +39,7 @@ static void run_hook(void *arg)
     switch (c->hook) {
     case HOOK_INIT: api->init(c->state, h); break;
     case HOOK_RELOAD: api->reload(c->state, h); break;
+    case HOOK_UNLOAD: api->unload(c->state, h); break;
     case HOOK_UPDATE: api->update(c->state, h, c->input); break;
     case HOOK_RENDER: api->render(c->state, h); break;
     case HOOK_SHUTDOWN: api->shutdown(c->state, h); break;
@@ -51,12 +53,15 @@ static void run_hook(void *arg)
  * overflow is a plain SIGSEGV to the kernel; kind= says what it was. */
 static void report_crash(int sig, game_hook hook, const char *quoted_at)
 {
-    char addr[40] = "";
+    char addr[40] = "", kind[64] = "";
     if (host_guard_fault_has_address())
         snprintf(addr, sizeof addr, " addr=0x%" PRIxPTR, (uintptr_t)host_guard_fault_address());
+    if (host_guard_fault_stale_build())
+        snprintf(kind, sizeof kind, " kind=stale-code build=%u", host_guard_fault_stale_build());
+    else if (host_guard_fault_is_stack_overflow())
+        snprintf(kind, sizeof kind, " kind=stack-overflow");
     host_event("crash", "signal=%s%s function=%s%s at=%s version=%u", host_guard_signal_name(sig),
-               host_guard_fault_is_stack_overflow() ? " kind=stack-overflow" : "", hook_names[hook],
-               addr, quoted_at, hr_version(game.lib));
+               kind, hook_names[hook], addr, quoted_at, hr_version(game.lib));
 }
 
 /* What stopped the call, in the words the screen and the rollback reason use. */
@@ -64,6 +69,10 @@ static const char *crash_title(int sig)
 {
     if (sig == HOST_GUARD_HANG)
         return "hang (ran past its time budget)";
+    if (host_guard_fault_stale_build())
+        return "code of an unloaded build ran: a function pointer or callback kept across a "
+               "reload (in the state, or given to SDL); take callbacks back in unload and "
+               "register them again in reload";
     if (host_guard_fault_is_stack_overflow())
         return "stack overflow: runaway recursion or a large local array";
     return host_guard_signal_name(sig);
@@ -151,4 +160,20 @@ void host_game_call_live(game_hook hook, const game_input *input)
     if (hook == HOOK_INIT)
         game.needs_init = 1;
     on_crash(hook);
+}
+
+void host_game_call_unload(void *const *slots, void *user)
+{
+    (void)user;
+    game_call c = { .hook = HOOK_UNLOAD, .api = slots[0], .state = game.state };
+    /* Its code leaves the process now: keep its addresses reserved, so a callback or pointer
+     * kept into it faults recognisably (host_game_on_loaded hands them to the guard). */
+    game.gone_count = hr_code_ranges(game.lib, game.gone, GONE_RANGES_MAX);
+    game.gone_version = hr_version(game.lib);
+    if (!game.state)
+        return; /* no game ever ran on this build */
+    take_snapshot();
+    if (host_game_call(&c) && game.snapshot_valid)
+        memcpy(game.state, game.snapshot, (size_t)game.state_size);
+    game.snapshot_valid = 0;
 }

@@ -11,10 +11,14 @@
  * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
 #define SNAPSHOT_MAX ((uint64_t)8 << 20)
 
+/* Code ranges of one build, as hr_code_ranges gives them. */
+#define GONE_RANGES_MAX 8
+
 /* The hooks call_game() knows, and the names crash events use for them. */
 typedef enum game_hook {
     HOOK_INIT,
     HOOK_RELOAD,
+    HOOK_UNLOAD,
     HOOK_UPDATE,
     HOOK_RENDER,
     HOOK_SHUTDOWN,
@@ -62,7 +66,10 @@ typedef struct host_game_data {
     char status[512]; /* status bar text and until which frame it shows */
     uint64_t status_until;
     uint32_t status_color;
-    char not_ready[1200]; /* the last not-ready reason, so it is reported once */
+    char not_ready[1200];           /* the last not-ready reason, so it is reported once */
+    hr_range gone[GONE_RANGES_MAX]; /* code of the build being unloaded, and its load number */
+    int gone_count;
+    unsigned gone_version;
 } host_game_data;
 extern host_game_data game;
 
@@ -79,6 +86,10 @@ int host_game_call(game_call *c);
 /* Calls a hook of the loaded build on the live state; a crash or hang is recovered from
  * (state restored, build forbidden, one rollback, then safe mode). */
 void host_game_call_live(game_hook hook, const game_input *input);
+/* hr's unload hook: the outgoing build's unload on the live state, right before its code is
+ * closed. A crash or hang there is reported and the state put back; the swap goes on (the
+ * code is leaving anyway). */
+void host_game_call_unload(void *const *slots, void *user);
 
 /* host_game_state.c */
 

@@ -21,6 +21,16 @@
  * - The watchdog's signal only jumps out when the interrupted instruction lies in the game
  *   library's code: jumping out of libc (malloc, printf) would leave its locks held and
  *   deadlock the host. Elsewhere the handler returns and the watchdog tries again.
+ * - Code of an unloaded build: its address range stays reserved with no access (see
+ *   host_guard_add_gone), so a stale callback or function pointer always faults there and the
+ *   fault names the build, instead of running whatever was loaded at that address later.
+ *   Inside a game call it is a crash like any other; outside one (SDL calling an event watch
+ *   the game forgot to remove) the host cannot go on, so the handler says what happened, saves
+ *   the state if it was asked to, and ends the process with HOST_EXIT_STALE_CODE.
+ * - The unwinder (backtrace) reads the instruction bytes at the fault's PC: at an address with
+ *   no code it would fault again inside the handler, with the signal blocked, and the kernel
+ *   would end the process without a word. The PC's page is checked first (mincore); without
+ *   code there, the caller's return address is taken from the stack instead.
  * Never does stdio or allocation inside a handler (neither is async-signal-safe).
  */
 #include "host.h"
@@ -31,10 +41,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #define ALT_STACK_SIZE ((size_t)64 * 1024)
 #define MAX_CODE_RANGES 8
+/* Unloaded builds whose code stays reserved and recognised; the oldest is let go after that. */
+#define MAX_GONE_RANGES 32
 #define MAX_FRAMES 32
 /* A fault this far below the lowest stack address is still the stack's: Linux keeps a 1 MiB
  * gap under a growing stack, and a thread's guard pages are inside that reach. */
@@ -59,10 +73,21 @@ static _Thread_local void *fault_frames[MAX_FRAMES];
 static _Thread_local volatile int fault_frame_count;
 static _Thread_local void *alt_stack;
 static _Thread_local uintptr_t stack_low, stack_high; /* 0, 0: not known */
+static _Thread_local volatile unsigned fault_gone_version;
 
 /* The game library's machine code, published by host_game.c after each load. */
 static volatile uintptr_t code_start[MAX_CODE_RANGES], code_end[MAX_CODE_RANGES];
 static volatile sig_atomic_t code_count;
+
+/* Code of unloaded builds (host_guard_add_gone): reserved, page-aligned, with the load number
+ * of the build it held. A ring: the oldest entry is reused. */
+static volatile uintptr_t gone_start[MAX_GONE_RANGES], gone_end[MAX_GONE_RANGES];
+static volatile unsigned gone_version[MAX_GONE_RANGES];
+static int gone_next;
+
+/* What the handler says and does about stale code outside a game call (host_guard_on_stale). */
+static char stale_game_name[256];
+static host_guard_stale_fn stale_hook;
 
 static volatile sig_atomic_t quit_requested;
 static volatile sig_atomic_t screenshot_requested;
@@ -103,6 +128,105 @@ static int in_game_code(uintptr_t pc)
         if (pc >= code_start[i] && pc < code_end[i])
             return 1;
     return 0;
+}
+
+static unsigned gone_version_of(uintptr_t addr)
+{
+    for (int i = 0; i < MAX_GONE_RANGES; i++)
+        if (addr >= gone_start[i] && addr < gone_end[i])
+            return gone_version[i];
+    return 0;
+}
+
+/* 1 if the page holding addr is mapped (mincore fails with ENOMEM on an unmapped one) and is
+ * not the reserved code of an unloaded build: the unwinder may read it. */
+static int has_code(uintptr_t addr)
+{
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    unsigned char vec;
+    if (!addr || gone_version_of(addr))
+        return 0;
+    return mincore((void *)(addr & ~(page - 1)), 1, &vec) ==
+           0; /* NOLINT(performance-no-int-to-ptr) */
+}
+
+/* The return address of the call that jumped to a bad PC: on top of the stack on x86 (the
+ * call pushed it), in the link register on aarch64. NULL if unknown. */
+static void *caller_of_bad_jump(void *context)
+{
+    const ucontext_t *uc = context;
+#if defined(__x86_64__) || defined(__i386__)
+    uintptr_t sp = (uintptr_t)context_sp(context);
+    (void)uc;
+    return has_code(sp) ? *(void *const *)sp : NULL; /* NOLINT(performance-no-int-to-ptr) */
+#elif defined(__aarch64__)
+    return (void *)uc->uc_mcontext.regs[30];       /* NOLINT(performance-no-int-to-ptr) */
+#else
+    (void)uc;
+    return NULL;
+#endif
+}
+
+/* Writes text to stderr with nothing but write(2). */
+static void say(const char *text)
+{
+    size_t n = strlen(text);
+    while (n > 0) {
+        ssize_t w = write(2, text, n);
+        if (w <= 0)
+            return;
+        text += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Decimal or hex text of v into buf (at least 24 bytes), without printf. */
+static const char *number(char *buf, uintptr_t v, int hex)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v % (hex ? 16 : 10)];
+        v /= hex ? 16 : 10;
+    } while (v);
+    int o = 0;
+    if (hex) {
+        buf[o++] = '0';
+        buf[o++] = 'x';
+    }
+    while (n)
+        buf[o++] = tmp[--n];
+    buf[o] = 0;
+    return buf;
+}
+
+/* Code of unloaded build `version` ran outside any game call: SDL (or another library) called
+ * a callback the game gave it and did not take back. Nothing can be jumped back to: tell,
+ * let the host save what it can, and end the process. */
+static void die_of_stale_code(int sig, uintptr_t where, unsigned version)
+{
+    char num[3][32];
+    const char *saved = stale_hook ? stale_hook() : NULL;
+    say("livehost: crash signal=");
+    say(host_guard_signal_name(sig));
+    say(" kind=stale-code function=none addr=");
+    say(number(num[0], where, 1));
+    say(" build=");
+    say(number(num[1], version, 0));
+    say(" exit=");
+    say(number(num[2], HOST_EXIT_STALE_CODE, 0));
+    if (saved) {
+        say(" state-saved=");
+        say(saved);
+    }
+    say(" reason=\"code of load ");
+    say(num[1]);
+    say(" of ");
+    say(stale_game_name);
+    say(", unloaded by a reload, was called from outside the game: a callback kept across a "
+        "reload (an SDL event watch, a timer, a log or hint callback); remove it in the "
+        "game's unload hook and add it again in reload\"\n");
+    _exit(HOST_EXIT_STALE_CODE);
 }
 
 static int signal_index(int sig)
@@ -157,19 +281,33 @@ static int is_stack_overflow(int sig, const siginfo_t *info, void *context)
 
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
+    const uintptr_t pc = (uintptr_t)context_pc(context);
+    const uintptr_t addr = has_address(info) ? (uintptr_t)info->si_addr : 0;
+    unsigned gone = gone_version_of(pc);
+    uintptr_t gone_at = pc;
+    if (!gone && addr && (gone = gone_version_of(addr)) != 0)
+        gone_at = addr;
     if (!in_game_call) {
+        if (gone)
+            die_of_stale_code(sig, gone_at, gone);
         pass_on(sig, info, context);
         return;
     }
     in_game_call = 0;
     caught_signal = sig;
-    fault_has_address = has_address(info);
-    fault_address = fault_has_address ? info->si_addr : NULL;
+    fault_has_address = addr != 0;
+    fault_address = (void *)addr; /* NOLINT(performance-no-int-to-ptr) */
     fault_stack_overflow = is_stack_overflow(sig, info, context);
-    fault_pc = context_pc(context);
-    /* Where the game was when libc faulted for it (abort, a bad free): the unwinder was loaded
-     * at install time, so this allocates nothing. */
-    fault_frame_count = backtrace(fault_frames, MAX_FRAMES);
+    fault_pc = (void *)pc; /* NOLINT(performance-no-int-to-ptr) */
+    fault_gone_version = gone;
+    if (has_code(pc)) {
+        /* Where the game was when libc faulted for it (abort, a bad free): the unwinder was
+         * loaded at install time, so this allocates nothing. */
+        fault_frame_count = backtrace(fault_frames, MAX_FRAMES);
+    } else {
+        fault_frames[0] = caller_of_bad_jump(context);
+        fault_frame_count = fault_frames[0] ? 1 : 0;
+    }
     siglongjmp(guard_env, 1);
 }
 
@@ -186,6 +324,7 @@ static void on_watchdog(int sig, siginfo_t *info, void *context)
     caught_signal = HOST_GUARD_HANG;
     fault_has_address = 0;
     fault_stack_overflow = 0;
+    fault_gone_version = 0;
     fault_address = pc;
     fault_pc = pc;
     fault_frame_count = 0;
@@ -301,6 +440,61 @@ void host_guard_set_code(const hr_range *ranges, int count)
         code_end[i] = ranges[i].end;
     }
     code_count = count < MAX_CODE_RANGES ? count : MAX_CODE_RANGES;
+}
+
+void host_guard_add_gone(const hr_range *ranges, int count, unsigned version)
+{
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    for (int i = 0; i < count; i++) {
+        uintptr_t start = ranges[i].start & ~(page - 1);
+        uintptr_t end = (ranges[i].end + page - 1) & ~(page - 1);
+        /* MAP_FIXED_NOREPLACE: only where nothing was mapped since the unload. */
+        void *at =
+            mmap((void *)start, end - start, PROT_NONE, /* NOLINT(performance-no-int-to-ptr) */
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+        if (at == MAP_FAILED)
+            continue;
+        if ((uintptr_t)at != start) { /* a kernel without MAP_FIXED_NOREPLACE took it as a hint */
+            munmap(at, end - start);
+            continue;
+        }
+        int slot = gone_next;
+        gone_next = (gone_next + 1) % MAX_GONE_RANGES;
+        if (gone_end[slot]) {
+            uintptr_t old_start = gone_start[slot], old_end = gone_end[slot];
+            gone_end[slot] = 0;                             /* no match while the entry changes */
+            munmap((void *)old_start, old_end - old_start); /* NOLINT(performance-no-int-to-ptr) */
+        }
+        gone_version[slot] = version;
+        gone_start[slot] = start;
+        gone_end[slot] = end;
+    }
+}
+
+void host_guard_release_gone(void)
+{
+    for (int i = 0; i < MAX_GONE_RANGES; i++) {
+        if (!gone_end[i])
+            continue;
+        uintptr_t start = gone_start[i], end = gone_end[i];
+        gone_end[i] = 0;
+        munmap((void *)start, end - start); /* NOLINT(performance-no-int-to-ptr) */
+    }
+}
+
+void host_guard_on_stale(const char *game_name, host_guard_stale_fn hook)
+{
+    size_t n = strlen(game_name);
+    if (n >= sizeof stale_game_name)
+        n = sizeof stale_game_name - 1;
+    memcpy(stale_game_name, game_name, n);
+    stale_game_name[n] = 0;
+    stale_hook = hook;
+}
+
+unsigned host_guard_fault_stale_build(void)
+{
+    return fault_gone_version;
 }
 
 int host_guard_quit_requested(void)

@@ -74,6 +74,7 @@ int main(int argc, char **argv)
         return 2;
     }
     host_assets_open(video.renderer, args.assets_dir);
+    host_files_open(".");
     host_draw_bind(video.renderer);
     host_overlay_open(&args); /* before the game: its first events may be problems */
     if (host_game_open(&args, video.renderer) != 0) {

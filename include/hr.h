@@ -84,6 +84,12 @@ typedef void (*hr_log_fn)(int level, const char *text, void *user);
  * Return 0 to accept; anything else refuses the build: write a one-line reason into why. */
 typedef int (*hr_validate_fn)(void *const *slots, void *user, char *why, size_t why_size);
 
+/* Called right before the running build is closed, while its code can still run: once a new
+ * build has passed every check (the validate hook included), and from hr_rollback(),
+ * hr_unload() and hr_close(). slots: the outgoing build's symbols. The place to remove what
+ * points into the library from outside it (callbacks handed to other libraries). */
+typedef void (*hr_unload_fn)(void *const *slots, void *user);
+
 /* Everything hr_open() needs. Zero means default for every field. */
 typedef struct hr_desc {
     const char *path;           /* shared library to load; required */
@@ -96,8 +102,9 @@ typedef struct hr_desc {
                                    $XDG_RUNTIME_DIR, else $TMPDIR, else /dev/shm, else /tmp */
     hr_watch_mode watch;        /* default HR_WATCH_DEFAULT */
     hr_validate_fn validate;    /* default: accept every build that resolves */
+    hr_unload_fn unload;        /* default: nothing runs before a build is closed */
     hr_log_fn log;              /* default: "hr: ..." lines on stderr */
-    void *user;                 /* passed to validate and log; default NULL */
+    void *user;                 /* passed to validate, unload and log; default NULL */
     const char *preflight;      /* path of the hr-preflight program: every new build is first
                                    loaded there, in a separate process, so a constructor that
                                    crashes, exits or hangs never touches this one. While it

@@ -176,6 +176,7 @@ hr_lib *hr_open(const hr_desc *desc)
             lib->base = p + 1;
     lib->watch_mode = desc->watch;
     lib->validate = desc->validate;
+    lib->unload = desc->unload;
     lib->log = desc->log ? desc->log : default_log;
     lib->user = desc->user;
     lib->proc.out_fd = -1;
@@ -276,8 +277,8 @@ hr_status hr_reload(hr_lib *lib)
 void hr_unload(hr_lib *lib)
 {
     assert(lib);
+    hr__close_loaded(lib, 0); /* the unload hook still sees the slots */
     clear_slots(lib);
-    hr__close_loaded(lib, 0);
     lib->loaded_sig = (hr_file_sig){ 0 };
 }
 

@@ -45,6 +45,51 @@ int hr_dl_is_still_loaded(const char *path)
     return dl_iterate_phdr(match_name, (void *)path) != 0;
 }
 
+static int count_object(struct dl_phdr_info *info, size_t size, void *count)
+{
+    (void)info;
+    (void)size;
+    ++*(size_t *)count;
+    return 0;
+}
+
+size_t hr_dl_object_count(void)
+{
+    size_t count = 0;
+    dl_iterate_phdr(count_object, &count);
+    return count;
+}
+
+typedef struct pin_query {
+    size_t skip;      /* objects loaded before the build: left as they are */
+    const char *path; /* the build itself: never pinned, it must be able to leave */
+} pin_query;
+
+/* RTLD_NOLOAD finds the object already loaded; RTLD_NODELETE marks it never to be unloaded;
+ * the dlclose drops the extra reference the lookup took. The loader lists objects in load
+ * order, so the ones after `skip` came with the build. */
+static int pin_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    pin_query *q = data;
+    if (q->skip > 0) {
+        q->skip--;
+        return 0;
+    }
+    if (!info->dlpi_name || !info->dlpi_name[0] || strcmp(info->dlpi_name, q->path) == 0)
+        return 0;
+    void *h = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+    if (h)
+        dlclose(h);
+    return 0;
+}
+
+void hr_dl_pin_since(size_t count, const char *path)
+{
+    pin_query q = { .skip = count, .path = path };
+    dl_iterate_phdr(pin_object, &q);
+}
+
 const char *hr_dl_unload_hint(void)
 {
     return "usual causes: a GNU unique symbol (build with -fno-gnu-unique), thread-local "

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <windows.h>
 
+#include <psapi.h>
+
 void *hr_dl_open(const char *path, char *why, size_t why_size)
 {
     wchar_t *w = hr_win32_widen(path);
@@ -61,6 +63,40 @@ int hr_dl_is_still_loaded(const char *path)
     int loaded = w && GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, w, &h);
     free(w);
     return loaded;
+}
+
+/* The modules of the process in load order (the loader's InLoadOrderModuleList), or 0. */
+static DWORD list_modules(HMODULE *mods, DWORD max)
+{
+    DWORD bytes = 0;
+    if (!K32EnumProcessModules(GetCurrentProcess(), mods, max * (DWORD)sizeof *mods, &bytes))
+        return 0;
+    DWORD n = bytes / (DWORD)sizeof *mods;
+    return n < max ? n : max;
+}
+
+size_t hr_dl_object_count(void)
+{
+    HMODULE mods[1024];
+    return list_modules(mods, 1024);
+}
+
+void hr_dl_pin_since(size_t count, const char *path)
+{
+    HMODULE mods[1024];
+    DWORD n = list_modules(mods, 1024);
+    wchar_t *w = hr_win32_widen(path);
+    HMODULE self = NULL;
+    if (w)
+        GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, w, &self);
+    free(w);
+    for (DWORD i = (DWORD)count; i < n; i++) {
+        HMODULE pinned;
+        if (mods[i] != self)
+            GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN |
+                                   GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
+                               (LPCWSTR)mods[i], &pinned);
+    }
 }
 
 const char *hr_dl_unload_hint(void)

@@ -20,6 +20,7 @@ struct hr_lib {
     void **own_slots;  /* set when slots is ours to free */
     void **next_slots; /* scratch: the candidate build's symbols */
     hr_validate_fn validate;
+    hr_unload_fn unload;
     hr_log_fn log;
     void *user;
     char *preflight; /* hr-preflight program, or NULL */

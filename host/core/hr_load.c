@@ -52,6 +52,8 @@ void hr__close_loaded(hr_lib *lib, int keep_as_prev)
 {
     if (!lib->handle)
         return;
+    if (lib->unload)
+        lib->unload(lib->slots, lib->user);
     uint64_t t0 = hr_os_now_ns();
     hr_dl_close(lib->handle);
     lib->handle = NULL;
@@ -80,6 +82,7 @@ static hr_error commit(hr_lib *lib, const char *copy, const hr_file_sig *sig, in
 {
     char why[768] = "";
     uint64_t t0 = hr_os_now_ns();
+    const size_t objects_before = hr_dl_object_count();
     void *handle = hr_dl_open(copy, why, sizeof why);
     uint64_t t1 = hr_os_now_ns();
     lib->timing.open_ns = t1 - t0;
@@ -104,7 +107,10 @@ static hr_error commit(hr_lib *lib, const char *copy, const hr_file_sig *sig, in
         return err;
     }
 
-    /* From here on the caller sees the new code; the old copy goes. */
+    /* From here on the caller sees the new code; the old copy goes. The libraries the new build
+     * brought in stay for good, so a later unload (or a build that drops one) never takes
+     * their state along. */
+    hr_dl_pin_since(objects_before, copy);
     hr__clear_error(lib);
     hr__close_loaded(lib, keep_old);
     lib->handle = handle;

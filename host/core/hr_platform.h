@@ -63,6 +63,12 @@ int hr_dl_is_still_loaded(const char *path);
 const char *hr_dl_unload_hint(void);
 /* The executable address ranges of the library loaded from path; returns how many (<= max). */
 int hr_dl_code_ranges(void *handle, const char *path, hr_range *out, int max);
+/* How many objects (libraries, the program) the loader holds now, in load order. */
+size_t hr_dl_object_count(void);
+/* Keeps every object loaded after the first `count` (hr_dl_object_count before an open) in
+ * the process for good, except the library at path itself: the libraries a build brought in
+ * stay loaded after it is closed, with their state (fonts, caches, an init flag). */
+void hr_dl_pin_since(size_t count, const char *path);
 
 /* --- child processes (hr_proc_*.c) -------------------------------------------------------- */
 
