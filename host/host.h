@@ -359,8 +359,12 @@ int host_game_is_running(void);
 /* Puts a saved block (a state file, a recording's snapshot) into the live one: copied when
  * the layout matches, else converted by the loaded build's migrate hook (under the crash
  * guard). Returns 0 (copied), 1 (migrated: the live block is a new one), or -1 with the reason
- * in why (no game running, layout differs and no migrate or migrate failed). */
-int host_game_adopt(const void *block, const host_game_layout *layout, char *why, size_t why_size);
+ * in why (no game running, layout differs and no migrate or migrate failed).
+ * from_file: the file the block was read from, or NULL. A block from a file may hold what is
+ * not valid in this process (raw pointers of the process that saved it): a crash in the game's
+ * first second on it is blamed on the file, not the build (see HOST_GAME_SUSPECT_FRAMES). */
+int host_game_adopt(const void *block, const host_game_layout *layout, const char *from_file,
+                    char *why, size_t why_size);
 /* F6: loads the current build again now, whether it changed or not; the state is kept. */
 void host_game_force_reload(void);
 /* The host's frame counter, once per frame whether updates run or not (paused, stopped by a

@@ -294,6 +294,7 @@ void host_game_close(void)
     free(game.snapshot);
     free(game.state);
     free(game.pending);
+    free(game.trusted);
     memset(&game, 0, sizeof game);
 }
 

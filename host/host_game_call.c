@@ -120,11 +120,38 @@ static void take_snapshot(void)
     game.snapshot_valid = 1;
 }
 
+/* A crash right after a state file replaced the block is the file's doing (raw pointers of
+ * the process that saved it, say), not the build's: the block from before the load comes back
+ * and the build stays. Returns 1 when that is what happened. */
+static int blame_loaded_state(void)
+{
+    if (!game.trusted || game.services.frame > game.suspect_until ||
+        game.trusted_size != game.state_size)
+        return 0;
+    memcpy(game.state, game.trusted, (size_t)game.state_size);
+    free(game.trusted);
+    game.trusted = NULL;
+    game.snapshot_valid = 0;
+    char word[600], quoted[2400], text[2200];
+    snprintf(text, sizeof text,
+             "the game crashed within %d frames of loading %s (%s), so the file is to blame, not "
+             "the build: the state from before the load is back. A state file keeps plain values "
+             "and host handles; raw pointers (SDL objects, heap memory, the old block) are not "
+             "valid in another process or after a reload",
+             HOST_GAME_SUSPECT_FRAMES, game.suspect_file, game.crash_text);
+    host_event("state-rejected", "path=%s reason=%s",
+               host_event_word(word, sizeof word, game.suspect_file),
+               host_event_quote(quoted, sizeof quoted, text));
+    return 1;
+}
+
 /* A call crashed or hung: put the state back as it was before it, never run that exact build
  * again, and go back to the build before it once; a second failure stops the game (safe mode)
  * until a new build arrives. */
 static void on_crash(game_hook hook)
 {
+    if (hook != HOOK_INIT && blame_loaded_state())
+        return;
     const char *state = "kept";
     if (game.snapshot_valid && (hook == HOOK_UPDATE || hook == HOOK_RELOAD)) {
         memcpy(game.state, game.snapshot, (size_t)game.state_size);

@@ -11,6 +11,9 @@
  * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
 #define SNAPSHOT_MAX ((uint64_t)8 << 20)
 
+/* A crash within this many frames of a state loaded from a file is blamed on the file. */
+#define HOST_GAME_SUSPECT_FRAMES 60
+
 /* Code ranges of one build, as hr_code_ranges gives them. */
 #define GONE_RANGES_MAX 8
 
@@ -67,6 +70,10 @@ typedef struct host_game_data {
     uint64_t status_until;
     uint32_t status_color;
     char not_ready[1200];           /* the last not-ready reason, so it is reported once */
+    void *trusted;                  /* the live block as it was before a state file replaced it */
+    uint64_t trusted_size;          /* its bytes (the live layout's size) */
+    uint64_t suspect_until;         /* frame until which a crash is the loaded file's fault */
+    char suspect_file[512];         /* that file */
     hr_range gone[GONE_RANGES_MAX]; /* code of the build being unloaded, and its load number */
     int gone_count;
     unsigned gone_version;

@@ -177,13 +177,31 @@ void *host_game_state(host_game_layout *layout)
     return game.state && !game.needs_init && !game.reset_requested ? game.state : NULL;
 }
 
-int host_game_adopt(const void *block, const host_game_layout *layout, char *why, size_t why_size)
+/* Keeps the live block as it is now, to be put back if the file about to replace it makes the
+ * game crash (host_game_call.c). */
+static void trust_current(const char *from_file)
+{
+    free(game.trusted);
+    game.trusted = malloc((size_t)game.state_size ? (size_t)game.state_size : 1);
+    game.trusted_size = game.trusted ? game.state_size : 0;
+    game.suspect_until = 0;
+    if (!game.trusted)
+        return;
+    memcpy(game.trusted, game.state, (size_t)game.state_size);
+    snprintf(game.suspect_file, sizeof game.suspect_file, "%s", from_file);
+    game.suspect_until = game.services.frame + HOST_GAME_SUSPECT_FRAMES;
+}
+
+int host_game_adopt(const void *block, const host_game_layout *layout, const char *from_file,
+                    char *why, size_t why_size)
 {
     const game_api *api = loaded_api();
     if (!api || !host_game_state(NULL)) {
         snprintf(why, why_size, "no game is running");
         return -1;
     }
+    if (from_file)
+        trust_current(from_file);
     const host_game_layout live = live_layout();
     char change[256], failed[128];
     if (!describe_change(layout, &live, change, sizeof change)) {

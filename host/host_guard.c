@@ -282,10 +282,11 @@ static int is_stack_overflow(int sig, const siginfo_t *info, void *context)
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
     const uintptr_t pc = (uintptr_t)context_pc(context);
-    const uintptr_t addr = has_address(info) ? (uintptr_t)info->si_addr : 0;
+    const int with_address = has_address(info);
+    const uintptr_t addr = with_address ? (uintptr_t)info->si_addr : 0;
     unsigned gone = gone_version_of(pc);
     uintptr_t gone_at = pc;
-    if (!gone && addr && (gone = gone_version_of(addr)) != 0)
+    if (!gone && with_address && (gone = gone_version_of(addr)) != 0)
         gone_at = addr;
     if (!in_game_call) {
         if (gone)
@@ -295,7 +296,7 @@ static void on_fault(int sig, siginfo_t *info, void *context)
     }
     in_game_call = 0;
     caught_signal = sig;
-    fault_has_address = addr != 0;
+    fault_has_address = with_address;
     fault_address = (void *)addr; /* NOLINT(performance-no-int-to-ptr) */
     fault_stack_overflow = is_stack_overflow(sig, info, context);
     fault_pc = (void *)pc; /* NOLINT(performance-no-int-to-ptr) */

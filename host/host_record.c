@@ -162,7 +162,7 @@ static void append(const game_input *live)
 static int restore(void)
 {
     char why[512], quoted[600], word[600];
-    int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, why, sizeof why);
+    int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, rec.replay, why, sizeof why);
     if (adopted < 0) {
         if (rec.replay)
             host_event("record-refused", "path=%s reason=%s",

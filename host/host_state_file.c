@@ -270,7 +270,7 @@ static void load(const char *path)
     host_state_data data;
     int adopted = -1;
     if (host_state_file_read(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
-        adopted = host_game_adopt(data.state, &data.layout, why, sizeof why);
+        adopted = host_game_adopt(data.state, &data.layout, path, why, sizeof why);
         host_state_file_free(&data);
     }
     host_event_word(word, sizeof word, path);

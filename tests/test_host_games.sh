@@ -259,8 +259,32 @@ cpp_game_reloads() {
     expect "the new C++ code did not draw" mostly "$TMP/cpp.png" c85aa0
 }
 
+# A state file whose block holds a pointer that is not valid in this process: the crash it
+# causes right after the load is the file's fault, not the build's. The state from before the
+# load comes back, the build is not forbidden, and the game plays on.
+loaded_state_is_blamed() {
+    local dir=$TMP/ptr LOG=$TMP/ptr.log
+    mkdir -p "$dir"
+    expect "could not build" build_test_game "$GAMES/pointer_state.c" "$dir/game.so" || return
+    run_host "$TMP/ptr-save.log" --game "$dir/game.so" --frames 10 --save-state "$dir/saved.state"
+    expect "could not save a state: $(tail -2 "$TMP/ptr-save.log")" [ -s "$dir/saved.state" ] || return
+    # The pointer (the block's first 8 bytes, after the 48-byte header) as another process
+    # would have it: an address with nothing there.
+    patch_bytes "$dir/saved.state" 48 0800000000000000
+    start_host "$LOG" --frames 0 --game "$dir/game.so" --no-build --load-state "$dir/saved.state"
+    expect "no state-rejected event: $(tail -3 "$LOG")" \
+        wait_for "$LOG" "^livehost: state-rejected path=$dir/saved.state reason=\"the game crashed within [0-9]+ frames of loading .*not valid in another process" 20 || return
+    expect "the game did not play on after the load was undone: $(tail -2 "$LOG")" \
+        wait_for "$LOG" 'log text="ran 30 updates"' 20 || return
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the crash was not reported" grep -q '^livehost: crash signal=SIGSEGV .*function=update' "$LOG"
+    expect "the build was blamed: $(grep -E 'rollback|safe-mode' "$LOG")" \
+        not grep -Eq '^livehost: (rollback|safe-mode) ' "$LOG"
+}
+
 for c in ${CASES:-hook_order_across_reloads hook_order_force_reload_and_restart \
     sdl_game_survives_20_reloads stale_event_watch_is_named stale_pointer_in_state_is_a_crash \
-    call_to_nowhere_is_a_crash cpp_game_reloads}; do
+    call_to_nowhere_is_a_crash cpp_game_reloads loaded_state_is_blamed}; do
     run_case "$c"
 done
