@@ -112,6 +112,9 @@ mostly() {
     n=$(count_color "$1" "$2") && total=$(pixels "$1") && [ "$n" -gt $((total / 2)) ]
 }
 
+# The contract's version, as include/game_api.h says it.
+API_VERSION=$(sed -n 's/^#define GAME_API_VERSION \([0-9]*\).*/\1/p' "$ROOT/include/game_api.h")
+
 # event_field LOG EVENT KEY: the value of KEY in the first EVENT line.
 event_field() {
     grep -m1 "^livehost: $2 " "$1" | sed -n "s/.* $3=\([^ ]*\).*/\1/p"

@@ -70,7 +70,7 @@ every_bad_build_refused() {
     refused "constructor loop" reload-failed "did not finish within"
     expect "could not edit api_version" sed_game "$SRC" game.c 's/\.api_version = GAME_API_VERSION,/.api_version = GAME_API_VERSION + 1,/'
     rebuild
-    refused "API version" refused "game_api.h version 2 but this host speaks version 1"
+    refused "API version" refused "game_api.h version $((API_VERSION + 1)) but this host speaks version $API_VERSION"
     mv -f "$SRC/game.c.orig" "$SRC/game/game.c" && touch "$SRC/game/game.c"
 
     rm -f "$OUT/game.so"

@@ -125,7 +125,7 @@ replay_refuses_bad_files() {
     echo 'not a recording at all, just some text of some length' >"$TMP/text.rec"
     run_host "$TMP/state.log" --frames 5 --save-state "$TMP/a.state"
     for f in "version.rec:state version changed 7 -> 1 since it was saved, and migrate returned 1" \
-        "api.rec:it was written for game_api.h version 9; this host speaks 1" \
+        "api.rec:it was written for game_api.h version 9; this host speaks $API_VERSION" \
         "short.rec:it is cut short: 1000 bytes for a" \
         "text.rec:it is not a livehost recording (wrong magic bytes)" \
         "a.state:it is a state file, not a recording" \

@@ -179,7 +179,7 @@ wrong_api_version_waits() {
     timeout 20 "$HOST" --headless --frames 10 --game "$TMP/api-out/game.so" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
-    expect "no waiting event naming the API version" grep -q '^livehost: waiting .*reason=".*game_api.h version 2 but this host speaks version 1' "$log"
+    expect "no waiting event naming the API version" grep -q "^livehost: waiting .*reason=\".*game_api.h version $((API_VERSION + 1)) but this host speaks version $API_VERSION" "$log"
     expect "the waiting screen is not shown" mostly "$png" "$WAITING"
 }
 
