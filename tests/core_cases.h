@@ -40,6 +40,7 @@ static hr_status check_until_reloaded(hr_lib *lib);
     X(call_by_name_and_sym)                                                                        \
     X(several_libraries_at_once)                                                                   \
     X(unload_then_load_again)                                                                      \
+    X(unload_hook_runs_on_the_old_code)                                                            \
     X(rollback_and_forbid)                                                                         \
     X(code_ranges_cover_functions)                                                                 \
     X(log_tells_each_event)                                                                        \
@@ -306,6 +307,53 @@ static void unload_then_load_again(void)
     CHECK(check_until_reloaded(lib) == HR_RELOADED && value(slots) == 2, "no load after unload");
     CHECK(hr_reload(lib) == HR_RELOADED && hr_version(lib) == 3, "forced reload");
     hr_close(lib);
+    remove_work_dir();
+}
+
+/* What the unload hook saw: the outgoing build's fx_value() at each call. */
+typedef struct unloads {
+    int values[8];
+    int count;
+} unloads;
+
+static void record_unload(void *const *slots, void *user)
+{
+    unloads *u = user;
+    if (u->count < 8)
+        u->values[u->count++] = value(slots);
+}
+
+/* The hook runs once per outgoing build, while its code can still be called: after a new
+ * build passed its checks (not for one that failed), and from hr_unload and hr_rollback. */
+static void unload_hook_runs_on_the_old_code(void)
+{
+    new_work_dir();
+    install(FX("fx_v1"), lib_path);
+    void *slots[2];
+    unloads u = { .count = 0 };
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .unload = record_unload,
+                                      .user = &u,
+                                      .temp_dir = work });
+    CHECK(value(slots) == 1 && u.count == 0, "first load: value %d, %d unloads", value(slots),
+          u.count);
+    install(FX("fx_nosym"), lib_path);
+    CHECK(check_until_changed(lib) == HR_LOAD_FAILED && u.count == 0,
+          "a build that failed its checks unloaded the old code (%d unloads)", u.count);
+    install(FX("fx_v2"), lib_path);
+    CHECK(check_until_reloaded(lib) == HR_RELOADED, "no reload");
+    CHECK(u.count == 1 && u.values[0] == 1, "reload: %d unloads, the first saw %d", u.count,
+          u.values[0]);
+    CHECK(hr_rollback(lib) == HR_RELOADED && u.count == 2 && u.values[1] == 2,
+          "rollback: %d unloads, the last saw %d", u.count, u.values[1]);
+    hr_unload(lib);
+    CHECK(u.count == 3 && u.values[2] == 1, "hr_unload: %d unloads, the last saw %d", u.count,
+          u.values[2]);
+    hr_close(lib);
+    CHECK(u.count == 3, "hr_close unloaded again with nothing loaded (%d unloads)", u.count);
     remove_work_dir();
 }
 
