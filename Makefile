@@ -45,6 +45,8 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 # Lazy (=) so that `make run`/`make test` can install pkg-config and SDL2 before first use.
 SDL_CFLAGS = $(shell pkg-config --cflags sdl2)
 SDL_LIBS = $(shell pkg-config --libs sdl2)
+# libdw (elfutils) reads the game's state layout from its debug information (host_layout.c).
+DW_LIBS = $(shell pkg-config --libs libdw)
 STB_CFLAGS := -isystem /usr/include/stb
 
 # gcc marks some symbols STB_GNU_UNIQUE, which makes dlclose a no-op; clang has no such flag.
@@ -95,7 +97,9 @@ HOST_OBJ := $(HOST_SRC:%.c=$(B)/obj/%.o)
 GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
-FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o
+LAYOUT_VARIANTS := inserted swapped padding widened grown nested code nodebug
+FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o \
+            $(LAYOUT_VARIANTS:%=$(B)/tests/fixtures/layout_%.so)
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
 .PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz debug screenshots FORCE
@@ -119,7 +123,7 @@ $(B)/obj/host/%.o: host/%.c
 	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 
 $(B)/host: $(HOST_OBJ) $(B)/libhr.a
-	$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) -ldl -lpthread -lm
+	$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
 
 # The game: linked under a temporary name and renamed into place, so a running host never
 # sees a half-written library.
@@ -175,6 +179,11 @@ tests: all $(TESTS) $(TOOLS) $(FIXTURES)
 $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
+# The layout reader is the host's own code, tested on its own against the layout_* fixtures.
+LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
+$(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
 $(B)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
@@ -184,6 +193,14 @@ $(B)/tests/fixtures/%.so: tests/fixtures/%.c
 $(B)/tests/fixtures/%.o: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
+# tests/fixtures/layout.c is one state type in variants: layout.so is the base, layout_NAME.so
+# the variant -DLAYOUT_NAME, layout_nodebug.so the base without debug information.
+$(B)/tests/fixtures/layout_%.so: tests/fixtures/layout.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DLAYOUT_$* $< -o $@
+$(B)/tests/fixtures/layout_nodebug.so: tests/fixtures/layout.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -g0 $< -o $@
 # Fixtures named undef_* reference a symbol nobody defines: no -z defs for them.
 $(B)/tests/fixtures/undef_%.so: tests/fixtures/undef_%.c
 	@mkdir -p $(@D)
@@ -317,7 +334,8 @@ WIN_CORE_SRC := host/core/hr.c host/core/hr_load.c host/core/hr_win32.c \
                 host/core/hr_os_win32.c host/core/hr_dl_win32.c host/core/hr_proc_win32.c \
                 host/core/hr_image_pe.c host/core/hr_watch_win32.c host/core/hr_watch_poll.c
 WIN_CORE_OBJ := $(WIN_CORE_SRC:%.c=$(WB)/obj/%.o)
-WIN_FIXTURES := $(filter-out %/undef_fx.dll,$(FIXTURE_SRC:tests/fixtures/%.c=$(WB)/tests/fixtures/%.dll))
+# layout.c feeds the layout reader, which is Linux-only (libdw).
+WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fixtures/%.c=$(WB)/tests/fixtures/%.dll))
 
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
