@@ -149,21 +149,6 @@ $(B)/gen/game_sources: FORCE
 	@echo '$(GAME_SRC)' | cmp -s - $@ || echo '$(GAME_SRC)' >$@
 FORCE:
 
-# The state layout hash (game_api.h: state_hash): the game's state header, preprocessed so that
-# comments and macro definitions do not count, hashed into GAME_STATE_HASH. A reordered or
-# retyped field changes it even when the size stays the same. No header, no hash (0).
-GAME_STATE_HEADER ?= game/game_state.h
-ifneq ($(wildcard $(GAME_STATE_HEADER)),)
-GAME_HASH_HEADER := $(B)/gen/game_state_hash.h
-$(GAME_OBJ): $(GAME_HASH_HEADER)
-$(GAME_OBJ): GAME_CFLAGS += -include $(GAME_HASH_HEADER)
-$(GAME_HASH_HEADER): $(GAME_STATE_HEADER) include/game_api.h
-	@mkdir -p $(@D)
-	@h=$$($(CC) -E -P -Iinclude $(GAME_STATE_HEADER) | tr -s ' \t\n' '   ' | \
-	    sha256sum | cut -c1-16) && \
-	    printf '#define GAME_STATE_HASH 0x%sull\n' "$$h" >$@.tmp && mv -f $@.tmp $@
-endif
-
 # The seed demo: a plain program and two libraries, using only hr.h.
 examples: $(EXAMPLES)
 $(B)/examples/main: examples/main.c $(B)/libhr.a
@@ -392,8 +377,7 @@ bench:
 	@$(MAKE) --no-print-directory -s bench-build
 	@B=$(B) BB=$(BB) CC="$(CC)" GAME_CC="$(GAME_CC)" BENCH_QUICK="$(BENCH_QUICK)" \
 	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
-	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" \
-	    GAME_HASH_HEADER="$(GAME_HASH_HEADER)" bench/run.sh
+	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
 
 bench-build: $(BENCH_PROGS) $(BENCH_LIBS)
 
