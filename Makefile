@@ -398,6 +398,13 @@ $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 $(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
 	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
 	    -ldl -lpthread
+# The layout bench times the host's DWARF reader, built here with the bench flags.
+BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o
+$(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
+$(BB)/bench_layout: bench/bench_layout.c $(BENCH_LAYOUT_OBJ)
+	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $< $(BENCH_LAYOUT_OBJ) -o $@ $(DW_LIBS)
 # The frame-cost bench runs a bare SDL loop as its floor.
 $(BB)/bench_frame: bench/bench_frame.c
 	@mkdir -p $(@D)

@@ -154,6 +154,8 @@ preflight=()
 step 1 "reload stall" "$BB/bench_reload" "${preflight[@]}" 1 "$label" "$lib" livehost_game \
     "$(n 300 30)" "$work/reload"
 
+[ -f "$B/game.so" ] && step 1l "state layout" "$BB/bench_layout" 1l "$(n 300 30)" "$lib" game_state
+
 # --- 2. detection ---------------------------------------------------------------------------------
 step 2 "detection" "$BB/bench_detect" 2 "$(n 200 20)" "$work/detect" "$BB"
 

@@ -203,7 +203,7 @@ static void type_name(Dwarf_Die *t, char *out, size_t size, int depth)
     }
     Dwarf_Die mem, *inner = type_of(t, &mem);
     const char *name = dwarf_diename(t);
-    char sub[NAME_MAX_LEN];
+    char sub[NAME_MAX_LEN - 16]; /* room for what wraps it: "const ", " *" */
     int tag = dwarf_tag(t);
     switch (tag) {
     case DW_TAG_base_type: snprintf(out, size, "%s", base_type_name(t)); break;
