@@ -45,6 +45,8 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 # Lazy (=) so that `make run`/`make test` can install pkg-config and SDL2 before first use.
 SDL_CFLAGS = $(shell pkg-config --cflags sdl2)
 SDL_LIBS = $(shell pkg-config --libs sdl2)
+# libdw (elfutils) reads the game's state layout from its debug information (host_layout.c).
+DW_LIBS = $(shell pkg-config --libs libdw)
 STB_CFLAGS := -isystem /usr/include/stb
 
 # gcc marks some symbols STB_GNU_UNIQUE, which makes dlclose a no-op; clang has no such flag.
@@ -95,7 +97,9 @@ HOST_OBJ := $(HOST_SRC:%.c=$(B)/obj/%.o)
 GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
-FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o
+LAYOUT_VARIANTS := inserted swapped padding widened grown nested code nodebug
+FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o \
+            $(LAYOUT_VARIANTS:%=$(B)/tests/fixtures/layout_%.so)
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
 .PHONY: all run watch test tests asan clean deps deps-test examples compdb fuzz debug screenshots FORCE
@@ -119,7 +123,7 @@ $(B)/obj/host/%.o: host/%.c
 	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 
 $(B)/host: $(HOST_OBJ) $(B)/libhr.a
-	$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) -ldl -lpthread -lm
+	$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
 
 # The game: linked under a temporary name and renamed into place, so a running host never
 # sees a half-written library.
@@ -145,21 +149,6 @@ $(B)/gen/game_sources: FORCE
 	@echo '$(GAME_SRC)' | cmp -s - $@ || echo '$(GAME_SRC)' >$@
 FORCE:
 
-# The state layout hash (game_api.h: state_hash): the game's state header, preprocessed so that
-# comments and macro definitions do not count, hashed into GAME_STATE_HASH. A reordered or
-# retyped field changes it even when the size stays the same. No header, no hash (0).
-GAME_STATE_HEADER ?= game/game_state.h
-ifneq ($(wildcard $(GAME_STATE_HEADER)),)
-GAME_HASH_HEADER := $(B)/gen/game_state_hash.h
-$(GAME_OBJ): $(GAME_HASH_HEADER)
-$(GAME_OBJ): GAME_CFLAGS += -include $(GAME_HASH_HEADER)
-$(GAME_HASH_HEADER): $(GAME_STATE_HEADER) include/game_api.h
-	@mkdir -p $(@D)
-	@h=$$($(CC) -E -P -Iinclude $(GAME_STATE_HEADER) | tr -s ' \t\n' '   ' | \
-	    sha256sum | cut -c1-16) && \
-	    printf '#define GAME_STATE_HASH 0x%sull\n' "$$h" >$@.tmp && mv -f $@.tmp $@
-endif
-
 # The seed demo: a plain program and two libraries, using only hr.h.
 examples: $(EXAMPLES)
 $(B)/examples/main: examples/main.c $(B)/libhr.a
@@ -175,6 +164,11 @@ tests: all $(TESTS) $(TOOLS) $(FIXTURES)
 $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
+# The layout reader is the host's own code, tested on its own against the layout_* fixtures.
+LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
+$(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
 $(B)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
@@ -184,6 +178,14 @@ $(B)/tests/fixtures/%.so: tests/fixtures/%.c
 $(B)/tests/fixtures/%.o: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
+# tests/fixtures/layout.c is one state type in variants: layout.so is the base, layout_NAME.so
+# the variant -DLAYOUT_NAME, layout_nodebug.so the base without debug information.
+$(B)/tests/fixtures/layout_%.so: tests/fixtures/layout.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DLAYOUT_$* $< -o $@
+$(B)/tests/fixtures/layout_nodebug.so: tests/fixtures/layout.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -g0 $< -o $@
 # Fixtures named undef_* reference a symbol nobody defines: no -z defs for them.
 $(B)/tests/fixtures/undef_%.so: tests/fixtures/undef_%.c
 	@mkdir -p $(@D)
@@ -317,7 +319,8 @@ WIN_CORE_SRC := host/core/hr.c host/core/hr_load.c host/core/hr_win32.c \
                 host/core/hr_os_win32.c host/core/hr_dl_win32.c host/core/hr_proc_win32.c \
                 host/core/hr_image_pe.c host/core/hr_watch_win32.c host/core/hr_watch_poll.c
 WIN_CORE_OBJ := $(WIN_CORE_SRC:%.c=$(WB)/obj/%.o)
-WIN_FIXTURES := $(filter-out %/undef_fx.dll,$(FIXTURE_SRC:tests/fixtures/%.c=$(WB)/tests/fixtures/%.dll))
+# layout.c feeds the layout reader, which is Linux-only (libdw).
+WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fixtures/%.c=$(WB)/tests/fixtures/%.dll))
 
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
@@ -374,8 +377,7 @@ bench:
 	@$(MAKE) --no-print-directory -s bench-build
 	@B=$(B) BB=$(BB) CC="$(CC)" GAME_CC="$(GAME_CC)" BENCH_QUICK="$(BENCH_QUICK)" \
 	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
-	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" \
-	    GAME_HASH_HEADER="$(GAME_HASH_HEADER)" bench/run.sh
+	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
 
 bench-build: $(BENCH_PROGS) $(BENCH_LIBS)
 
@@ -396,6 +398,13 @@ $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 $(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
 	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
 	    -ldl -lpthread
+# The layout bench times the host's DWARF reader, built here with the bench flags.
+BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o
+$(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
+$(BB)/bench_layout: bench/bench_layout.c $(BENCH_LAYOUT_OBJ)
+	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $< $(BENCH_LAYOUT_OBJ) -o $@ $(DW_LIBS)
 # The frame-cost bench runs a bare SDL loop as its floor.
 $(BB)/bench_frame: bench/bench_frame.c
 	@mkdir -p $(@D)

@@ -11,7 +11,7 @@
  *
  * Flags come from the Makefile through the environment: GAME_CC (else CC), GAME_WARN_FLAGS
  * (warnings and -I), GAME_OPT_FLAGS (CFLAGS), GAME_PIC_FLAGS (GAME_CFLAGS), GAME_LINK_FLAGS
- * (GAME_LDFLAGS), GAME_HASH_HEADER (the generated state layout hash header, if any).
+ * (GAME_LDFLAGS).
  *
  * Usage: bench_edit ID RUNS HOST GAMEDIR ASSETS WORKDIR
  *        bench_edit --compilers ID RUNS HOST GAMEDIR ASSETS WORKDIR
@@ -172,11 +172,6 @@ static int compile(const game_copy *g, const compiler *c, int i)
     add_words(&a, getenv("GAME_WARN_FLAGS"), NULL);
     add_words(&a, c->opt, NULL);
     add_words(&a, getenv("GAME_PIC_FLAGS"), c->is_clang ? "-fno-gnu-unique" : NULL);
-    const char *hash = getenv("GAME_HASH_HEADER"); /* the state layout hash, as make does */
-    if (hash && hash[0] && access(hash, R_OK) == 0) {
-        add(&a, "-include");
-        add(&a, hash);
-    }
     add(&a, "-c");
     add(&a, src);
     add(&a, "-o");

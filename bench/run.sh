@@ -8,8 +8,7 @@
 # It never fails a build on a figure: targets only label rows "met" or "MISSED".
 #
 # Environment (set by the Makefile): B, BB, CC, GAME_CC, BENCH_QUICK (1: few runs, a smoke test),
-# GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS, GAME_HASH_HEADER (the game
-# library's flags).
+# GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS (the game library's flags).
 set -u
 cd "$(dirname "$0")/.."
 B="${B:-build}"
@@ -22,7 +21,7 @@ else
     : "${GAME_WARN_FLAGS:?is not set: run this through make bench}"
 fi
 GAME_CC="${GAME_CC:-$CC}"
-export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS GAME_HASH_HEADER
+export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS
 quick="${BENCH_QUICK:-}"
 rows="$BB/rows.tsv"
 log="$BB/bench.log"
@@ -154,6 +153,8 @@ preflight=()
 # --- 1. reload stall and change-to-first-call -----------------------------------------------------
 step 1 "reload stall" "$BB/bench_reload" "${preflight[@]}" 1 "$label" "$lib" livehost_game \
     "$(n 300 30)" "$work/reload"
+
+[ -f "$B/game.so" ] && step 1l "state layout" "$BB/bench_layout" 1l "$(n 300 30)" "$lib" game_state
 
 # --- 2. detection ---------------------------------------------------------------------------------
 step 2 "detection" "$BB/bench_detect" 2 "$(n 200 20)" "$work/detect" "$BB"

@@ -1,9 +1,9 @@
 /* game_state.h - everything the demo game remembers: the layout of the state block.
  *
- * Kept apart from the tunables on purpose: the build hashes this header (preprocessed, so
- * comments do not count) into GAME_STATE_HASH, and the host refuses a build whose layout hash
- * differs from the running block's - a reordered or retyped field of the same size included -
- * unless game_migrate converts it. Edit game.h freely; edit this file knowing the state moves.
+ * Kept apart from the tunables on purpose: the host reads game_state's layout from each
+ * build's debug information (game_api.state_type) and refuses a build whose fields differ
+ * from the running block's - a reordered or retyped field of the same size included - unless
+ * game_migrate converts it. Edit game.h freely; edit this file knowing the state moves.
  */
 #ifndef GAME_STATE_H
 #define GAME_STATE_H

@@ -9,7 +9,10 @@
  *               preflight=PATH|none pid=N   (kill -USR1 N: a screenshot now)
  *   livehost: loaded version=N path=PATH ms=F state_size=N tmp=DIR
  *   livehost: waiting path=PATH reason="..."     no good build at start; waiting screen shown
- *   livehost: reloaded version=N ms=F state=kept|migrated|fresh
+ *   livehost: reloaded version=N ms=F state=kept|migrated|fresh [changes="..."]
+ *                                                changes: the fields a migration carried over
+ *   livehost: layout-unchecked reason="..."      once: a build names its state_type but has no
+ *                                                debug information to read the layout from
  *   livehost: reload-failed reason="..."         the new build did not load; old code runs
  *   livehost: refused reason="..."               the host refused the new build; old code runs
  *   livehost: not-ready reason="..."             a build is half-written or gone; looked at

@@ -295,6 +295,7 @@ void host_game_close(void)
     free(game.state);
     free(game.pending);
     free(game.trusted);
+    host_layout_free(game.layout);
     memset(&game, 0, sizeof game);
 }
 

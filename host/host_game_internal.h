@@ -6,6 +6,7 @@
 #define HOST_GAME_INTERNAL_H
 
 #include "host.h"
+#include "host_layout.h"
 
 /* Up to this size the block is copied before every update and put back when the call crashes
  * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
@@ -52,13 +53,18 @@ typedef struct host_game_data {
     void *state;         /* the live state block, NULL until the first good build */
     uint64_t state_size; /* its layout, taken from the build that created it */
     uint32_t state_version;
-    uint64_t state_hash;
-    int needs_init; /* init did not finish on this block */
+    uint64_t state_hash;    /* the build's state_hash, else the hash of layout, else 0 */
+    host_layout *layout;    /* the loaded build's state_type read from its debug information
+                               (once per load, by validate); NULL without one */
+    int told_no_debug_info; /* the fallback for a build without -g was reported */
+    int needs_init;         /* init did not finish on this block */
 
     int reset_requested;      /* F5 is loading a build: the game is shut down, any layout
                                  goes, and the next build (or the running one) starts fresh */
     void *pending;            /* block prepared by validate, adopted on HR_RELOADED */
-    const char *pending_kind; /* "migrated" or "fresh" */
+    const char *pending_kind; /* "fresh", "migrated", or migrated_kind: the reloaded event
+                                 prints it as its state= field */
+    char migrated_kind[512];  /* "migrated changes=\"+ float speed @24\"" */
 
     int crashed;            /* safe mode: call nothing of the game until a new build loads */
     int crashes;            /* crashes and hangs since the last new build */

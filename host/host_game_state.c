@@ -3,11 +3,15 @@
  * hook) and carried over by the game's migrate hook, and saved blocks (state files,
  * recordings, rewind) put back into the live one.
  *
- * The live block belongs to host_game_data; this file makes its replacements and hands them
- * over (as pending, or in place). It calls game code only through host_game_call().
+ * A build that names its state type (game_api.state_type) is compared field by field: its
+ * layout is read from its debug information once, in validate, and kept as the live one when
+ * the build comes in. The live block belongs to host_game_data; this file makes its
+ * replacements and hands them over (as pending, or in place). It calls game code only through
+ * host_game_call().
  */
 #include "host_game_internal.h"
 
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +31,17 @@ void *host_game_alloc_block(uint64_t size)
     return block;
 }
 
-static host_game_layout layout_of(const game_api *api)
+/* A build's own state_hash wins; else the hash of its layout read from debug information. */
+static uint64_t hash_of(const game_api *api, const host_layout *layout)
+{
+    return api->state_hash ? api->state_hash : layout ? host_layout_hash(layout) : 0;
+}
+
+static host_game_layout layout_of(const game_api *api, const host_layout *layout)
 {
     return (host_game_layout){ .size = api->state_size,
                                .version = api->state_version,
-                               .hash = api->state_hash };
+                               .hash = hash_of(api, layout) };
 }
 
 static host_game_layout live_layout(void)
@@ -45,7 +55,7 @@ void host_game_adopt_layout(const game_api *api)
 {
     game.state_size = api->state_size;
     game.state_version = api->state_version;
-    game.state_hash = api->state_hash;
+    game.state_hash = hash_of(api, game.layout);
 }
 
 /* Names what differs from layout from to layout to ("state size changed 96 -> 128 bytes"), or
@@ -116,25 +126,75 @@ static int make_fresh(const game_api *api)
     return block ? 0 : -1;
 }
 
-int host_game_validate(void *const *slots, void *user, char *why, size_t why_size)
+/* The candidate's layout of its state_type, read from its debug information (the private
+ * copy hr loaded: the file of its API struct). NULL without state_type, or when the build has
+ * no debug information (tcc, -g0, stripped): then size, version and state_hash are compared,
+ * as for a build without state_type, and the first such build says so. Returns -1 with the
+ * reason in why when the type cannot be read: a misspelt state_type. */
+static int read_layout(void *const *slots, const game_api *api, host_layout **out, char *why,
+                       size_t why_size)
 {
-    (void)user;
-    const game_api *api = slots[0];
-    char change[256], quoted[300];
-    if (api->api_version != GAME_API_VERSION) {
-        snprintf(why, why_size,
-                 "the game was built against game_api.h version %" PRIu32 " but this host "
-                 "speaks version %d; rebuild the game against this include/game_api.h",
-                 api->api_version, GAME_API_VERSION);
-        return 1;
+    Dl_info info;
+    *out = NULL;
+    if (!api->state_type)
+        return 0;
+    host_layout *l = dladdr(slots[0], &info) && info.dli_fname
+                         ? host_layout_read(info.dli_fname, api->state_type)
+                         : NULL;
+    if (!l) {
+        snprintf(why, why_size, "cannot read the layout of state_type \"%s\": out of memory",
+                 api->state_type);
+        return -1;
     }
-    if (api->state_size > STATE_MAX) {
+    char text[700], quoted[800];
+    switch (host_layout_error_code(l)) {
+    case HOST_LAYOUT_OK: *out = l; return 0;
+    case HOST_LAYOUT_ERR_NO_DEBUG:
+        if (!game.told_no_debug_info) {
+            game.told_no_debug_info = 1;
+            snprintf(text, sizeof text,
+                     "%s has no debug information (built without -g?): state_type \"%s\" is "
+                     "not compared field by field, only state_size, state_version and "
+                     "state_hash",
+                     game.args->game_path, api->state_type);
+            host_event("layout-unchecked", "reason=%s",
+                       host_event_quote(quoted, sizeof quoted, text));
+        }
+        host_layout_free(l);
+        return 0;
+    case HOST_LAYOUT_ERR_NO_TYPE:
         snprintf(why, why_size,
-                 "state_size %" PRIu64 " is more than the %" PRIu64
-                 " bytes the host allows; is the game_api struct filled in?",
-                 api->state_size, STATE_MAX);
-        return 1;
+                 "no struct, union or typedef named \"%s\" in the build's debug information: "
+                 "set .state_type in the game's game_api struct to the name of its state type",
+                 api->state_type);
+        break;
+    default:
+        snprintf(why, why_size, "cannot read the layout of state_type \"%s\": %s", api->state_type,
+                 host_layout_error_text(l));
+        break;
     }
+    host_layout_free(l);
+    return -1;
+}
+
+/* "migrated", or with the field-level difference for the reloaded event's state= field:
+ * migrated changes="+ float speed @24". */
+static const char *migrated_kind(const char *fields)
+{
+    char quoted[sizeof game.migrated_kind - 20];
+    if (!fields[0])
+        return "migrated";
+    snprintf(game.migrated_kind, sizeof game.migrated_kind, "migrated changes=%s",
+             host_event_quote(quoted, sizeof quoted, fields));
+    return game.migrated_kind;
+}
+
+/* Whether api (whose state layout from debug information is next, or NULL) may replace the
+ * loaded build, and with which block: validate's decision once the build itself checks out. */
+static int judge_layout(const game_api *api, const host_layout *next_layout, char *why,
+                        size_t why_size)
+{
+    char change[640], fields[400] = "", quoted[700];
     if (!game.state)
         return 0;               /* the first good build: its layout becomes the live one */
     if (game.reset_requested) { /* F5: any layout goes, the game starts over */
@@ -143,14 +203,31 @@ int host_game_validate(void *const *slots, void *user, char *why, size_t why_siz
         snprintf(why, why_size, "out of memory for a fresh state block");
         return 1;
     }
-    const host_game_layout live = live_layout(), next = layout_of(api);
-    if (!describe_change(&live, &next, change, sizeof change))
-        return 0;
+    const host_game_layout live = live_layout(), next = layout_of(api, next_layout);
+    /* Both layouts from debug information: the fields say more than a hash, and catch what
+     * size and version do not (two fields swapped, one added into padding). */
+    const int by_field = game.layout && next_layout;
+    const int fields_differ =
+        by_field && host_layout_hash(game.layout) != host_layout_hash(next_layout);
+    if (fields_differ)
+        host_layout_diff(game.layout, next_layout, "; ", fields, sizeof fields);
+    host_game_layout from = live, to = next;
+    if (by_field)
+        from.hash = to.hash = 0;
+    if (!describe_change(&from, &to, change, sizeof change)) {
+        if (!fields_differ)
+            return 0;
+        snprintf(change, sizeof change, "state layout changed");
+    }
+    if (fields[0]) {
+        size_t len = strlen(change);
+        snprintf(change + len, sizeof change - len, " (%s)", fields);
+    }
 
     char failed[128] = ""; /* why migrate did not do it, appended to the reason */
     void *migrated = api->migrate ? migrate(api, game.state, &live, failed, sizeof failed) : NULL;
     if (migrated) {
-        set_pending(migrated, "migrated");
+        set_pending(migrated, migrated_kind(fields));
         return 0;
     }
     if (game.args->reset && make_fresh(api) == 0) {
@@ -165,6 +242,37 @@ int host_game_validate(void *const *slots, void *user, char *why, size_t why_siz
     snprintf(why, why_size, "%s%s; restart the game with a fresh state (key F5 / --reset)%s",
              change, failed, api->migrate ? "" : " or export migrate");
     return 1;
+}
+
+int host_game_validate(void *const *slots, void *user, char *why, size_t why_size)
+{
+    (void)user;
+    const game_api *api = slots[0];
+    if (api->api_version != GAME_API_VERSION) {
+        snprintf(why, why_size,
+                 "the game was built against game_api.h version %" PRIu32 " but this host "
+                 "speaks version %d; rebuild the game against this include/game_api.h",
+                 api->api_version, GAME_API_VERSION);
+        return 1;
+    }
+    if (api->state_size > STATE_MAX) {
+        snprintf(why, why_size,
+                 "state_size %" PRIu64 " is more than the %" PRIu64
+                 " bytes the host allows; is the game_api struct filled in?",
+                 api->state_size, STATE_MAX);
+        return 1;
+    }
+    host_layout *next_layout;
+    if (read_layout(slots, api, &next_layout, why, why_size) != 0)
+        return 1;
+    int refused = judge_layout(api, next_layout, why, why_size);
+    if (refused) {
+        host_layout_free(next_layout);
+    } else { /* hr replaces the build right after a yes: its layout is the live one */
+        host_layout_free(game.layout);
+        game.layout = next_layout;
+    }
+    return refused;
 }
 
 /* ---- The state block for the time tools: rewind, recordings and state files (host_time.c,

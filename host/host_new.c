@@ -1,7 +1,8 @@
 /* host_new.c - `livehost new DIR`: writes a fresh game project that the host runs with live
  * reload at once (cd DIR && livehost): one game source against the contract, its state in a
  * header of its own, a copy of the contract, a Makefile that builds build/game.so the safe way
- * (with the state's layout hash), and an empty assets/.
+ * (with debug information, from which the host reads the state's layout), and an empty
+ * assets/.
  *
  * Owns nothing after it returns; writes nothing when any of its files is already there.
  */
@@ -66,7 +67,7 @@ static const char game_c[] =
     "GAME_EXPORT const game_api GAME_API_SYMBOL_NAME = {\n"
     "    .api_version = GAME_API_VERSION,\n"
     "    .state_size = sizeof(my_state),\n"
-    "    .state_hash = GAME_STATE_HASH, /* the Makefile hashes game_state.h's layout */\n"
+    "    .state_type = \"my_state\", /* the host reads its layout from the debug information */\n"
     "    .init = my_init,\n"
     "    .reload = my_reload,\n"
     "    .update = my_update,\n"
@@ -75,9 +76,10 @@ static const char game_c[] =
 
 static const char game_state_h[] =
     "/* game_state.h - everything the game remembers: the host keeps this block across reloads.\n"
-    " * Change it freely. The Makefile hashes its layout, so a build whose state differs from the\n"
-    " * running one, even at the same size (a field added into padding, two swapped), is refused\n"
-    " * with the reason; then F5 starts the game fresh, or a migrate hook carries the state over.\n"
+    " * Change it freely. The host reads its layout from each build's debug information (-g), so\n"
+    " * a build whose fields differ from the running one's, even at the same size (a field added\n"
+    " * into padding, two swapped), is refused with the fields named; then F5 starts the game\n"
+    " * fresh, or a migrate hook carries the state over.\n"
     " * Values only: a pointer into the game's code or strings would dangle after a reload. */\n"
     "#ifndef GAME_STATE_H\n"
     "#define GAME_STATE_H\n"
@@ -95,27 +97,21 @@ static const char makefile[] =
     "# It links to a temporary name and renames it into place, so the running host never sees\n"
     "# half a library. `livehost` in this directory runs this build after every save.\n"
     "CC ?= cc\n"
+    "# -g: the host reads the state's layout (my_state) from the debug information.\n"
     "CFLAGS ?= -std=c11 -g -O0 -Wall -Wextra\n"
     "# One exported symbol; -fno-gnu-unique (gcc) lets dlclose really unload the old build;\n"
     "# -z defs makes an undefined symbol a link error here, not a refused build later.\n"
-    "GAME_FLAGS := -Iinclude -include build/state_hash.h -fPIC -fvisibility=hidden \\\n"
+    "GAME_FLAGS := -Iinclude -fPIC -fvisibility=hidden \\\n"
     "              -fstack-clash-protection -Wl,-z,defs \\\n"
     "              $(shell $(CC) -fno-gnu-unique -E -x c /dev/null >/dev/null 2>&1 && \\\n"
     "                echo -fno-gnu-unique)\n"
     "SRC := $(wildcard game/*.c)\n"
     "\n"
     "# LIVEHOST_REBUILD: set by livehost for a build after saves made during the last one.\n"
-    "build/game.so: $(SRC) $(wildcard game/*.h) include/game_api.h build/state_hash.h \\\n"
-    "               build/sources $(if $(LIVEHOST_REBUILD),FORCE)\n"
+    "build/game.so: $(SRC) $(wildcard game/*.h) include/game_api.h build/sources \\\n"
+    "               $(if $(LIVEHOST_REBUILD),FORCE)\n"
     "\t$(CC) $(CFLAGS) $(GAME_FLAGS) -shared $(SRC) -o $@.tmp -lm\n"
     "\tmv -f $@.tmp $@\n"
-    "\n"
-    "# state_hash: game/game_state.h preprocessed (comments and spacing do not count), hashed.\n"
-    "build/state_hash.h: game/game_state.h include/game_api.h\n"
-    "\t@mkdir -p build\n"
-    "\t@h=$$($(CC) -E -P -Iinclude game/game_state.h | tr -s ' \\t\\n' '   ' | \\\n"
-    "\t    sha256sum | cut -c1-16) && \\\n"
-    "\t    printf '#define GAME_STATE_HASH 0x%sull\\n' \"$$h\" >$@.tmp && mv -f $@.tmp $@\n"
     "\n"
     "# The list of sources, rewritten only when it changes: a deleted file rebuilds the game too.\n"
     "build/sources: FORCE\n"

@@ -6,7 +6,7 @@
 set -eu
 what="${1:-run}"
 
-pkgs=(make gcc pkg-config libsdl2-dev libstb-dev)
+pkgs=(make gcc pkg-config libsdl2-dev libstb-dev libdw-dev)
 case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;

@@ -125,12 +125,14 @@ log_ticks() {
     sed -n "s/^livehost: log text=\"$2 at tick=\([0-9]*\).*/\1/p" "$1"
 }
 
-# start_game NAME [HOST ARGS...]: builds a fresh copy of the game into $TMP/NAME-out and runs
-# the host on it until stop_host; SRC, OUT, LOG and PNG name the files of this case.
+# start_game NAME [HOST ARGS...]: builds a fresh copy of the game (or the copy game_src NAME
+# made and the case edited) into $TMP/NAME-out and runs the host on it until stop_host; SRC,
+# OUT, LOG and PNG name the files of this case.
 start_game() {
     local name=$1
     shift
-    SRC=$(game_src "$name")
+    SRC=$TMP/$name
+    [ -d "$SRC/game" ] || SRC=$(game_src "$name")
     OUT=$TMP/$name-out LOG=$TMP/$name.log PNG=$TMP/$name.png
     expect "could not build the game: $(tail -3 "$SRC/build.log" 2>/dev/null)" build_game "$SRC" "$OUT" || return 1
     start_host "$LOG" --frames 0 --game "$OUT/game.so" --screenshot "$PNG" "$@"

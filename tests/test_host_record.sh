@@ -84,7 +84,7 @@ layout_change_inside_loop() {
     expect "no loop: $(tail -2 "$log")" wait_for "$log" '^livehost: record state=looping frames=30$' 10
     expect "could not edit the item count" sed_game "$src" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
     expect "could not rebuild the game: $(tail -3 "$src/build.log")" build_game "$src" "$out"
-    expect "no migrated reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=migrated$' 10
+    expect "no migrated reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=migrated changes="items\[\]: 12 -> 20 elements"$' 10
     sleep 1 # more than a loop (30 updates at 60 per second)
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]

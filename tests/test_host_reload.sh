@@ -59,14 +59,29 @@ refused_layout_change() {
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
-# The same size, another layout: two fields swap places. Only the build's layout hash (from
-# game/game_state.h) tells, and the host refuses to read the old bytes as the new fields.
+# The same size, another layout: two fields swap places. Only the layouts the host reads from
+# the builds' debug information (state_type) tell, and the host refuses to read the old bytes
+# as the new fields, naming them. The build preprocesses no header for a hash.
 reordered_fields_refused() {
     start_game reordered || return
     expect "could not swap two fields" sed_game "$SRC" game_state.h \
         's/^\( *\)int score, best;\(.*\)$/\1int best, score;\2/'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
-    refused_after_rebuild "two fields swapped" 'state hash changed 0x[0-9a-f]{16} -> 0x[0-9a-f]{16}.*F5 / --reset'
+    refused_after_rebuild "two fields swapped" 'state layout changed \(best: moved @16 -> @12; score: moved @12 -> @16\), and migrate returned 1; .*F5 / --reset'
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+    expect "the build made a state hash header: $(ls "$OUT/gen")" not ls "$OUT"/gen/*hash* 2>/dev/null
+}
+
+# A byte added into padding: size, version and every other field stay, the new one is named.
+# The running copy has a byte field already (lives), so three bytes of padding follow it.
+field_in_padding_refused() {
+    SRC=$(game_src padding)
+    expect "could not add a byte field" sed_game "$SRC" game_state.h \
+        's/^\( *\)float flash;\(.*\)$/\1float flash;\2\n\1uint8_t lives;/'
+    start_game padding || return
+    expect "could not add a field into the padding" sed_game "$SRC" game_state.h \
+        's/^\( *\)uint8_t lives;$/\1uint8_t lives;\n\1uint8_t extra;/'
+    refused_after_rebuild "a field in the padding" 'state layout changed \(\+ uint8_t extra @41\), and migrate returned 1'
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
 }
 
@@ -76,8 +91,34 @@ added_field_refused() {
     start_game added || return
     expect "could not add a field" sed_game "$SRC" game_state.h \
         's/^\( *\)float flash;\(.*\)$/\1float flash;\2\n\1int extra;/'
-    refused_after_rebuild "an added field" 'state size changed [0-9]+ -> [0-9]+ bytes, and migrate returned 1'
+    refused_after_rebuild "an added field" 'state size changed 232 -> 240 bytes \(\+ int extra @40; items\[\]: moved @40 -> @44\), and migrate returned 1'
     expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+}
+
+# A state_type that names no type: the build is refused with the name and where to set it.
+misspelt_state_type_refused() {
+    start_game misspelt || return
+    expect "could not edit state_type" sed_game "$SRC" game.c 's/\.state_type = "game_state"/.state_type = "game_stat"/'
+    refused_after_rebuild "a misspelt state_type" 'no struct, union or typedef named \\"game_stat\\" in the build.s debug information: set \.state_type in the game.s game_api struct'
+    expect "the old code stopped drawing" mostly "$PNG" "$SKY"
+}
+
+# A build without debug information (tcc, -g0) cannot show its fields: it is compared by size
+# and version as before, and the host says so once, not on every reload.
+no_debug_info_falls_back() {
+    start_game nodebug || return
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    CFLAGS="-O0 -g0" rebuild
+    expect "no layout-unchecked event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: layout-unchecked reason=".*game\.so has no debug information \(built without -g\?\): state_type \\"game_state\\" is not compared field by field' 10
+    expect "the build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=kept$' 10
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
+    CFLAGS="-O0 -g0" rebuild
+    expect "the second build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=3 .*state=kept$' 10
+    sleep 0.2
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the fallback was told $(grep -c layout-unchecked "$LOG") times, want once" [ "$(grep -c '^livehost: layout-unchecked ' "$LOG")" -eq 1 ]
+    expect "the last build is not drawing" mostly "$PNG" 28c85a
 }
 
 # Only the item count changed: the game's migrate carries the running game over.
@@ -86,7 +127,7 @@ migrate_item_count() {
     sleep 0.2
     expect "could not edit the item count" sed_game "$SRC" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
     rebuild
-    expect "no migrated reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=migrated$' 10
+    expect "no migrated reload naming the change: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=migrated changes="items\[\]: 12 -> 20 elements"$' 10
     sleep 0.2
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
@@ -184,7 +225,8 @@ wrong_api_version_waits() {
 }
 
 for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
-    reordered_fields_refused added_field_refused \
+    reordered_fields_refused field_in_padding_refused added_field_refused \
+    misspelt_state_type_refused no_debug_info_falls_back \
     migrate_item_count reset_flag_starts_fresh crash_then_fixed_build \
     constructor_crash_is_contained crash_screen wrong_api_version_waits}; do
     run_case "$c"
