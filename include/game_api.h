@@ -72,6 +72,56 @@ enum {
  * (e.g. 4 = A, 44 = Space). */
 #define GAME_KEY_COUNT 512
 
+/* Gamepads: up to GAME_PAD_COUNT, in the order they were plugged in (SDL GameController). */
+#define GAME_PAD_COUNT 4
+
+/* Bits of game_pad.buttons, in SDL_GameControllerButton order (Xbox names). */
+enum {
+    GAME_PAD_A = 1u << 0,
+    GAME_PAD_B = 1u << 1,
+    GAME_PAD_X = 1u << 2,
+    GAME_PAD_Y = 1u << 3,
+    GAME_PAD_BACK = 1u << 4,
+    GAME_PAD_GUIDE = 1u << 5,
+    GAME_PAD_START = 1u << 6,
+    GAME_PAD_LEFT_STICK = 1u << 7,
+    GAME_PAD_RIGHT_STICK = 1u << 8,
+    GAME_PAD_LEFT_SHOULDER = 1u << 9,
+    GAME_PAD_RIGHT_SHOULDER = 1u << 10,
+    GAME_PAD_UP = 1u << 11,
+    GAME_PAD_DOWN = 1u << 12,
+    GAME_PAD_LEFT = 1u << 13,
+    GAME_PAD_RIGHT = 1u << 14,
+};
+
+/* Indexes of game_pad.axes. */
+enum {
+    GAME_AXIS_LEFT_X,
+    GAME_AXIS_LEFT_Y,
+    GAME_AXIS_RIGHT_X,
+    GAME_AXIS_RIGHT_Y,
+    GAME_AXIS_TRIGGER_LEFT,
+    GAME_AXIS_TRIGGER_RIGHT,
+    GAME_AXIS_COUNT
+};
+
+/* One gamepad's state this frame. */
+typedef struct game_pad {
+    uint32_t connected;             /* 1 while plugged in */
+    uint32_t buttons;               /* GAME_PAD_* bits held down */
+    uint32_t pressed;               /* GAME_PAD_* bits that went down this frame */
+    float axes[GAME_AXIS_COUNT];    /* sticks -1..1 (down and right positive), triggers 0..1 */
+} game_pad;
+
+/* Bits of game_input.window: what happened to the window this frame. */
+enum {
+    GAME_WINDOW_RESIZED = 1u << 0, /* host->width/height changed (GAME_SCALE_NONE games) */
+    GAME_WINDOW_FOCUSED = 1u << 1, /* held while the window has the keyboard focus */
+};
+
+/* Size of game_input.text: the UTF-8 typed this frame, zero-terminated. */
+#define GAME_TEXT_SIZE 32
+
 /* One frame of input. Plain values only, so the host can record and replay it. */
 typedef struct game_input {
     uint32_t buttons;             /* GAME_BUTTON_* bits held down */
@@ -79,10 +129,19 @@ typedef struct game_input {
     float mouse_x, mouse_y;       /* pointer position in logical pixels */
     uint32_t mouse_buttons;       /* bit 0 left, bit 1 middle, bit 2 right */
     uint8_t keys[GAME_KEY_COUNT]; /* 1 while the key with that scancode is held */
+    float wheel_x, wheel_y;       /* mouse wheel this frame (y > 0: away from the user) */
+    char text[GAME_TEXT_SIZE];    /* text typed this frame, UTF-8 (names, consoles) */
+    uint32_t window;              /* GAME_WINDOW_* bits */
+    game_pad pads[GAME_PAD_COUNT];
 } game_input;
 
-/* Textures are handles owned by the host; they stay valid across reloads. 0 = none. */
+/* Textures, fonts and sounds are handles owned by the host; they stay valid across reloads.
+ * 0 = none. */
 typedef uint32_t game_texture;
+typedef uint32_t game_font;
+typedef uint32_t game_sound;
+/* One playing sound, from play(); 0 = none. Stopping a voice that has ended does nothing. */
+typedef uint32_t game_voice;
 
 /* Flip bits of game_sprite.flip. */
 enum {
@@ -122,6 +181,8 @@ typedef struct host_services {
     void *renderer;    /* the SDL_Renderer, for games that include SDL.h themselves; what render
                           changes on it (target, viewport, clip, scale, colour, blend) is put
                           back after render */
+    double wall_time;  /* seconds since 1970 by the system clock. Not recorded: a replay sees
+                          the time of the replay, so keep it out of game logic that must replay */
 
     /* One line in the host's event log, printf-style. */
     void (*log)(const char *fmt, ...)
@@ -160,9 +221,72 @@ typedef struct host_services {
     void (*draw_texture)(game_texture tex, float x, float y, float w, float h);
     /* Draws a texture, or a part of it, rotated, flipped, tinted, faded or blended. */
     void (*draw_sprite)(game_texture tex, const game_sprite *sprite);
+    void (*draw_line)(float x1, float y1, float x2, float y2, uint32_t rgba);
+    void (*draw_circle)(float x, float y, float radius, uint32_t rgba); /* the outline */
+    void (*fill_circle)(float x, float y, float radius, uint32_t rgba);
+    /* A filled convex polygon of count points: xy holds x0, y0, x1, y1, ... */
+    void (*fill_polygon)(const float *xy, int count, uint32_t rgba);
     /* Draws ASCII text with the host's built-in font; scale 1 = 7 px tall glyphs. */
     void (*draw_text)(float x, float y, float scale, uint32_t rgba, const char *text);
+
+    /* TrueType fonts from the assets directory (e.g. "font.ttf"), at a pixel height. Loaded
+     * once per name and size; a missing or broken file gives an asset-missing event and a
+     * handle that draws with the built-in font, never 0 and never a crash. */
+    game_font (*font)(const char *asset_name, float pixel_height);
+    /* Draws UTF-8 text with its top-left corner at x, y. */
+    void (*draw_font_text)(game_font font, float x, float y, uint32_t rgba, const char *text);
+    /* The size text would take (w: advance width, h: the font's line height). */
+    void (*measure_text)(game_font font, const char *text, float *w, float *h);
+
+    /* Sound, mixed by the host on its own audio thread (no game code ever runs there, so a
+     * reload never pulls code out from under it). Sounds are WAV or OGG files from the assets
+     * directory, loaded once and reloaded when saved; a missing or broken file gives an
+     * asset-missing event and plays silence, never 0 and never a crash. */
+    game_sound (*sound)(const char *asset_name);
+    /* Starts a sound: volume 0..1 (1 = as recorded), pan -1 (left) .. 1 (right), pitch the
+     * playback rate (1 = as recorded, 2 = an octave up), loop 1 to repeat until stopped. */
+    game_voice (*play)(game_sound sound, float volume, float pan, float pitch, int loop);
+    void (*voice_set)(game_voice voice, float volume, float pan, float pitch);
+    void (*voice_stop)(game_voice voice);
+    /* Streams a music file (looped), fading from the current one over fade_seconds; NULL
+     * fades the music out. */
+    void (*music)(const char *asset_name, float fade_seconds);
 } host_services;
+
+/* How the drawing area follows the window (game_window.scale). */
+typedef enum game_scale {
+    GAME_SCALE_FIT = 0, /* a fixed logical size (game_window width x height), scaled to the
+                           window and letterboxed: the default */
+    GAME_SCALE_NONE,    /* the real size: host->width/height follow the window
+                           (GAME_WINDOW_RESIZED in the input when they change) */
+} game_scale;
+
+/* What the game would like its window to be, used when the host starts; command-line flags
+ * still override. Zero means default for every field. */
+typedef struct game_window {
+    int width, height; /* the drawing area in logical pixels; default 640 x 360 */
+    const char *title; /* the window title; default "livehost" */
+    game_scale scale;  /* default GAME_SCALE_FIT */
+} game_window;
+
+/* A small random generator (PCG32) whose whole state is the uint64_t the game keeps in its
+ * state block: it survives reloads, and recordings, rewind and state files replay it exactly.
+ * Seed it once (e.g. *state = 42, or a value of host->wall_time for a different game each
+ * run) and call it for each number. */
+static inline uint32_t game_random(uint64_t *state)
+{
+    uint64_t old = *state;
+    *state = old * 6364136223846793005ull + 1442695040888963407ull;
+    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
+    uint32_t rot = (uint32_t)(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+}
+
+/* A random float in [0, 1). */
+static inline float game_random_float(uint64_t *state)
+{
+    return (float)(game_random(state) >> 8) * (1.0f / 16777216.0f);
+}
 
 /* The one struct a game exports. A NULL hook is skipped. */
 typedef struct game_api {
@@ -171,6 +295,7 @@ typedef struct game_api {
     uint64_t state_size;    /* sizeof the game's state; the host refuses a build whose size
                                differs from the live block (unless migrate accepts it) */
     uint64_t state_hash;    /* optional hash of the state layout; 0 = not checked */
+    game_window window;     /* the window the game would like, at start */
     const char *state_type; /* optional: the name of the state's type ("game_state", a struct
                                tag or typedef). The host then reads the layout from the
                                build's debug information (-g) and compares it field by field;
