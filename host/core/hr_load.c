@@ -129,12 +129,31 @@ static hr_status status_for(hr_error err)
     }
 }
 
+static const char *kind_text(hr_file_kind kind)
+{
+    switch (kind) {
+    case HR_FILE_DIRECTORY: return "a directory";
+    case HR_FILE_PIPE: return "a named pipe (FIFO)";
+    case HR_FILE_DEVICE: return "a device";
+    default: return "a socket or another special file";
+    }
+}
+
 /* Copies the file into the private directory and checks the copy (never the original, which
  * the build may rewrite at any moment). Leaves the candidate in lib->pending. */
 static hr_error stage(hr_lib *lib)
 {
     char why[768] = "";
     uint64_t t0 = hr_os_now_ns();
+    /* What is there, before anything opens it: reading a named pipe waits for a writer. */
+    hr_file_sig src = hr_os_stat(lib->path);
+    if (src.kind == HR_FILE_MISSING)
+        return hr__fail(lib, HR_ERR_MISSING, "%s does not exist (yet); waiting for a build",
+                        lib->path);
+    if (src.kind != HR_FILE_REGULAR)
+        return hr__fail(lib, HR_ERR_NOT_FILE,
+                        "%s is %s, not a library file; a build writes a regular file there",
+                        lib->path, kind_text(src.kind));
     int n = snprintf(lib->pending, sizeof lib->pending, "%s/%u-%s", lib->dir, ++lib->attempts,
                      lib->base);
     if (n < 0 || (size_t)n >= sizeof lib->pending) {

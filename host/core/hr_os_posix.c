@@ -34,10 +34,23 @@ void hr_os_sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+static hr_file_kind kind_of(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return HR_FILE_REGULAR;
+    if (S_ISDIR(mode))
+        return HR_FILE_DIRECTORY;
+    if (S_ISFIFO(mode))
+        return HR_FILE_PIPE;
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return HR_FILE_DEVICE;
+    return HR_FILE_OTHER;
+}
+
 static hr_file_sig sig_from_stat(const struct stat *st)
 {
     hr_file_sig sig = {
-        .kind = S_ISREG(st->st_mode) ? HR_FILE_REGULAR : HR_FILE_OTHER,
+        .kind = kind_of(st->st_mode),
         .dev = (uint64_t)st->st_dev,
         .ino = (uint64_t)st->st_ino,
         .size = (uint64_t)st->st_size,
@@ -176,20 +189,47 @@ static int copy_bytes(int in, int out, uint64_t size)
     return done == size ? 0 : 1;
 }
 
+/* Opens src for reading only if it is a regular file. The trap: open() of a named pipe waits
+ * for a writer, forever (a frozen host), and opening a device can have effects of its own. So
+ * stat() first, and O_NONBLOCK for the moment the path could be swapped for a pipe after it;
+ * fstat() then says what was really opened. -1 with *err and why on failure. */
+static int open_regular(const char *src, struct stat *st, hr_error *err, char *why, size_t why_size)
+{
+    if (stat(src, st) != 0) {
+        int e = errno;
+        snprintf(why, why_size, "%s: %s", src, strerror(e));
+        *err = e == ENOENT || e == ENOTDIR ? HR_ERR_MISSING : HR_ERR_TEMP;
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(why, why_size, "%s: not a regular file", src);
+        *err = HR_ERR_NOT_FILE;
+        return -1;
+    }
+    int fd = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(why, why_size, "%s: %s", src, strerror(e));
+        *err = e == ENOENT ? HR_ERR_MISSING : HR_ERR_TEMP;
+        return -1;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        snprintf(why, why_size, "%s: not a regular file", src);
+        *err = HR_ERR_NOT_FILE;
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* plain blocking reads from here */
+    return fd;
+}
+
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)
 {
-    int in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        snprintf(why, why_size, "%s: %s", src, strerror(errno));
-        return errno == ENOENT ? HR_ERR_MISSING : HR_ERR_TEMP;
-    }
     struct stat before, after;
-    fstat(in, &before);
-    if (!S_ISREG(before.st_mode)) {
-        close(in);
-        snprintf(why, why_size, "%s is not a regular file (a directory?)", src);
-        return HR_ERR_NOT_FILE;
-    }
+    hr_error err = HR_ERR_NONE;
+    int in = open_regular(src, &before, &err, why, why_size);
+    if (in < 0)
+        return err;
     int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
     if (out < 0) {
         snprintf(why, why_size, "cannot create the private copy %s: %s", dst, strerror(errno));
@@ -208,13 +248,14 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
     hr_file_sig now = sig_from_stat(&after);
     if (rc < 0) {
         snprintf(why, why_size, "copying %s to %s failed: %s", src, dst, strerror(saved));
-        return HR_ERR_TEMP;
-    }
-    if (rc > 0 || !hr_os_same_file(sig, &now)) {
+        err = HR_ERR_TEMP;
+    } else if (rc > 0 || !hr_os_same_file(sig, &now)) {
         snprintf(why, why_size, "%s changed while it was copied (still being written)", src);
-        return HR_ERR_INCOMPLETE;
+        err = HR_ERR_INCOMPLETE;
     }
-    return HR_ERR_NONE;
+    if (err != HR_ERR_NONE)
+        unlink(dst); /* a copy cut short (a full disk) is never left behind */
+    return err;
 }
 
 void hr_os_remove(const char *path)

@@ -46,7 +46,8 @@ static hr_file_sig sig_from_handle(HANDLE h)
     if (!GetFileInformationByHandle(h, &fi))
         return (hr_file_sig){ .kind = HR_FILE_MISSING };
     hr_file_sig sig = {
-        .kind = (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? HR_FILE_OTHER : HR_FILE_REGULAR,
+        .kind =
+            (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? HR_FILE_DIRECTORY : HR_FILE_REGULAR,
         .dev = fi.dwVolumeSerialNumber,
         .ino = (uint64_t)fi.nFileIndexHigh << 32 | fi.nFileIndexLow,
         .size = (uint64_t)fi.nFileSizeHigh << 32 | fi.nFileSizeLow,

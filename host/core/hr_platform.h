@@ -19,7 +19,10 @@
 typedef enum hr_file_kind {
     HR_FILE_MISSING = 0,
     HR_FILE_REGULAR,
-    HR_FILE_OTHER
+    HR_FILE_DIRECTORY,
+    HR_FILE_PIPE,   /* a named pipe (FIFO): opening it to read waits for a writer */
+    HR_FILE_DEVICE, /* a character or block device */
+    HR_FILE_OTHER   /* a socket, or anything else that is no file */
 } hr_file_kind;
 
 /* Identity of one version of a file. Two builds differ in at least one field even within the
@@ -34,6 +37,7 @@ typedef struct hr_file_sig {
 
 uint64_t hr_os_now_ns(void);
 void hr_os_sleep_ms(int ms);
+/* The identity of what is at path (links followed), without opening it. */
 hr_file_sig hr_os_stat(const char *path);
 int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b);
 
@@ -45,9 +49,10 @@ int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char 
 void hr_os_remove_private_dir(const char *dir);
 
 /* Copies src to the new file dst (created exclusively, never through a symlink).
- * *sig receives the source identity seen while copying. Returns HR_ERR_NONE, HR_ERR_MISSING,
- * HR_ERR_NOT_FILE, HR_ERR_INCOMPLETE (the source changed or shrank while being copied) or
- * HR_ERR_TEMP. */
+ * *sig receives the source identity seen while copying. Never blocks on a source that is not a
+ * regular file (a named pipe, a device). Returns HR_ERR_NONE, HR_ERR_MISSING, HR_ERR_NOT_FILE,
+ * HR_ERR_INCOMPLETE (the source changed or shrank while being copied) or HR_ERR_TEMP; on any
+ * failure dst does not exist. */
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size);
 void hr_os_remove(const char *path);
 
@@ -85,9 +90,11 @@ void hr_proc_signal_text(int sig, char *buf, size_t size);
 /* --- executable image check (hr_image_*.c) ------------------------------------------------ */
 
 /* Structural check of a library file before the loader sees it: format, class, machine and
- * type, and that every header and loadable segment lies inside the file. Returns
- * HR_ERR_NONE, HR_ERR_INCOMPLETE (empty or cut short: wait for the writer) or
- * HR_ERR_NOT_LIBRARY (never loadable here), with a one-line reason in why. */
+ * type, and that every header and loadable segment lies inside the file. Reads the headers
+ * only, and never blocks on a path that is not a regular file. Returns HR_ERR_NONE,
+ * HR_ERR_INCOMPLETE (empty or cut short: wait for the writer), HR_ERR_NOT_LIBRARY (never
+ * loadable here), HR_ERR_MISSING, HR_ERR_NOT_FILE or HR_ERR_TEMP (cannot be read), with a
+ * one-line reason in why. */
 hr_error hr_image_check(const char *path, char *why, size_t why_size);
 
 /* --- change watchers (hr_watch_*.c) ------------------------------------------------------- */

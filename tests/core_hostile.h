@@ -1,0 +1,100 @@
+/* core_hostile.h - the core's Linux cases against hostile files and a system at its limits:
+ * a named pipe or a device where the library should be. Included by tests/test_core.c after
+ * its helpers (work, lib_path, install, write_file, open_heard, ...); HOSTILE_CASES(X) lists
+ * the cases for its RUN lines.
+ */
+#ifndef CORE_HOSTILE_H
+#define CORE_HOSTILE_H
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define HOSTILE_CASES(X) X(named_pipe_never_blocks)
+
+/* A reader stuck in open() of a named pipe waits for a writer forever. The guard opens the
+ * pipe's writing end after a generous deadline, which lets such a reader go on: the case then
+ * fails ("released") instead of hanging the suite. Static: a case that ends early leaves it
+ * to stop by itself. */
+static struct {
+    pthread_t thread;
+    char path[300];
+    atomic_int done, released;
+} pipe_guard;
+
+static void *guard_pipe(void *arg)
+{
+    (void)arg;
+    for (int ms = 0; ms < 10000 && !atomic_load(&pipe_guard.done); ms++)
+        usleep(1000);
+    for (int ms = 0; ms < 10000 && !atomic_load(&pipe_guard.done); ms++) {
+        int fd = open(pipe_guard.path, O_WRONLY | O_NONBLOCK); /* ENXIO: no reader waits */
+        if (fd >= 0) {
+            atomic_store(&pipe_guard.released, 1);
+            close(fd);
+        }
+        usleep(1000);
+    }
+    return NULL;
+}
+
+static void start_pipe_guard(const char *path)
+{
+    snprintf(pipe_guard.path, sizeof pipe_guard.path, "%s", path);
+    atomic_store(&pipe_guard.done, 0);
+    atomic_store(&pipe_guard.released, 0);
+    if (pthread_create(&pipe_guard.thread, NULL, guard_pipe, NULL) != 0)
+        abort();
+}
+
+static void stop_pipe_guard(void)
+{
+    atomic_store(&pipe_guard.done, 1);
+    pthread_join(pipe_guard.thread, NULL);
+}
+
+/* A named pipe (or a device) where the library should be: at open and at a check, the core
+ * says what it is without opening it to read, and the next real build loads. */
+static void named_pipe_never_blocks(void)
+{
+    new_work_dir();
+    CHECK(mkfifo(lib_path, 0600) == 0, "mkfifo: %s", strerror(errno));
+    start_pipe_guard(lib_path);
+    void *slots[2];
+    heard h = { 0 };
+    hr_lib *lib = open_heard(lib_path, slots, &h, NULL);
+    CHECK(!atomic_load(&pipe_guard.released), "hr_open blocked on the named pipe");
+    CHECK(!hr_is_loaded(lib) && hr_error_code(lib) == HR_ERR_NOT_FILE &&
+              strstr(hr_error_text(lib), "named pipe") && strstr(hr_error_text(lib), lib_path),
+          "at open: %s", hr_error_text(lib));
+    install("fx_v1.so", lib_path); /* renamed over the pipe */
+    hr_status st = check_until_reloaded(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 1, "build after the pipe: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.fifo", lib_path);
+    CHECK(mkfifo(tmp, 0600) == 0 && rename(tmp, lib_path) == 0, "pipe over the library");
+    st = check_until_changed(lib);
+    CHECK(!atomic_load(&pipe_guard.released), "hr_check blocked on the named pipe");
+    CHECK(st == HR_LOAD_FAILED && hr_error_code(lib) == HR_ERR_NOT_FILE &&
+              strstr(hr_error_text(lib), "named pipe"),
+          "pipe at a check: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    CHECK(hr_is_loaded(lib) && value(slots) == 1, "old code lost");
+    CHECK(count_entries(hr_temp_dir(lib)) == 1, "%d files in the private dir (want 1)",
+          count_entries(hr_temp_dir(lib)));
+
+    CHECK(symlink("/dev/zero", tmp) == 0 && rename(tmp, lib_path) == 0, "device link");
+    st = check_until_changed(lib);
+    CHECK(st == HR_LOAD_FAILED && strstr(hr_error_text(lib), "a device"), "device: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    install("fx_v2.so", lib_path);
+    st = check_until_reloaded(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 2, "build after the device: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    stop_pipe_guard();
+    hr_close(lib);
+    remove_work_dir();
+}
+
+#endif /* CORE_HOSTILE_H */
