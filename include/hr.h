@@ -29,6 +29,11 @@
 extern "C" {
 #endif
 
+/* The largest library the core loads, in bytes (1 GiB; game libraries are a few MiB even
+ * with debug information). A bigger file at the path is refused (HR_ERR_NOT_LIBRARY) without
+ * being copied: every load copies the file first, into memory on a tmpfs. */
+#define HR_MAX_LIBRARY_BYTES ((uint64_t)1 << 30)
+
 /* What hr_check() saw. 0 is "nothing to do". */
 typedef enum hr_status {
     HR_UNCHANGED = 0, /* no new build since the last check */

@@ -1,5 +1,6 @@
 /* core_hostile.h - the core's Linux cases against hostile files and a system at its limits:
- * a named pipe or a device where the library should be. Included by tests/test_core.c after
+ * a named pipe or a device where the library should be, a file of gigabytes, a disk that fills
+ * up during the copy. Included by tests/test_core.c after
  * its helpers (work, lib_path, install, write_file, open_heard, ...); HOSTILE_CASES(X) lists
  * the cases for its RUN lines.
  */
@@ -8,9 +9,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 
-#define HOSTILE_CASES(X) X(named_pipe_never_blocks)
+#define HOSTILE_CASES(X)                                                                           \
+    X(named_pipe_never_blocks)                                                                     \
+    X(huge_files_are_not_copied)
 
 /* A reader stuck in open() of a named pipe waits for a writer forever. The guard opens the
  * pipe's writing end after a generous deadline, which lets such a reader go on: the case then
@@ -93,6 +98,82 @@ static void named_pipe_never_blocks(void)
     CHECK(st == HR_RELOADED && value(slots) == 2, "build after the device: %s (%s)",
           hr_status_name(st), hr_error_text(lib));
     stop_pipe_guard();
+    hr_close(lib);
+    remove_work_dir();
+}
+
+/* Writes beyond bytes fail with EFBIG from now on, as on a full disk (SIGXFSZ ignored); 0
+ * lifts the limit. A core that copies a file it should have turned away unread hits it. */
+static void limit_file_size(rlim_t bytes)
+{
+    struct rlimit r;
+    getrlimit(RLIMIT_FSIZE, &r);
+    r.rlim_cur = bytes ? bytes : r.rlim_max;
+    signal(SIGXFSZ, bytes ? SIG_IGN : SIG_DFL);
+    if (setrlimit(RLIMIT_FSIZE, &r) != 0)
+        abort();
+}
+
+/* A file of size bytes at path, renamed into place, holding data's first head bytes and a
+ * hole after them (no disk space used). */
+static void install_sparse(const char *path, const char *data, long head, uint64_t size)
+{
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    if (fd < 0 || write(fd, data, (size_t)head) != head || ftruncate(fd, (off_t)size) != 0 ||
+        close(fd) != 0 || rename(tmp, path) != 0)
+        abort();
+}
+
+/* Gigabytes at the library path are turned away before a byte is copied: zeros as a build
+ * still being written, a library grown past HR_MAX_LIBRARY_BYTES as too large. A copy that
+ * fails half way (a full disk) leaves no partial file. The old code runs throughout. */
+static void huge_files_are_not_copied(void)
+{
+    static char buf[1 << 20];
+    long n = read_file(fixture("fx_v2.so"), buf, sizeof buf);
+    struct {
+        const char *what;
+        long head;     /* bytes of fx_v2.so at the start */
+        uint64_t size; /* the file's size, a hole after head */
+        hr_status want;
+        hr_error code;
+        const char *text;
+    } cases[] = {
+        { "2 GiB of zeros", 0, (uint64_t)2 << 30, HR_NOT_READY, HR_ERR_INCOMPLETE, "zero bytes" },
+        { "a library grown past the limit", n, HR_MAX_LIBRARY_BYTES + 1, HR_LOAD_FAILED,
+          HR_ERR_NOT_LIBRARY, "more than a library may be" },
+    };
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    heard h = { 0 };
+    hr_lib *lib = open_heard(lib_path, slots, &h, NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        install_sparse(lib_path, buf, cases[i].head, cases[i].size);
+        limit_file_size(64 << 20);
+        hr_status st = check_until_changed(lib);
+        limit_file_size(0);
+        CHECK(st == cases[i].want && hr_error_code(lib) == cases[i].code &&
+                  strstr(hr_error_text(lib), cases[i].text),
+              "%s: %s (%s)", cases[i].what, hr_status_name(st), hr_error_text(lib));
+        CHECK(hr_is_loaded(lib) && value(slots) == 1, "%s: old code lost", cases[i].what);
+        CHECK(count_entries(hr_temp_dir(lib)) == 1, "%s: %d files in the private dir (want 1)",
+              cases[i].what, count_entries(hr_temp_dir(lib)));
+    }
+    install("fx_v2.so", lib_path);
+    limit_file_size(4096);
+    hr_status st = check_until_changed(lib);
+    limit_file_size(0);
+    CHECK(st == HR_LOAD_FAILED && hr_error_code(lib) == HR_ERR_TEMP, "full disk: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    CHECK(count_entries(hr_temp_dir(lib)) == 1, "full disk: %d files in the private dir (want 1)",
+          count_entries(hr_temp_dir(lib)));
+    install("fx_v3.so", lib_path);
+    st = check_until_reloaded(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 3, "good build after: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
     hr_close(lib);
     remove_work_dir();
 }

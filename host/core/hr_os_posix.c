@@ -230,6 +230,12 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
     int in = open_regular(src, &before, &err, why, why_size);
     if (in < 0)
         return err;
+    if ((uint64_t)before.st_size > HR_MAX_LIBRARY_BYTES) {
+        close(in);
+        snprintf(why, why_size, "%s is %llu bytes, more than a library may be (%llu)", src,
+                 (unsigned long long)before.st_size, (unsigned long long)HR_MAX_LIBRARY_BYTES);
+        return HR_ERR_NOT_LIBRARY;
+    }
     int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
     if (out < 0) {
         snprintf(why, why_size, "cannot create the private copy %s: %s", dst, strerror(errno));

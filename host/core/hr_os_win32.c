@@ -245,6 +245,7 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
     wchar_t *wsrc = hr_win32_widen(src), *wdst = hr_win32_widen(dst);
     hr_error result = HR_ERR_NONE;
     HANDLE in = INVALID_HANDLE_VALUE, out = INVALID_HANDLE_VALUE;
+    int created = 0;
     if (!wsrc || !wdst) {
         snprintf(why, why_size, "%s or %s is not valid UTF-8 (or out of memory)", src, dst);
         result = HR_ERR_TEMP;
@@ -269,6 +270,12 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
         goto done;
     }
     hr_file_sig before = sig_from_handle(in);
+    if (before.size > HR_MAX_LIBRARY_BYTES) {
+        snprintf(why, why_size, "%s is %llu bytes, more than a library may be (%llu)", src,
+                 (unsigned long long)before.size, (unsigned long long)HR_MAX_LIBRARY_BYTES);
+        result = HR_ERR_NOT_LIBRARY;
+        goto done;
+    }
     /* CREATE_NEW fails on any existing name, a planted link included. TEMPORARY keeps the
      * copy in the file cache instead of writing it to disk (the tmpfs of POSIX). */
     out = CreateFileW(wdst, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_TEMPORARY, NULL);
@@ -278,6 +285,7 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
         result = HR_ERR_TEMP;
         goto done;
     }
+    created = 1;
     int rc = copy_bytes(in, out, before.size);
     DWORD saved = GetLastError();
     hr_file_sig after = sig_from_handle(in);
@@ -300,6 +308,8 @@ done:
         CloseHandle(out);
     if (in != INVALID_HANDLE_VALUE)
         CloseHandle(in);
+    if (created && result != HR_ERR_NONE)
+        DeleteFileW(wdst); /* a copy cut short (a full disk) is never left behind */
     free(wsrc);
     free(wdst);
     return result;

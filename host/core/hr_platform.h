@@ -50,9 +50,10 @@ void hr_os_remove_private_dir(const char *dir);
 
 /* Copies src to the new file dst (created exclusively, never through a symlink).
  * *sig receives the source identity seen while copying. Never blocks on a source that is not a
- * regular file (a named pipe, a device). Returns HR_ERR_NONE, HR_ERR_MISSING, HR_ERR_NOT_FILE,
- * HR_ERR_INCOMPLETE (the source changed or shrank while being copied) or HR_ERR_TEMP; on any
- * failure dst does not exist. */
+ * regular file (a named pipe, a device), and copies nothing of one larger than
+ * HR_MAX_LIBRARY_BYTES. Returns HR_ERR_NONE, HR_ERR_MISSING, HR_ERR_NOT_FILE,
+ * HR_ERR_NOT_LIBRARY (too large), HR_ERR_INCOMPLETE (the source changed or shrank while being
+ * copied) or HR_ERR_TEMP; on any failure dst does not exist. */
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size);
 void hr_os_remove(const char *path);
 
