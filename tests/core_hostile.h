@@ -1,8 +1,8 @@
 /* core_hostile.h - the core's Linux cases against hostile files and a system at its limits:
  * a named pipe or a device where the library should be, a file of gigabytes, a disk that fills
- * up during the copy. Included by tests/test_core.c after
- * its helpers (work, lib_path, install, write_file, open_heard, ...); HOSTILE_CASES(X) lists
- * the cases for its RUN lines.
+ * up during the copy, a library path that is a chain of symbolic links. Included by
+ * tests/test_core.c after its helpers (work, lib_path, install, write_file, open_heard, ...);
+ * HOSTILE_CASES(X) lists the cases for its RUN lines.
  */
 #ifndef CORE_HOSTILE_H
 #define CORE_HOSTILE_H
@@ -15,7 +15,8 @@
 
 #define HOSTILE_CASES(X)                                                                           \
     X(named_pipe_never_blocks)                                                                     \
-    X(huge_files_are_not_copied)
+    X(huge_files_are_not_copied)                                                                   \
+    X(symlinked_library_sees_its_target)
 
 /* A reader stuck in open() of a named pipe waits for a writer forever. The guard opens the
  * pipe's writing end after a generous deadline, which lets such a reader go on: the case then
@@ -176,6 +177,82 @@ static void huge_files_are_not_copied(void)
           hr_error_text(lib));
     hr_close(lib);
     remove_work_dir();
+}
+
+/* What a build writing in place does: the fixture's bytes into the existing file. */
+static void write_in_place(const char *fixture_name, const char *dst)
+{
+    static char buf[1 << 20];
+    long n = read_file(fixture(fixture_name), buf, sizeof buf);
+    int fd = open(dst, O_WRONLY | O_TRUNC);
+    if (n <= 0 || fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) != 0)
+        abort();
+}
+
+/* Points the link at path to target, the way `ln -sfn` with a rename does: never missing. */
+static void relink(const char *target, const char *path)
+{
+    char tmp[800];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    if (symlink(target, tmp) != 0 || rename(tmp, path) != 0)
+        abort();
+}
+
+/* The library path is a chain of links, link.so -> mid.so -> build/lib.so: rebuilds of the
+ * file it ends at load (renamed in or written in place), and so do re-pointing a link on the
+ * way and the rebuilds of its new target; with the native watch and with polling. */
+static void symlinked_library_sees_its_target(void)
+{
+    static const char *const mode_names[] = { "native", "poll" };
+    for (int mode = 0; mode < 2; mode++) {
+        new_work_dir();
+        char dir[700], target[760], other[760], mid[760], link[760];
+        snprintf(dir, sizeof dir, "%s/build", work);
+        snprintf(target, sizeof target, "%s/lib.so", dir);
+        snprintf(other, sizeof other, "%s/other.so", work);
+        snprintf(mid, sizeof mid, "%s/mid.so", work);
+        snprintf(link, sizeof link, "%s/link.so", work);
+        make_dir(dir);
+        install("fx_v1.so", target);
+        relink("build/lib.so", mid);
+        relink("mid.so", link);
+        void *slots[2];
+        hr_lib *lib = hr_open(&(hr_desc){ .path = link,
+                                          .symbols = fx_names,
+                                          .symbol_count = 2,
+                                          .slots = slots,
+                                          .watch = mode ? HR_WATCH_POLL : HR_WATCH_DEFAULT,
+                                          .temp_dir = work });
+        CHECK(hr_is_loaded(lib) && value(slots) == 1, "%s: first load: %s", mode_names[mode],
+              hr_error_text(lib));
+        struct {
+            const char *what;
+            int value;
+        } steps[] = {
+            { "target renamed into place", 2 }, { "target written in place", 3 },
+            { "middle link re-pointed", 1 },    { "new target rebuilt", 2 },
+            { "first link re-pointed", 3 },     { "target rebuilt again", 1 },
+        };
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            switch (i) {
+            case 0: install("fx_v2.so", target); break;
+            case 1: write_in_place("fx_v3.so", target); break;
+            case 2:
+                install("fx_v1.so", other);
+                relink("other.so", mid);
+                break;
+            case 3: install("fx_v2.so", other); break;
+            case 4: relink("build/lib.so", link); break;
+            default: install("fx_v1.so", target); break;
+            }
+            hr_status st = check_until_reloaded(lib);
+            CHECK(st == HR_RELOADED && value(slots) == steps[i].value, "%s: %s: %s (%s), value %d",
+                  mode_names[mode], steps[i].what, hr_status_name(st), hr_error_text(lib),
+                  value(slots));
+        }
+        hr_close(lib);
+        remove_work_dir();
+    }
 }
 
 #endif /* CORE_HOSTILE_H */

@@ -229,7 +229,8 @@ hr_status hr_check(hr_lib *lib)
         return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
     hr_watch_event ev = lib->watch->poll(lib->watch);
     if (ev == HR_WATCH_LOST) {
-        /* The directory was removed or moved: watch afresh (polling if it is gone). */
+        /* The directory was removed or moved, or a link on the way to the file now leads
+         * elsewhere: watch afresh (polling if the directory is gone). */
         lib->watch->close(lib->watch);
         lib->watch = NULL;
         if (lib->watch_mode == HR_WATCH_POLL)

@@ -105,7 +105,8 @@ typedef enum hr_watch_event {
     HR_WATCH_CHANGED,   /* a new version is in place (renamed in, closed after writing,
                            created or deleted) */
     HR_WATCH_WRITING,   /* the file is being written or has not settled: wait */
-    HR_WATCH_LOST,      /* the watch died (directory removed or moved): open a new one */
+    HR_WATCH_LOST,      /* the watch died (directory removed or moved) or no longer follows
+                           the path's links: open a new one */
 } hr_watch_event;
 
 typedef struct hr_watch hr_watch;
@@ -115,8 +116,9 @@ struct hr_watch {
 };
 
 /* The OS's own change notification, one per platform: inotify (hr_watch_inotify.c),
- * ReadDirectoryChangesW (hr_watch_win32.c). NULL when it is unavailable (or the directory does
- * not exist): use polling. */
+ * ReadDirectoryChangesW (hr_watch_win32.c). A path that is a symbolic link is followed, and a
+ * change of the file it leads to is seen (inotify). NULL when it is unavailable (or the
+ * directory does not exist): use polling. */
 hr_watch *hr_watch_native_open(const char *path);
 hr_watch *hr_watch_poll_open(const char *path);
 
