@@ -144,7 +144,10 @@ hr_lib *hr_open(const hr_desc *desc);
 void hr_close(hr_lib *lib);
 
 /* Looks for a new build (one non-blocking read, or one stat() when polling) and loads it if
- * one is complete. On anything but HR_RELOADED the previous code and slots stay valid. */
+ * one is complete. On anything but HR_RELOADED the previous code and slots stay valid.
+ * A touch or chmod of the running build's file is no new build (HR_UNCHANGED), and neither is
+ * a build that rewrites that file in place with the very same bytes (a relink that changed
+ * nothing); a build renamed into place loads, whatever its bytes. */
 hr_status hr_check(hr_lib *lib);
 
 /* Loads the file now, changed or not (a "force reload"). Same results as hr_check(). */

@@ -1,6 +1,7 @@
 /* core_hostile.h - the core's Linux cases against hostile files and a system at its limits:
  * a named pipe or a device where the library should be, a file of gigabytes, a disk that fills
- * up during the copy, a library path that is a chain of symbolic links. Included by
+ * up during the copy, a library path that is a chain of symbolic links, touch and chmod of a
+ * library that did not change. Included by
  * tests/test_core.c after its helpers (work, lib_path, install, write_file, open_heard, ...);
  * HOSTILE_CASES(X) lists the cases for its RUN lines.
  */
@@ -16,7 +17,8 @@
 #define HOSTILE_CASES(X)                                                                           \
     X(named_pipe_never_blocks)                                                                     \
     X(huge_files_are_not_copied)                                                                   \
-    X(symlinked_library_sees_its_target)
+    X(symlinked_library_sees_its_target)                                                           \
+    X(touch_and_chmod_are_no_build)
 
 /* A reader stuck in open() of a named pipe waits for a writer forever. The guard opens the
  * pipe's writing end after a generous deadline, which lets such a reader go on: the case then
@@ -250,6 +252,58 @@ static void symlinked_library_sees_its_target(void)
                   mode_names[mode], steps[i].what, hr_status_name(st), hr_error_text(lib),
                   value(slots));
         }
+        hr_close(lib);
+        remove_work_dir();
+    }
+}
+
+/* touch, chmod and a rewrite with the very same bytes leave the running build running: no
+ * reload, no version, no log line (polling may tell one wait while the times settle). A
+ * rewrite in place with other bytes of the same size loads, and hr_reload still loads. */
+static void touch_and_chmod_are_no_build(void)
+{
+    static const char *const mode_names[] = { "native", "poll" };
+    for (int mode = 0; mode < 2; mode++) {
+        new_work_dir();
+        install("fx_v1.so", lib_path);
+        void *slots[2];
+        heard h = { 0 };
+        hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                          .symbols = fx_names,
+                                          .symbol_count = 2,
+                                          .slots = slots,
+                                          .watch = mode ? HR_WATCH_POLL : HR_WATCH_DEFAULT,
+                                          .temp_dir = work,
+                                          .log = hear,
+                                          .user = &h });
+        h.calls = 0;
+        for (int i = 0; i < 13; i++) {
+            const char *what = i < 10    ? "touch"
+                               : i == 10 ? "chmod"
+                               : i == 11 ? "chmod back"
+                                         : "same bytes";
+            struct timeval t[2] = { { 1000000000 + i, 0 }, { 1000000000 + i, 0 } };
+            if (i < 10)
+                utimes(lib_path, t);
+            else if (i < 12)
+                chmod(lib_path, i == 10 ? 0700 : 0755);
+            else
+                write_in_place("fx_v1.so", lib_path);
+            hr_status st = HR_UNCHANGED;
+            for (int tries = 0; tries < 3 && st != HR_RELOADED; tries++)
+                st = hr_check(lib);
+            CHECK(st != HR_RELOADED && hr_version(lib) == 1 && value(slots) == 1,
+                  "%s: %s %d: %s, version %u", mode_names[mode], what, i, hr_status_name(st),
+                  hr_version(lib));
+        }
+        CHECK(mode == 1 || h.calls == 0, "%s: %d log lines, last '%s'", mode_names[mode], h.calls,
+              h.text);
+        write_in_place("fx_v2.so", lib_path); /* the same size, other bytes */
+        hr_status st = check_until_reloaded(lib);
+        CHECK(st == HR_RELOADED && value(slots) == 2, "%s: other bytes in place: %s (%s)",
+              mode_names[mode], hr_status_name(st), hr_error_text(lib));
+        CHECK(hr_reload(lib) == HR_RELOADED && hr_version(lib) == 3, "%s: forced reload: %s",
+              mode_names[mode], hr_error_text(lib));
         hr_close(lib);
         remove_work_dir();
     }

@@ -222,6 +222,23 @@ void hr_close(hr_lib *lib)
     free_lib(lib);
 }
 
+/* 1 if the file is still the running build. An event can leave it in place: a touch or chmod
+ * moves only its times (the same file, size and bytes), and a build that rewrote the same file
+ * with the very same bytes made nothing new either. Only then are the bytes compared, with the
+ * running build's copy, up to the first difference. */
+static int is_running_build(hr_lib *lib)
+{
+    hr_file_sig now = hr_os_stat(lib->path);
+    const hr_file_sig *was = &lib->loaded_sig;
+    if (hr_os_same_file(&now, was))
+        return 1;
+    if (now.kind != HR_FILE_REGULAR || now.dev != was->dev || now.ino != was->ino ||
+        now.size != was->size || !hr_os_same_content(lib->path, lib->loaded))
+        return 0;
+    lib->loaded_sig = now; /* the next event compares times again, not bytes */
+    return 1;
+}
+
 hr_status hr_check(hr_lib *lib)
 {
     assert(lib);
@@ -261,9 +278,7 @@ hr_status hr_check(hr_lib *lib)
     if (ev == HR_WATCH_QUIET && !lib->retry)
         return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
     lib->retry = 0;
-    /* An event that left the same build in place (a touch of attributes, say) is no change. */
-    hr_file_sig now = hr_os_stat(lib->path);
-    if (lib->handle && !lib->pending[0] && hr_os_same_file(&now, &lib->loaded_sig))
+    if (lib->handle && !lib->pending[0] && is_running_build(lib))
         return HR_UNCHANGED;
     return hr__tell(lib, hr__load(lib), "loaded");
 }

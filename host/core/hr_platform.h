@@ -40,6 +40,9 @@ void hr_os_sleep_ms(int ms);
 /* The identity of what is at path (links followed), without opening it. */
 hr_file_sig hr_os_stat(const char *path);
 int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b);
+/* 1 if the regular files a and b hold the same bytes, else 0 (also when either cannot be read).
+ * Reads until the first difference; never blocks on a path that is not a regular file. */
+int hr_os_same_content(const char *a, const char *b);
 
 /* Makes a fresh private directory (owner-only) under parent (NULL = the default chain of
  * hr_desc.temp_dir) and removes leftovers of killed processes beside it. 0 on success. */
