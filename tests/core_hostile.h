@@ -1,7 +1,8 @@
 /* core_hostile.h - the core's Linux cases against hostile files and a system at its limits:
  * a named pipe or a device where the library should be, a file of gigabytes, a disk that fills
  * up during the copy, a library path that is a chain of symbolic links, touch and chmod of a
- * library that did not change. Included by
+ * library that did not change, inotify at its limits, temp directories that cannot hold one.
+ * Included by
  * tests/test_core.c after its helpers (work, lib_path, install, write_file, open_heard, ...);
  * HOSTILE_CASES(X) lists the cases for its RUN lines.
  */
@@ -12,13 +13,18 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 
 #define HOSTILE_CASES(X)                                                                           \
     X(named_pipe_never_blocks)                                                                     \
     X(huge_files_are_not_copied)                                                                   \
     X(symlinked_library_sees_its_target)                                                           \
-    X(touch_and_chmod_are_no_build)
+    X(touch_and_chmod_are_no_build)                                                                \
+    X(polling_instead_of_inotify_is_told)                                                          \
+    X(unusable_temp_dirs_are_skipped)
 
 /* A reader stuck in open() of a named pipe waits for a writer forever. The guard opens the
  * pipe's writing end after a generous deadline, which lets such a reader go on: the case then
@@ -307,6 +313,136 @@ static void touch_and_chmod_are_no_build(void)
         hr_close(lib);
         remove_work_dir();
     }
+}
+
+/* The core's inotify calls come here first (a definition in the program wins over libc's), so
+ * a case can make them fail the way a system at its limits does: inotify_init1 with EMFILE
+ * (fs.inotify.max_user_instances), inotify_add_watch with ENOSPC (max_user_watches). */
+static int fail_inotify; /* the errno to fail with; 0: the real calls */
+
+int inotify_init1(int flags)
+{
+    if (fail_inotify == EMFILE) {
+        errno = EMFILE;
+        return -1;
+    }
+    return (int)syscall(SYS_inotify_init1, flags);
+}
+
+int inotify_add_watch(int fd, const char *path, uint32_t mask)
+{
+    if (fail_inotify == ENOSPC) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return (int)syscall(SYS_inotify_add_watch, fd, path, mask);
+}
+
+/* A log hook that counts the warnings (level 1) and keeps the last one's text. */
+typedef struct warned {
+    int count;
+    char text[1024];
+} warned;
+
+static void hear_warnings(int level, const char *text, void *user)
+{
+    warned *w = user;
+    if (level == 1) {
+        w->count++;
+        snprintf(w->text, sizeof w->text, "%s", text);
+    }
+}
+
+/* Without inotify the core polls, and says so once, with the reason, as a warning; builds
+ * still load. A directory that does not exist yet (a clean tree) is no reason to warn. */
+static void polling_instead_of_inotify_is_told(void)
+{
+    struct {
+        int error;
+        const char *reason;
+    } cases[] = { { EMFILE, "max_user_instances" }, { ENOSPC, "max_user_watches" } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        new_work_dir();
+        install("fx_v1.so", lib_path);
+        void *slots[2];
+        warned w = { 0 };
+        fail_inotify = cases[i].error;
+        hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                          .symbols = fx_names,
+                                          .symbol_count = 2,
+                                          .slots = slots,
+                                          .temp_dir = work,
+                                          .log = hear_warnings,
+                                          .user = &w });
+        CHECK(hr_is_loaded(lib) && value(slots) == 1, "%s: first load: %s", cases[i].reason,
+              hr_error_text(lib));
+        CHECK(w.count == 1 && strstr(w.text, "polling") && strstr(w.text, cases[i].reason) &&
+                  strstr(w.text, lib_path),
+              "%s: %d warnings, last '%s'", cases[i].reason, w.count, w.text);
+        for (int v = 2; v <= 3; v++) {
+            install(v == 2 ? "fx_v2.so" : "fx_v3.so", lib_path);
+            hr_status st = check_until_reloaded(lib);
+            CHECK(st == HR_RELOADED && value(slots) == v, "%s: build %d: %s (%s)", cases[i].reason,
+                  v, hr_status_name(st), hr_error_text(lib));
+        }
+        CHECK(w.count == 1, "%s: told %d times", cases[i].reason, w.count);
+        fail_inotify = 0;
+        hr_close(lib);
+        remove_work_dir();
+    }
+    new_work_dir();
+    char path[700];
+    snprintf(path, sizeof path, "%s/build/lib.so", work);
+    warned w = { 0 };
+    hr_lib *lib =
+        hr_open(&(hr_desc){ .path = path, .temp_dir = work, .log = hear_warnings, .user = &w });
+    CHECK(w.count == 0, "warned of a directory that does not exist yet: '%s'", w.text);
+    hr_close(lib);
+    remove_work_dir();
+}
+
+/* $XDG_RUNTIME_DIR or $TMPDIR that exist but cannot hold a directory (a file, /proc) are
+ * skipped like unset ones: the private directory goes to the next candidate, the game loads. */
+static void unusable_temp_dirs_are_skipped(void)
+{
+    char saved_xdg[700] = "", saved_tmp[700] = "", file[700], usable[700];
+    const char *xdg = getenv("XDG_RUNTIME_DIR"), *tmp = getenv("TMPDIR");
+    snprintf(saved_xdg, sizeof saved_xdg, "%s", xdg ? xdg : "");
+    snprintf(saved_tmp, sizeof saved_tmp, "%s", tmp ? tmp : "");
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    snprintf(file, sizeof file, "%s/a-file", work);
+    write_file(file, "x", 1);
+    chmod(file, 0700); /* "writable and searchable" to access(), still no directory */
+    snprintf(usable, sizeof usable, "%s/usable", work);
+    make_dir(usable);
+    struct {
+        const char *xdg, *tmp, *want; /* want: the private directory's parent, NULL: any other */
+    } cases[] = { { file, usable, usable }, { "/proc", usable, usable }, { file, "/proc", NULL } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setenv("XDG_RUNTIME_DIR", cases[i].xdg, 1);
+        setenv("TMPDIR", cases[i].tmp, 1);
+        void *slots[2];
+        hr_lib *lib = hr_open(
+            &(hr_desc){ .path = lib_path, .symbols = fx_names, .symbol_count = 2, .slots = slots });
+        const char *dir = hr_temp_dir(lib);
+        CHECK(hr_is_loaded(lib) && value(slots) == 1, "XDG_RUNTIME_DIR=%s TMPDIR=%s: %s",
+              cases[i].xdg, cases[i].tmp, hr_error_text(lib));
+        CHECK(cases[i].want ? strncmp(dir, cases[i].want, strlen(cases[i].want)) == 0
+                            : strncmp(dir, file, strlen(file)) != 0 && strncmp(dir, "/proc", 5),
+              "XDG_RUNTIME_DIR=%s TMPDIR=%s: private directory %s", cases[i].xdg, cases[i].tmp,
+              dir);
+        hr_close(lib);
+    }
+    if (saved_xdg[0])
+        setenv("XDG_RUNTIME_DIR", saved_xdg, 1);
+    else
+        unsetenv("XDG_RUNTIME_DIR");
+    if (saved_tmp[0])
+        setenv("TMPDIR", saved_tmp, 1);
+    else
+        unsetenv("TMPDIR");
+    remove_work_dir();
 }
 
 #endif /* CORE_HOSTILE_H */

@@ -30,7 +30,8 @@
     X(HR_ERR_PREFLIGHT, "pre-flight failed")                                                       \
     X(HR_ERR_FORBIDDEN, "forbidden build")                                                         \
     X(HR_ERR_NO_ROLLBACK, "no build to roll back to")                                              \
-    X(HR_ERR_CHECKING, "checking")
+    X(HR_ERR_CHECKING, "checking")                                                                 \
+    X(HR_ERR_NO_WATCH, "no change notification")
 
 #define HR_STATUSES(X)                                                                             \
     X(HR_UNCHANGED, "unchanged")                                                                   \
@@ -120,12 +121,28 @@ static void clear_slots(hr_lib *lib)
         lib->slots[i] = NULL;
 }
 
+/* The OS's change notification, or NULL. Without it the core polls: normal while the library's
+ * directory does not exist yet (a first build makes it, and hr_check moves up then), but
+ * worth one warning when notification itself is unavailable (a system limit, say). */
+static hr_watch *open_native(hr_lib *lib)
+{
+    char why[512] = "";
+    hr_watch *w = hr_watch_native_open(lib->path, why, sizeof why);
+    if (!w && why[0] && !lib->told_polling) {
+        lib->told_polling = 1;
+        hr__fail(lib, HR_ERR_NO_WATCH, "%s is watched by polling, one stat() per check: %s",
+                 lib->path, why);
+        lib->log(1, lib->error_text, lib->user);
+    }
+    return w;
+}
+
 static void open_watch(hr_lib *lib)
 {
     if (lib->watch_mode == HR_WATCH_NONE)
         return;
     if (lib->watch_mode == HR_WATCH_DEFAULT)
-        lib->watch = hr_watch_native_open(lib->path);
+        lib->watch = open_native(lib);
     if (!lib->watch) {
         lib->watch_fallback = lib->watch_mode == HR_WATCH_DEFAULT;
         lib->watch_mode = HR_WATCH_POLL;
@@ -260,7 +277,7 @@ hr_status hr_check(hr_lib *lib)
          * that the file is there, move up to the native watch, and look at the file now
          * instead of waiting for it to settle (the image check still turns a half-written
          * one away). */
-        hr_watch *native = hr_watch_native_open(lib->path);
+        hr_watch *native = open_native(lib);
         if (native) {
             lib->watch->close(lib->watch);
             lib->watch = native;

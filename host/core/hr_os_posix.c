@@ -107,20 +107,6 @@ int hr_os_same_content(const char *a, const char *b)
     return same;
 }
 
-/* tmpfs first: creating and copying there is several times cheaper than on a disk. */
-static const char *default_parent(void)
-{
-    const char *env[] = { "XDG_RUNTIME_DIR", "TMPDIR" };
-    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
-        const char *dir = getenv(env[i]);
-        if (dir && dir[0] && access(dir, W_OK | X_OK) == 0)
-            return dir;
-    }
-    if (access("/dev/shm", W_OK | X_OK) == 0)
-        return "/dev/shm";
-    return "/tmp";
-}
-
 /* Removes regular files and symlinks directly inside dirfd's directory (never follows them). */
 static void empty_dir(int dirfd)
 {
@@ -165,11 +151,9 @@ static void clean_leftovers(const char *parent)
     closedir(d);
 }
 
-int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
-                           size_t why_size)
+/* Makes "hr-<pid>-XXXXXX" under parent, cleaning leftovers beside it first. 0, or -1 with why. */
+static int make_under(const char *parent, char *out, size_t out_size, char *why, size_t why_size)
 {
-    if (!parent || !parent[0])
-        parent = default_parent();
     clean_leftovers(parent);
     int n = snprintf(out, out_size, "%s/" DIR_PREFIX "%ld-XXXXXX", parent, (long)getpid());
     if (n < 0 || (size_t)n >= out_size) {
@@ -182,6 +166,23 @@ int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char 
         return -1;
     }
     return 0;
+}
+
+int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
+                           size_t why_size)
+{
+    if (parent && parent[0])
+        return make_under(parent, out, out_size, why, why_size);
+    /* tmpfs first: creating and copying there is several times cheaper than on a disk. Each
+     * candidate is tried, not just looked at: one that exists but cannot hold a directory (a
+     * file, /proc, a read-only mount) is skipped like an unset one. */
+    const char *const candidates[] = { getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), "/dev/shm",
+                                       "/tmp" };
+    int rc = -1;
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0] && rc != 0; i++)
+        if (candidates[i] && candidates[i][0])
+            rc = make_under(candidates[i], out, out_size, why, why_size);
+    return rc;
 }
 
 void hr_os_remove_private_dir(const char *dir)

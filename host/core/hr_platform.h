@@ -120,9 +120,10 @@ struct hr_watch {
 
 /* The OS's own change notification, one per platform: inotify (hr_watch_inotify.c),
  * ReadDirectoryChangesW (hr_watch_win32.c). A path that is a symbolic link is followed, and a
- * change of the file it leads to is seen (inotify). NULL when it is unavailable (or the
- * directory does not exist): use polling. */
-hr_watch *hr_watch_native_open(const char *path);
+ * change of the file it leads to is seen (inotify). NULL when it cannot watch: use polling.
+ * why then says what failed (a system limit, say), or is "" when only the directory does not
+ * exist yet (the normal state of a clean tree: a first build makes it). */
+hr_watch *hr_watch_native_open(const char *path, char *why, size_t why_size);
 hr_watch *hr_watch_poll_open(const char *path);
 
 #endif /* HR_PLATFORM_H */

@@ -111,19 +111,22 @@ static void inotify_close(hr_watch *w)
     free(iw);
 }
 
-/* Watches path's directory for path's name. 0, or -1 with errno. */
-static int watch_name(inotify_watch *iw, const char *path)
+/* Watches path's directory for path's name. 0, or -1 with why ("" when the directory does not
+ * exist). */
+static int watch_name(inotify_watch *iw, const char *path, char *why, size_t why_size)
 {
     watched *n = &iw->names[iw->count];
-    if (!(n->path = strdup(path)))
+    if (!(n->path = strdup(path))) {
+        snprintf(why, why_size, "out of memory");
         return -1;
+    }
     iw->count++;
     const char *slash = strrchr(n->path, '/');
     n->name = slash ? slash + 1 : n->path;
     char dir[PATH_MAX];
     size_t len = slash ? (size_t)(slash - n->path) : 0;
     if (len >= sizeof dir) {
-        errno = ENAMETOOLONG;
+        snprintf(why, why_size, "the directory's path is too long");
         return -1;
     }
     if (slash) {
@@ -135,7 +138,15 @@ static int watch_name(inotify_watch *iw, const char *path)
         strcpy(dir, ".");
     }
     n->wd = inotify_add_watch(iw->fd, dir, EVENTS | IN_ONLYDIR);
-    return n->wd < 0 ? -1 : 0;
+    if (n->wd >= 0)
+        return 0;
+    int e = errno;
+    if (e == ENOENT || e == ENOTDIR)
+        why[0] = 0;
+    else
+        snprintf(why, why_size, "inotify_add_watch on %s: %s%s", dir, strerror(e),
+                 e == ENOSPC ? " (the per-user limit fs.inotify.max_user_watches is reached)" : "");
+    return -1;
 }
 
 /* The next name on the way: where the link at path points (relative to its directory), or ""
@@ -156,21 +167,33 @@ static int follow(const char *path, char *next, size_t size)
     return len < 0 || (size_t)len >= size ? -1 : 0;
 }
 
-hr_watch *hr_watch_native_open(const char *path)
+hr_watch *hr_watch_native_open(const char *path, char *why, size_t why_size)
 {
     inotify_watch *iw = calloc(1, sizeof *iw);
-    if (!iw)
+    if (!iw) {
+        snprintf(why, why_size, "out of memory");
         return NULL;
+    }
     iw->base.poll = inotify_check;
     iw->base.close = inotify_close;
     iw->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (iw->fd < 0)
+    if (iw->fd < 0) {
+        int e = errno;
+        snprintf(why, why_size, "inotify_init1: %s%s", strerror(e),
+                 e == EMFILE ? " (the per-user limit fs.inotify.max_user_instances, or the "
+                               "open-file limit, is reached)"
+                             : "");
         goto fail;
+    }
     char cur[PATH_MAX], next[PATH_MAX];
     snprintf(cur, sizeof cur, "%s", path);
     while (cur[0] && iw->count <= MAX_HOPS) {
-        if (watch_name(iw, cur) != 0 || follow(cur, next, sizeof next) != 0)
+        if (watch_name(iw, cur, why, why_size) != 0)
             goto fail;
+        if (follow(cur, next, sizeof next) != 0) {
+            snprintf(why, why_size, "the link %s leads to a path that is too long", cur);
+            goto fail;
+        }
         iw->names[iw->count - 1].is_link = next[0] != 0;
         memcpy(cur, next, sizeof cur);
     }
