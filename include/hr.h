@@ -126,7 +126,7 @@ typedef struct hr_range {
 /* Time spent in the phases of the last load attempt, in nanoseconds. */
 typedef struct hr_timing {
     uint64_t copy_ns;      /* copying the library into the private directory */
-    uint64_t check_ns;     /* structural check of the copy */
+    uint64_t check_ns;     /* structural checks of the file (before the copy) and the copy */
     uint64_t preflight_ns; /* the separate-process load, spread over several checks */
     uint64_t open_ns;      /* dlopen of the copy */
     uint64_t resolve_ns;   /* symbol lookups and the validate hook */

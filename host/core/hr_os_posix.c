@@ -74,39 +74,6 @@ int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b)
            a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }
 
-/* Opens a regular file to read, or gives -1 (O_NONBLOCK: a named pipe's open would wait). */
-static int open_if_regular(const char *path, struct stat *st)
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
-int hr_os_same_content(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    int fa = open_if_regular(a, &sa), fb = open_if_regular(b, &sb);
-    int same = fa >= 0 && fb >= 0 && sa.st_size == sb.st_size;
-    char x[1 << 15], y[1 << 15];
-    for (off_t off = 0; same;) {
-        ssize_t n = pread(fa, x, sizeof x, off);
-        if (n <= 0) {
-            same = n == 0;
-            break;
-        }
-        same = pread(fb, y, (size_t)n, off) == n && memcmp(x, y, (size_t)n) == 0;
-        off += n;
-    }
-    if (fa >= 0)
-        close(fa);
-    if (fb >= 0)
-        close(fb);
-    return same;
-}
-
 /* Removes regular files and symlinks directly inside dirfd's directory (never follows them). */
 static void empty_dir(int dirfd)
 {
@@ -255,6 +222,31 @@ static int open_regular(const char *src, struct stat *st, hr_error *err, char *w
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* plain blocking reads from here */
     return fd;
+}
+
+int hr_os_same_content(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    hr_error err;
+    char why[16]; /* the reason is not needed: unreadable counts as different */
+    int fa = open_regular(a, &sa, &err, why, sizeof why);
+    int fb = open_regular(b, &sb, &err, why, sizeof why);
+    int same = fa >= 0 && fb >= 0 && sa.st_size == sb.st_size;
+    char x[1 << 15], y[1 << 15];
+    for (off_t off = 0; same;) {
+        ssize_t n = pread(fa, x, sizeof x, off);
+        if (n <= 0) {
+            same = n == 0;
+            break;
+        }
+        same = pread(fb, y, (size_t)n, off) == n && memcmp(x, y, (size_t)n) == 0;
+        off += n;
+    }
+    if (fa >= 0)
+        close(fa);
+    if (fb >= 0)
+        close(fb);
+    return same;
 }
 
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)

@@ -44,8 +44,9 @@ int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b);
  * Reads until the first difference; never blocks on a path that is not a regular file. */
 int hr_os_same_content(const char *a, const char *b);
 
-/* Makes a fresh private directory (owner-only) under parent (NULL = the default chain of
- * hr_desc.temp_dir) and removes leftovers of killed processes beside it. 0 on success. */
+/* Makes a fresh private directory (owner-only) under parent (NULL = the first candidate of
+ * hr_desc.temp_dir's default chain where one can be made) and removes leftovers of killed
+ * processes beside it. 0 on success. */
 int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
                            size_t why_size);
 /* Removes the files hr made inside dir, then dir itself. */
