@@ -29,6 +29,11 @@
 extern "C" {
 #endif
 
+/* The largest library the core loads, in bytes (1 GiB; game libraries are a few MiB even
+ * with debug information). A bigger file at the path is refused (HR_ERR_NOT_LIBRARY) without
+ * being copied: every load copies the file first, into memory on a tmpfs. */
+#define HR_MAX_LIBRARY_BYTES ((uint64_t)1 << 30)
+
 /* What hr_check() saw. 0 is "nothing to do". */
 typedef enum hr_status {
     HR_UNCHANGED = 0, /* no new build since the last check */
@@ -59,12 +64,15 @@ typedef enum hr_error {
     HR_ERR_NO_ROLLBACK,  /* hr_rollback() has no earlier good build to go back to */
     HR_ERR_CHECKING,     /* not a failure: the new build is being loaded in the pre-flight
                             process; the next checks load it or say why not */
+    HR_ERR_NO_WATCH,     /* the OS's change notification is unavailable (a system limit, say):
+                            changes are seen by polling (warning, not fatal) */
 } hr_error;
 
 /* How changes are noticed. */
 typedef enum hr_watch_mode {
     HR_WATCH_DEFAULT = 0, /* the OS's notification on the library's directory (inotify,
-                             ReadDirectoryChangesW), polling if unavailable */
+                             ReadDirectoryChangesW), polling if unavailable (a warning says
+                             why, HR_ERR_NO_WATCH) */
     HR_WATCH_POLL,        /* one stat() per check: nanosecond mtime + ctime, size and inode */
     HR_WATCH_NONE,        /* never reload by itself; hr_reload() still works */
 } hr_watch_mode;
@@ -73,7 +81,8 @@ typedef enum hr_watch_mode {
  *   level 0, info: a build loaded (the file, hr_version(), how long), or a change is not ready
  *            (hr_check() returned HR_NOT_READY): told once per reason, not at every check,
  *            and not for a running pre-flight (HR_ERR_CHECKING), whose outcome is told;
- *   level 1, warning: something is off but nothing failed (HR_ERR_STILL_LOADED);
+ *   level 1, warning: something is off but nothing failed (HR_ERR_STILL_LOADED, and once
+ *            HR_ERR_NO_WATCH: changes are seen by polling, and why);
  *   level 2, error: a load failed or was refused (HR_LOAD_FAILED, HR_REFUSED, also from
  *            hr_open() and hr_rollback()); the old code stays. The text is hr_error_text()'s.
  * The text has no trailing newline and is valid during the call only. */
@@ -98,8 +107,9 @@ typedef struct hr_desc {
     void **slots;               /* caller's array of symbol_count pointers, rewritten on every
                                    load (NULL while nothing is loaded); default: internal,
                                    read with hr_slot() */
-    const char *temp_dir;       /* parent of the private copy directory; default
-                                   $XDG_RUNTIME_DIR, else $TMPDIR, else /dev/shm, else /tmp */
+    const char *temp_dir;       /* parent of the private copy directory; default the first of
+                                   $XDG_RUNTIME_DIR, $TMPDIR, /dev/shm, /tmp that can hold one
+                                   (one that is unset, missing, a file or read-only is skipped) */
     hr_watch_mode watch;        /* default HR_WATCH_DEFAULT */
     hr_validate_fn validate;    /* default: accept every build that resolves */
     hr_unload_fn unload;        /* default: nothing runs before a build is closed */
@@ -123,7 +133,7 @@ typedef struct hr_range {
 /* Time spent in the phases of the last load attempt, in nanoseconds. */
 typedef struct hr_timing {
     uint64_t copy_ns;      /* copying the library into the private directory */
-    uint64_t check_ns;     /* structural check of the copy */
+    uint64_t check_ns;     /* structural checks of the file (before the copy) and the copy */
     uint64_t preflight_ns; /* the separate-process load, spread over several checks */
     uint64_t open_ns;      /* dlopen of the copy */
     uint64_t resolve_ns;   /* symbol lookups and the validate hook */
@@ -146,7 +156,10 @@ hr_lib *hr_open(const hr_desc *desc);
 void hr_close(hr_lib *lib);
 
 /* Looks for a new build (one non-blocking read, or one stat() when polling) and loads it if
- * one is complete. On anything but HR_RELOADED the previous code and slots stay valid. */
+ * one is complete. On anything but HR_RELOADED the previous code and slots stay valid.
+ * A touch or chmod of the running build's file is no new build (HR_UNCHANGED), and neither is
+ * a build that rewrites that file in place with the very same bytes (a relink that changed
+ * nothing); a build renamed into place loads, whatever its bytes. */
 hr_status hr_check(hr_lib *lib);
 
 /* Loads the file now, changed or not (a "force reload"). Same results as hr_check(). */

@@ -524,6 +524,8 @@ static void planted_files_are_refused(void)
     remove_work_dir();
 }
 
+#include "core_hostile.h"
+
 int main(void)
 {
     const char *b = getenv("B");
@@ -545,5 +547,6 @@ int main(void)
     RUN(preflight_loads_good_builds, passed, failed);
     RUN(preflight_survives_bad_constructors, passed, failed);
     RUN(planted_files_are_refused, passed, failed);
+    HOSTILE_CASES(RUN_CASE)
     return failed != 0;
 }

@@ -187,6 +187,28 @@ preflight_dies_with_the_host() {
     pkill -KILL -f "hr-preflight .*/hr-$host_pid-" # a failed run leaves no spinning orphan
 }
 
-for c in ${CASES:-every_bad_build_refused soak_1000_reloads preflight_dies_with_the_host}; do
+# A named pipe at the game path, at start and while running: reading it would wait for a
+# writer forever (a frozen host, then exit 3). The host waits with the reason instead, and the
+# builds that replace the pipe load.
+pipe_at_the_game_path() {
+    SRC=$(game_src pipe)
+    OUT=$TMP/pipe-out LOG=$TMP/pipe.log PNG=$TMP/pipe.png
+    mkdir -p "$OUT" && mkfifo "$OUT/game.so"
+    start_host "$LOG" --frames 0 --game "$OUT/game.so" --screenshot "$PNG"
+    expect "no waiting event naming the pipe: $(tail -2 "$LOG")" \
+        wait_for "$LOG" "^livehost: waiting path=$OUT/game.so reason=\"not a regular file: .*named pipe" 10
+    expect "could not build the game: $(tail -3 "$SRC/build.log" 2>/dev/null)" build_game "$SRC" "$OUT" || return
+    expect "the build over the pipe did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' 10
+    mkfifo "$OUT/game.so.tmp" && mv -f "$OUT/game.so.tmp" "$OUT/game.so"
+    refused pipe reload-failed "named pipe"
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "the build after the pipe did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' 10
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the build after the pipe is not drawing" mostly "$PNG" c8285a
+}
+
+for c in ${CASES:-every_bad_build_refused soak_1000_reloads preflight_dies_with_the_host pipe_at_the_game_path}; do
     run_case "$c"
 done

@@ -28,6 +28,28 @@ live_edit_keeps_state() {
     expect "the game was started twice" [ "$(grep -c 'log text="new game' "$LOG")" -eq 1 ]
 }
 
+# touch and chmod of the running build are no build: no reloaded event (a reload would restart
+# nothing but still cost a pre-flight and a version). The real rebuild after them is the one
+# reload: had a touch reloaded, that first reload would not be the rebuilt code.
+touch_is_not_a_reload() {
+    start_game touch || return
+    local i
+    for i in 1 2 3 4 5 6 7 8 9 10; do touch "$OUT/game.so"; done
+    chmod 700 "$OUT/game.so" && chmod 755 "$OUT/game.so"
+    expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
+    rebuild
+    expect "no reloaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded ' 10
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "touch or chmod reloaded: $(grep '^livehost: reloaded ' "$LOG" | tr '\n' ' ')" \
+        [ "$(grep -c '^livehost: reloaded ' "$LOG")" -eq 1 ]
+    expect "the reload is not version 2 with the state kept: $(grep '^livehost: reloaded ' "$LOG")" \
+        grep -q '^livehost: reloaded version=2 .*state=kept$' "$LOG"
+    expect "touch or chmod was told as a wait: $(grep -m1 '^livehost: not-ready' "$LOG")" \
+        not grep -q '^livehost: not-ready' "$LOG"
+    expect "the rebuilt code is not drawing" mostly "$PNG" c8285a
+}
+
 broken_build_keeps_old_code() {
     start_game broken || return
     echo 'not a library' >"$OUT/game.so.tmp" && mv -f "$OUT/game.so.tmp" "$OUT/game.so"
@@ -224,8 +246,8 @@ wrong_api_version_waits() {
     expect "the waiting screen is not shown" mostly "$png" "$WAITING"
 }
 
-for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
-    reordered_fields_refused field_in_padding_refused added_field_refused \
+for c in ${CASES:-live_edit_keeps_state touch_is_not_a_reload broken_build_keeps_old_code \
+    refused_layout_change reordered_fields_refused field_in_padding_refused added_field_refused \
     misspelt_state_type_refused no_debug_info_falls_back \
     migrate_item_count reset_flag_starts_fresh crash_then_fixed_build \
     constructor_crash_is_contained crash_screen wrong_api_version_waits}; do

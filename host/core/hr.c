@@ -30,7 +30,8 @@
     X(HR_ERR_PREFLIGHT, "pre-flight failed")                                                       \
     X(HR_ERR_FORBIDDEN, "forbidden build")                                                         \
     X(HR_ERR_NO_ROLLBACK, "no build to roll back to")                                              \
-    X(HR_ERR_CHECKING, "checking")
+    X(HR_ERR_CHECKING, "checking")                                                                 \
+    X(HR_ERR_NO_WATCH, "no change notification")
 
 #define HR_STATUSES(X)                                                                             \
     X(HR_UNCHANGED, "unchanged")                                                                   \
@@ -120,12 +121,28 @@ static void clear_slots(hr_lib *lib)
         lib->slots[i] = NULL;
 }
 
+/* The OS's change notification, or NULL. Without it the core polls: normal while the library's
+ * directory does not exist yet (a first build makes it, and hr_check moves up then), but
+ * worth one warning when notification itself is unavailable (a system limit, say). */
+static hr_watch *open_native(hr_lib *lib)
+{
+    char why[512] = "";
+    hr_watch *w = hr_watch_native_open(lib->path, why, sizeof why);
+    if (!w && why[0] && !lib->told_polling) {
+        lib->told_polling = 1;
+        hr__fail(lib, HR_ERR_NO_WATCH, "%s is watched by polling, one stat() per check: %s",
+                 lib->path, why);
+        lib->log(1, lib->error_text, lib->user);
+    }
+    return w;
+}
+
 static void open_watch(hr_lib *lib)
 {
     if (lib->watch_mode == HR_WATCH_NONE)
         return;
     if (lib->watch_mode == HR_WATCH_DEFAULT)
-        lib->watch = hr_watch_native_open(lib->path);
+        lib->watch = open_native(lib);
     if (!lib->watch) {
         lib->watch_fallback = lib->watch_mode == HR_WATCH_DEFAULT;
         lib->watch_mode = HR_WATCH_POLL;
@@ -223,6 +240,23 @@ void hr_close(hr_lib *lib)
     free_lib(lib);
 }
 
+/* 1 if the file is still the running build. An event can leave it in place: a touch or chmod
+ * moves only its times (the same file, size and bytes), and a build that rewrote the same file
+ * with the very same bytes made nothing new either. Only then are the bytes compared, with the
+ * running build's copy, up to the first difference. */
+static int is_running_build(hr_lib *lib)
+{
+    hr_file_sig now = hr_os_stat(lib->path);
+    const hr_file_sig *was = &lib->loaded_sig;
+    if (hr_os_same_file(&now, was))
+        return 1;
+    if (now.kind != HR_FILE_REGULAR || now.dev != was->dev || now.ino != was->ino ||
+        now.size != was->size || !hr_os_same_content(lib->path, lib->loaded))
+        return 0;
+    lib->loaded_sig = now; /* the next event compares times again, not bytes */
+    return 1;
+}
+
 hr_status hr_check(hr_lib *lib)
 {
     assert(lib);
@@ -230,7 +264,8 @@ hr_status hr_check(hr_lib *lib)
         return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
     hr_watch_event ev = lib->watch->poll(lib->watch);
     if (ev == HR_WATCH_LOST) {
-        /* The directory was removed or moved: watch afresh (polling if it is gone). */
+        /* The directory was removed or moved, or a link on the way to the file now leads
+         * elsewhere: watch afresh (polling if the directory is gone). */
         lib->watch->close(lib->watch);
         lib->watch = NULL;
         if (lib->watch_mode == HR_WATCH_POLL)
@@ -243,7 +278,7 @@ hr_status hr_check(hr_lib *lib)
          * that the file is there, move up to the native watch, and look at the file now
          * instead of waiting for it to settle (the image check still turns a half-written
          * one away). */
-        hr_watch *native = hr_watch_native_open(lib->path);
+        hr_watch *native = open_native(lib);
         if (native) {
             lib->watch->close(lib->watch);
             lib->watch = native;
@@ -261,9 +296,7 @@ hr_status hr_check(hr_lib *lib)
     if (ev == HR_WATCH_QUIET && !lib->retry)
         return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
     lib->retry = 0;
-    /* An event that left the same build in place (a touch of attributes, say) is no change. */
-    hr_file_sig now = hr_os_stat(lib->path);
-    if (lib->handle && !lib->pending[0] && hr_os_same_file(&now, &lib->loaded_sig))
+    if (lib->handle && !lib->pending[0] && is_running_build(lib))
         return HR_UNCHANGED;
     return hr__tell(lib, hr__load(lib), "loaded");
 }

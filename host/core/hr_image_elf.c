@@ -192,10 +192,13 @@ static hr_error check_image(const image *img, uint64_t size, char *why, size_t w
 
 hr_error hr_image_check(const char *path, char *why, size_t why_size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: the path may be a named pipe, whose open would wait for a writer forever;
+     * fstat below turns it away. Reads of a regular file ignore the flag. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(why, why_size, "%s", strerror(errno));
-        return HR_ERR_MISSING;
+        int e = errno;
+        snprintf(why, why_size, "cannot open it: %s", strerror(e));
+        return e == ENOENT || e == ENOTDIR ? HR_ERR_MISSING : HR_ERR_TEMP;
     }
     struct stat st;
     hr_error err;

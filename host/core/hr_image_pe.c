@@ -9,9 +9,12 @@
 #include "hr_platform.h"
 #include "hr_win32.h"
 
+#include <fcntl.h>
+#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <windows.h>
 
 #define FILE_DLL 0x2000u        /* IMAGE_FILE_DLL */
 #define FILE_EXECUTABLE 0x0002u /* IMAGE_FILE_EXECUTABLE_IMAGE: linked, no unresolved refs */
@@ -57,7 +60,7 @@ static uint32_t u32(const unsigned char *p)
 
 static int read_at(FILE *f, void *buf, size_t size, uint64_t off)
 {
-    return fseek(f, (long)off, SEEK_SET) == 0 && fread(buf, 1, size, f) == size ? 0 : -1;
+    return _fseeki64(f, (long long)off, SEEK_SET) == 0 && fread(buf, 1, size, f) == size ? 0 : -1;
 }
 
 static int all_zero(const unsigned char *p, size_t n)
@@ -207,19 +210,45 @@ static hr_error check_file(FILE *f, uint64_t size, char *why, size_t why_size)
     return HR_ERR_NONE;
 }
 
+/* Shares everything, delete included: the build's own file is checked too (before the copy),
+ * and the check must never stop a build from replacing it meanwhile (_wfopen does not share
+ * delete). Wide path: fopen would read the UTF-8 path in the ANSI code page. NULL on failure,
+ * with the GetLastError() code in *error. */
+static FILE *open_shared(const char *path, unsigned long *error)
+{
+    wchar_t *w = hr_win32_widen(path);
+    HANDLE h =
+        w ? CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                        NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL)
+          : INVALID_HANDLE_VALUE;
+    *error = w ? GetLastError() : ERROR_INVALID_NAME;
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return NULL;
+    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY);
+    if (fd < 0) {
+        CloseHandle(h);
+        return NULL;
+    }
+    FILE *f = _fdopen(fd, "rb");
+    if (!f)
+        _close(fd);
+    return f;
+}
+
 hr_error hr_image_check(const char *path, char *why, size_t why_size)
 {
-    /* _wfopen: fopen would read the UTF-8 path in the ANSI code page (a user name with an
-     * accent in %TEMP% would break it). */
-    wchar_t *w = hr_win32_widen(path);
-    FILE *f = w ? _wfopen(w, L"rb") : NULL;
-    free(w);
+    unsigned long error = 0;
+    FILE *f = open_shared(path, &error);
     if (!f) {
-        snprintf(why, why_size, "cannot open %s", path);
-        return HR_ERR_MISSING;
+        char text[256];
+        snprintf(why, why_size, "cannot open it: %s",
+                 hr_win32_error_text(error, text, sizeof text));
+        return error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND ? HR_ERR_MISSING
+                                                                              : HR_ERR_TEMP;
     }
     hr_error err;
-    long end = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    long long end = _fseeki64(f, 0, SEEK_END) == 0 ? _ftelli64(f) : -1;
     if (end < 0) {
         snprintf(why, why_size, "cannot read %s (a directory?)", path);
         err = HR_ERR_NOT_FILE;

@@ -31,6 +31,7 @@ struct hr_lib {
     int have_dir;
     hr_watch_mode watch_mode; /* resolved: never HR_WATCH_DEFAULT once inotify failed */
     int watch_fallback;       /* polling only because the native watch failed at open */
+    int told_polling;         /* the warning that the native watch is unavailable was given */
     hr_watch *watch;
     hr_proc proc; /* the running pre-flight, pid 0 if none */
     uint64_t proc_started_ns;

@@ -135,27 +135,61 @@ static hr_status status_for(hr_error err)
     }
 }
 
+static const char *kind_text(hr_file_kind kind)
+{
+    switch (kind) {
+    case HR_FILE_DIRECTORY: return "a directory";
+    case HR_FILE_PIPE: return "a named pipe (FIFO)";
+    case HR_FILE_DEVICE: return "a device";
+    default: return "a socket or another special file";
+    }
+}
+
+static hr_error missing(hr_lib *lib)
+{
+    return hr__fail(lib, HR_ERR_MISSING, "%s does not exist (yet); waiting for a build", lib->path);
+}
+
 /* Copies the file into the private directory and checks the copy (never the original, which
  * the build may rewrite at any moment). Leaves the candidate in lib->pending. */
 static hr_error stage(hr_lib *lib)
 {
     char why[768] = "";
     uint64_t t0 = hr_os_now_ns();
+    /* What is there, before anything opens it: reading a named pipe waits for a writer. */
+    hr_file_sig src = hr_os_stat(lib->path);
+    if (src.kind == HR_FILE_MISSING)
+        return missing(lib);
+    if (src.kind != HR_FILE_REGULAR)
+        return hr__fail(lib, HR_ERR_NOT_FILE,
+                        "%s is %s, not a library file; a build writes a regular file there",
+                        lib->path, kind_text(src.kind));
+    /* The original's headers, before a byte is copied: a file that can never load, or one
+     * still being written (a 2 GiB file of zeros), is turned away with a few reads instead of
+     * being copied into memory first. The copy is checked again: the build may replace the
+     * file in between. */
+    hr_error err = hr_image_check(lib->path, why, sizeof why);
+    uint64_t t1 = hr_os_now_ns();
+    lib->timing.check_ns = t1 - t0;
+    if (err == HR_ERR_MISSING)
+        return missing(lib);
+    if (err != HR_ERR_NONE)
+        return hr__fail(lib, err, "%s: %s", lib->path, why);
     int n = snprintf(lib->pending, sizeof lib->pending, "%s/%u-%s", lib->dir, ++lib->attempts,
                      lib->base);
     if (n < 0 || (size_t)n >= sizeof lib->pending) {
         lib->pending[0] = 0;
         return hr__fail(lib, HR_ERR_TEMP, "copy path for %s is too long", lib->path);
     }
-    hr_error err = hr_os_copy(lib->path, lib->pending, &lib->pending_sig, why, sizeof why);
-    uint64_t t1 = hr_os_now_ns();
-    lib->timing.copy_ns = t1 - t0;
+    err = hr_os_copy(lib->path, lib->pending, &lib->pending_sig, why, sizeof why);
+    uint64_t t2 = hr_os_now_ns();
+    lib->timing.copy_ns = t2 - t1;
     if (err == HR_ERR_MISSING)
-        return hr__fail(lib, err, "%s does not exist (yet); waiting for a build", lib->path);
+        return missing(lib);
     if (err != HR_ERR_NONE)
         return hr__fail(lib, err, "%s", why);
     err = hr_image_check(lib->pending, why, sizeof why);
-    lib->timing.check_ns = hr_os_now_ns() - t1;
+    lib->timing.check_ns += hr_os_now_ns() - t2;
     if (err != HR_ERR_NONE)
         return hr__fail(lib, err, "%s: %s", lib->path, why);
     uint64_t hash;

@@ -34,10 +34,23 @@ void hr_os_sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+static hr_file_kind kind_of(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return HR_FILE_REGULAR;
+    if (S_ISDIR(mode))
+        return HR_FILE_DIRECTORY;
+    if (S_ISFIFO(mode))
+        return HR_FILE_PIPE;
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return HR_FILE_DEVICE;
+    return HR_FILE_OTHER;
+}
+
 static hr_file_sig sig_from_stat(const struct stat *st)
 {
     hr_file_sig sig = {
-        .kind = S_ISREG(st->st_mode) ? HR_FILE_REGULAR : HR_FILE_OTHER,
+        .kind = kind_of(st->st_mode),
         .dev = (uint64_t)st->st_dev,
         .ino = (uint64_t)st->st_ino,
         .size = (uint64_t)st->st_size,
@@ -59,20 +72,6 @@ int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b)
 {
     return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
            a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
-
-/* tmpfs first: creating and copying there is several times cheaper than on a disk. */
-static const char *default_parent(void)
-{
-    const char *env[] = { "XDG_RUNTIME_DIR", "TMPDIR" };
-    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
-        const char *dir = getenv(env[i]);
-        if (dir && dir[0] && access(dir, W_OK | X_OK) == 0)
-            return dir;
-    }
-    if (access("/dev/shm", W_OK | X_OK) == 0)
-        return "/dev/shm";
-    return "/tmp";
 }
 
 /* Removes regular files and symlinks directly inside dirfd's directory (never follows them). */
@@ -119,11 +118,9 @@ static void clean_leftovers(const char *parent)
     closedir(d);
 }
 
-int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
-                           size_t why_size)
+/* Makes "hr-<pid>-XXXXXX" under parent, cleaning leftovers beside it first. 0, or -1 with why. */
+static int make_under(const char *parent, char *out, size_t out_size, char *why, size_t why_size)
 {
-    if (!parent || !parent[0])
-        parent = default_parent();
     clean_leftovers(parent);
     int n = snprintf(out, out_size, "%s/" DIR_PREFIX "%ld-XXXXXX", parent, (long)getpid());
     if (n < 0 || (size_t)n >= out_size) {
@@ -136,6 +133,23 @@ int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char 
         return -1;
     }
     return 0;
+}
+
+int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
+                           size_t why_size)
+{
+    if (parent && parent[0])
+        return make_under(parent, out, out_size, why, why_size);
+    /* tmpfs first: creating and copying there is several times cheaper than on a disk. Each
+     * candidate is tried, not just looked at: one that exists but cannot hold a directory (a
+     * file, /proc, a read-only mount) is skipped like an unset one. */
+    const char *const candidates[] = { getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), "/dev/shm",
+                                       "/tmp" };
+    int rc = -1;
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0] && rc != 0; i++)
+        if (candidates[i] && candidates[i][0])
+            rc = make_under(candidates[i], out, out_size, why, why_size);
+    return rc;
 }
 
 void hr_os_remove_private_dir(const char *dir)
@@ -176,19 +190,77 @@ static int copy_bytes(int in, int out, uint64_t size)
     return done == size ? 0 : 1;
 }
 
+/* Opens src for reading only if it is a regular file. The trap: open() of a named pipe waits
+ * for a writer, forever (a frozen host), and opening a device can have effects of its own. So
+ * stat() first, and O_NONBLOCK for the moment the path could be swapped for a pipe after it;
+ * fstat() then says what was really opened. -1 with *err and why on failure. */
+static int open_regular(const char *src, struct stat *st, hr_error *err, char *why, size_t why_size)
+{
+    if (stat(src, st) != 0) {
+        int e = errno;
+        snprintf(why, why_size, "%s: %s", src, strerror(e));
+        *err = e == ENOENT || e == ENOTDIR ? HR_ERR_MISSING : HR_ERR_TEMP;
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(why, why_size, "%s: not a regular file", src);
+        *err = HR_ERR_NOT_FILE;
+        return -1;
+    }
+    int fd = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(why, why_size, "%s: %s", src, strerror(e));
+        *err = e == ENOENT ? HR_ERR_MISSING : HR_ERR_TEMP;
+        return -1;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        snprintf(why, why_size, "%s: not a regular file", src);
+        *err = HR_ERR_NOT_FILE;
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* plain blocking reads from here */
+    return fd;
+}
+
+int hr_os_same_content(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    hr_error err;
+    char why[16]; /* the reason is not needed: unreadable counts as different */
+    int fa = open_regular(a, &sa, &err, why, sizeof why);
+    int fb = open_regular(b, &sb, &err, why, sizeof why);
+    int same = fa >= 0 && fb >= 0 && sa.st_size == sb.st_size;
+    char x[1 << 15], y[1 << 15];
+    for (off_t off = 0; same;) {
+        ssize_t n = pread(fa, x, sizeof x, off);
+        if (n <= 0) {
+            same = n == 0;
+            break;
+        }
+        same = pread(fb, y, (size_t)n, off) == n && memcmp(x, y, (size_t)n) == 0;
+        off += n;
+    }
+    if (fa >= 0)
+        close(fa);
+    if (fb >= 0)
+        close(fb);
+    return same;
+}
+
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)
 {
-    int in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        snprintf(why, why_size, "%s: %s", src, strerror(errno));
-        return errno == ENOENT ? HR_ERR_MISSING : HR_ERR_TEMP;
-    }
     struct stat before, after;
-    fstat(in, &before);
-    if (!S_ISREG(before.st_mode)) {
+    hr_error err = HR_ERR_NONE;
+    int in = open_regular(src, &before, &err, why, why_size);
+    if (in < 0)
+        return err;
+    if ((uint64_t)before.st_size > HR_MAX_LIBRARY_BYTES) {
         close(in);
-        snprintf(why, why_size, "%s is not a regular file (a directory?)", src);
-        return HR_ERR_NOT_FILE;
+        snprintf(why, why_size, "%s is %llu bytes, more than a library may be (%llu)", src,
+                 (unsigned long long)before.st_size, (unsigned long long)HR_MAX_LIBRARY_BYTES);
+        return HR_ERR_NOT_LIBRARY;
     }
     int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
     if (out < 0) {
@@ -208,13 +280,14 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
     hr_file_sig now = sig_from_stat(&after);
     if (rc < 0) {
         snprintf(why, why_size, "copying %s to %s failed: %s", src, dst, strerror(saved));
-        return HR_ERR_TEMP;
-    }
-    if (rc > 0 || !hr_os_same_file(sig, &now)) {
+        err = HR_ERR_TEMP;
+    } else if (rc > 0 || !hr_os_same_file(sig, &now)) {
         snprintf(why, why_size, "%s changed while it was copied (still being written)", src);
-        return HR_ERR_INCOMPLETE;
+        err = HR_ERR_INCOMPLETE;
     }
-    return HR_ERR_NONE;
+    if (err != HR_ERR_NONE)
+        unlink(dst); /* a copy cut short (a full disk) is never left behind */
+    return err;
 }
 
 void hr_os_remove(const char *path)

@@ -46,7 +46,8 @@ static hr_file_sig sig_from_handle(HANDLE h)
     if (!GetFileInformationByHandle(h, &fi))
         return (hr_file_sig){ .kind = HR_FILE_MISSING };
     hr_file_sig sig = {
-        .kind = (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? HR_FILE_OTHER : HR_FILE_REGULAR,
+        .kind =
+            (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? HR_FILE_DIRECTORY : HR_FILE_REGULAR,
         .dev = fi.dwVolumeSerialNumber,
         .ino = (uint64_t)fi.nFileIndexHigh << 32 | fi.nFileIndexLow,
         .size = (uint64_t)fi.nFileSizeHigh << 32 | fi.nFileSizeLow,
@@ -244,6 +245,7 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
     wchar_t *wsrc = hr_win32_widen(src), *wdst = hr_win32_widen(dst);
     hr_error result = HR_ERR_NONE;
     HANDLE in = INVALID_HANDLE_VALUE, out = INVALID_HANDLE_VALUE;
+    int created = 0;
     if (!wsrc || !wdst) {
         snprintf(why, why_size, "%s or %s is not valid UTF-8 (or out of memory)", src, dst);
         result = HR_ERR_TEMP;
@@ -268,6 +270,12 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
         goto done;
     }
     hr_file_sig before = sig_from_handle(in);
+    if (before.size > HR_MAX_LIBRARY_BYTES) {
+        snprintf(why, why_size, "%s is %llu bytes, more than a library may be (%llu)", src,
+                 (unsigned long long)before.size, (unsigned long long)HR_MAX_LIBRARY_BYTES);
+        result = HR_ERR_NOT_LIBRARY;
+        goto done;
+    }
     /* CREATE_NEW fails on any existing name, a planted link included. TEMPORARY keeps the
      * copy in the file cache instead of writing it to disk (the tmpfs of POSIX). */
     out = CreateFileW(wdst, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_TEMPORARY, NULL);
@@ -277,6 +285,7 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
         result = HR_ERR_TEMP;
         goto done;
     }
+    created = 1;
     int rc = copy_bytes(in, out, before.size);
     DWORD saved = GetLastError();
     hr_file_sig after = sig_from_handle(in);
@@ -299,9 +308,47 @@ done:
         CloseHandle(out);
     if (in != INVALID_HANDLE_VALUE)
         CloseHandle(in);
+    if (created && result != HR_ERR_NONE)
+        DeleteFileW(wdst); /* a copy cut short (a full disk) is never left behind */
     free(wsrc);
     free(wdst);
     return result;
+}
+
+/* Opened to read, sharing everything: never in the way of a build replacing the file. */
+static HANDLE open_to_read(const char *path)
+{
+    wchar_t *w = hr_win32_widen(path);
+    HANDLE h =
+        w ? CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                        NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL)
+          : INVALID_HANDLE_VALUE;
+    free(w);
+    return h;
+}
+
+int hr_os_same_content(const char *a, const char *b)
+{
+    HANDLE ha = open_to_read(a), hb = open_to_read(b);
+    LARGE_INTEGER sa, sb;
+    int same = ha != INVALID_HANDLE_VALUE && hb != INVALID_HANDLE_VALUE && GetFileSizeEx(ha, &sa) &&
+               GetFileSizeEx(hb, &sb) && sa.QuadPart == sb.QuadPart;
+    char x[1 << 15], y[1 << 15];
+    while (same) {
+        DWORD na = 0, nb = 0;
+        if (!ReadFile(ha, x, sizeof x, &na, NULL)) {
+            same = 0;
+            break;
+        }
+        if (na == 0)
+            break;
+        same = ReadFile(hb, y, na, &nb, NULL) && nb == na && memcmp(x, y, na) == 0;
+    }
+    if (ha != INVALID_HANDLE_VALUE)
+        CloseHandle(ha);
+    if (hb != INVALID_HANDLE_VALUE)
+        CloseHandle(hb);
+    return same;
 }
 
 void hr_os_remove(const char *path)

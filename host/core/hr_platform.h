@@ -19,7 +19,10 @@
 typedef enum hr_file_kind {
     HR_FILE_MISSING = 0,
     HR_FILE_REGULAR,
-    HR_FILE_OTHER
+    HR_FILE_DIRECTORY,
+    HR_FILE_PIPE,   /* a named pipe (FIFO): opening it to read waits for a writer */
+    HR_FILE_DEVICE, /* a character or block device */
+    HR_FILE_OTHER   /* a socket, or anything else that is no file */
 } hr_file_kind;
 
 /* Identity of one version of a file. Two builds differ in at least one field even within the
@@ -34,20 +37,27 @@ typedef struct hr_file_sig {
 
 uint64_t hr_os_now_ns(void);
 void hr_os_sleep_ms(int ms);
+/* The identity of what is at path (links followed), without opening it. */
 hr_file_sig hr_os_stat(const char *path);
 int hr_os_same_file(const hr_file_sig *a, const hr_file_sig *b);
+/* 1 if the regular files a and b hold the same bytes, else 0 (also when either cannot be read).
+ * Reads until the first difference; never blocks on a path that is not a regular file. */
+int hr_os_same_content(const char *a, const char *b);
 
-/* Makes a fresh private directory (owner-only) under parent (NULL = the default chain of
- * hr_desc.temp_dir) and removes leftovers of killed processes beside it. 0 on success. */
+/* Makes a fresh private directory (owner-only) under parent (NULL = the first candidate of
+ * hr_desc.temp_dir's default chain where one can be made) and removes leftovers of killed
+ * processes beside it. 0 on success. */
 int hr_os_make_private_dir(const char *parent, char *out, size_t out_size, char *why,
                            size_t why_size);
 /* Removes the files hr made inside dir, then dir itself. */
 void hr_os_remove_private_dir(const char *dir);
 
 /* Copies src to the new file dst (created exclusively, never through a symlink).
- * *sig receives the source identity seen while copying. Returns HR_ERR_NONE, HR_ERR_MISSING,
- * HR_ERR_NOT_FILE, HR_ERR_INCOMPLETE (the source changed or shrank while being copied) or
- * HR_ERR_TEMP. */
+ * *sig receives the source identity seen while copying. Never blocks on a source that is not a
+ * regular file (a named pipe, a device), and copies nothing of one larger than
+ * HR_MAX_LIBRARY_BYTES. Returns HR_ERR_NONE, HR_ERR_MISSING, HR_ERR_NOT_FILE,
+ * HR_ERR_NOT_LIBRARY (too large), HR_ERR_INCOMPLETE (the source changed or shrank while being
+ * copied) or HR_ERR_TEMP; on any failure dst does not exist. */
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size);
 void hr_os_remove(const char *path);
 
@@ -91,9 +101,11 @@ void hr_proc_signal_text(int sig, char *buf, size_t size);
 /* --- executable image check (hr_image_*.c) ------------------------------------------------ */
 
 /* Structural check of a library file before the loader sees it: format, class, machine and
- * type, and that every header and loadable segment lies inside the file. Returns
- * HR_ERR_NONE, HR_ERR_INCOMPLETE (empty or cut short: wait for the writer) or
- * HR_ERR_NOT_LIBRARY (never loadable here), with a one-line reason in why. */
+ * type, and that every header and loadable segment lies inside the file. Reads the headers
+ * only, and never blocks on a path that is not a regular file. Returns HR_ERR_NONE,
+ * HR_ERR_INCOMPLETE (empty or cut short: wait for the writer), HR_ERR_NOT_LIBRARY (never
+ * loadable here), HR_ERR_MISSING, HR_ERR_NOT_FILE or HR_ERR_TEMP (cannot be read), with a
+ * one-line reason in why. */
 hr_error hr_image_check(const char *path, char *why, size_t why_size);
 
 /* --- change watchers (hr_watch_*.c) ------------------------------------------------------- */
@@ -103,7 +115,8 @@ typedef enum hr_watch_event {
     HR_WATCH_CHANGED,   /* a new version is in place (renamed in, closed after writing,
                            created or deleted) */
     HR_WATCH_WRITING,   /* the file is being written or has not settled: wait */
-    HR_WATCH_LOST,      /* the watch died (directory removed or moved): open a new one */
+    HR_WATCH_LOST,      /* the watch died (directory removed or moved) or no longer follows
+                           the path's links: open a new one */
 } hr_watch_event;
 
 typedef struct hr_watch hr_watch;
@@ -113,9 +126,11 @@ struct hr_watch {
 };
 
 /* The OS's own change notification, one per platform: inotify (hr_watch_inotify.c),
- * ReadDirectoryChangesW (hr_watch_win32.c). NULL when it is unavailable (or the directory does
- * not exist): use polling. */
-hr_watch *hr_watch_native_open(const char *path);
+ * ReadDirectoryChangesW (hr_watch_win32.c). A path that is a symbolic link is followed, and a
+ * change of the file it leads to is seen (inotify). NULL when it cannot watch: use polling.
+ * why then says what failed (a system limit, say), or is "" when only the directory does not
+ * exist yet (the normal state of a clean tree: a first build makes it). */
+hr_watch *hr_watch_native_open(const char *path, char *why, size_t why_size);
 hr_watch *hr_watch_poll_open(const char *path);
 
 #endif /* HR_PLATFORM_H */

@@ -9,6 +9,7 @@
 #include "hr_platform.h"
 #include "hr_win32.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
@@ -107,9 +108,10 @@ static void win32_close(hr_watch *base)
     free(w);
 }
 
-hr_watch *hr_watch_native_open(const char *path)
+hr_watch *hr_watch_native_open(const char *path, char *why, size_t why_size)
 {
     win32_watch *w = calloc(1, sizeof *w);
+    snprintf(why, why_size, "out of memory, or the path is not valid UTF-8");
     if (!w)
         return NULL;
     w->dir = INVALID_HANDLE_VALUE;
@@ -121,8 +123,10 @@ hr_watch *hr_watch_native_open(const char *path)
     /* The directory: "." for a bare name, "\" or "C:\" for a file at a root. */
     wchar_t dir[MAX_PATH + 2] = L".";
     size_t len = slash ? (size_t)(slash - w->path) : 0;
-    if (slash && len + 2 > sizeof dir / sizeof dir[0])
+    if (slash && len + 2 > sizeof dir / sizeof dir[0]) {
+        snprintf(why, why_size, "the directory's path is too long");
         goto fail;
+    }
     if (slash) {
         memcpy(dir, w->path, len * sizeof(wchar_t));
         if (len == 0 || (len == 2 && dir[1] == L':'))
@@ -134,8 +138,17 @@ hr_watch *hr_watch_native_open(const char *path)
     w->dir = CreateFileW(dir, FILE_LIST_DIRECTORY,
                          FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                          OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OVERLAPPED, NULL);
-    if (w->dir == INVALID_HANDLE_VALUE || !arm(w))
+    if (w->dir == INVALID_HANDLE_VALUE || !arm(w)) {
+        DWORD e = GetLastError();
+        char text[256];
+        if (w->dir == INVALID_HANDLE_VALUE &&
+            (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND))
+            why[0] = 0; /* the directory does not exist yet */
+        else
+            snprintf(why, why_size, "ReadDirectoryChangesW: %s",
+                     hr_win32_error_text(e, text, sizeof text));
         goto fail;
+    }
     w->base.poll = win32_check;
     w->base.close = win32_close;
     return &w->base;
