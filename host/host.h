@@ -149,10 +149,17 @@ enum {
     HOST_INPUT_FASTER = 1u << 10,      /* F11: 1x, 2x, 4x */
     HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
     HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
+    HOST_INPUT_RESIZED = 1u << 13,     /* the window's size changed */
 };
 
+/* Starts SDL's game controller subsystem (after host_video_open). 0, or -1 after a "pads-off"
+ * event (the game then sees no pads). */
+int host_input_open(void);
+/* Closes the pads still open. */
+void host_input_close(void);
+
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
- * call, mouse) and returns HOST_INPUT_* bits. */
+ * call, mouse, wheel, text, window bits, pads) and returns HOST_INPUT_* bits. */
 unsigned host_input_poll(game_input *in);
 
 /* ---- host_new.c: `livehost new DIR` ---- */

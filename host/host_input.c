@@ -1,11 +1,107 @@
-/* host_input.c - turns SDL's events into one game_input per frame.
- * Owns nothing: the input lives in main's frame loop. Keys the host keeps for itself (F1-F12)
+/* host_input.c - turns SDL's events into one game_input per frame: keys, mouse and wheel,
+ * typed text, window focus and size, and up to GAME_PAD_COUNT gamepads.
+ * Owns the open SDL game controllers (opened when plugged in, closed when pulled out or at
+ * close); the input itself lives in main's frame loop. Keys the host keeps for itself (F1-F12)
  * are reported as HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from
- * the key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones.
+ * the key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones;
+ * pads are read from their controllers each frame, so a --script's virtual pad counts too.
  */
 #include "host.h"
 
 #include <string.h>
+
+/* The gamepads, by slot (game_input.pads index): the first free slot takes a new pad. */
+static struct {
+    SDL_GameController *pads[GAME_PAD_COUNT];
+    int focused; /* the window has the keyboard focus (headless: always) */
+    int opened;
+} input;
+
+int host_input_open(void)
+{
+    input.focused = 1;
+    input.opened = SDL_InitSubSystem(SDL_INIT_GAMECONTROLLER) == 0;
+    if (!input.opened) {
+        char quoted[400];
+        host_event("pads-off", "reason=%s",
+                   host_event_quote(quoted, sizeof quoted, SDL_GetError()));
+    }
+    return input.opened ? 0 : -1;
+}
+
+void host_input_close(void)
+{
+    for (int i = 0; i < GAME_PAD_COUNT; i++)
+        if (input.pads[i])
+            SDL_GameControllerClose(input.pads[i]);
+    if (input.opened)
+        SDL_QuitSubSystem(SDL_INIT_GAMECONTROLLER);
+    memset(&input, 0, sizeof input);
+}
+
+static void pad_added(int device_index)
+{
+    for (int i = 0; i < GAME_PAD_COUNT; i++) {
+        if (input.pads[i])
+            continue;
+        input.pads[i] = SDL_GameControllerOpen(device_index);
+        if (input.pads[i]) {
+            char name[300];
+            host_event("pad-added", "slot=%d name=%s", i,
+                       host_event_quote(name, sizeof name,
+                                        SDL_GameControllerName(input.pads[i])
+                                            ? SDL_GameControllerName(input.pads[i])
+                                            : "?"));
+        }
+        return;
+    }
+}
+
+static void pad_removed(SDL_JoystickID id)
+{
+    for (int i = 0; i < GAME_PAD_COUNT; i++) {
+        SDL_Joystick *j = input.pads[i] ? SDL_GameControllerGetJoystick(input.pads[i]) : NULL;
+        if (j && SDL_JoystickInstanceID(j) == id) {
+            SDL_GameControllerClose(input.pads[i]);
+            input.pads[i] = NULL;
+            host_event("pad-removed", "slot=%d", i);
+        }
+    }
+}
+
+/* SDL's axis range -32768..32767 as -1..1 (triggers 0..1). */
+static float axis_value(Sint16 v)
+{
+    return v < 0 ? (float)v / 32768.0f : (float)v / 32767.0f;
+}
+
+static void read_pads(game_input *in)
+{
+    for (int i = 0; i < GAME_PAD_COUNT; i++) {
+        game_pad *p = &in->pads[i];
+        SDL_GameController *c = input.pads[i];
+        uint32_t buttons = 0;
+        if (c)
+            for (int b = 0; b < SDL_CONTROLLER_BUTTON_MAX && b < 15; b++)
+                if (SDL_GameControllerGetButton(c, (SDL_GameControllerButton)b))
+                    buttons |= 1u << b;
+        p->connected = c != NULL;
+        p->pressed = buttons & ~p->buttons;
+        p->buttons = buttons;
+        for (int a = 0; a < GAME_AXIS_COUNT; a++)
+            p->axes[a] =
+                c ? axis_value(SDL_GameControllerGetAxis(c, (SDL_GameControllerAxis)a)) : 0.0f;
+    }
+}
+
+/* Appends UTF-8 text to the frame's text, whole characters only. */
+static void add_text(game_input *in, const char *text)
+{
+    size_t have = strlen(in->text), add = strlen(text);
+    if (have + add >= GAME_TEXT_SIZE)
+        return; /* more than a frame can hold: dropped whole rather than cut mid-character */
+    memcpy(in->text + have, text, add + 1);
+}
 
 /* The keys the host keeps for itself, pressed once (no key repeat) per action. */
 static const struct {
@@ -45,6 +141,9 @@ unsigned host_input_poll(game_input *in)
 {
     unsigned actions = 0;
     SDL_Event e;
+    in->wheel_x = in->wheel_y = 0;
+    in->text[0] = 0;
+    in->window &= ~(uint32_t)GAME_WINDOW_RESIZED;
     while (SDL_PollEvent(&e)) {
         if (e.type == SDL_QUIT) {
             actions |= HOST_INPUT_QUIT;
@@ -57,6 +156,21 @@ unsigned host_input_poll(game_input *in)
             in->keys[e.key.keysym.scancode] = e.type == SDL_KEYDOWN;
         } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_FOCUS_LOST) {
             memset(in->keys, 0, sizeof in->keys); /* the key-up events go to another window */
+            input.focused = 0;
+        } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_FOCUS_GAINED) {
+            input.focused = 1;
+        } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            in->window |= GAME_WINDOW_RESIZED;
+            actions |= HOST_INPUT_RESIZED;
+        } else if (e.type == SDL_MOUSEWHEEL) {
+            in->wheel_x += e.wheel.preciseX;
+            in->wheel_y += e.wheel.preciseY;
+        } else if (e.type == SDL_TEXTINPUT) {
+            add_text(in, e.text.text);
+        } else if (e.type == SDL_CONTROLLERDEVICEADDED) {
+            pad_added(e.cdevice.which);
+        } else if (e.type == SDL_CONTROLLERDEVICEREMOVED) {
+            pad_removed(e.cdevice.which);
         } else if (e.type == SDL_MOUSEMOTION) {
             /* Events, not SDL_GetMouseState: the renderer rescales event coordinates into
              * logical pixels (SDL_RenderSetLogicalSize), the state stays in window pixels. */
@@ -74,6 +188,11 @@ unsigned host_input_poll(game_input *in)
     if (in->keys[SDL_SCANCODE_F12]) /* rewind lasts as long as the key is held */
         actions |= HOST_INPUT_REWIND;
 
+    if (input.focused)
+        in->window |= GAME_WINDOW_FOCUSED;
+    else
+        in->window &= ~(uint32_t)GAME_WINDOW_FOCUSED;
+    read_pads(in);
     Uint32 mouse = SDL_GetMouseState(NULL, NULL);
     in->mouse_buttons = (mouse & SDL_BUTTON_LMASK ? 1u : 0u) |
                         (mouse & SDL_BUTTON_MMASK ? 2u : 0u) | (mouse & SDL_BUTTON_RMASK ? 4u : 0u);

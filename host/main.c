@@ -68,8 +68,10 @@ int main(int argc, char **argv)
         host_video_close(&video);
         return 1;
     }
+    host_input_open();
     if (args.script && host_script_open(args.script) != 0) {
         host_script_close();
+        host_input_close();
         host_video_close(&video);
         return 2;
     }
@@ -79,6 +81,8 @@ int main(int argc, char **argv)
     host_overlay_open(&args); /* before the game: its first events may be problems */
     if (host_game_open(&args, video.renderer) != 0) {
         host_event("error", "reason=\"out of memory\"");
+        host_script_close();
+        host_input_close();
         host_assets_close();
         host_video_close(&video);
         return 1;
@@ -136,6 +140,7 @@ int main(int argc, char **argv)
     host_game_close();
     host_assets_close();
     host_script_close();
+    host_input_close();
     host_overlay_close();
     host_video_close(&video);
     host_watchdog_stop();
