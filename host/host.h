@@ -41,8 +41,8 @@ static inline uint64_t host_clock_ns(clockid_t clock)
     "mkdir -p build && flock build/.game-build.lock make -s build/game.so"
 
 typedef struct host_args {
-    const char *game_path;  /* --game; default "build/game.so" */
-    const char *assets_dir; /* --assets; default "assets" */
+    const char *game_path;  /* --game; default PROJECT/build/game.so */
+    const char *assets_dir; /* --assets; default PROJECT/assets */
     const char *screenshot; /* --screenshot; default NULL (none) */
     long frames;            /* --frames; default 0 (run until closed) */
     int width, height;      /* --width/--height; default 640x360 */
@@ -63,12 +63,17 @@ typedef struct host_args {
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
                                there (new builds are then loaded in this process directly) */
 
+    /* The project (PROJECT above): its root, an absolute path. */
+    const char *project_dir; /* --project; default the current directory or the first of its
+                                parents holding game/ and a Makefile or build/game.so; else
+                                the current directory */
+
     /* The overlay and host-driven builds (host_overlay.c, host_build.c). */
     int overlay;           /* --overlay 1, --no-overlay -1; default 0 (shown while something
                               is wrong) */
     int no_build;          /* --no-build; default 0 (the host builds on every save) */
     const char *build_cmd; /* --build-cmd; default HOST_BUILD_CMD_DEFAULT */
-    int watch_dir_count;   /* entries in watch_dirs; default 0 = game and include */
+    int watch_dir_count;   /* entries in watch_dirs; default 2: PROJECT/game, PROJECT/include */
     const char *watch_dirs[HOST_WATCH_DIRS_MAX]; /* --watch-dir, repeatable */
 } host_args;
 
@@ -411,8 +416,9 @@ void host_state_close(void);
 
 /* ---- host_build.c: the host runs the build on every save (--watch-dir, --build-cmd) ---- */
 
-/* Watches args->watch_dirs (default game/ and include/) unless --no-build. Returns 0, or -1
- * after a "build-off" event (nothing to watch: the host still reloads external builds). */
+/* Watches args->watch_dirs unless --no-build, and starts the build at start (run in
+ * args->project_dir, like every build; host_build_is_running() tells when it ended). Returns 0,
+ * or -1 after a "build-off" event (nothing to watch: the host still reloads external builds). */
 int host_build_open(const host_args *args);
 /* Notes saves, starts a debounced build, collects a finished one (once per frame; never
  * blocks). */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* How the host was called ("livehost" installed, "host" in the tree): usage and errors say it. */
@@ -18,14 +19,18 @@ static const char *program_name = "livehost";
 static const char usage[] =
     "Runs a game library and reloads it whenever a new build of it appears.\n"
     "\n"
-    "  --game PATH        game library to load and watch (default build/game.so; an installed\n"
-    "                     host run outside a project, with no game/ here, runs the demo in\n"
+    "  --project DIR      the game project (default: the current directory or the first of\n"
+    "                     its parents that holds game/ and a Makefile or build/game.so); the\n"
+    "                     defaults below are its files, and the build command runs there\n"
+    "  --game PATH        game library to load and watch (default PROJECT/build/game.so; an\n"
+    "                     installed host run outside any project runs the demo in\n"
     "                     PREFIX/share/livehost/game.so)\n"
-    "  --assets DIR       directory the game's images are loaded from (default assets; outside\n"
-    "                     a project, an installed host's PREFIX/share/livehost/assets)\n"
+    "  --assets DIR       directory the game's images are loaded from (default PROJECT/assets;\n"
+    "                     outside a project, an installed host's PREFIX/share/livehost/assets)\n"
     "  --headless         no window: render into memory with the same drawing code\n"
     "                     (sets SDL_VIDEODRIVER=dummy unless it is set)\n"
-    "  --frames N         exit after N frames; 0 runs until closed (default 0)\n"
+    "  --frames N         exit after N frames; 0 runs until closed (default 0); frames before\n"
+    "                     the first build at start has loaded or failed do not count\n"
     "  --screenshot PATH  at exit, save the last frame: .png, anything else .bmp; kill -USR1\n"
     "                     saves the next one there at any time (default then livehost.png)\n"
     "  --width W          drawing area width in pixels (default 640)\n"
@@ -37,6 +42,7 @@ static const char usage[] =
     "  --stall-ms N       end the host (exit code 3) when its frame loop stops advancing for\n"
     "                     N ms outside game code (default 10000; 0 = never)\n"
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
+
     "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
     "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
     "                     slower runs one every 2nd/4th frame, faster 2 or 4 per frame\n"
@@ -51,8 +57,9 @@ static const char usage[] =
     "  --no-overlay       do not open the overlay by itself when something is wrong\n"
     "                     (default: it opens on a failed build, crash or hang)\n"
     "  --watch-dir DIR    run the build command on every save under DIR; repeatable\n"
-    "                     (default: game and include, when they exist)\n"
-    "  --build-cmd CMD    the build command, run by /bin/sh -c after a save\n"
+    "                     (default: PROJECT/game and PROJECT/include, when they exist)\n"
+    "  --build-cmd CMD    the build command, run by /bin/sh -c in PROJECT at start and\n"
+    "                     after every save\n"
     "                     (default \"" HOST_BUILD_CMD_DEFAULT "\")\n"
     "  --no-build         do not run builds: reload only what another build writes\n"
     "                     (implied by --game PATH without --build-cmd or --watch-dir)\n"
@@ -79,7 +86,7 @@ __attribute__((format(printf, 1, 2)))
 static int
 bad(const char *fmt, ...)
 {
-    char why[256], quoted[300];
+    char why[1024], quoted[1200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
@@ -156,27 +163,105 @@ static const char *beside(const char *dir, const char *name, int mode)
     return path;
 }
 
-/* Defaults that depend on where the host runs: in a project (this tree, or one made by
- * `livehost new`: it has game/ or build/game.so), build/game.so and assets/, built by the host
- * when missing; anywhere else an installed host (make install) runs the demo game and images
- * under PREFIX/share/livehost. The pre-flight program always sits beside the host. Builds run
- * by the host are on when they can produce the library it loads: the default game, or a
- * --build-cmd / --watch-dir of the user's. */
-static void resolve_defaults(host_args *args, const char *program, int game_given, int assets_given,
-                             int build_given)
+/* path + "/" + name into out (size bytes); 0, or -1 if it does not fit. */
+static int join(char *out, size_t size, const char *path, const char *name)
 {
+    int n = snprintf(out, size, "%s%s%s", path, strcmp(path, "/") == 0 ? "" : "/", name);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A project's root holds game/ and either its Makefile or its built library (`livehost new`
+ * writes both; a tree that builds some other way still has build/game.so once built). */
+static int is_project(const char *dir)
+{
+    char path[4096];
+    if (join(path, sizeof path, dir, "game") != 0 || !is_dir(path))
+        return 0;
+    return (join(path, sizeof path, dir, "Makefile") == 0 && access(path, F_OK) == 0) ||
+           (join(path, sizeof path, dir, "build/game.so") == 0 && access(path, F_OK) == 0);
+}
+
+/* The project's root, as git finds its repository: the current directory or the first of its
+ * ancestors that is a project. Writes its absolute path to root; returns 1, or 0 when there is
+ * none (root is then the current directory). */
+static int find_project(char *root, size_t size)
+{
+    if (!getcwd(root, size))
+        return snprintf(root, size, "/"), 0;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", root);
+    for (;;) {
+        if (is_project(dir)) {
+            snprintf(root, size, "%s", dir);
+            return 1;
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || dir[1] == 0)
+            return 0;
+        slash[slash == dir] = 0; /* "/a/b" -> "/a", "/a" -> "/" */
+    }
+}
+
+/* Defaults that depend on where the host runs. In a project (found upward from the current
+ * directory, or --project), the game, the images, the watched sources and the build's working
+ * directory all belong to it, as absolute paths: started in game/ or any subdirectory, the
+ * host runs that project. Anywhere else an installed host (make install) runs the demo game
+ * and images under PREFIX/share/livehost. The pre-flight program always sits beside the host.
+ * Builds run by the host are on when they can produce the library it loads: the default game,
+ * or a --build-cmd / --watch-dir of the user's. A --game path in a directory that does not
+ * exist, with no build of the host's to make it, is a typo, not a build still to come. */
+static int resolve_defaults(host_args *args, const char *program, const char *project,
+                            int game_given, int assets_given, int build_given)
+{
+    static char root[4096], game[4096], assets[4096], dirs[2][4096];
     const char *dir = exe_dir(program);
     const char *shared;
-    const int in_project = access(args->game_path, F_OK) == 0 || access("game", F_OK) == 0;
+    int in_project = 1;
+    if (project) {
+        if (!realpath(project, root) || !is_dir(root))
+            return bad("--project %s: not a directory", project);
+    } else {
+        in_project = find_project(root, sizeof root);
+    }
+    args->project_dir = root;
     args->preflight = beside(dir, "hr-preflight", X_OK);
-    if (!game_given && !in_project &&
-        (shared = beside(dir, "../share/livehost/game.so", R_OK)) != NULL)
-        args->game_path = shared;
-    if (!assets_given && !in_project && access(args->assets_dir, F_OK) != 0 &&
-        (shared = beside(dir, "../share/livehost/assets", R_OK)) != NULL)
-        args->assets_dir = shared;
+    if (join(game, sizeof game, root, "build/game.so") != 0 ||
+        join(assets, sizeof assets, root, "assets") != 0 ||
+        join(dirs[0], sizeof dirs[0], root, "game") != 0 ||
+        join(dirs[1], sizeof dirs[1], root, "include") != 0)
+        return bad("the project's path is too long: %s", root);
+    if (!game_given)
+        args->game_path = !in_project && (shared = beside(dir, "../share/livehost/game.so", R_OK))
+                              ? shared
+                              : game;
+    if (!assets_given)
+        args->assets_dir = !in_project && (shared = beside(dir, "../share/livehost/assets", R_OK))
+                               ? shared
+                               : assets;
     if (game_given && !build_given && !args->watch_dir_count)
         args->no_build = 1;
+    if (!args->watch_dir_count) {
+        args->watch_dirs[0] = dirs[0];
+        args->watch_dirs[1] = dirs[1];
+        args->watch_dir_count = 2;
+    }
+    if (game_given && args->no_build) {
+        char parent[4096] = ".";
+        const char *slash = strrchr(args->game_path, '/');
+        if (slash)
+            snprintf(parent, sizeof parent, "%.*s",
+                     slash == args->game_path ? 1 : (int)(slash - args->game_path),
+                     args->game_path);
+        if (!is_dir(parent))
+            return bad("--game %s: its directory %s does not exist", args->game_path, parent);
+    }
+    return HOST_ARGS_RUN;
 }
 
 int host_args_parse(host_args *args, int argc, char **argv)
@@ -192,6 +277,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
     int game_given = 0, assets_given = 0, build_given = 0;
+    const char *project = NULL;
     if (argc >= 1 && argv[0][0]) {
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
@@ -237,9 +323,14 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->no_build = 1;
             continue;
         }
-        if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0) {
+        if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0 ||
+            strcmp(flag, "--project") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0])
                 return bad("option '%s' needs a value", flag);
+            if (strcmp(flag, "--project") == 0) {
+                project = argv[++i];
+                continue;
+            }
             if (strcmp(flag, "--build-cmd") == 0) {
                 args->build_cmd = argv[++i];
                 build_given = 1;
@@ -305,6 +396,6 @@ int host_args_parse(host_args *args, int argc, char **argv)
             *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
         }
     }
-    resolve_defaults(args, argc > 0 ? argv[0] : NULL, game_given, assets_given, build_given);
-    return HOST_ARGS_RUN;
+    return resolve_defaults(args, argc > 0 ? argv[0] : NULL, project, game_given, assets_given,
+                            build_given);
 }

@@ -63,7 +63,8 @@
  *   livehost: build-watch dirs="DIR ..." cmd="..."   the host runs the build on every save
  *   livehost: build-off reason="..."             --no-build (or implied by --game), or nothing
  *                                                to watch: builds are up to the user
- *   livehost: build-start file=PATH              a save (the burst's first file) starts a build
+ *   livehost: build-start file=PATH|(start)      a save (the burst's first file) starts a build,
+ *                                                or the host starts (the build at start)
  *   livehost: build-ok ms=N [warnings=N first="..."]   the build command succeeded; the
  *                                                compiler's warnings are an overlay notice
  *   livehost: build-failed ms=N errors=N first="file:line: message"
