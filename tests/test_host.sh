@@ -91,6 +91,7 @@ broken_assets_placeholder() {
 
 waiting_screen_without_game() {
     local png=$TMP/wait.png log=$TMP/wait.log
+    mkdir -p "$TMP/nothing" # a directory to build into; a missing one is a typo (exit 2)
     timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
@@ -158,6 +159,29 @@ screenshot_on_sigusr1() {
     expect "not one screenshot event per request and exit: $(grep -c screenshot "$log")" [ "$(grep -c '^livehost: screenshot ' "$log")" -eq 2 ]
 }
 
+# Started with stdin, stdout and stderr closed (`2>&-`), the host first puts /dev/null there:
+# descriptor 2 never becomes a socket or a watch that the event log would be written into.
+closed_std_descriptors() {
+    local png=$TMP/closed.png pid i fds=""
+    ("$HOST" --headless --frames 0 --game "$OUT_DIR/game.so" --assets "$ROOT/assets" \
+        --screenshot "$png" <&- >&- 2>&-) &
+    pid=$!
+    HOST_PIDS+=("$pid")
+    # Up once it watches something (its signal handlers come before): then SIGTERM is its
+    # own, not the default one that would end it.
+    for ((i = 0; i < 200; i++)); do
+        ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'anon_inode:inotify' && break
+        sleep 0.05
+    done
+    fds=$(readlink "/proc/$pid/fd/0" "/proc/$pid/fd/1" "/proc/$pid/fd/2" 2>/dev/null | paste -sd' ')
+    expect "descriptors 0-2 are '$fds', want /dev/null three times" [ "$fds" = "/dev/null /dev/null /dev/null" ]
+    kill -TERM "$pid"
+    wait "$pid"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no screenshot at exit: the game did not run" mostly "$png" "$SKY"
+}
+
 # Keys from --script reach the game like real ones: holding Right moves the ship, so the
 # picture differs from an idle run; F5 restarts the game; "quit" ends the run like closing
 # the window.
@@ -207,6 +231,7 @@ real_window_under_xvfb() {
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
     bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
     waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm reader_gone screenshot_on_sigusr1 \
+    closed_std_descriptors \
     scripted_keys one_exported_symbol real_window_under_xvfb}; do
     run_case "$c"
 done
