@@ -208,6 +208,26 @@ static int find_project(char *root, size_t size)
     }
 }
 
+/* A file the host reads whole at start (--script, --load-state, --replay) must be a regular
+ * file of a sane size: a FIFO blocks the open, /dev/zero never ends, a directory "reads" as
+ * 2^63 bytes. A missing file is left to its reader, which says so in its own event. */
+static int check_input_file(const char *flag, const char *path, long long max)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0)
+        return 0;
+    if (S_ISDIR(st.st_mode))
+        return bad("%s %s: it is a directory, not a file", flag, path);
+    if (!S_ISREG(st.st_mode))
+        return bad("%s %s: not a regular file (a FIFO, a device or a socket cannot be read "
+                   "at start)",
+                   flag, path);
+    if ((long long)st.st_size > max)
+        return bad("%s %s: %lld bytes, more than the %lld this host reads", flag, path,
+                   (long long)st.st_size, max);
+    return 0;
+}
+
 /* Defaults that depend on where the host runs. In a project (found upward from the current
  * directory, or --project), the game, the images, the watched sources and the build's working
  * directory all belong to it, as absolute paths: started in game/ or any subdirectory, the
@@ -396,6 +416,12 @@ int host_args_parse(host_args *args, int argc, char **argv)
             *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
         }
     }
+    /* Read whole at start: regular files only, and no bigger than a script of key presses,
+     * a state block (256 MiB at most, host_game_state.c) or a state and 10 minutes of inputs. */
+    if (check_input_file("--script", args->script, 1 << 20) != HOST_ARGS_RUN ||
+        check_input_file("--load-state", args->load_state, (256LL << 20) + 48) != HOST_ARGS_RUN ||
+        check_input_file("--replay", args->replay, 512LL << 20) != HOST_ARGS_RUN)
+        return HOST_ARGS_EXIT_ERROR;
     return resolve_defaults(args, argc > 0 ? argv[0] : NULL, project, game_given, assets_given,
                             build_given);
 }

@@ -22,11 +22,14 @@
 #include "host.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum {
     HEADER_BYTES = 48,
@@ -199,9 +202,21 @@ int host_state_file_read(const char *path, int kind, host_state_data *out, char 
 {
     unsigned char header[HEADER_BYTES], rec[INPUT_BYTES];
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* A regular file only: a FIFO would block the open (O_NONBLOCK) and the reads, a directory
+     * opens fine and then "holds" LONG_MAX bytes. */
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return fail(why, why_size, "cannot open it: %s", strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(why, why_size, "it is not a regular file");
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return fail(why, why_size, "cannot open it: %s", strerror(errno));
+    }
     long file_size = -1;
     if (fseek(f, 0, SEEK_END) == 0)
         file_size = ftell(f);

@@ -64,6 +64,22 @@ bad_flags_fail() {
     done
 }
 
+# Files read whole at start must be regular files of a sane size: a device that never ends, a
+# directory, a FIFO nobody writes or a huge file is a command-line error, not a stall.
+unreadable_input_files() {
+    local args rc err fifo=$TMP/input.fifo
+    mkfifo "$fifo"
+    truncate -s 2M "$TMP/huge.txt"
+    for args in "--script /dev/zero" "--script $TMP" "--script $fifo" "--script $TMP/huge.txt" \
+        "--load-state $TMP" "--load-state $fifo" "--replay $TMP" "--replay $fifo"; do
+        # shellcheck disable=SC2086 # the words are the arguments
+        err=$(timeout 20 "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>&1 >/dev/null)
+        rc=$?
+        expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
+        expect "'$args' gave no error event naming it: $err" grep -q "^livehost: error reason=\"${args% *} ${args#* }: " <<<"$err"
+    done
+}
+
 missing_assets_placeholder() {
     local png=$TMP/noassets.png log=$TMP/noassets.log
     mkdir -p "$TMP/empty"
@@ -195,7 +211,8 @@ scripted_keys() {
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "quit at frame 80 did not end the run: $(grep exit "$log")" grep -q '^livehost: exit frames=80$' "$log"
     expect "F5 gave no reset event" grep -q '^livehost: reset ' "$log"
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script <(printf '5 down Right\n') \
+    printf '5 down Right\n' >"$TMP/right.txt"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script "$TMP/right.txt" \
         --screenshot "$TMP/right.png" 2>/dev/null
     timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
     expect "holding Right changed nothing on screen" not cmp -s "$TMP/right.png" "$TMP/idle.png"
@@ -229,7 +246,7 @@ real_window_under_xvfb() {
 }
 
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
-    bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
+    bad_flags_fail unreadable_input_files missing_assets_placeholder broken_assets_placeholder \
     waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm reader_gone screenshot_on_sigusr1 \
     closed_std_descriptors \
     scripted_keys one_exported_symbol real_window_under_xvfb}; do

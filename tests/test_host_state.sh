@@ -64,6 +64,12 @@ refuses_bad_state_files() {
             grep -qF "livehost: state-refused path=$TMP/${f%%:*} reason=\"$reason" "$log"
         expect "${f%%:*}: the game did not play on with its own state" [ "$(final_tick "$log")" = 40 ]
     done
+    # F9 on a directory (--save-state names the file F4 and F9 use): refused, not read as a
+    # file of 2^63 bytes.
+    mkdir -p "$TMP/a-directory"
+    log=$TMP/dir.state.log
+    run_host "$log" --frames 40 --save-state "$TMP/a-directory" --script "$(script dir '10 key F9')"
+    expect "F9 on a directory: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/a-directory reason=\"it is not a regular file\"\$" "$log"
     # Another layout hash of the same size: the demo's migrate cannot know the field order.
     log=$TMP/hash.state.log
     run_host "$log" --frames 40 --load-state "$TMP/hash.state"
