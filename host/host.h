@@ -288,6 +288,11 @@ void host_watchdog_leave(void);
 void host_watchdog_frame(void);
 /* 1 while the watchdog is interrupting the current call (async-signal-safe). */
 int host_watchdog_is_firing(void);
+/* Called on the watchdog thread just before a stuck host exits, while the main thread is still
+ * stuck: last_words may save what it can (with plain system calls only) and write fields for
+ * the "stuck" event into fields (size bytes); it returns 1 if it wrote any. Set it before
+ * host_watchdog_start. */
+void host_watchdog_on_stuck(int (*last_words)(char *fields, size_t size));
 
 /* ---- host_game.c: the game library, the state block, every call into game code ---- */
 
@@ -413,6 +418,11 @@ void host_state_open(const host_args *args);
 void host_state_frame(unsigned actions);
 /* --save-state: writes the block at exit. */
 void host_state_close(void);
+/* --save-state for a host that ends itself stuck: writes the live block with open/write/rename
+ * only (safe on the watchdog thread while the main thread is stuck) and puts
+ * "state-saved=FILE" or "state-save-failed=FILE" into fields (size bytes). Returns 1, or 0
+ * when there is nothing to save (no --save-state, no game running). */
+int host_state_save_stuck(char *fields, size_t size);
 
 /* ---- host_build.c: the host runs the build on every save (--watch-dir, --build-cmd) ---- */
 

@@ -30,11 +30,13 @@
  *                                                again; the one that failed is never reloaded
  *   livehost: safe-mode state=... reason="..."   a second failure, or nothing to roll back to:
  *                                                no game code runs until a new build loads
- *   livehost: stuck function=NAME|loop=frame ms=N exit=3 reason="..."
+ *   livehost: stuck function=NAME|loop=frame ms=N exit=3 [state-saved=FILE] reason="..."
  *                                                a hang that cannot be interrupted (a system
  *                                                call, a lock) or a stalled frame loop: the
- *                                                host ends with exit code 3 (written by the
- *                                                watchdog thread with write(2))
+ *                                                host writes --save-state (state-save-failed=
+ *                                                FILE if it could not) and ends with exit code
+ *                                                3 (written by the watchdog thread with
+ *                                                write(2))
  *   livehost: reset reason="..."                 the game restarts with a fresh state
  *   livehost: force-reload version=N             F6: the running build is loaded again, state
  *                                                kept (a reloaded event follows)

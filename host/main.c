@@ -96,6 +96,7 @@ int main(int argc, char **argv)
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;
     }
+    host_watchdog_on_stuck(host_state_save_stuck); /* a stuck exit still writes --save-state */
     /* Grace: how long the watchdog keeps trying to interrupt before it ends the process. */
     if (host_watchdog_start(args.watchdog_ms, 2000, args.stall_ms) != 0) {
         host_event("error", "reason=\"cannot start the watchdog thread\"");
