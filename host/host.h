@@ -451,6 +451,17 @@ void host_build_summarize(const char *text, char *messages, size_t size, int *er
 int host_build_warnings(const char *text, char *messages, size_t size, char *first,
                         size_t first_size);
 
+/* ---- host_source.c: the source lines around a compiler message ---- */
+
+/* Reads the file a compiler message names ("game/game.c:67:5: error: ..."; a relative name is
+ * looked for under root, the watched directories' parents and the watched directories, the
+ * places a build may have compiled it from, preferring a file inside a watched directory) and
+ * writes the lines around that line to out (size bytes), one per line as " 65 | text", the
+ * message's line as "> 67 | text". Returns how many lines it wrote, 0 when the message names
+ * no line of a readable file. */
+int host_source_excerpt(const char *message, const char *root, const char *const *watched,
+                        int watched_count, char *out, size_t size);
+
 /* ---- host_overlay.c: the in-window overlay (F1, --overlay, --no-overlay) ---- */
 
 void host_overlay_open(const host_args *args);
