@@ -36,6 +36,7 @@ static inline uint64_t host_clock_ns(clockid_t clock)
 /* ---- host_args.c: the command line ---- */
 
 #define HOST_WATCH_DIRS_MAX 16
+#define HOST_KEYS_MAX 16 /* --key options */
 /* The recipe `make watch` runs; flock keeps the two from building at the same moment. */
 #define HOST_BUILD_CMD_DEFAULT                                                                     \
     "mkdir -p build && flock build/.game-build.lock make -s build/game.so"
@@ -75,6 +76,10 @@ typedef struct host_args {
     const char *build_cmd; /* --build-cmd; default HOST_BUILD_CMD_DEFAULT */
     int watch_dir_count;   /* entries in watch_dirs; default 2: PROJECT/game, PROJECT/include */
     const char *watch_dirs[HOST_WATCH_DIRS_MAX]; /* --watch-dir, repeatable */
+
+    /* The host's keys (host_input.c). */
+    int key_count;                   /* entries in keys; default 0: F1-F12 as documented */
+    const char *keys[HOST_KEYS_MAX]; /* --key ACTION=KEY, repeatable */
 } host_args;
 
 enum {
@@ -159,6 +164,11 @@ enum {
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
  * call, mouse) and returns HOST_INPUT_* bits. */
 unsigned host_input_poll(game_input *in);
+/* Moves the host's keys as args->keys say (--key ACTION=KEY). Returns 0, or -1 with the reason
+ * in why (an unknown action or key name, two actions on one key). */
+int host_input_bind(const host_args *args, char *why, size_t size);
+/* The key of one HOST_INPUT_* action, as SDL names it ("F1"). */
+const char *host_input_key_name(unsigned action);
 
 /* ---- host_new.c: `livehost new DIR` ---- */
 

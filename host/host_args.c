@@ -42,6 +42,9 @@ static const char usage[] =
     "  --stall-ms N       end the host (exit code 3) when its frame loop stops advancing for\n"
     "                     N ms outside game code (default 10000; 0 = never)\n"
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
+    "  --key ACTION=KEY   move a host key; repeatable. Actions: overlay record live save\n"
+    "                     restart reload pause step load slower faster rewind; KEY is an SDL\n"
+    "                     key name (F1, Escape, Tab, R...)\n"
 
     "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
     "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
@@ -66,7 +69,9 @@ static const char usage[] =
     "  --help             print this help and exit\n"
     "  --version          print the release and the game_api.h version, and exit\n"
     "\n"
-    "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
+    "Keys (--key moves them; Zylinski's template has F5 reload and F6 restart, which is\n"
+    "--key reload=F5 --key restart=F6):\n"
+    "F5 restarts the game with a fresh state (loading the newest build).\n"
     "F1 shows or hides the overlay: frame time, build, state size, where the time of the\n"
     "last change went, compiler errors, crashes and hangs.\n"
     "F2 starts recording; F2 again loops the recording (every new build plays the same\n"
@@ -344,11 +349,17 @@ int host_args_parse(host_args *args, int argc, char **argv)
             continue;
         }
         if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0 ||
-            strcmp(flag, "--project") == 0) {
+            strcmp(flag, "--project") == 0 || strcmp(flag, "--key") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0])
                 return bad("option '%s' needs a value", flag);
             if (strcmp(flag, "--project") == 0) {
                 project = argv[++i];
+                continue;
+            }
+            if (strcmp(flag, "--key") == 0) {
+                if (args->key_count == HOST_KEYS_MAX)
+                    return bad("at most %d --key options", HOST_KEYS_MAX);
+                args->keys[args->key_count++] = argv[++i];
                 continue;
             }
             if (strcmp(flag, "--build-cmd") == 0) {

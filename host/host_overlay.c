@@ -399,9 +399,9 @@ void host_overlay_render(void)
     char text[1024];
     host_game_info info;
     host_game_info_get(&info);
-    snprintf(text, sizeof text, "F1  %.1f ms  %.0f fps   library v%u   state %llu bytes%s",
-             ov.frame_ms, ov.fps, info.version, (unsigned long long)info.state_size,
-             ov.building ? "   building..." : "");
+    snprintf(text, sizeof text, "%s  %.1f ms  %.0f fps   library v%u   state %llu bytes%s",
+             host_input_key_name(HOST_INPUT_OVERLAY), ov.frame_ms, ov.fps, info.version,
+             (unsigned long long)info.state_size, ov.building ? "   building..." : "");
     n += wrap(lines, n, max, width, COLOR_HUD, text, 12);
     if (ov.tl.valid) {
         timeline(text, sizeof text);

@@ -92,6 +92,11 @@ int main(int argc, char **argv)
         return host_new_project(args.new_dir, args.exe_path);
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
+    char why[300], quoted[400];
+    if (host_input_bind(&args, why, sizeof why) != 0) {
+        host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        return 2;
+    }
     if (host_guard_install() != 0) {
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;
