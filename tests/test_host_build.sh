@@ -159,9 +159,10 @@ warning_builds_and_loads() {
     expect "a warning failed the build" not grep -q '^livehost: build-failed' "$LOG"
 }
 
-# new_project NAME: a `livehost new` project in $TMP/NAME, its physical path printed.
+# new_project NAME: a `livehost new` project in $TMP/NAME (a name no other case uses), its
+# physical path printed; nothing printed if it could not be made.
 new_project() {
-    "$HOST" new "$TMP/$1" >/dev/null 2>&1 && (cd "$TMP/$1" && pwd -P)
+    [ ! -e "$TMP/$1" ] && "$HOST" new "$TMP/$1" >/dev/null 2>&1 && (cd "$TMP/$1" && pwd -P)
 }
 
 # Sources changed while the host was down (a new colour, a field more in the state): the host
@@ -170,6 +171,7 @@ new_project() {
 stale_library_rebuilt_at_start() {
     local dir log=$TMP/stale.log png=$TMP/stale.png
     dir=$(new_project stale)
+    expect "could not make a new project" [ -n "$dir" ] || return
     expect "could not build the new project" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$dir" || return
     sed -i 's/^#define BACKGROUND GAME_RGBA(30, 30, 46, 255)$/#define BACKGROUND GAME_RGBA(200, 40, 90, 255)/' "$dir/game/game.c"
     sed -i 's/^    unsigned long long ticks;$/&\n    int lives;/' "$dir/game/game_state.h"
@@ -189,13 +191,15 @@ stale_library_rebuilt_at_start() {
 frames_wait_for_the_first_build() {
     local dir log=$TMP/first.log png=$TMP/first.png
     dir=$(new_project first)
+    expect "could not make a new project" [ -n "$dir" ] || return
     (cd "$dir" && timeout 60 "$HOST" --headless --frames 3 --screenshot "$png" 2>"$log")
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "no load: $(tail -3 "$log")" grep -q '^livehost: loaded version=1 ' "$log"
     expect "not 3 frames: $(grep exit "$log")" grep -q '^livehost: exit frames=3$' "$log"
     expect "the screenshot is not the game's (1e1e2e)" mostly "$png" 1e1e2e
-    dir=$(new_project broken)
+    dir=$(new_project first-broken)
+    expect "could not make a new project" [ -n "$dir" ] || return
     sed -i 's/^    s->ticks++;$/    s->ticks++ oops;/' "$dir/game/game.c"
     (cd "$dir" && timeout 60 "$HOST" --headless --frames 3 --screenshot "$png" 2>"$log")
     rc=$?
@@ -210,6 +214,7 @@ frames_wait_for_the_first_build() {
 project_found_upward() {
     local dir log=$TMP/up.log png=$TMP/up.png rc
     dir=$(new_project up)
+    expect "could not make a new project" [ -n "$dir" ] || return
     mkdir -p "$dir/game/deeper"
     (cd "$dir/game/deeper" && timeout 60 "$HOST" --headless --frames 3 --screenshot "$png" 2>"$log")
     rc=$?
