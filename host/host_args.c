@@ -1,5 +1,7 @@
-/* host_args.c - the host's command line: flags, their defaults and --help.
- * Owns nothing but the host_args it fills; every flag is listed once, in the usage text.
+/* host_args.c - the host's command line: flags, their defaults and --help, and the project the
+ * defaults belong to (found upward from the current directory, as git finds its repository).
+ * Owns nothing but the host_args it fills and the paths they point to (static, for the whole
+ * run); every flag is listed once, in the usage text.
  * Never exits the process itself: main decides what a parse result means.
  */
 #include "host.h"
@@ -197,8 +199,10 @@ static int is_project(const char *dir)
  * none (root is then the current directory). */
 static int find_project(char *root, size_t size)
 {
-    if (!getcwd(root, size))
-        return snprintf(root, size, "/"), 0;
+    if (!getcwd(root, size)) {
+        snprintf(root, size, "/");
+        return 0;
+    }
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", root);
     for (;;) {
@@ -292,8 +296,6 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
 int host_args_parse(host_args *args, int argc, char **argv)
 {
     *args = (host_args){
-        .game_path = "build/game.so",
-        .assets_dir = "assets",
         .width = 640,
         .height = 360,
         .watchdog_ms = 500,
