@@ -36,13 +36,14 @@ static inline uint64_t host_clock_ns(clockid_t clock)
 /* ---- host_args.c: the command line ---- */
 
 #define HOST_WATCH_DIRS_MAX 16
+#define HOST_KEYS_MAX 16 /* --key options */
 /* The recipe `make watch` runs; flock keeps the two from building at the same moment. */
 #define HOST_BUILD_CMD_DEFAULT                                                                     \
     "mkdir -p build && flock build/.game-build.lock make -s build/game.so"
 
 typedef struct host_args {
-    const char *game_path;  /* --game; default "build/game.so" */
-    const char *assets_dir; /* --assets; default "assets" */
+    const char *game_path;  /* --game; default PROJECT/build/game.so */
+    const char *assets_dir; /* --assets; default PROJECT/assets */
     const char *screenshot; /* --screenshot; default NULL (none) */
     long frames;            /* --frames; default 0 (run until closed) */
     int width, height;      /* --width/--height; default 640x360 */
@@ -63,13 +64,22 @@ typedef struct host_args {
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
                                there (new builds are then loaded in this process directly) */
 
+    /* The project (PROJECT above): its root, an absolute path. */
+    const char *project_dir; /* --project; default the current directory or the first of its
+                                parents holding game/ and a Makefile or build/game.so; else
+                                the current directory */
+
     /* The overlay and host-driven builds (host_overlay.c, host_build.c). */
     int overlay;           /* --overlay 1, --no-overlay -1; default 0 (shown while something
                               is wrong) */
     int no_build;          /* --no-build; default 0 (the host builds on every save) */
     const char *build_cmd; /* --build-cmd; default HOST_BUILD_CMD_DEFAULT */
-    int watch_dir_count;   /* entries in watch_dirs; default 0 = game and include */
+    int watch_dir_count;   /* entries in watch_dirs; default 2: PROJECT/game, PROJECT/include */
     const char *watch_dirs[HOST_WATCH_DIRS_MAX]; /* --watch-dir, repeatable */
+
+    /* The host's keys (host_input.c). */
+    int key_count;                   /* entries in keys; default 0: F1-F12 as documented */
+    const char *keys[HOST_KEYS_MAX]; /* --key ACTION=KEY, repeatable */
 } host_args;
 
 enum {
@@ -161,6 +171,11 @@ void host_input_close(void);
 /* Drains the SDL event queue, fills in (keys, buttons, the buttons pressed since the last
  * call, mouse, wheel, text, window bits, pads) and returns HOST_INPUT_* bits. */
 unsigned host_input_poll(game_input *in);
+/* Moves the host's keys as args->keys say (--key ACTION=KEY). Returns 0, or -1 with the reason
+ * in why (an unknown action or key name, two actions on one key). */
+int host_input_bind(const host_args *args, char *why, size_t size);
+/* The key of one HOST_INPUT_* action, as SDL names it ("F1"). */
+const char *host_input_key_name(unsigned action);
 
 /* ---- host_new.c: `livehost new DIR` ---- */
 
@@ -327,6 +342,11 @@ void host_watchdog_leave(void);
 void host_watchdog_frame(void);
 /* 1 while the watchdog is interrupting the current call (async-signal-safe). */
 int host_watchdog_is_firing(void);
+/* Called on the watchdog thread just before a stuck host exits, while the main thread is still
+ * stuck: last_words may save what it can (with plain system calls only) and write fields for
+ * the "stuck" event into fields (size bytes); it returns 1 if it wrote any. Set it before
+ * host_watchdog_start. */
+void host_watchdog_on_stuck(int (*last_words)(char *fields, size_t size));
 
 /* ---- host_game.c: the game library, the state block, every call into game code ---- */
 
@@ -456,11 +476,17 @@ void host_state_open(const host_args *args);
 void host_state_frame(unsigned actions);
 /* --save-state: writes the block at exit. */
 void host_state_close(void);
+/* --save-state for a host that ends itself stuck: writes the live block with open/write/rename
+ * only (safe on the watchdog thread while the main thread is stuck) and puts
+ * "state-saved=FILE" or "state-save-failed=FILE" into fields (size bytes). Returns 1, or 0
+ * when there is nothing to save (no --save-state, no game running). */
+int host_state_save_stuck(char *fields, size_t size);
 
 /* ---- host_build.c: the host runs the build on every save (--watch-dir, --build-cmd) ---- */
 
-/* Watches args->watch_dirs (default game/ and include/) unless --no-build. Returns 0, or -1
- * after a "build-off" event (nothing to watch: the host still reloads external builds). */
+/* Watches args->watch_dirs unless --no-build, and starts the build at start (run in
+ * args->project_dir, like every build; host_build_is_running() tells when it ended). Returns 0,
+ * or -1 after a "build-off" event (nothing to watch: the host still reloads external builds). */
 int host_build_open(const host_args *args);
 /* Notes saves, starts a debounced build, collects a finished one (once per frame; never
  * blocks). */
@@ -482,6 +508,17 @@ void host_build_summarize(const char *text, char *messages, size_t size, int *er
  * to first (first_size bytes). Returns how many there are. */
 int host_build_warnings(const char *text, char *messages, size_t size, char *first,
                         size_t first_size);
+
+/* ---- host_source.c: the source lines around a compiler message ---- */
+
+/* Reads the file a compiler message names ("game/game.c:67:5: error: ..."; a relative name is
+ * looked for under root, the watched directories' parents and the watched directories, the
+ * places a build may have compiled it from, preferring a file inside a watched directory) and
+ * writes the lines around that line to out (size bytes), one per line as " 65 | text", the
+ * message's line as "> 67 | text". Returns how many lines it wrote, 0 when the message names
+ * no line of a readable file. */
+int host_source_excerpt(const char *message, const char *root, const char *const *watched,
+                        int watched_count, char *out, size_t size);
 
 /* ---- host_overlay.c: the in-window overlay (F1, --overlay, --no-overlay) ---- */
 

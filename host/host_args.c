@@ -1,5 +1,7 @@
-/* host_args.c - the host's command line: flags, their defaults and --help.
- * Owns nothing but the host_args it fills; every flag is listed once, in the usage text.
+/* host_args.c - the host's command line: flags, their defaults and --help, and the project the
+ * defaults belong to (found upward from the current directory, as git finds its repository).
+ * Owns nothing but the host_args it fills and the paths they point to (static, for the whole
+ * run); every flag is listed once, in the usage text.
  * Never exits the process itself: main decides what a parse result means.
  */
 #include "host.h"
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* How the host was called ("livehost" installed, "host" in the tree): usage and errors say it. */
@@ -18,14 +21,18 @@ static const char *program_name = "livehost";
 static const char usage[] =
     "Runs a game library and reloads it whenever a new build of it appears.\n"
     "\n"
-    "  --game PATH        game library to load and watch (default build/game.so; an installed\n"
-    "                     host run outside a project, with no game/ here, runs the demo in\n"
+    "  --project DIR      the game project (default: the current directory or the first of\n"
+    "                     its parents that holds game/ and a Makefile or build/game.so); the\n"
+    "                     defaults below are its files, and the build command runs there\n"
+    "  --game PATH        game library to load and watch (default PROJECT/build/game.so; an\n"
+    "                     installed host run outside any project runs the demo in\n"
     "                     PREFIX/share/livehost/game.so)\n"
-    "  --assets DIR       directory the game's images are loaded from (default assets; outside\n"
-    "                     a project, an installed host's PREFIX/share/livehost/assets)\n"
+    "  --assets DIR       directory the game's images are loaded from (default PROJECT/assets;\n"
+    "                     outside a project, an installed host's PREFIX/share/livehost/assets)\n"
     "  --headless         no window: render into memory with the same drawing code\n"
     "                     (sets SDL_VIDEODRIVER=dummy unless it is set)\n"
-    "  --frames N         exit after N frames; 0 runs until closed (default 0)\n"
+    "  --frames N         exit after N frames; 0 runs until closed (default 0); frames before\n"
+    "                     the first build at start has loaded or failed do not count\n"
     "  --screenshot PATH  at exit, save the last frame: .png, anything else .bmp; kill -USR1\n"
     "                     saves the next one there at any time (default then livehost.png)\n"
     "  --width W          drawing area width in pixels (default 640)\n"
@@ -37,6 +44,10 @@ static const char usage[] =
     "  --stall-ms N       end the host (exit code 3) when its frame loop stops advancing for\n"
     "                     N ms outside game code (default 10000; 0 = never)\n"
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
+    "  --key ACTION=KEY   move a host key; repeatable. Actions: overlay record live save\n"
+    "                     restart reload pause step load slower faster rewind; KEY is an SDL\n"
+    "                     key name (F1, Escape, Tab, R...)\n"
+
     "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
     "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
     "                     slower runs one every 2nd/4th frame, faster 2 or 4 per frame\n"
@@ -51,15 +62,18 @@ static const char usage[] =
     "  --no-overlay       do not open the overlay by itself when something is wrong\n"
     "                     (default: it opens on a failed build, crash or hang)\n"
     "  --watch-dir DIR    run the build command on every save under DIR; repeatable\n"
-    "                     (default: game and include, when they exist)\n"
-    "  --build-cmd CMD    the build command, run by /bin/sh -c after a save\n"
+    "                     (default: PROJECT/game and PROJECT/include, when they exist)\n"
+    "  --build-cmd CMD    the build command, run by /bin/sh -c in PROJECT at start and\n"
+    "                     after every save\n"
     "                     (default \"" HOST_BUILD_CMD_DEFAULT "\")\n"
     "  --no-build         do not run builds: reload only what another build writes\n"
     "                     (implied by --game PATH without --build-cmd or --watch-dir)\n"
     "  --help             print this help and exit\n"
     "  --version          print the release and the game_api.h version, and exit\n"
     "\n"
-    "Keys: F5 restarts the game with a fresh state (loading the newest build).\n"
+    "Keys (--key moves them; Zylinski's template has F5 reload and F6 restart, which is\n"
+    "--key reload=F5 --key restart=F6):\n"
+    "F5 restarts the game with a fresh state (loading the newest build).\n"
     "F1 shows or hides the overlay: frame time, build, state size, where the time of the\n"
     "last change went, compiler errors, crashes and hangs.\n"
     "F2 starts recording; F2 again loops the recording (every new build plays the same\n"
@@ -79,7 +93,7 @@ __attribute__((format(printf, 1, 2)))
 static int
 bad(const char *fmt, ...)
 {
-    char why[256], quoted[300];
+    char why[1024], quoted[1200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
@@ -156,34 +170,132 @@ static const char *beside(const char *dir, const char *name, int mode)
     return path;
 }
 
-/* Defaults that depend on where the host runs: in a project (this tree, or one made by
- * `livehost new`: it has game/ or build/game.so), build/game.so and assets/, built by the host
- * when missing; anywhere else an installed host (make install) runs the demo game and images
- * under PREFIX/share/livehost. The pre-flight program always sits beside the host. Builds run
- * by the host are on when they can produce the library it loads: the default game, or a
- * --build-cmd / --watch-dir of the user's. */
-static void resolve_defaults(host_args *args, const char *program, int game_given, int assets_given,
-                             int build_given)
+/* path + "/" + name into out (size bytes); 0, or -1 if it does not fit. */
+static int join(char *out, size_t size, const char *path, const char *name)
 {
+    int n = snprintf(out, size, "%s%s%s", path, strcmp(path, "/") == 0 ? "" : "/", name);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A project's root holds game/ and either its Makefile or its built library (`livehost new`
+ * writes both; a tree that builds some other way still has build/game.so once built). */
+static int is_project(const char *dir)
+{
+    char path[4096];
+    if (join(path, sizeof path, dir, "game") != 0 || !is_dir(path))
+        return 0;
+    return (join(path, sizeof path, dir, "Makefile") == 0 && access(path, F_OK) == 0) ||
+           (join(path, sizeof path, dir, "build/game.so") == 0 && access(path, F_OK) == 0);
+}
+
+/* The project's root, as git finds its repository: the current directory or the first of its
+ * ancestors that is a project. Writes its absolute path to root; returns 1, or 0 when there is
+ * none (root is then the current directory). */
+static int find_project(char *root, size_t size)
+{
+    if (!getcwd(root, size)) {
+        snprintf(root, size, "/");
+        return 0;
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", root);
+    for (;;) {
+        if (is_project(dir)) {
+            snprintf(root, size, "%s", dir);
+            return 1;
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || dir[1] == 0)
+            return 0;
+        slash[slash == dir] = 0; /* "/a/b" -> "/a", "/a" -> "/" */
+    }
+}
+
+/* A file the host reads whole at start (--script, --load-state, --replay) must be a regular
+ * file of a sane size: a FIFO blocks the open, /dev/zero never ends, a directory "reads" as
+ * 2^63 bytes. A missing file is left to its reader, which says so in its own event. */
+static int check_input_file(const char *flag, const char *path, long long max)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0)
+        return 0;
+    if (S_ISDIR(st.st_mode))
+        return bad("%s %s: it is a directory, not a file", flag, path);
+    if (!S_ISREG(st.st_mode))
+        return bad("%s %s: not a regular file (a FIFO, a device or a socket cannot be read "
+                   "at start)",
+                   flag, path);
+    if ((long long)st.st_size > max)
+        return bad("%s %s: %lld bytes, more than the %lld this host reads", flag, path,
+                   (long long)st.st_size, max);
+    return 0;
+}
+
+/* Defaults that depend on where the host runs. In a project (found upward from the current
+ * directory, or --project), the game, the images, the watched sources and the build's working
+ * directory all belong to it, as absolute paths: started in game/ or any subdirectory, the
+ * host runs that project. Anywhere else an installed host (make install) runs the demo game
+ * and images under PREFIX/share/livehost. The pre-flight program always sits beside the host.
+ * Builds run by the host are on when they can produce the library it loads: the default game,
+ * or a --build-cmd / --watch-dir of the user's. A --game path in a directory that does not
+ * exist, with no build of the host's to make it, is a typo, not a build still to come. */
+static int resolve_defaults(host_args *args, const char *program, const char *project,
+                            int game_given, int assets_given, int build_given)
+{
+    static char root[4096], game[4096], assets[4096], dirs[2][4096];
     const char *dir = exe_dir(program);
     const char *shared;
-    const int in_project = access(args->game_path, F_OK) == 0 || access("game", F_OK) == 0;
+    int in_project = 1;
+    if (project) {
+        if (!realpath(project, root) || !is_dir(root))
+            return bad("--project %s: not a directory", project);
+    } else {
+        in_project = find_project(root, sizeof root);
+    }
+    args->project_dir = root;
     args->preflight = beside(dir, "hr-preflight", X_OK);
-    if (!game_given && !in_project &&
-        (shared = beside(dir, "../share/livehost/game.so", R_OK)) != NULL)
-        args->game_path = shared;
-    if (!assets_given && !in_project && access(args->assets_dir, F_OK) != 0 &&
-        (shared = beside(dir, "../share/livehost/assets", R_OK)) != NULL)
-        args->assets_dir = shared;
+    if (join(game, sizeof game, root, "build/game.so") != 0 ||
+        join(assets, sizeof assets, root, "assets") != 0 ||
+        join(dirs[0], sizeof dirs[0], root, "game") != 0 ||
+        join(dirs[1], sizeof dirs[1], root, "include") != 0)
+        return bad("the project's path is too long: %s", root);
+    if (!game_given)
+        args->game_path = !in_project && (shared = beside(dir, "../share/livehost/game.so", R_OK))
+                              ? shared
+                              : game;
+    if (!assets_given)
+        args->assets_dir = !in_project && (shared = beside(dir, "../share/livehost/assets", R_OK))
+                               ? shared
+                               : assets;
     if (game_given && !build_given && !args->watch_dir_count)
         args->no_build = 1;
+    if (!args->watch_dir_count) {
+        args->watch_dirs[0] = dirs[0];
+        args->watch_dirs[1] = dirs[1];
+        args->watch_dir_count = 2;
+    }
+    if (game_given && args->no_build) {
+        char parent[4096] = ".";
+        const char *slash = strrchr(args->game_path, '/');
+        if (slash)
+            snprintf(parent, sizeof parent, "%.*s",
+                     slash == args->game_path ? 1 : (int)(slash - args->game_path),
+                     args->game_path);
+        if (!is_dir(parent))
+            return bad("--game %s: its directory %s does not exist", args->game_path, parent);
+    }
+    return HOST_ARGS_RUN;
 }
 
 int host_args_parse(host_args *args, int argc, char **argv)
 {
     *args = (host_args){
-        .game_path = "build/game.so",
-        .assets_dir = "assets",
         .width = 640,
         .height = 360,
         .watchdog_ms = 500,
@@ -192,6 +304,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
     int game_given = 0, assets_given = 0, build_given = 0;
+    const char *project = NULL;
     if (argc >= 1 && argv[0][0]) {
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
@@ -237,9 +350,20 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->no_build = 1;
             continue;
         }
-        if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0) {
+        if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0 ||
+            strcmp(flag, "--project") == 0 || strcmp(flag, "--key") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0])
                 return bad("option '%s' needs a value", flag);
+            if (strcmp(flag, "--project") == 0) {
+                project = argv[++i];
+                continue;
+            }
+            if (strcmp(flag, "--key") == 0) {
+                if (args->key_count == HOST_KEYS_MAX)
+                    return bad("at most %d --key options", HOST_KEYS_MAX);
+                args->keys[args->key_count++] = argv[++i];
+                continue;
+            }
             if (strcmp(flag, "--build-cmd") == 0) {
                 args->build_cmd = argv[++i];
                 build_given = 1;
@@ -305,6 +429,12 @@ int host_args_parse(host_args *args, int argc, char **argv)
             *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
         }
     }
-    resolve_defaults(args, argc > 0 ? argv[0] : NULL, game_given, assets_given, build_given);
-    return HOST_ARGS_RUN;
+    /* Read whole at start: regular files only, and no bigger than a script of key presses,
+     * a state block (256 MiB at most, host_game_state.c) or a state and 10 minutes of inputs. */
+    if (check_input_file("--script", args->script, 1 << 20) != HOST_ARGS_RUN ||
+        check_input_file("--load-state", args->load_state, (256LL << 20) + 48) != HOST_ARGS_RUN ||
+        check_input_file("--replay", args->replay, 512LL << 20) != HOST_ARGS_RUN)
+        return HOST_ARGS_EXIT_ERROR;
+    return resolve_defaults(args, argc > 0 ? argv[0] : NULL, project, game_given, assets_given,
+                            build_given);
 }

@@ -10,6 +10,8 @@
  * exactly one more build after it (the running one may have read the file before the save),
  * run with LIVEHOST_REBUILD=1 in its environment, since make would take the objects the first
  * build wrote afterwards, from the old text, for up to date.
+ * The build command runs in the project's root; the first build runs when the host starts
+ * (main opens the game after it), so a library older than its sources never runs.
  * Never loads anything itself: the build renames the new library into place and host_game.c's
  * watch picks it up, exactly as it does for `make watch` in a second terminal.
  */
@@ -48,6 +50,7 @@ static struct {
     char *dir[WATCH_MAX];
     int count;
     const char *cmd; /* the build command, run by /bin/sh -c */
+    const char *cwd; /* ... in this directory: the project's root */
     char **env;      /* environ without make's own variables (see build_env), and a free slot */
     size_t env_free; /* index of that slot: LIVEHOST_REBUILD=1 goes there, or NULL */
     int saved_while_building; /* a save landed while the running build ran */
@@ -139,6 +142,8 @@ static char **build_env(void)
     return env;
 }
 
+static void start_build(void);
+
 int host_build_open(const host_args *args)
 {
     if (args->no_build) {
@@ -146,12 +151,12 @@ int host_build_open(const host_args *args)
                                 "--watch-dir: builds are up to you; new ones load as they land\"");
         return 0;
     }
-    static const char *const defaults[] = { "game", "include" };
-    const char *const *dirs = args->watch_dir_count ? args->watch_dirs : defaults;
-    int count = args->watch_dir_count ? args->watch_dir_count : 2;
+    const char *const *dirs = args->watch_dirs;
+    int count = args->watch_dir_count;
     char list[1024] = "", quoted[1200], cmd[1200];
 
     build.cmd = args->build_cmd;
+    build.cwd = args->project_dir;
     build.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (build.fd < 0) {
         snprintf(list, sizeof list, "inotify: %s", strerror(errno));
@@ -177,13 +182,11 @@ int host_build_open(const host_args *args)
     build.env = build_env();
     host_event("build-watch", "dirs=%s cmd=%s", host_event_quote(quoted, sizeof quoted, list),
                host_event_quote(cmd, sizeof cmd, build.cmd));
-    /* No library yet (a fresh project, a clean tree): build once now instead of waiting for
-     * the first save. */
-    if (access(args->game_path, F_OK) != 0) {
-        snprintf(build.changed, sizeof build.changed, "%s", "(no library yet)");
-        build.dirty = 1;
-        build.first_change_ns = build.last_change_ns = 0;
-    }
+    /* The build at start: the sources may have changed while the host was down, and a library
+     * left from then would run stale code (or refuse every later build for its old state
+     * layout). make decides what is out of date; main opens the game once this build ends. */
+    snprintf(build.changed, sizeof build.changed, "%s", "(start)");
+    start_build();
     return 0;
 }
 
@@ -258,6 +261,8 @@ static void start_build(void)
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+    if (build.cwd)
+        posix_spawn_file_actions_addchdir_np(&fa, build.cwd);
     /* Its own process group, so closing the host stops the compiler too, and no signal mask
      * or ignored signal of ours leaks into it. */
     posix_spawnattr_t attr;

@@ -33,11 +33,13 @@
  *                                                again; the one that failed is never reloaded
  *   livehost: safe-mode state=... reason="..."   a second failure, or nothing to roll back to:
  *                                                no game code runs until a new build loads
- *   livehost: stuck function=NAME|loop=frame ms=N exit=3 reason="..."
+ *   livehost: stuck function=NAME|loop=frame ms=N exit=3 [state-saved=FILE] reason="..."
  *                                                a hang that cannot be interrupted (a system
  *                                                call, a lock) or a stalled frame loop: the
- *                                                host ends with exit code 3 (written by the
- *                                                watchdog thread with write(2))
+ *                                                host writes --save-state (state-save-failed=
+ *                                                FILE if it could not) and ends with exit code
+ *                                                3 (written by the watchdog thread with
+ *                                                write(2))
  *   livehost: reset reason="..."                 the game restarts with a fresh state
  *   livehost: force-reload version=N             F6: the running build is loaded again, state
  *                                                kept (a reloaded event follows)
@@ -66,7 +68,8 @@
  *   livehost: build-watch dirs="DIR ..." cmd="..."   the host runs the build on every save
  *   livehost: build-off reason="..."             --no-build (or implied by --game), or nothing
  *                                                to watch: builds are up to the user
- *   livehost: build-start file=PATH              a save (the burst's first file) starts a build
+ *   livehost: build-start file=PATH|(start)      a save (the burst's first file) starts a build,
+ *                                                or the host starts (the build at start)
  *   livehost: build-ok ms=N [warnings=N first="..."]   the build command succeeded; the
  *                                                compiler's warnings are an overlay notice
  *   livehost: build-failed ms=N errors=N first="file:line: message"

@@ -1,13 +1,15 @@
 /* host_input.c - turns SDL's events into one game_input per frame: keys, mouse and wheel,
  * typed text, window focus and size, and up to GAME_PAD_COUNT gamepads.
  * Owns the open SDL game controllers (opened when plugged in, closed when pulled out or at
- * close); the input itself lives in main's frame loop. Keys the host keeps for itself (F1-F12)
- * are reported as HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from
- * the key events, not SDL_GetKeyboardState, so events pushed by --script count like real ones;
- * pads are read from their controllers each frame, so a --script's virtual pad counts too.
+ * close) and the table of the host's own keys; the input itself lives in main's frame loop.
+ * Keys the host keeps for itself (F1-F12, or what --key moved them to) are reported as
+ * HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from the key events,
+ * not SDL_GetKeyboardState, so events pushed by --script count like real ones; pads are read
+ * from their controllers each frame, so a --script's virtual pad counts too.
  */
 #include "host.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The gamepads, by slot (game_input.pads index): the first free slot takes a new pad. */
@@ -103,25 +105,87 @@ static void add_text(game_input *in, const char *text)
     memcpy(in->text + have, text, add + 1);
 }
 
-/* The keys the host keeps for itself, pressed once (no key repeat) per action. */
-static const struct {
+/* The keys the host keeps for itself, pressed once (no key repeat) per action; rewind acts
+ * while its key is held. --key ACTION=KEY moves them (host_input_bind). */
+static struct {
+    const char *name; /* the ACTION of --key */
     SDL_Scancode key;
     unsigned action;
 } host_keys[] = {
-    { SDL_SCANCODE_F1, HOST_INPUT_OVERLAY },    { SDL_SCANCODE_F2, HOST_INPUT_RECORD },
-    { SDL_SCANCODE_F3, HOST_INPUT_LIVE },       { SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE },
-    { SDL_SCANCODE_F5, HOST_INPUT_RESET },      { SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD },
-    { SDL_SCANCODE_F7, HOST_INPUT_PAUSE },      { SDL_SCANCODE_F8, HOST_INPUT_STEP },
-    { SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE }, { SDL_SCANCODE_F10, HOST_INPUT_SLOWER },
-    { SDL_SCANCODE_F11, HOST_INPUT_FASTER },
+    { "overlay", SDL_SCANCODE_F1, HOST_INPUT_OVERLAY },
+    { "record", SDL_SCANCODE_F2, HOST_INPUT_RECORD },
+    { "live", SDL_SCANCODE_F3, HOST_INPUT_LIVE },
+    { "save", SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE },
+    { "restart", SDL_SCANCODE_F5, HOST_INPUT_RESET },
+    { "reload", SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD },
+    { "pause", SDL_SCANCODE_F7, HOST_INPUT_PAUSE },
+    { "step", SDL_SCANCODE_F8, HOST_INPUT_STEP },
+    { "load", SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE },
+    { "slower", SDL_SCANCODE_F10, HOST_INPUT_SLOWER },
+    { "faster", SDL_SCANCODE_F11, HOST_INPUT_FASTER },
+    { "rewind", SDL_SCANCODE_F12, HOST_INPUT_REWIND },
+};
+enum {
+    HOST_KEY_COUNT = sizeof host_keys / sizeof host_keys[0]
 };
 
 static unsigned host_key_action(SDL_Scancode key)
 {
-    for (size_t i = 0; i < sizeof host_keys / sizeof host_keys[0]; i++)
-        if (host_keys[i].key == key)
+    for (size_t i = 0; i < HOST_KEY_COUNT; i++)
+        if (host_keys[i].key == key && host_keys[i].action != HOST_INPUT_REWIND)
             return host_keys[i].action;
     return 0;
+}
+
+static SDL_Scancode key_of(unsigned action)
+{
+    for (size_t i = 0; i < HOST_KEY_COUNT; i++)
+        if (host_keys[i].action == action)
+            return host_keys[i].key;
+    return SDL_SCANCODE_UNKNOWN;
+}
+
+int host_input_bind(const host_args *args, char *why, size_t size)
+{
+    for (int k = 0; k < args->key_count; k++) {
+        const char *spec = args->keys[k], *eq = strchr(spec, '=');
+        size_t i = 0;
+        while (eq && i < HOST_KEY_COUNT &&
+               (strlen(host_keys[i].name) != (size_t)(eq - spec) ||
+                strncmp(host_keys[i].name, spec, (size_t)(eq - spec)) != 0))
+            i++;
+        if (!eq || i == HOST_KEY_COUNT) {
+            snprintf(why, size,
+                     "--key %s: want ACTION=KEY, ACTION one of overlay record live save restart "
+                     "reload pause step load slower faster rewind",
+                     spec);
+            return -1;
+        }
+        SDL_Scancode key = SDL_GetScancodeFromName(eq + 1);
+        if (key == SDL_SCANCODE_UNKNOWN || key >= GAME_KEY_COUNT) {
+            snprintf(why, size, "--key %s: '%s' is not an SDL key name (F1, Escape, Tab, R...)",
+                     spec, eq + 1);
+            return -1;
+        }
+        host_keys[i].key = key;
+    }
+    /* One key, one action: --key restart=F6 alone leaves F6 on reload too. */
+    for (size_t i = 0; i < HOST_KEY_COUNT; i++)
+        for (size_t j = i + 1; j < HOST_KEY_COUNT; j++)
+            if (host_keys[i].key == host_keys[j].key) {
+                snprintf(why, size,
+                         "%s is the key of both %s and %s: move the other one too (e.g. --key "
+                         "restart=F6 --key reload=F5)",
+                         SDL_GetScancodeName(host_keys[i].key), host_keys[i].name,
+                         host_keys[j].name);
+                return -1;
+            }
+    return 0;
+}
+
+const char *host_input_key_name(unsigned action)
+{
+    return SDL_GetScancodeName(key_of(action));
 }
 
 /* Logical buttons and the keys that hold them down. */
@@ -185,7 +249,7 @@ unsigned host_input_poll(game_input *in)
             buttons |= button_keys[i].button;
     in->pressed = buttons & ~in->buttons;
     in->buttons = buttons;
-    if (in->keys[SDL_SCANCODE_F12]) /* rewind lasts as long as the key is held */
+    if (in->keys[key_of(HOST_INPUT_REWIND)]) /* rewind lasts as long as the key is held */
         actions |= HOST_INPUT_REWIND;
 
     if (input.focused)

@@ -1,6 +1,8 @@
 /* host_overlay.c - the in-window overlay (F1): frame time, fps, the library version, the state
  * block's size, where the time went between the last save and its first frame, and every
- * problem the host has to tell: compiler messages, crashes, hangs, refused and failed builds.
+ * problem the host has to tell: compiler messages (with the source lines around the first
+ * error), crashes, hangs, refused and failed builds. The panel is opaque, so the game's own
+ * text under it never mixes with the overlay's.
  *
  * Owns only what it shows. It learns about problems from the event log (host_event.c hands
  * every event line to host_overlay_note, so the screen says what the log says) and from
@@ -29,12 +31,14 @@ enum {
     BUILD_FOR_MS = 10000, /* a reload this long after a build is not that build's */
 };
 
-#define COLOR_PANEL 0x000000e8u
+/* Opaque: the game's own text under a see-through panel would mix with the overlay's. */
+#define COLOR_PANEL 0x000000ffu
 #define COLOR_HUD 0x9ce0ffffu /* frame time, version, state size */
 #define COLOR_TIMELINE 0xd0d0d0ffu
 #define COLOR_ERROR 0xff6b6bffu   /* problem titles: "build failed", "crash" */
 #define COLOR_MESSAGE 0xffd6a0ffu /* compiler lines and reasons */
 #define COLOR_NOTICE 0xe8e070ffu  /* asset problems, build warnings: shown, never open it */
+#define COLOR_SOURCE 0xb8c4ffffu  /* the source lines around the first compile error */
 
 /* Events that are problems. open: shows the overlay by itself (default mode). */
 static const struct {
@@ -60,6 +64,7 @@ static struct {
     int auto_shown; /* opened by a problem, not F1: closes again when they clear */
     int width, height;
     const char *game_path;
+    const host_args *args; /* where a compiler message's file may be (host_source_excerpt) */
     pthread_t main_thread; /* events from other threads are not the screen's business */
 
     uint64_t frame_start, window_start; /* frame timing: this frame, the fps window */
@@ -88,6 +93,7 @@ static struct {
 
     char compile[4096]; /* the last failed build's compiler lines */
     int compile_errors;
+    char source[1024];   /* the lines around its first error, marked ('>') */
     char warnings[2048]; /* the last good build's warnings: a notice, never opens the overlay */
     int warning_count;
     problem problems[PROBLEM_MAX];
@@ -108,6 +114,7 @@ void host_overlay_open(const host_args *args)
     ov.width = args->width;
     ov.height = args->height;
     ov.game_path = args->game_path;
+    ov.args = args;
     ov.main_thread = pthread_self();
 }
 
@@ -162,7 +169,7 @@ void host_overlay_note(const char *name, const char *fields)
         for (int i = ov.problem_count - 1; i >= 0; i--)
             if (!ov.problems[i].notice)
                 remove_problem(i);
-        ov.compile[0] = 0;
+        ov.compile[0] = ov.source[0] = 0;
         ov.compile_errors = 0;
         ov.reload_seen = ov.in_check;
         hide_if_clear();
@@ -211,6 +218,17 @@ static void take_build_figures(void)
         ov.tl.total = ms_between(ov.tl.origin_ns, ov.tl.first_frame_ns);
 }
 
+/* The code around the first error (errors come first in messages). */
+static void find_source(const char *messages)
+{
+    ov.source[0] = 0;
+    if (!ov.args || ov.compile_errors <= 0)
+        return;
+    host_source_excerpt(messages, ov.args->project_dir, ov.args->watch_dirs,
+                        ov.args->watch_dir_count, ov.source, sizeof ov.source);
+    host_draw_ascii(ov.source);
+}
+
 void host_overlay_build_started(void)
 {
     ov.building = 1;
@@ -235,7 +253,8 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
     ov.warnings[0] = 0;
     ov.warning_count = 0;
     if (ok) {
-        ov.compile[0] = 0; /* the sources compile again; a load problem may still follow */
+        ov.compile[0] = ov.source[0] = 0; /* the sources compile again; a load problem may
+                                             still follow */
         ov.compile_errors = 0;
         snprintf(ov.warnings, sizeof ov.warnings, "%s", messages);
         host_draw_ascii(ov.warnings);
@@ -244,8 +263,9 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
         return;
     }
     snprintf(ov.compile, sizeof ov.compile, "%s", messages);
-    host_draw_ascii(ov.compile);
     ov.compile_errors = count;
+    find_source(messages);
+    host_draw_ascii(ov.compile);
     show_for_problem();
 }
 
@@ -379,9 +399,9 @@ void host_overlay_render(void)
     char text[1024];
     host_game_info info;
     host_game_info_get(&info);
-    snprintf(text, sizeof text, "F1  %.1f ms  %.0f fps   library v%u   state %llu bytes%s",
-             ov.frame_ms, ov.fps, info.version, (unsigned long long)info.state_size,
-             ov.building ? "   building..." : "");
+    snprintf(text, sizeof text, "%s  %.1f ms  %.0f fps   library v%u   state %llu bytes%s",
+             host_input_key_name(HOST_INPUT_OVERLAY), ov.frame_ms, ov.fps, info.version,
+             (unsigned long long)info.state_size, ov.building ? "   building..." : "");
     n += wrap(lines, n, max, width, COLOR_HUD, text, 12);
     if (ov.tl.valid) {
         timeline(text, sizeof text);
@@ -391,6 +411,16 @@ void host_overlay_render(void)
         snprintf(text, sizeof text, "build failed after %.0f ms: %d error%s", ov.build_ms,
                  ov.compile_errors, ov.compile_errors == 1 ? "" : "s");
         n += wrap(lines, n, max, width, COLOR_ERROR, text, 12);
+        for (const char *s = ov.source; *s && n < max; n++) { /* code is cut, not wrapped */
+            size_t len = strcspn(s, "\n");
+            char code[LINE_MAX];
+            snprintf(text, sizeof text, "%.*s", (int)len, s);
+            host_draw_fit(text, width, code, sizeof code);
+            snprintf(lines[n].text, LINE_MAX, "%s", code);
+            lines[n].color = s[0] == '>' ? COLOR_ERROR : COLOR_SOURCE;
+            lines[n].indent = 0;
+            s += len + (s[len] == '\n');
+        }
         n += wrap(lines, n, max, width, COLOR_MESSAGE, ov.compile, 12);
     }
     if (ov.warning_count && n < max) {

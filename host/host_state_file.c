@@ -22,11 +22,15 @@
 #include "host.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum {
     HEADER_BYTES = 48,
@@ -41,6 +45,11 @@ static struct {
     const char *key_path;  /* F4 / F9: --save-state FILE, else livehost.state */
     const char *save_path; /* --save-state: written at exit */
     const char *load_path; /* --load-state, until the game runs and it is loaded */
+
+    /* The stuck exit's save, made ready here so that the watchdog thread only writes. */
+    char stuck_tmp[4096];             /* --save-state FILE.tmp */
+    char stuck_word[600];             /* FILE as an event value */
+    _Atomic(const char *) stuck_path; /* --save-state FILE once the two above are ready */
 } files;
 
 static void put32(unsigned char *p, uint32_t v)
@@ -118,21 +127,29 @@ fail(char *why, size_t size, const char *fmt, ...)
     return -1;
 }
 
+/* The 48 bytes before the block. Plain stores only: the watchdog thread calls it too. */
+static void put_header(unsigned char *header, int kind, const host_game_layout *layout,
+                       uint64_t input_count)
+{
+    memset(header, 0, HEADER_BYTES);
+    memcpy(header, magics[kind], 8);
+    put32(header + 8, FORMAT_VERSION);
+    put32(header + 12, GAME_API_VERSION);
+    put64(header + 16, layout->size);
+    put32(header + 24, layout->version);
+    put32(header + 28, INPUT_BYTES);
+    put64(header + 32, layout->hash);
+    put64(header + 40, input_count);
+}
+
 int host_state_file_write(const char *path, int kind, const host_state_data *data, char *why,
                           size_t why_size)
 {
     char tmp[4096];
-    unsigned char header[HEADER_BYTES] = { 0 }, rec[INPUT_BYTES];
+    unsigned char header[HEADER_BYTES], rec[INPUT_BYTES];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         return fail(why, why_size, "the path is too long");
-    memcpy(header, magics[kind], 8);
-    put32(header + 8, FORMAT_VERSION);
-    put32(header + 12, GAME_API_VERSION);
-    put64(header + 16, data->layout.size);
-    put32(header + 24, data->layout.version);
-    put32(header + 28, INPUT_BYTES);
-    put64(header + 32, data->layout.hash);
-    put64(header + 40, data->input_count);
+    put_header(header, kind, &data->layout, data->input_count);
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return fail(why, why_size, "cannot create %s: %s", tmp, strerror(errno));
@@ -199,9 +216,21 @@ int host_state_file_read(const char *path, int kind, host_state_data *out, char 
 {
     unsigned char header[HEADER_BYTES], rec[INPUT_BYTES];
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* A regular file only: a FIFO would block the open (O_NONBLOCK) and the reads, a directory
+     * opens fine and then "holds" LONG_MAX bytes. */
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return fail(why, why_size, "cannot open it: %s", strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(why, why_size, "it is not a regular file");
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return fail(why, why_size, "cannot open it: %s", strerror(errno));
+    }
     long file_size = -1;
     if (fseek(f, 0, SEEK_END) == 0)
         file_size = ftell(f);
@@ -286,6 +315,64 @@ void host_state_open(const host_args *args)
     files.save_path = args->save_state;
     files.key_path = args->save_state ? args->save_state : HOST_STATE_DEFAULT_PATH;
     files.load_path = args->load_state;
+    if (args->save_state && snprintf(files.stuck_tmp, sizeof files.stuck_tmp, "%s.tmp",
+                                     args->save_state) < (int)sizeof files.stuck_tmp) {
+        host_event_word(files.stuck_word, sizeof files.stuck_word, args->save_state);
+        atomic_store(&files.stuck_path, args->save_state);
+    }
+}
+
+static int write_all(int fd, const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    while (size) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Appends the NUL-terminated parts to out (size bytes), cut to fit: no stdio here. */
+static void append(char *out, size_t size, const char *const *parts, int count)
+{
+    size_t n = strlen(out);
+    for (int i = 0; i < count; i++)
+        for (const char *p = parts[i]; *p && n + 1 < size; p++)
+            out[n++] = *p;
+    out[n] = 0;
+}
+
+/* The main thread is stuck (in a game call, or outside game code) and will never run again,
+ * but the state block is intact: this runs on the watchdog thread, so it touches nothing the
+ * stuck thread may hold - no stdio, no malloc (their locks), only open, write, rename - and
+ * reads the block and its layout as the stuck thread left them. */
+int host_state_save_stuck(char *fields, size_t size)
+{
+    const char *path = atomic_load(&files.stuck_path);
+    host_game_layout layout;
+    const void *block = path ? host_game_state(&layout) : NULL;
+    if (!block)
+        return 0;
+    unsigned char header[HEADER_BYTES];
+    put_header(header, HOST_STATE_FILE_STATE, &layout, 0);
+    int fd = open(files.stuck_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int ok = fd >= 0 && write_all(fd, header, sizeof header) == 0 &&
+             write_all(fd, block, (size_t)layout.size) == 0;
+    if (fd >= 0 && close(fd) != 0)
+        ok = 0;
+    if (ok && rename(files.stuck_tmp, path) != 0)
+        ok = 0;
+    if (!ok)
+        unlink(files.stuck_tmp);
+    const char *parts[] = { ok ? "state-saved=" : "state-save-failed=", files.stuck_word };
+    fields[0] = 0;
+    append(fields, size, parts, 2);
+    return 1;
 }
 
 void host_state_frame(unsigned actions)
@@ -303,6 +390,7 @@ void host_state_frame(unsigned actions)
 void host_state_close(void)
 {
     char quoted[600], word[600];
+    atomic_store(&files.stuck_path, NULL);
     if (files.load_path)
         host_event("state-refused", "path=%s reason=%s",
                    host_event_word(word, sizeof word, files.load_path),

@@ -7,7 +7,8 @@
  * within the grace period - the game sleeps in a system call or waits on a lock - or the frame
  * loop itself stalls (blocked on a full stderr pipe, say), the watchdog writes one diagnostic
  * line with write(2) (stdio's lock may be held by the stuck thread) and ends the process with
- * HOST_EXIT_STUCK.
+ * HOST_EXIT_STUCK; just before, its last_words hook (main wires --save-state to it) saves what
+ * can be saved without the stuck thread's locks.
  * Never fires while a debugger is attached: a breakpoint is not a hang.
  *
  * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
@@ -37,6 +38,7 @@ static struct {
     atomic_uint_fast64_t fire_seq;   /* the call the watchdog is interrupting */
     _Atomic(const char *) call_name;
     atomic_uint_fast64_t last_frame;
+    int (*last_words)(char *fields, size_t size); /* before a stuck exit (--save-state) */
 } dog;
 
 static void sleep_us(long us)
@@ -65,9 +67,11 @@ static int is_traced(void)
  * terminal, a pipe nobody reads): write only if it can take the line now, and end anyway. */
 static void die_stuck(const char *what, const char *name, uint64_t ms, const char *advice)
 {
-    char line[512];
-    int n = snprintf(line, sizeof line, "livehost: stuck %s=%s ms=%llu exit=%d reason=\"%s\"\n",
-                     what, name, (unsigned long long)ms, HOST_EXIT_STUCK, advice);
+    char line[1400], extra[700] = "";
+    if (dog.last_words && dog.last_words(extra + 1, sizeof extra - 1))
+        extra[0] = ' ';
+    int n = snprintf(line, sizeof line, "livehost: stuck %s=%s ms=%llu exit=%d%s reason=\"%s\"\n",
+                     what, name, (unsigned long long)ms, HOST_EXIT_STUCK, extra, advice);
     struct pollfd out = { .fd = STDERR_FILENO, .events = POLLOUT };
     if (n > 0 && poll(&out, 1, 100) == 1 && (out.revents & POLLOUT) &&
         write(STDERR_FILENO, line, (size_t)n) < 0)
@@ -139,6 +143,11 @@ int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     dog.running = rc == 0;
     return rc == 0 ? 0 : -1;
+}
+
+void host_watchdog_on_stuck(int (*last_words)(char *fields, size_t size))
+{
+    dog.last_words = last_words;
 }
 
 void host_watchdog_stop(void)

@@ -11,8 +11,21 @@
 #include "host.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Started with stdin, stdout or stderr closed (`2>&-`), the next file the process opens - an
+ * inotify descriptor, SDL's netlink socket - would become descriptor 2 and receive the event
+ * log. Each closed one of 0-2 is opened on /dev/null first (open takes the lowest free
+ * number). */
+static void open_std_descriptors(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) < 0)
+            return;
+}
 
 /* Looks for a new build, with the overlay timing the look. */
 static void check_game(void)
@@ -46,18 +59,49 @@ static void pace(Uint64 *next_tick, Uint64 freq)
         SDL_Delay(ms);
 }
 
+/* The build at start (host_build.c) runs before the game is opened, so that a library older
+ * than its sources never runs: the window shows that it builds and stays responsive. Returns 1
+ * when the user quit meanwhile. */
+static int wait_for_first_build(const host_args *args, host_video *video)
+{
+    game_input input = { 0 };
+    while (host_build_is_running()) {
+        host_watchdog_frame();
+        host_overlay_frame_begin();
+        unsigned actions = host_input_poll(&input);
+        if ((actions & HOST_INPUT_QUIT) || host_guard_quit_requested())
+            return 1;
+        if (actions & HOST_INPUT_OVERLAY)
+            host_overlay_toggle();
+        host_build_poll();
+        host_draw_message(args->width, args->height, 0x202630ffu,
+                          "building the game:", args->build_cmd);
+        host_overlay_render();
+        host_video_present(video);
+        SDL_Delay(10);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    open_std_descriptors();
     host_args args;
     int parsed = host_args_parse(&args, argc, argv);
     if (parsed == HOST_ARGS_NEW)
         return host_new_project(args.new_dir, args.exe_path);
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
+    char why[300], quoted[400];
+    if (host_input_bind(&args, why, sizeof why) != 0) {
+        host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        return 2;
+    }
     if (host_guard_install() != 0) {
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;
     }
+    host_watchdog_on_stuck(host_state_save_stuck); /* a stuck exit still writes --save-state */
     /* Grace: how long the watchdog keeps trying to interrupt before it ends the process. */
     if (host_watchdog_start(args.watchdog_ms, 2000, args.stall_ms) != 0) {
         host_event("error", "reason=\"cannot start the watchdog thread\"");
@@ -76,27 +120,33 @@ int main(int argc, char **argv)
         return 2;
     }
     host_assets_open(video.renderer, args.assets_dir);
-    host_files_open(".");
+    host_files_open(args.project_dir);
     host_draw_bind(video.renderer);
     host_overlay_open(&args); /* before the game: its first events may be problems */
+    host_build_open(&args);
+    const int quit = wait_for_first_build(&args, &video);
+    /* Opened like a check, so that the overlay's timeline shows the build at start. */
+    host_overlay_check_begin();
     if (host_game_open(&args, video.renderer) != 0) {
         host_event("error", "reason=\"out of memory\"");
+        host_build_close();
         host_script_close();
         host_input_close();
         host_assets_close();
         host_video_close(&video);
         return 1;
     }
+    host_overlay_check_end();
     host_time_open(&args);
-    host_build_open(&args);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
     const int paced = !args.headless || args.frames == 0;
     const Uint64 freq = SDL_GetPerformanceFrequency();
     Uint64 next_tick = SDL_GetPerformanceCounter();
     game_input input = { 0 };
-    uint64_t frame = 0;
-    for (;;) {
+    uint64_t frame = 0, counted = 0;
+    int started = 0; /* --frames counts from here: the game ran, or nothing more is coming */
+    while (!quit) {
         host_watchdog_frame();
         host_overlay_frame_begin();
         host_script_push(frame);
@@ -121,7 +171,11 @@ int main(int argc, char **argv)
         if (!paced && host_game_is_checking())
             check_game();
         frame++;
-        if (args.frames > 0 && frame >= (uint64_t)args.frames)
+        /* --frames counts frames the game ran: a first build still in its pre-flight is
+         * waited for; a failed one, or none to wait for, counts the waiting screen. */
+        started |= host_game_is_running() || !(host_game_is_checking() || host_build_is_running());
+        counted += started;
+        if (args.frames > 0 && counted >= (uint64_t)args.frames)
             break;
         if (paced)
             pace(&next_tick, freq);

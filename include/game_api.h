@@ -107,10 +107,10 @@ enum {
 
 /* One gamepad's state this frame. */
 typedef struct game_pad {
-    uint32_t connected;             /* 1 while plugged in */
-    uint32_t buttons;               /* GAME_PAD_* bits held down */
-    uint32_t pressed;               /* GAME_PAD_* bits that went down this frame */
-    float axes[GAME_AXIS_COUNT];    /* sticks -1..1 (down and right positive), triggers 0..1 */
+    uint32_t connected;          /* 1 while plugged in */
+    uint32_t buttons;            /* GAME_PAD_* bits held down */
+    uint32_t pressed;            /* GAME_PAD_* bits that went down this frame */
+    float axes[GAME_AXIS_COUNT]; /* sticks -1..1 (down and right positive), triggers 0..1 */
 } game_pad;
 
 /* Bits of game_input.window: what happened to the window this frame. */

@@ -59,6 +59,16 @@ wait_for() {
     return 1
 }
 
+# wait_count FILE PATTERN N [SECONDS]: until at least N lines of FILE match an extended regex.
+wait_count() {
+    local i
+    for ((i = 0; i < ${4:-10} * 20; i++)); do
+        [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # start_host LOG ARGS...: the host in the background (headless, unbounded), pid in HOST_PID.
 start_host() {
     local log=$1

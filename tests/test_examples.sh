@@ -39,7 +39,25 @@ examples_bad_build_keeps_code() {
     expect "the old code stopped running" [ "$(grep -c 'compute(6, 7) = 42' "$DIR/out")" -gt "$n" ]
 }
 
+# A library2 build without its greeting is refused when it loads, with a line saying which
+# function is missing, and the old greeting goes on; it is not loaded to fail at its first call.
+examples_missing_function_reported() {
+    local dir=$TMP/nogreet n
+    mkdir -p "$dir"
+    cp "$OUT_DIR/examples/library1.so" "$OUT_DIR/examples/library2.so" "$dir/"
+    start_demo "$OUT_DIR/examples/main" "$dir"
+    expect "no greeting: $(head -3 "$dir/out" 2>/dev/null)" wait_for "$dir/out" 'library2 says hello to main' 5
+    sed 's/library2_greet/library2_wave/g' examples/library2.c >"$dir/library2_v2.c"
+    expect "could not build a library2 without its greeting" \
+        ${CC:-cc} -fPIC -shared -fvisibility=hidden "$dir/library2_v2.c" -o "$dir/library2.so.tmp"
+    mv -f "$dir/library2.so.tmp" "$dir/library2.so"
+    expect "the missing function was not reported at load: $(grep library2: "$dir/out")" \
+        wait_for "$dir/out" "^library2: load failed, keeping the old code: .*'library2_greet'" 5
+    n=$(grep -c 'library2 says hello' "$dir/out")
+    expect "the old greeting stopped" wait_count "$dir/out" 'library2 says hello' $((n + 1)) 5
+}
+
 for c in ${CASES:-examples_first_result examples_reloaded_result examples_same_process \
-    examples_bad_build_keeps_code}; do
+    examples_bad_build_keeps_code examples_missing_function_reported}; do
     run_case "$c"
 done

@@ -62,6 +62,22 @@ bad_flags_fail() {
     done
 }
 
+# Files read whole at start must be regular files of a sane size: a device that never ends, a
+# directory, a FIFO nobody writes or a huge file is a command-line error, not a stall.
+unreadable_input_files() {
+    local args rc err fifo=$TMP/input.fifo
+    mkfifo "$fifo"
+    truncate -s 2M "$TMP/huge.txt"
+    for args in "--script /dev/zero" "--script $TMP" "--script $fifo" "--script $TMP/huge.txt" \
+        "--load-state $TMP" "--load-state $fifo" "--replay $TMP" "--replay $fifo"; do
+        # shellcheck disable=SC2086 # the words are the arguments
+        err=$(timeout 20 "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>&1 >/dev/null)
+        rc=$?
+        expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
+        expect "'$args' gave no error event naming it: $err" grep -q "^livehost: error reason=\"${args% *} ${args#* }: " <<<"$err"
+    done
+}
+
 missing_assets_placeholder() {
     local png=$TMP/noassets.png log=$TMP/noassets.log
     mkdir -p "$TMP/empty"
@@ -89,6 +105,7 @@ broken_assets_placeholder() {
 
 waiting_screen_without_game() {
     local png=$TMP/wait.png log=$TMP/wait.log
+    mkdir -p "$TMP/nothing" # a directory to build into; a missing one is a typo (exit 2)
     timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
@@ -156,6 +173,29 @@ screenshot_on_sigusr1() {
     expect "not one screenshot event per request and exit: $(grep -c screenshot "$log")" [ "$(grep -c '^livehost: screenshot ' "$log")" -eq 2 ]
 }
 
+# Started with stdin, stdout and stderr closed (`2>&-`), the host first puts /dev/null there:
+# descriptor 2 never becomes a socket or a watch that the event log would be written into.
+closed_std_descriptors() {
+    local png=$TMP/closed.png pid i fds=""
+    ("$HOST" --headless --frames 0 --game "$OUT_DIR/game.so" --assets "$ROOT/assets" \
+        --screenshot "$png" <&- >&- 2>&-) &
+    pid=$!
+    HOST_PIDS+=("$pid")
+    # Up once it watches something (its signal handlers come before): then SIGTERM is its
+    # own, not the default one that would end it.
+    for ((i = 0; i < 200; i++)); do
+        ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'anon_inode:inotify' && break
+        sleep 0.05
+    done
+    fds=$(readlink "/proc/$pid/fd/0" "/proc/$pid/fd/1" "/proc/$pid/fd/2" 2>/dev/null | paste -sd' ')
+    expect "descriptors 0-2 are '$fds', want /dev/null three times" [ "$fds" = "/dev/null /dev/null /dev/null" ]
+    kill -TERM "$pid"
+    wait "$pid"
+    local rc=$?
+    expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
+    expect "no screenshot at exit: the game did not run" mostly "$png" "$SKY"
+}
+
 # Keys from --script reach the game like real ones: holding Right moves the ship, so the
 # picture differs from an idle run; F5 restarts the game; "quit" ends the run like closing
 # the window.
@@ -169,7 +209,8 @@ scripted_keys() {
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "quit at frame 80 did not end the run: $(grep exit "$log")" grep -q '^livehost: exit frames=80$' "$log"
     expect "F5 gave no reset event" grep -q '^livehost: reset ' "$log"
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script <(printf '5 down Right\n') \
+    printf '5 down Right\n' >"$TMP/right.txt"
+    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script "$TMP/right.txt" \
         --screenshot "$TMP/right.png" 2>/dev/null
     timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
     expect "holding Right changed nothing on screen" not cmp -s "$TMP/right.png" "$TMP/idle.png"
@@ -203,8 +244,9 @@ real_window_under_xvfb() {
 }
 
 for c in ${CASES:-headless_screenshot same_inputs_same_pictures size_flags help_lists_every_flag \
-    bad_flags_fail missing_assets_placeholder broken_assets_placeholder \
+    bad_flags_fail unreadable_input_files missing_assets_placeholder broken_assets_placeholder \
     waiting_screen_without_game game_appears_later quit_on_sigint quit_on_sigterm reader_gone screenshot_on_sigusr1 \
+    closed_std_descriptors \
     scripted_keys one_exported_symbol real_window_under_xvfb}; do
     run_case "$c"
 done

@@ -10,7 +10,8 @@
 edit_rebuilds_and_reloads() {
     start_watched edit || return
     expect "no build-watch event: $(grep build- "$LOG")" grep -q "^livehost: build-watch dirs=\"$SRC/game $SRC/include\" cmd=" "$LOG"
-    expect "a build ran before any save" not grep -q '^livehost: build-start' "$LOG"
+    expect "no build at start: $(grep build- "$LOG")" grep -q '^livehost: build-start file=(start)$' "$LOG"
+    expect "a build ran before any save" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 1 ]
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
     expect "no build-start event for game.h (sed -i renames a temp file over it): $(grep build-start "$LOG")" wait_for "$LOG" "^livehost: build-start file=$SRC/game/game.h\$" 5
     expect "no build-ok event: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-ok ms=[0-9]+$' 20
@@ -19,7 +20,7 @@ edit_rebuilds_and_reloads() {
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the new sky (c8285a) is not on screen" mostly "$PNG" c8285a
-    expect "more than one build for one save" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 1 ]
+    expect "more than one build for one save" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 2 ]
 }
 
 # Saves in a burst are one build; a save during a build gets exactly one more build after it.
@@ -29,21 +30,17 @@ burst_and_save_during_build() {
     for i in 1 2 3 4 5; do
         set_sky "$SRC" 200 40 $((80 + i)) || break
     done
-    expect "no build-start event" wait_for "$LOG" '^livehost: build-start ' 5
+    expect "no build-start event" wait_count "$LOG" '^livehost: build-start ' 2 5
     # The last save lands while that build runs: it must be built too, after it.
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
-    expect "no second build-ok: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-ok .*' 20
+    wait_count "$LOG" '^livehost: build-ok' 3 20
     local n
-    for ((i = 0; i < 200; i++)); do
-        n=$(grep -c '^livehost: build-ok' "$LOG")
-        [ "$n" -ge 2 ] && break
-        sleep 0.05
-    done
-    expect "the save during the build was not built ($n builds)" [ "$n" -eq 2 ]
+    n=$(grep -c '^livehost: build-ok' "$LOG")
+    expect "the save during the build was not built ($n builds after the one at start)" [ "$n" -eq 3 ]
     expect "the last build did not load" wait_for "$LOG" '^livehost: reloaded version=[23] ' 10
     sleep 0.3
     stop_host TERM
-    expect "the burst was built $(grep -c '^livehost: build-start' "$LOG") times, want 2" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 2 ]
+    expect "the burst was built $(grep -c '^livehost: build-start' "$LOG") times, want 2 (and 1 at start)" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 3 ]
     expect "the last save (28c85a) is not on screen" mostly "$PNG" 28c85a
 }
 
@@ -62,7 +59,7 @@ save_while_compiling() {
         --build-cmd "$(build_cmd "$SRC" "$OUT") GAME_CC=$slow"
     expect "no loaded event" wait_for "$LOG" '^livehost: loaded version=1 ' 10 || return
     set_sky "$SRC" 200 40 90
-    expect "no build-start event" wait_for "$LOG" '^livehost: build-start ' 5
+    expect "no build-start event" wait_count "$LOG" '^livehost: build-start ' 2 5
     sleep 0.3 # the compiler has read game.h and is still running
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
     expect "the save made while compiling did not load: $(grep -E 'build-|reloaded' "$LOG" | tr '\n' ' ')" \
@@ -97,7 +94,8 @@ compile_error_then_fix() {
 failing_command_is_reported() {
     start_game failcmd --watch-dir "$TMP/failcmd/game" --build-cmd 'echo "no compiler here" >&2; exit 3' || return
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
-    expect "no build-failed event: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-failed ms=[0-9]+ errors=0 first="no compiler here"$' 10
+    expect "no build-failed event at start: $(grep build- "$LOG")" grep -Eq '^livehost: build-failed ms=[0-9]+ errors=0 first="no compiler here"$' "$LOG"
+    expect "no build-failed event after the save: $(grep build- "$LOG")" wait_count "$LOG" '^livehost: build-failed ms=[0-9]+ errors=0 first="no compiler here"$' 2 10
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
 }
@@ -115,7 +113,7 @@ no_build_and_ignored_files() {
     touch "$SRC/game/.game.c.swp" "$SRC/game/game.c~" "$SRC/game/4913" "$SRC/game/#game.c#"
     sleep 0.4
     stop_host TERM
-    expect "an editor's swap or backup file started a build" not grep -q '^livehost: build-start' "$LOG"
+    expect "an editor's swap or backup file started a build" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 1 ]
 }
 
 # Idle, a frame makes no system call beyond one read() per inotify descriptor (the core's, the
@@ -128,12 +126,16 @@ host_file_calls() {
     grep -Ev "^(${kids:-none}) |wait4\((${kids:-none})[,<]| resumed>" "$1" | grep -Ec 'stat|openat|wait4'
 }
 
+# The build at start (here `true`) and the first load come before the loaded event: only the
+# calls after it are the frames'.
 idle_frames_read_once_per_watch() {
     command -v strace >/dev/null || return 0
-    local n calls=() kinds="read,stat,newfstatat,statx,openat,wait4"
+    local n calls=() kinds="read,write,stat,newfstatat,statx,openat,wait4"
     for n in 100 400; do
-        timeout 20 strace -f -qq -e trace=$kinds -o "$TMP/strace-$n.log" \
-            "$HOST" --headless --frames $n --game "$OUT_DIR/game.so" --watch-dir game 2>/dev/null
+        timeout 20 strace -f -qq -e trace=$kinds -o "$TMP/strace-all-$n.log" \
+            "$HOST" --headless --frames $n --game "$OUT_DIR/game.so" --watch-dir game \
+            --build-cmd true 2>/dev/null
+        sed -n '/write(2, "livehost: loaded /,$p' "$TMP/strace-all-$n.log" >"$TMP/strace-$n.log"
         calls+=("$(grep -c 'read(.*EAGAIN' "$TMP/strace-$n.log") $(host_file_calls "$TMP/strace-$n.log")")
     done
     local reads0 other0 reads1 other1
@@ -146,10 +148,96 @@ idle_frames_read_once_per_watch() {
     expect "300 frames made $((other1 - other0)) stat/open/waitpid calls, want 0" [ $((other1 - other0)) -le $slack ]
 }
 
+# A game warning is a warning, not an error (the Makefile builds game/ without -Werror): the
+# build loads and names the warning.
+warning_builds_and_loads() {
+    start_watched warn || return
+    expect "could not add an unused variable" sed_game "$SRC" game.c 's/^    s->tick++;$/    int unused_thing = 0;\n    s->tick++;/'
+    expect "no build-ok event with the warning: $(grep build- "$LOG")" wait_for "$LOG" "^livehost: build-ok ms=[0-9]+ warnings=1 first=\"game/game.c:[0-9]+:[0-9]+: warning: unused variable" 20
+    expect "the build with a warning did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' 10
+    stop_host TERM
+    expect "a warning failed the build" not grep -q '^livehost: build-failed' "$LOG"
+}
+
+# new_project NAME: a `livehost new` project in $TMP/NAME (a name no other case uses), its
+# physical path printed; nothing printed if it could not be made.
+new_project() {
+    [ ! -e "$TMP/$1" ] && "$HOST" new "$TMP/$1" >/dev/null 2>&1 && (cd "$TMP/$1" && pwd -P)
+}
+
+# Sources changed while the host was down (a new colour, a field more in the state): the host
+# builds before it runs anything, so the stale library never runs and the new layout is no
+# reason to refuse.
+stale_library_rebuilt_at_start() {
+    local dir log=$TMP/stale.log png=$TMP/stale.png
+    dir=$(new_project stale)
+    expect "could not make a new project" [ -n "$dir" ] || return
+    expect "could not build the new project" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$dir" || return
+    sed -i 's/^#define BACKGROUND GAME_RGBA(30, 30, 46, 255)$/#define BACKGROUND GAME_RGBA(200, 40, 90, 255)/' "$dir/game/game.c"
+    sed -i 's/^    unsigned long long ticks;$/&\n    int lives;/' "$dir/game/game_state.h"
+    expect "the edits did not apply" grep -q 'int lives;' "$dir/game/game_state.h"
+    (cd "$dir" && timeout 60 "$HOST" --headless --frames 5 --screenshot "$png" 2>"$log")
+    local rc=$?
+    expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "no build at start: $(grep build- "$log")" grep -q '^livehost: build-start file=(start)$' "$log"
+    expect "the build at start failed: $(grep build- "$log")" grep -q '^livehost: build-ok ' "$log"
+    expect "the fresh build was not the first load: $(grep -E 'loaded|refused' "$log")" grep -q '^livehost: loaded version=1 .*state_size=32 ' "$log"
+    expect "a build was refused or reloaded: $(grep -E 'reloaded|refused' "$log")" not grep -Eq '^livehost: (reloaded|refused)' "$log"
+    expect "the stale colour is on screen, not the new one (c8285a)" mostly "$png" c8285a
+}
+
+# --headless --frames N in a project with no build yet: the frames are the game's, not the
+# waiting screen's; a build that fails ends the wait too.
+frames_wait_for_the_first_build() {
+    local dir log=$TMP/first.log png=$TMP/first.png
+    dir=$(new_project first)
+    expect "could not make a new project" [ -n "$dir" ] || return
+    (cd "$dir" && timeout 60 "$HOST" --headless --frames 3 --screenshot "$png" 2>"$log")
+    local rc=$?
+    expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "no load: $(tail -3 "$log")" grep -q '^livehost: loaded version=1 ' "$log"
+    expect "not 3 frames: $(grep exit "$log")" grep -q '^livehost: exit frames=3$' "$log"
+    expect "the screenshot is not the game's (1e1e2e)" mostly "$png" 1e1e2e
+    dir=$(new_project first-broken)
+    expect "could not make a new project" [ -n "$dir" ] || return
+    sed -i 's/^    s->ticks++;$/    s->ticks++ oops;/' "$dir/game/game.c"
+    (cd "$dir" && timeout 60 "$HOST" --headless --frames 3 --screenshot "$png" 2>"$log")
+    rc=$?
+    expect "a failed first build: exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "no build-failed: $(grep build- "$log")" grep -q '^livehost: build-failed ' "$log"
+    expect "no waiting screen after a failed first build" mostly "$png" "$WAITING"
+}
+
+# The project is found upward from the current directory, as git finds its repository; its
+# files are absolute paths. --project names it from anywhere; a --game whose directory does
+# not exist is a command-line error, not an endless wait.
+project_found_upward() {
+    local dir log=$TMP/up.log png=$TMP/up.png rc
+    dir=$(new_project up)
+    expect "could not make a new project" [ -n "$dir" ] || return
+    mkdir -p "$dir/game/deeper"
+    (cd "$dir/game/deeper" && timeout 60 "$HOST" --headless --frames 3 --screenshot "$png" 2>"$log")
+    rc=$?
+    expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
+    expect "the project's files were not the defaults: $(grep start "$log")" grep -q "^livehost: start game=$dir/build/game.so assets=$dir/assets " "$log"
+    expect "the project's sources are not watched: $(grep build- "$log")" grep -q "^livehost: build-watch dirs=\"$dir/game $dir/include\" " "$log"
+    expect "the project's game did not load: $(tail -2 "$log")" grep -q "^livehost: loaded version=1 path=$dir/build/game.so " "$log"
+    expect "the screenshot is not the project's game (1e1e2e)" mostly "$png" 1e1e2e
+    (cd "$TMP" && timeout 60 "$HOST" --project "$dir" --headless --frames 3 2>"$log")
+    expect "--project: no load of its game: $(tail -2 "$log")" grep -q "^livehost: loaded version=1 path=$dir/build/game.so " "$log"
+    timeout 5 "$HOST" --project "$TMP/no-such-project" --headless --frames 3 2>"$log"
+    rc=$?
+    expect "--project of a missing directory exited $rc, want 2" [ "$rc" -eq 2 ]
+    timeout 5 "$HOST" --headless --frames 3 --game "$TMP/no-such-dir/game.so" 2>"$log"
+    rc=$?
+    expect "--game in a missing directory exited $rc, want 2" [ "$rc" -eq 2 ]
+    expect "the error does not name the missing directory: $(cat "$log")" grep -q "^livehost: error reason=\".*directory $TMP/no-such-dir does not exist" "$log"
+}
+
 help_lists_the_build_flags() {
     local out flag
     out=$(timeout 5 "$HOST" --help 2>&1)
-    for flag in --overlay --no-overlay --watch-dir --build-cmd --no-build F1; do
+    for flag in --overlay --no-overlay --watch-dir --build-cmd --no-build --project F1; do
         expect "--help does not mention $flag" grep -q -- "$flag" <<<"$out"
     done
     timeout 5 "$HOST" --headless --watch-dir 2>/dev/null
@@ -159,6 +247,7 @@ help_lists_the_build_flags() {
 for c in ${CASES:-edit_rebuilds_and_reloads burst_and_save_during_build save_while_compiling \
     compile_error_then_fix \
     failing_command_is_reported no_build_and_ignored_files idle_frames_read_once_per_watch \
-    help_lists_the_build_flags}; do
+    warning_builds_and_loads stale_library_rebuilt_at_start frames_wait_for_the_first_build \
+    project_found_upward help_lists_the_build_flags}; do
     run_case "$c"
 done

@@ -10,6 +10,7 @@
 HUD=9ce0ff   # frame time, version, state size (COLOR_HUD in host/host_overlay.c)
 ERROR=ff6b6b # problem titles: "build failed", "crash"
 MESSAGE=ffd6a0 # the compiler's lines
+SOURCE=b8c4ff  # the source lines around the first error (COLOR_SOURCE)
 
 # script FILE LINES...: a --script file.
 script() {
@@ -61,10 +62,18 @@ compile_error_shown() {
     expect "the overlay did not open by itself" [ "$(hud_pixels "$PNG")" -gt 100 ]
     expect "no 'build failed' title pixels ($ERROR)" [ "$(count_color "$PNG" "$ERROR")" -gt 100 ]
     expect "no compiler message pixels ($MESSAGE)" [ "$(count_color "$PNG" "$MESSAGE")" -gt 300 ]
+    expect "no source lines around the error ($SOURCE)" [ "$(count_color "$PNG" "$SOURCE")" -gt 200 ]
     expect "the game is gone under the overlay" [ "$(count_color "$PNG" "$SKY")" -gt 100000 ]
     expect "no timeline of the good change (d0d0d0)" [ "$(count_color "$PNG" d0d0d0)" -gt 100 ]
     mkdir -p "$OUT_DIR/docs"
     cp "$PNG" "$OUT_DIR/docs/overlay-compile-error.png"
+}
+
+# The panel is opaque: the game's own text under it does not mix with the overlay's.
+panel_is_opaque() {
+    run_host "$TMP/opaque.log" --frames 20 --overlay --screenshot "$TMP/opaque.png"
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the panel's corner is $("$PIXEL" "$TMP/opaque.png" at 7 7), want 000000 (opaque)" [ "$("$PIXEL" "$TMP/opaque.png" at 7 7)" = 000000 ]
 }
 
 compile_error_clears_after_fix() {
@@ -112,7 +121,7 @@ missing_game_still_has_overlay() {
     expect "the waiting screen is gone" mostly "$png" "$WAITING"
 }
 
-for c in ${CASES:-hidden_by_default_and_f1_toggles compile_error_shown \
+for c in ${CASES:-hidden_by_default_and_f1_toggles compile_error_shown panel_is_opaque \
     compile_error_clears_after_fix no_overlay_stays_closed crash_and_timeline_shown \
     missing_game_still_has_overlay}; do
     run_case "$c"

@@ -64,6 +64,12 @@ refuses_bad_state_files() {
             grep -qF "livehost: state-refused path=$TMP/${f%%:*} reason=\"$reason" "$log"
         expect "${f%%:*}: the game did not play on with its own state" [ "$(final_tick "$log")" = 40 ]
     done
+    # F9 on a directory (--save-state names the file F4 and F9 use): refused, not read as a
+    # file of 2^63 bytes.
+    mkdir -p "$TMP/a-directory"
+    log=$TMP/dir.state.log
+    run_host "$log" --frames 40 --save-state "$TMP/a-directory" --script "$(script dir '10 key F9')"
+    expect "F9 on a directory: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/a-directory reason=\"it is not a regular file\"\$" "$log"
     # Another layout hash of the same size: the demo's migrate cannot know the field order.
     log=$TMP/hash.state.log
     run_host "$log" --frames 40 --load-state "$TMP/hash.state"
@@ -94,7 +100,27 @@ force_reload_keeps_state() {
     expect "F6 restarted the game" [ "$(final_tick "$log")" = 150 ]
 }
 
+# --key moves the host's keys: Zylinski's habit, F5 reloads and F6 restarts. One key for two
+# actions, or a name that is no action or key, is a command-line error.
+moved_keys() {
+    local log=$TMP/keys.log rc args
+    run_host "$log" --frames 150 --key reload=F5 --key restart=F6 --script "$(script moved '20 key F6' '90 key F5')"
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "F6 did not restart: $(grep -E 'reset|reload' "$log")" grep -q '^livehost: reset ' "$log"
+    expect "F5 did not reload: $(grep -E 'reset|reload' "$log")" grep -q '^livehost: force-reload version=2$' "$log"
+    expect "F6 reloaded or F5 restarted: $(grep -E 'reset|reload' "$log")" [ "$(grep -E '^livehost: (reset|force-reload) ' "$log" | cut -d' ' -f2 | paste -sd' ')" = "reset force-reload" ]
+    expect "the game did not start anew after F6" [ "$(grep -c '^livehost: log text="new game' "$log")" -eq 2 ]
+    expect "F5 did not reload the running game: $(tail -3 "$log")" grep -q '^livehost: reloaded version=3 .*state=kept$' "$log"
+    for args in "--key restart=F6" "--key jump=F6" "--key restart=NoSuchKey" "--key restart"; do
+        # shellcheck disable=SC2086 # the words are the arguments
+        timeout 10 "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>"$log"
+        rc=$?
+        expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
+        expect "'$args' gave no error event: $(cat "$log")" grep -q '^livehost: error reason="' "$log"
+    done
+}
+
 for c in ${CASES:-keys_save_and_load flags_save_and_load refuses_bad_state_files \
-    migrates_other_layout force_reload_keeps_state}; do
+    migrates_other_layout force_reload_keeps_state moved_keys}; do
     run_case "$c"
 done

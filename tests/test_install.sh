@@ -63,8 +63,9 @@ fi
     --frames 0 >/dev/null 2>"$tmp/fresh.log") &
 HOST_PID=$!
 HOST_PIDS+=("$HOST_PID")
-if wait_for "$tmp/fresh.log" '^livehost: loaded version=1 path=build/game\.so ' 30 &&
-    grep -q '^livehost: start game=build/game.so ' "$tmp/fresh.log"; then
+fresh=$(cd "$tmp/fresh" && pwd -P)
+if wait_for "$tmp/fresh.log" "^livehost: loaded version=1 path=$fresh/build/game\.so " 30 &&
+    grep -q "^livehost: start game=$fresh/build/game.so " "$tmp/fresh.log"; then
     echo "PASS install_host_runs_a_new_project"
 else
     echo "FAIL install_host_runs_a_new_project: $(grep -v 'log text' "$tmp/fresh.log" | head -4 | tr '\n' ' ')"

@@ -18,7 +18,7 @@ new_project_reloads() {
     (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 --screenshot "$png" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "the host did not build and load the new game: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 path=build/game.so ' 20
+    expect "the host did not build and load the new game: $(tail -2 "$log")" wait_for "$log" "^livehost: loaded version=1 path=$(cd "$dir" && pwd -P)/build/game.so " 20
     sed -i 's/^#define BACKGROUND GAME_RGBA(30, 30, 46, 255)$/#define BACKGROUND GAME_RGBA(200, 40, 90, 255)/' "$dir/game/game.c"
     expect "the edit did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' 20
     sleep 0.2
