@@ -305,9 +305,9 @@ void host_guard_add_gone(const hr_range *ranges, int count, unsigned version);
 /* Lets every reserved range go (at exit). */
 void host_guard_release_gone(void);
 /* Called inside the signal handler when stale code ran outside a game call, right before the
- * process ends: async-signal-safe work only (no stdio, no malloc). Returns the path of a
- * state file it wrote, or NULL. */
-typedef const char *(*host_guard_stale_fn)(void);
+ * process ends: async-signal-safe work only (no stdio, no malloc). Writes the event fields it
+ * adds ("state-saved=FILE") into fields and returns 1, or returns 0 (nothing to add). */
+typedef int (*host_guard_stale_fn)(char *fields, size_t size);
 /* game_name: the library the user built ("game.so"), for the crash line; hook may be NULL. */
 void host_guard_on_stale(const char *game_name, host_guard_stale_fn hook);
 /* The load number of the unloaded build the last crash on this thread was in (its code ran,

@@ -194,17 +194,18 @@ static int is_project(const char *dir)
            (join(path, sizeof path, dir, "build/game.so") == 0 && access(path, F_OK) == 0);
 }
 
-/* The project's root, as git finds its repository: the current directory or the first of its
- * ancestors that is a project. Writes its absolute path to root; returns 1, or 0 when there is
- * none (root is then the current directory). */
-static int find_project(char *root, size_t size)
+/* The project's root, as git finds its repository: the directory start (NULL: the current
+ * one) or the first of its ancestors that is a project. Writes its absolute path to root;
+ * returns 1, or 0 when there is none (root is then the current directory). */
+static int find_project(const char *start, char *root, size_t size)
 {
-    if (!getcwd(root, size)) {
-        snprintf(root, size, "/");
-        return 0;
-    }
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", root);
+    if (!getcwd(root, size))
+        snprintf(root, size, "/");
+    if (!start)
+        snprintf(dir, sizeof dir, "%s", root);
+    else if (!realpath(start, dir))
+        return 0;
     for (;;) {
         if (is_project(dir)) {
             snprintf(root, size, "%s", dir);
@@ -256,7 +257,18 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
         if (!realpath(project, root) || !is_dir(root))
             return bad("--project %s: not a directory", project);
     } else {
-        in_project = find_project(root, sizeof root);
+        in_project = find_project(NULL, root, sizeof root);
+    }
+    /* Started elsewhere (from /, a desktop launcher) with a --game inside a project: that
+     * project, so its files are found whatever the current directory is. */
+    if (!project && !in_project && game_given) {
+        char game_dir[4096] = ".";
+        const char *slash = strrchr(args->game_path, '/');
+        if (slash)
+            snprintf(game_dir, sizeof game_dir, "%.*s",
+                     slash == args->game_path ? 1 : (int)(slash - args->game_path),
+                     args->game_path);
+        in_project = find_project(game_dir, root, sizeof root);
     }
     args->project_dir = root;
     args->preflight = beside(dir, "hr-preflight", X_OK);

@@ -33,10 +33,11 @@ static int full_path(const char *name, char *out, size_t size)
     return n >= 0 && (size_t)n < size ? 0 : -1;
 }
 
-static int fail(const char *op, const char *name, const char *why)
+/* One file-error event: name as the game gave it, the path it meant and why it failed. */
+static int fail(const char *op, const char *name, const char *path, const char *why)
 {
     char word[600], quoted[800], text[900];
-    snprintf(text, sizeof text, "%s %s: %s", op, name, why);
+    snprintf(text, sizeof text, "%s %s: %s", op, path, why);
     host_event("file-error", "name=%s reason=%s", host_event_word(word, sizeof word, name),
                host_event_quote(quoted, sizeof quoted, text));
     return -1;
@@ -46,15 +47,16 @@ int64_t host_files_read(const char *name, void *buf, uint64_t size)
 {
     char path[4096];
     if (!name || !name[0] || full_path(name, path, sizeof path) != 0)
-        return fail("cannot read", name ? name : "(null)", "empty or too long a name");
+        return fail("cannot read", name ? name : "(null)", name ? name : "(null)",
+                    "empty or too long a name");
     /* O_NONBLOCK: a FIFO or a device must not freeze the frame; only regular files are read. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return fail("cannot read", path, strerror(errno));
+        return fail("cannot read", name, path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return fail("cannot read", path, "not a regular file");
+        return fail("cannot read", name, path, "not a regular file");
     }
     uint64_t want = size < (uint64_t)st.st_size ? size : (uint64_t)st.st_size, got = 0;
     while (got < want) {
@@ -67,7 +69,7 @@ int64_t host_files_read(const char *name, void *buf, uint64_t size)
     }
     close(fd);
     if (got < want)
-        return fail("cannot read", path, "the file shrank while it was read");
+        return fail("cannot read", name, path, "the file shrank while it was read");
     return (int64_t)st.st_size;
 }
 
@@ -90,13 +92,14 @@ int host_files_write(const char *name, const void *data, uint64_t size)
 {
     char path[4096], tmp[4200];
     if (!name || !name[0] || full_path(name, path, sizeof path) != 0)
-        return fail("cannot write", name ? name : "(null)", "empty or too long a name");
+        return fail("cannot write", name ? name : "(null)", name ? name : "(null)",
+                    "empty or too long a name");
     if (make_parents(path) != 0)
-        return fail("cannot write", path, strerror(errno));
+        return fail("cannot write", name, path, strerror(errno));
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
-        return fail("cannot write", path, strerror(errno));
+        return fail("cannot write", name, path, strerror(errno));
     uint64_t put = 0;
     while (put < size) {
         ssize_t n = write(fd, (const char *)data + put, (size_t)(size - put));
@@ -113,7 +116,7 @@ int host_files_write(const char *name, const void *data, uint64_t size)
         if (!err)
             err = errno;
         unlink(tmp);
-        return fail("cannot write", path, strerror(err ? err : EIO));
+        return fail("cannot write", name, path, strerror(err ? err : EIO));
     }
     return 0;
 }

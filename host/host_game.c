@@ -214,7 +214,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
         .draw_text = host_draw_text,
     };
     const char *slash = strrchr(args->game_path, '/');
-    host_guard_on_stale(slash ? slash + 1 : args->game_path, NULL);
+    host_guard_on_stale(slash ? slash + 1 : args->game_path, host_state_save_stuck);
     const char *symbols[] = { GAME_API_SYMBOL };
     game.lib = hr_open(&(hr_desc){ .path = args->game_path,
                                    .symbols = symbols,

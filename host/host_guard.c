@@ -205,8 +205,9 @@ static const char *number(char *buf, uintptr_t v, int hex)
  * let the host save what it can, and end the process. */
 static void die_of_stale_code(int sig, uintptr_t where, unsigned version)
 {
-    char num[3][32];
-    const char *saved = stale_hook ? stale_hook() : NULL;
+    char num[3][32], saved[700] = "";
+    if (!stale_hook || !stale_hook(saved, sizeof saved))
+        saved[0] = 0;
     say("livehost: crash signal=");
     say(host_guard_signal_name(sig));
     say(" kind=stale-code function=none addr=");
@@ -215,8 +216,8 @@ static void die_of_stale_code(int sig, uintptr_t where, unsigned version)
     say(number(num[1], version, 0));
     say(" exit=");
     say(number(num[2], HOST_EXIT_STALE_CODE, 0));
-    if (saved) {
-        say(" state-saved=");
+    if (saved[0]) {
+        say(" ");
         say(saved);
     }
     say(" reason=\"code of load ");

@@ -104,9 +104,11 @@ sheet_bmp() {
     } >"$1"
 }
 
-# sdl_project DIR: a project directory for the SDL game: its font, level file and sprite sheet.
+# sdl_project DIR: a project directory for the SDL game: its source, font, level file and
+# sprite sheet.
 sdl_project() {
-    mkdir -p "$1/assets" "$1/build"
+    mkdir -p "$1/assets" "$1/build" "$1/game"
+    cp "$GAMES/sdl_game.c" "$1/game/"
     cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "$1/assets/font.ttf"
     echo 3 >"$1/assets/level.txt"
     sheet_bmp "$1/assets/sheet.bmp"
@@ -186,6 +188,32 @@ sdl_game_survives_20_reloads() {
         cmp -s "$TMP/sdl-still.png" "$TMP/sdl-reloads.png"
 }
 
+# Started from / with nothing but the absolute path of the library, the game still finds its
+# project: the font and sprite sheet (asset_path, texture), the level (read_file) and where its
+# save goes (write_file); a missing file is an event and -1, not a crash.
+started_from_root_finds_files() {
+    local dir=$TMP/rooted LOG=$TMP/rooted.log
+    sdl_project "$dir"
+    sdl_flags
+    expect "could not build" build_test_game "$GAMES/sdl_game.c" "$dir/build/game.so" \
+        "${SDL_LIBS[@]}" || return
+    start_host_in / "$LOG" --frames 0 --game "$dir/build/game.so" --no-overlay \
+        --screenshot "$TMP/rooted.png"
+    expect "the level was not read from the project: $(grep -E 'init|file-error' "$LOG")" \
+        wait_for "$LOG" 'log text="init build=1 boxes=3"' 20 || return
+    expect "no screenshot" shot "$LOG" || return
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the assets are not the project's: $(grep '^livehost: start' "$LOG")" \
+        grep -q "^livehost: start .*assets=$dir/assets " "$LOG"
+    expect "no TTF text (the font was not found)" [ "$(count_color "$TMP/rooted.png" ffff00)" -gt 50 ]
+    expect "no sprite (the sheet was not found)" [ "$(count_color "$TMP/rooted.png" ffffff)" -eq 2304 ]
+    expect "the save was not written into the project" [ "$(cat "$dir/saves/level-copy.txt")" = 3 ]
+    expect "no file-error event for the missing file" \
+        grep -q '^livehost: file-error name=assets/no-such-level.txt reason="cannot read .*No such file' "$LOG"
+    expect "a missing file was read" not grep -q 'a missing file was read' "$LOG"
+}
+
 # The same game without the removal in unload: the old build's event watch is still with SDL
 # when its code goes. The next event must give a crash event that names the stale callback,
 # and a documented exit code, never a silent death.
@@ -198,14 +226,16 @@ stale_event_watch_is_named() {
     local keys=()
     for ((i = 2; i < 20000; i += 3)); do keys+=("$i key Left"); done
     start_host_in "$dir" "$LOG" --frames 0 --game "$dir/build/game.so" --no-build \
-        --assets "$dir/assets" --script "$(script stale-keys "${keys[@]}")"
+        --assets "$dir/assets" --script "$(script stale-keys "${keys[@]}")" \
+        --save-state "$dir/saved.state"
     expect "no init: $(tail -2 "$LOG")" wait_for "$LOG" 'log text="init build=1' 20 || return
     build_test_game "$GAMES/sdl_game.c" "$dir/build/game.so" -DKEEP_WATCH -DBUILD=2 "${SDL_LIBS[@]}"
     wait "$HOST_PID"
     HOST_RC=$?
     expect "exit code $HOST_RC, want 4: $(tail -2 "$LOG")" [ "$HOST_RC" -eq 4 ]
     expect "no crash event naming the stale callback: $(tail -2 "$LOG")" \
-        grep -Eq '^livehost: crash signal=SIGSEGV kind=stale-code function=none addr=0x[0-9a-f]+ build=1 exit=4 reason=".*callback kept across a reload.*unload hook' "$LOG"
+        grep -Eq "^livehost: crash signal=SIGSEGV kind=stale-code function=none addr=0x[0-9a-f]+ build=1 exit=4 state-saved=$dir/saved.state reason=\".*callback kept across a reload.*unload hook" "$LOG"
+    expect "the state was not saved" [ "$(head -c 7 "$dir/saved.state" 2>/dev/null)" = LHSTATE ]
 }
 
 # A function pointer kept in the state from the build before: the call is a crash event that
@@ -285,6 +315,7 @@ loaded_state_is_blamed() {
 
 for c in ${CASES:-hook_order_across_reloads hook_order_force_reload_and_restart \
     sdl_game_survives_20_reloads stale_event_watch_is_named stale_pointer_in_state_is_a_crash \
-    call_to_nowhere_is_a_crash cpp_game_reloads loaded_state_is_blamed}; do
+    call_to_nowhere_is_a_crash cpp_game_reloads loaded_state_is_blamed \
+    started_from_root_finds_files}; do
     run_case "$c"
 done

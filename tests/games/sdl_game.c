@@ -1,7 +1,8 @@
 /* sdl_game.c - a test game written the way real SDL2 games are: it includes SDL.h, links SDL2
  * and SDL2_ttf, makes its own SDL textures, draws text with a TTF font opened through
  * host->asset_path, reads its level through host->read_file, draws a frame of a sprite sheet,
- * leaves a clip rect on the renderer, and counts events with an SDL event watch.
+ * leaves a clip rect on the renderer, counts events with an SDL event watch, and writes a copy
+ * of its level through host->write_file (a missing file gives a file-error event, no crash).
  *
  * The watch is added in init and reload and removed in unload, the reload-safe pattern;
  * -DKEEP_WATCH forgets the removal, so the old build's callback stays registered with SDL.
@@ -53,8 +54,13 @@ static void sdl_init(void *s, const host_services *host)
     }
     st->canvas = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGBA8888, SDL_TEXTUREACCESS_TARGET, 32, 32);
     char level[32] = { 0 };
-    if (host->read_file("assets/level.txt", level, sizeof level - 1) > 0)
+    int64_t n = host->read_file("assets/level.txt", level, sizeof level - 1);
+    if (n > 0) {
         st->boxes = atoi(level);
+        host->write_file("saves/level-copy.txt", level, (uint64_t)n);
+    }
+    if (host->read_file("assets/no-such-level.txt", level, sizeof level) != -1)
+        host->log("a missing file was read");
     st->sheet = host->texture_keyed("sheet.bmp", GAME_RGBA(255, 0, 255, 255));
     SDL_AddEventWatch(count_event, st);
     host->log("init build=%d boxes=%d", BUILD, st->boxes);
