@@ -51,6 +51,7 @@ typedef struct host_args {
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
     const char *new_dir;    /* `new DIR`: the project to write (HOST_ARGS_NEW) */
+    int new_sdl;            /* `new --sdl DIR`: a game that uses SDL itself */
     const char *exe_path;   /* the running host's own file, for `new` */
     int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */
@@ -182,7 +183,10 @@ const char *host_input_key_name(unsigned action);
 /* Writes a new game project into dir (game/game.c, include/game_api.h, Makefile, assets/),
  * never replacing a file. exe_path: the running host, to find the contract header beside it.
  * Returns the process exit code: 0, or 1 after an "error" event. */
-int host_new_project(const char *dir, const char *exe_path);
+int host_new_project(const char *dir, const char *exe_path, int sdl);
+/* host_new_sdl.c: the --sdl project's game source and state header. */
+extern const char host_new_sdl_game_c[];
+extern const char host_new_sdl_state_h[];
 
 /* ---- host_script.c: scripted input (--script) ---- */
 

@@ -322,10 +322,11 @@ int host_args_parse(host_args *args, int argc, char **argv)
         program_name = slash ? slash + 1 : argv[0];
     }
     if (argc >= 2 && strcmp(argv[1], "new") == 0) {
-        if (argc != 3)
-            return bad("'new' wants one directory: livehost new DIR");
+        args->new_sdl = argc == 4 && strcmp(argv[2], "--sdl") == 0;
+        if (argc != 3 + args->new_sdl)
+            return bad("'new' wants one directory: livehost new [--sdl] DIR");
         const char *exe = exe_path(argv[0]);
-        args->new_dir = argv[2];
+        args->new_dir = argv[2 + args->new_sdl];
         args->exe_path = exe ? exe : argv[0];
         return HOST_ARGS_NEW;
     }
@@ -333,7 +334,9 @@ int host_args_parse(host_args *args, int argc, char **argv)
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
             printf("usage: %s [options]\n"
-                   "       %s new DIR     write a new game project into DIR (then: cd DIR && %s)\n",
+                   "       %s new [--sdl] DIR  write a new game project into DIR (then: cd DIR && "
+                   "%s);\n"
+                   "                          --sdl: a game that uses SDL itself\n",
                    program_name, program_name, program_name);
             fputs(usage, stdout);
             return HOST_ARGS_EXIT_OK;

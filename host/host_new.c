@@ -1,8 +1,9 @@
-/* host_new.c - `livehost new DIR`: writes a fresh game project that the host runs with live
- * reload at once (cd DIR && livehost): one game source against the contract, its state in a
- * header of its own, a copy of the contract, a Makefile that builds build/game.so the safe way
- * (with debug information, from which the host reads the state's layout), and an empty
- * assets/.
+/* host_new.c - `livehost new [--sdl] DIR`: writes a fresh game project that the host runs with
+ * live reload at once (cd DIR && livehost): one game source against the contract, its state in
+ * a header of its own, a copy of the contract, a Makefile that builds build/game.so the safe
+ * way (with debug information, from which the host reads the state's layout; libraries by
+ * pkg-config name in GAME_PKGS), and an empty assets/. --sdl writes the game of
+ * host_new_sdl.c instead, which uses SDL itself and links SDL2.
  *
  * Owns nothing after it returns; writes nothing when any of its files is already there.
  */
@@ -92,11 +93,18 @@ static const char game_state_h[] =
     "\n"
     "#endif\n";
 
+/* The Makefile; %s is the value of GAME_PKGS. */
 static const char makefile[] =
     "# Makefile - builds the game as build/game.so for livehost.\n"
     "# It links to a temporary name and renames it into place, so the running host never sees\n"
     "# half a library. `livehost` in this directory runs this build after every save.\n"
     "CC ?= cc\n"
+    "# Libraries the game links: pkg-config names (e.g. sdl2 SDL2_ttf SDL2_image) and anything\n"
+    "# else (-lfoo). They stay loaded for the whole run, across every reload.\n"
+    "GAME_PKGS ?=%s\n"
+    "GAME_LIBS ?= -lm\n"
+    "PKG_CFLAGS := $(if $(strip $(GAME_PKGS)),$(shell pkg-config --cflags $(GAME_PKGS)))\n"
+    "PKG_LIBS := $(if $(strip $(GAME_PKGS)),$(shell pkg-config --libs $(GAME_PKGS)))\n"
     "# -g: the host reads the state's layout (my_state) from the debug information.\n"
     "CFLAGS ?= -std=c11 -g -O0 -Wall -Wextra\n"
     "# One exported symbol; -fno-gnu-unique (gcc) lets dlclose really unload the old build;\n"
@@ -110,7 +118,7 @@ static const char makefile[] =
     "# LIVEHOST_REBUILD: set by livehost for a build after saves made during the last one.\n"
     "build/game.so: $(SRC) $(wildcard game/*.h) include/game_api.h build/sources \\\n"
     "               $(if $(LIVEHOST_REBUILD),FORCE)\n"
-    "\t$(CC) $(CFLAGS) $(GAME_FLAGS) -shared $(SRC) -o $@.tmp -lm\n"
+    "\t$(CC) $(CFLAGS) $(PKG_CFLAGS) $(GAME_FLAGS) -shared $(SRC) -o $@.tmp $(PKG_LIBS) $(GAME_LIBS)\n"
     "\tmv -f $@.tmp $@\n"
     "\n"
     "# The list of sources, rewritten only when it changes: a deleted file rebuilds the game too.\n"
@@ -166,7 +174,7 @@ static FILE *open_contract(const char *exe_path, char *path, size_t size)
     return NULL;
 }
 
-int host_new_project(const char *dir, const char *exe_path)
+int host_new_project(const char *dir, const char *exe_path, int sdl)
 {
     char path[4096] = "";
     FILE *contract = open_contract(exe_path, path, sizeof path);
@@ -178,14 +186,18 @@ int host_new_project(const char *dir, const char *exe_path)
     size_t header_len = fread(header, 1, sizeof header, contract);
     fclose(contract);
 
+    static char make_text[sizeof makefile + 64];
+    int make_len = snprintf(make_text, sizeof make_text, makefile, sdl ? " sdl2" : "");
+    const char *game = sdl ? host_new_sdl_game_c : game_c;
+    const char *state = sdl ? host_new_sdl_state_h : game_state_h;
     const struct {
         const char *name, *text;
         size_t len;
     } files[] = {
-        { "game/game.c", game_c, sizeof game_c - 1 },
-        { "game/game_state.h", game_state_h, sizeof game_state_h - 1 },
+        { "game/game.c", game, strlen(game) },
+        { "game/game_state.h", state, strlen(state) },
         { "include/game_api.h", header, header_len },
-        { "Makefile", makefile, sizeof makefile - 1 },
+        { "Makefile", make_text, (size_t)make_len },
         { ".gitignore", gitignore, sizeof gitignore - 1 },
     };
     enum {

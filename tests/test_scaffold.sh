@@ -76,6 +76,36 @@ warnings_are_shown() {
     expect "no warning notice in the overlay (e8e070)" [ "$(count_color "$png" e8e070)" -gt 50 ]
 }
 
-for c in ${CASES:-new_project_reloads new_project_guards_its_state warnings_are_shown}; do
+# `new --sdl`: a project whose game includes SDL.h and links SDL2 (GAME_PKGS in its Makefile)
+# builds, draws with SDL through host->renderer, and reloads with its event watch taken back in
+# unload (a watch left behind would be a stale-code crash on the next event). GAME_PKGS and
+# GAME_LIBS add a library: SDL2_ttf, linked with -z defs.
+new_sdl_project_reloads() {
+    local dir=$TMP/sdlproj log=$TMP/sdlproj.log png=$TMP/sdlproj.png i keys=()
+    "$HOST" new --sdl "$dir" >/dev/null 2>&1
+    expect "no SDL game written" grep -q '#include <SDL.h>' "$dir/game/game.c" || return
+    expect "the Makefile does not link sdl2" grep -q '^GAME_PKGS ?= sdl2$' "$dir/Makefile"
+    for ((i = 2; i < 20000; i += 3)); do keys+=("$i key Left"); done
+    printf '%s\n' "${keys[@]}" >"$TMP/sdlproj.script"
+    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 --no-overlay --screenshot "$png" \
+        --script "$TMP/sdlproj.script" 2>"$log") &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+    expect "the SDL game did not build and load: $(tail -3 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 30 || return
+    sed -i 's/^#define BACKGROUND 30, 30, 46$/#define BACKGROUND 20, 160, 90/' "$dir/game/game.c"
+    expect "the edit did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' 30 || return
+    # A library more, through the knob, with -z defs: the link names every symbol it needs.
+    sed -i 's/^#include <SDL.h>$/#include <SDL.h>\n#include <SDL_ttf.h>\nint ttf_ready(void);\nint ttf_ready(void) { return TTF_WasInit(); }/' "$dir/game/game.c"
+    sed -i 's/^GAME_PKGS ?= sdl2$/GAME_PKGS ?= sdl2 SDL2_ttf/' "$dir/Makefile"
+    expect "SDL2_ttf through GAME_PKGS did not link: $(tail -3 "$log")" wait_for "$log" '^livehost: reloaded version=3 ' 30 || return
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
+    expect "a crash: $(grep crash "$log")" not grep -q '^livehost: crash ' "$log"
+    expect "the new colour is not on screen" mostly "$png" 14a05a
+    expect "the SDL texture (the box) is not drawn" [ "$(count_color "$png" fab43c)" -eq 1600 ]
+}
+
+for c in ${CASES:-new_project_reloads new_project_guards_its_state warnings_are_shown \
+    new_sdl_project_reloads}; do
     run_case "$c"
 done
