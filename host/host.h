@@ -46,7 +46,9 @@ typedef struct host_args {
     const char *assets_dir; /* --assets; default PROJECT/assets */
     const char *screenshot; /* --screenshot; default NULL (none) */
     long frames;            /* --frames; default 0 (run until closed) */
-    int width, height;      /* --width/--height; default 640x360 */
+    int width, height;      /* --width/--height; default 640x360 (or the game's choice) */
+    int width_given;        /* --width was given: it wins over the game's window settings */
+    int height_given;       /* --height likewise */
     int headless;           /* --headless; default 0 (open a window) */
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
@@ -137,6 +139,14 @@ typedef struct host_video {
 int host_video_open(host_video *video, const host_args *args);
 void host_video_close(host_video *video);
 
+/* Gives the window what the game would like at its first load (game_api.window): size, title,
+ * scaling; --width/--height win. Headless, a new size means a new surface and renderer
+ * (video->renderer changes; no texture exists yet at the first load). Prints a "window"
+ * event when anything changed. Returns 1 when the renderer or the drawing area changed. */
+int host_video_apply(host_video *video, const game_window *want, const host_args *args);
+/* The drawing area's size in pixels of the output (GAME_SCALE_NONE follows the window). */
+void host_video_output_size(host_video *video, int *w, int *h);
+
 /* Shows the frame drawn since the last present (a no-op headless). */
 void host_video_present(host_video *video);
 
@@ -200,6 +210,8 @@ void host_script_close(void);
 
 /* Remembers where images live (made absolute) and which renderer makes textures. */
 void host_assets_open(SDL_Renderer *renderer, const char *dir);
+/* A new renderer (the headless surface was remade before any texture existed). */
+void host_assets_set_renderer(SDL_Renderer *renderer);
 /* Destroys every texture. Handles become invalid. */
 void host_assets_close(void);
 
@@ -358,6 +370,12 @@ void host_watchdog_on_stuck(int (*last_words)(char *fields, size_t size));
  * init. Without one the host shows a waiting screen until a good build appears.
  * Returns 0, or -1 when out of memory. */
 int host_game_open(const host_args *args, SDL_Renderer *renderer);
+
+/* Called at the first load, before init, with what the game would like its window to be. */
+void host_game_on_window(void (*hook)(const game_window *want));
+/* The renderer and drawing area the services hand the game (after host_video_apply, or a
+ * resized window of a GAME_SCALE_NONE game). */
+void host_game_set_view(SDL_Renderer *renderer, int width, int height);
 
 /* Looks for a new build and reloads it (call once per frame). */
 void host_game_check(void);
@@ -527,6 +545,8 @@ int host_source_excerpt(const char *message, const char *root, const char *const
 /* ---- host_overlay.c: the in-window overlay (F1, --overlay, --no-overlay) ---- */
 
 void host_overlay_open(const host_args *args);
+/* The drawing area changed size. */
+void host_overlay_resize(int width, int height);
 void host_overlay_close(void);
 /* F1. */
 void host_overlay_toggle(void);

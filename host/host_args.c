@@ -442,6 +442,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
                            "not '%s'",
                            value);
             *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
+            *(strcmp(flag, "--width") == 0 ? &args->width_given : &args->height_given) = 1;
         }
     }
     /* Read whole at start: regular files only, and no bigger than a script of key presses,

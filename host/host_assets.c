@@ -127,6 +127,11 @@ void host_assets_open(SDL_Renderer *renderer, const char *dir)
     }
 }
 
+void host_assets_set_renderer(SDL_Renderer *renderer)
+{
+    assets.renderer = renderer;
+}
+
 void host_assets_close(void)
 {
     for (int i = 0; i < assets.count; i++) {

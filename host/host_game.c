@@ -28,6 +28,21 @@ enum {
 /* The host's one game (see host_game_internal.h). */
 host_game_data game;
 
+/* main's answer to the game's window settings (host_game_on_window). */
+static void (*window_hook)(const game_window *want);
+
+void host_game_on_window(void (*hook)(const game_window *want))
+{
+    window_hook = hook;
+}
+
+void host_game_set_view(SDL_Renderer *renderer, int width, int height)
+{
+    game.services.renderer = renderer;
+    game.services.width = width;
+    game.services.height = height;
+}
+
 static int is_runnable(void)
 {
     return loaded_api() && game.state && !game.crashed && !game.needs_init && !game.reset_requested;
@@ -83,6 +98,8 @@ void host_game_on_loaded(const char *event)
             return;
         }
         host_game_adopt_layout(api);
+        if (window_hook)
+            window_hook(&api->window); /* before init: it may make textures */
         host_event("loaded", "version=%u path=%s ms=%.2f state_size=%" PRIu64 " tmp=%s", version,
                    host_event_word(path, sizeof path, game.args->game_path), ms, api->state_size,
                    host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));
@@ -259,6 +276,7 @@ void host_game_reset(void)
 void host_game_update(const game_input *input, uint64_t frame)
 {
     game.services.frame = frame;
+    game.services.wall_time = (double)host_clock_ns(CLOCK_REALTIME) / 1e9;
     if (is_runnable())
         host_game_call_live(HOOK_UPDATE, input);
 }
@@ -266,6 +284,7 @@ void host_game_update(const game_input *input, uint64_t frame)
 void host_game_render(void)
 {
     const int w = game.services.width, h = game.services.height;
+    game.services.wall_time = (double)host_clock_ns(CLOCK_REALTIME) / 1e9;
     if (is_runnable()) {
         host_draw_save_state();
         host_game_call_live(HOOK_RENDER, NULL);

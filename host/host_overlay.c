@@ -105,6 +105,12 @@ static double ms_between(uint64_t from, uint64_t to)
     return to > from ? (double)(to - from) / 1e6 : 0;
 }
 
+void host_overlay_resize(int width, int height)
+{
+    ov.width = width;
+    ov.height = height;
+}
+
 void host_overlay_open(const host_args *args)
 {
     memset(&ov, 0, sizeof ov);

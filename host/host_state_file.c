@@ -3,16 +3,18 @@
  *
  *   offset  type      field
  *        0  char[8]   magic: "LHSTATE" and a zero byte (a state), "LHRECORD" (a recording)
- *        8  u32       format version, 1
+ *        8  u32       format version, 2
  *       12  u32       GAME_API_VERSION of the host that wrote it
  *       16  u64       state_size
  *       24  u32       state_version
- *       28  u32       bytes per input record, 532
+ *       28  u32       bytes per input record, 720
  *       32  u64       state_hash (0 = not checked)
  *       40  u64       input count (0 in a state file)
  *       48            state_size bytes: the block as the game laid it out (native byte order)
  *                     then per input: buttons u32, pressed u32, mouse_x f32, mouse_y f32,
- *                     mouse_buttons u32, keys u8[512]
+ *                     mouse_buttons u32, keys u8[512], wheel_x f32, wheel_y f32, text
+ *                     u8[32], window u32, then 4 pads of connected u32, buttons u32,
+ *                     pressed u32, axes f32[6]
  * Integers are little-endian. A file is written under PATH.tmp and renamed into place, so a
  * crash or a full disk never leaves half a file under the real name.
  *
@@ -34,8 +36,9 @@
 
 enum {
     HEADER_BYTES = 48,
-    FORMAT_VERSION = 1,
-    INPUT_BYTES = 20 + GAME_KEY_COUNT
+    FORMAT_VERSION = 2,
+    PAD_BYTES = 12 + 4 * GAME_AXIS_COUNT,
+    INPUT_BYTES = 20 + GAME_KEY_COUNT + 8 + GAME_TEXT_SIZE + 4 + GAME_PAD_COUNT * PAD_BYTES
 };
 
 static const char *const magics[] = { "LHSTATE", "LHRECORD" }; /* 8 bytes with the zero */
@@ -102,6 +105,20 @@ static void put_input(unsigned char *p, const game_input *in)
     put32(p + 12, float_bits(in->mouse_y));
     put32(p + 16, in->mouse_buttons);
     memcpy(p + 20, in->keys, GAME_KEY_COUNT);
+    p += 20 + GAME_KEY_COUNT;
+    put32(p, float_bits(in->wheel_x));
+    put32(p + 4, float_bits(in->wheel_y));
+    memcpy(p + 8, in->text, GAME_TEXT_SIZE);
+    put32(p + 8 + GAME_TEXT_SIZE, in->window);
+    p += 12 + GAME_TEXT_SIZE;
+    for (int i = 0; i < GAME_PAD_COUNT; i++, p += PAD_BYTES) {
+        const game_pad *pad = &in->pads[i];
+        put32(p, pad->connected);
+        put32(p + 4, pad->buttons);
+        put32(p + 8, pad->pressed);
+        for (int a = 0; a < GAME_AXIS_COUNT; a++)
+            put32(p + 12 + 4 * a, float_bits(pad->axes[a]));
+    }
 }
 
 static void get_input(const unsigned char *p, game_input *in)
@@ -112,6 +129,21 @@ static void get_input(const unsigned char *p, game_input *in)
     in->mouse_y = bits_float(get32(p + 12));
     in->mouse_buttons = get32(p + 16);
     memcpy(in->keys, p + 20, GAME_KEY_COUNT);
+    p += 20 + GAME_KEY_COUNT;
+    in->wheel_x = bits_float(get32(p));
+    in->wheel_y = bits_float(get32(p + 4));
+    memcpy(in->text, p + 8, GAME_TEXT_SIZE);
+    in->text[GAME_TEXT_SIZE - 1] = 0; /* a file's text is ended whatever it holds */
+    in->window = get32(p + 8 + GAME_TEXT_SIZE);
+    p += 12 + GAME_TEXT_SIZE;
+    for (int i = 0; i < GAME_PAD_COUNT; i++, p += PAD_BYTES) {
+        game_pad *pad = &in->pads[i];
+        pad->connected = get32(p);
+        pad->buttons = get32(p + 4);
+        pad->pressed = get32(p + 8);
+        for (int a = 0; a < GAME_AXIS_COUNT; a++)
+            pad->axes[a] = bits_float(get32(p + 12 + 4 * a));
+    }
 }
 
 #if defined(__GNUC__)

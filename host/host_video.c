@@ -68,6 +68,59 @@ int host_video_open(host_video *video, const host_args *args)
     return 0;
 }
 
+void host_video_output_size(host_video *video, int *w, int *h)
+{
+    SDL_GetRendererOutputSize(video->renderer, w, h);
+}
+
+/* The headless surface and its renderer, remade at another size. 0, or -1 (the old ones stay). */
+static int remake_headless(host_video *video, int w, int h)
+{
+    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *renderer = surface ? SDL_CreateSoftwareRenderer(surface) : NULL;
+    if (!renderer) {
+        SDL_FreeSurface(surface);
+        return -1;
+    }
+    SDL_DestroyRenderer(video->renderer);
+    SDL_FreeSurface(video->surface);
+    video->surface = surface;
+    video->renderer = renderer;
+    SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND);
+    return 0;
+}
+
+int host_video_apply(host_video *video, const game_window *want, const host_args *args)
+{
+    int w = args->width_given || want->width <= 0 ? video->width : want->width;
+    int h = args->height_given || want->height <= 0 ? video->height : want->height;
+    if (w < 16 || h < 16 || w > 16384 || h > 16384) {
+        w = video->width;
+        h = video->height;
+    }
+    const int none = want->scale == GAME_SCALE_NONE;
+    if (w == video->width && h == video->height && !want->title && !none)
+        return 0;
+    if (video->surface && (w != video->width || h != video->height) &&
+        remake_headless(video, w, h) != 0) {
+        w = video->width;
+        h = video->height;
+    }
+    if (video->window) {
+        SDL_SetWindowSize(video->window, w, h);
+        if (want->title)
+            SDL_SetWindowTitle(video->window, want->title);
+    }
+    video->width = w;
+    video->height = h;
+    /* FIT: a fixed logical size, scaled and letterboxed; NONE: the window's own pixels. */
+    SDL_RenderSetLogicalSize(video->renderer, none ? 0 : w, none ? 0 : h);
+    char title[300];
+    host_event("window", "size=%dx%d scale=%s title=%s", w, h, none ? "none" : "fit",
+               host_event_quote(title, sizeof title, want->title ? want->title : ""));
+    return 1;
+}
+
 void host_video_close(host_video *video)
 {
     if (video->renderer)

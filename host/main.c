@@ -83,6 +83,27 @@ static int wait_for_first_build(const host_args *args, host_video *video)
     return 0;
 }
 
+/* The video the game's window settings apply to (main's, for apply_game_window). */
+static host_video *game_video;
+static const host_args *game_args;
+static int follow_window; /* GAME_SCALE_NONE: the drawing area is the window's size */
+
+/* The game's first load asks for its window: resize, retitle, and hand every module the
+ * renderer and drawing area that came of it. */
+static void apply_game_window(const game_window *want)
+{
+    if (!host_video_apply(game_video, want, game_args))
+        return;
+    int w = game_video->width, h = game_video->height;
+    follow_window = want->scale == GAME_SCALE_NONE;
+    if (follow_window)
+        host_video_output_size(game_video, &w, &h);
+    host_draw_bind(game_video->renderer);
+    host_assets_set_renderer(game_video->renderer);
+    host_overlay_resize(w, h);
+    host_game_set_view(game_video->renderer, w, h);
+}
+
 int main(int argc, char **argv)
 {
     open_std_descriptors();
@@ -125,6 +146,9 @@ int main(int argc, char **argv)
     host_overlay_open(&args); /* before the game: its first events may be problems */
     host_build_open(&args);
     const int quit = wait_for_first_build(&args, &video);
+    game_video = &video;
+    game_args = &args;
+    host_game_on_window(apply_game_window);
     /* Opened like a check, so that the overlay's timeline shows the build at start. */
     host_overlay_check_begin();
     if (host_game_open(&args, video.renderer) != 0) {
@@ -159,6 +183,12 @@ int main(int argc, char **argv)
             host_game_force_reload();
         if (actions & HOST_INPUT_OVERLAY)
             host_overlay_toggle();
+        if ((actions & HOST_INPUT_RESIZED) && follow_window) {
+            int w, h;
+            host_video_output_size(&video, &w, &h);
+            host_overlay_resize(w, h);
+            host_game_set_view(video.renderer, w, h);
+        }
         host_build_poll();
         host_assets_poll();
         check_game();

@@ -313,9 +313,68 @@ loaded_state_is_blamed() {
         not grep -Eq '^livehost: (rollback|safe-mode) ' "$LOG"
 }
 
+# Typed text, the wheel and a gamepad (SDL's virtual joystick, plugged in by the script) reach
+# the game's input.
+input_reaches_the_game() {
+    local dir=$TMP/input LOG=$TMP/input.log
+    mkdir -p "$dir"
+    expect "could not build" build_test_game "$GAMES/input.c" "$dir/game.so" || return
+    run_host "$LOG" --game "$dir/game.so" --frames 60 --no-build \
+        --script "$(script input '5 text hello' '8 wheel 0 2' '10 pad a' '14 pad-down b' \
+            '20 pad-up b' '24 axis leftx 1' '40 axis leftx 0')"
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$LOG")" [ "$HOST_RC" -eq 0 ]
+    expect "no pad-added event" grep -q '^livehost: pad-added slot=0 name=' "$LOG"
+    local want
+    for want in 'text=hello' 'wheel=0.0,2.0' 'pad0 pressed=0x1' 'pad0 pressed=0x2' \
+        'leftx=1.00' 'leftx=0.00' 'window=0x2'; do
+        expect "the game did not see $want: $(grep 'log text' "$LOG" | tr '\n' ' ')" \
+            grep -q "log text=\"$want\"" "$LOG"
+    done
+}
+
+# A recording made with a gamepad replays the same pictures from the file: pad buttons and
+# sticks, the wheel and game_random's numbers are all in the recording or the state.
+pad_recording_replays() {
+    local dir=$TMP/padrec
+    mkdir -p "$dir"
+    expect "could not build" build_test_game "$GAMES/input.c" "$dir/game.so" || return
+    run_host "$dir/rec.log" --game "$dir/game.so" --frames 250 --no-build --record "$dir/pad.rec" \
+        --screenshot "$dir/rec.png" --script "$(script padrec '10 key F2' '15 pad a' '20 axis leftx 1' \
+            '40 axis leftx -0.5' '50 wheel 0 3' '55 pad x' '70 key F2')"
+    expect "no recording: $(tail -2 "$dir/rec.log")" [ -s "$dir/pad.rec" ] || return
+    run_host "$dir/replay.log" --game "$dir/game.so" --frames 240 --no-build \
+        --replay "$dir/pad.rec" --screenshot "$dir/replay.png"
+    expect "the replay did not loop: $(tail -2 "$dir/replay.log")" \
+        grep -q '^livehost: record state=looping frames=60$' "$dir/replay.log"
+    expect "the replay differs from the recorded run" cmp -s "$dir/rec.png" "$dir/replay.png"
+    run_host "$dir/live.log" --game "$dir/game.so" --frames 70 --no-build --screenshot "$dir/live.png"
+    expect "the pad's input made no difference to the picture" not cmp -s "$dir/live.png" "$dir/rec.png"
+}
+
+# The game's own window settings are used at start; --width / --height still win.
+game_picks_its_window() {
+    local dir=$TMP/window
+    mkdir -p "$dir"
+    expect "could not build" build_test_game "$GAMES/window.c" "$dir/game.so" || return
+    run_host "$dir/own.log" --game "$dir/game.so" --frames 10 --no-build --no-overlay \
+        --screenshot "$dir/own.png"
+    expect "no window event: $(tail -2 "$dir/own.log")" \
+        grep -q '^livehost: window size=320x200 scale=fit title="Tiny game"$' "$dir/own.log"
+    expect "the game was not given 320x200" grep -q 'log text="area=320x200 clock=set"' "$dir/own.log"
+    expect "the picture is $("$PIXEL" "$dir/own.png" size), not 320 200" \
+        [ "$("$PIXEL" "$dir/own.png" size)" = "320 200" ]
+    expect "the game did not fill its area" [ "$(count_color "$dir/own.png" 5ac81e)" -eq 64000 ]
+    run_host "$dir/flag.log" --game "$dir/game.so" --frames 10 --no-build --width 400 \
+        --screenshot "$dir/flag.png"
+    expect "--width did not win: $("$PIXEL" "$dir/flag.png" size)" \
+        [ "$("$PIXEL" "$dir/flag.png" size)" = "400 200" ]
+    expect "the game was not given 400x200" grep -q 'log text="area=400x200' "$dir/flag.log"
+}
+
 for c in ${CASES:-hook_order_across_reloads hook_order_force_reload_and_restart \
     sdl_game_survives_20_reloads stale_event_watch_is_named stale_pointer_in_state_is_a_crash \
     call_to_nowhere_is_a_crash cpp_game_reloads loaded_state_is_blamed \
-    started_from_root_finds_files}; do
+    started_from_root_finds_files input_reaches_the_game pad_recording_replays \
+    game_picks_its_window}; do
     run_case "$c"
 done

@@ -38,8 +38,8 @@ loop_replays_identically() {
     expect "the loop did not run 3 times" grep -q '^livehost: record state=live reason=exit loops=3$' "$log"
     expect "the loop did not end at tick 70 (got $(final_tick "$log"))" [ "$(final_tick "$log")" = 70 ]
     state_size=$(event_field "$log" loaded state_size)
-    expect "the file is $(stat -c %s "$TMP/demo.rec") bytes, want 48 + $state_size + 60 * 532" \
-        [ "$(stat -c %s "$TMP/demo.rec")" -eq $((48 + state_size + 60 * 532)) ]
+    expect "the file is $(stat -c %s "$TMP/demo.rec") bytes, want 48 + $state_size + 60 * 720" \
+        [ "$(stat -c %s "$TMP/demo.rec")" -eq $((48 + state_size + 60 * 720)) ]
     run_host "$TMP/replay1.log" --frames 240 --replay "$TMP/demo.rec" --screenshot "$TMP/replay1.png"
     run_host "$TMP/replay2.log" --frames 300 --replay "$TMP/demo.rec" --screenshot "$TMP/replay2.png"
     expect "--replay did not loop" grep -q '^livehost: record state=looping frames=60$' "$TMP/replay1.log"

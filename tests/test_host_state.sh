@@ -47,12 +47,12 @@ refuses_bad_state_files() {
     run_host "$TMP/good.log" --frames 30 --save-state "$TMP/good.state"
     cp "$TMP/good.state" "$TMP/version.state" && patch_bytes "$TMP/version.state" 24 07000000
     cp "$TMP/good.state" "$TMP/hash.state" && patch_bytes "$TMP/hash.state" 32 0102030405060708
-    cp "$TMP/good.state" "$TMP/format.state" && patch_bytes "$TMP/format.state" 8 02000000
+    cp "$TMP/good.state" "$TMP/format.state" && patch_bytes "$TMP/format.state" 8 03000000
     head -c 100 "$TMP/good.state" >"$TMP/short.state"
     cat "$TMP/good.state" "$TMP/good.state" >"$TMP/long.state"
     run_host "$TMP/rec.log" --frames 20 --script "$(script rec '5 key F2' '10 key F2')" --record "$TMP/x.rec"
     for f in "version.state:state version changed 7 -> 1 since it was saved, and migrate returned 1" \
-        "format.state:it has format version 2; this host reads 1" \
+        "format.state:it has format version 3; this host reads 2" \
         "short.state:it is cut short: 100 bytes for a" \
         "long.state:it has $(stat -c %s "$TMP/good.state") bytes more than its header says" \
         "x.rec:it is a recording, not a state file" \
