@@ -2,7 +2,7 @@
 # test_host_reload.sh - live coding against a running host: each case builds private copies of
 # the demo game (edited with sed, built with the Makefile's game rule), starts the host headless
 # on them, swaps builds underneath it and checks the events, the exit code, the game's own log
-# lines and the final screenshot.
+# lines and the final screenshot. One case runs the host under valgrind through a reload.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
@@ -183,9 +183,38 @@ wrong_api_version_waits() {
     expect "the waiting screen is not shown" mostly "$png" "$WAITING"
 }
 
+# The host under valgrind (memcheck) through a reload: it loads the game, F6 reloads the same
+# build (copy, ELF check, pre-flight, dlopen, swap, dlclose of the old copy), frames go on, and
+# SIGTERM ends it. valgrind must report no error (--error-exitcode) and the game must have been
+# drawn. The watchdog and the stall check are off: valgrind runs game calls 10-50x slower, and
+# this case is about memory, not time.
+valgrind_reload_clean() {
+    command -v valgrind >/dev/null || {
+        why="valgrind is not installed (scripts/deps.sh test installs it)"
+        return
+    }
+    local log=$TMP/valgrind.log png=$TMP/valgrind.png
+    printf '5 key F6\n' >"$TMP/valgrind.keys"
+    timeout "$LIMIT" valgrind -q --error-exitcode=99 "$HOST" --headless --frames 0 \
+        --game "$OUT_DIR/game.so" --assets "$ROOT/assets" --no-build --watchdog-ms 0 \
+        --stall-ms 0 --screenshot "$png" --script "$TMP/valgrind.keys" 2>"$log" &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+    expect "no kept reload under valgrind: $(tail -3 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$'
+    expect "no frame after the reload" frames "$log"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0 (99: valgrind found errors): $(grep -m3 '^==' "$log")" [ "$HOST_RC" -eq 0 ]
+    expect "valgrind reported: $(grep -m3 '^==' "$log")" not grep -q '^==[0-9]*==' "$log"
+    expect "the game was not drawn under valgrind" mostly "$png" "$SKY"
+}
+
+# valgrind cannot run a sanitizer build (make asan): that run leaves the case out.
+valgrind_case=valgrind_reload_clean
+[ -n "${SANFLAGS:-}" ] && valgrind_case=
+
 for c in ${CASES:-live_edit_keeps_state broken_build_keeps_old_code refused_layout_change \
     reordered_fields_refused added_field_refused \
     migrate_item_count reset_flag_starts_fresh crash_then_fixed_build \
-    constructor_crash_is_contained crash_screen wrong_api_version_waits}; do
+    constructor_crash_is_contained crash_screen wrong_api_version_waits $valgrind_case}; do
     run_case "$c"
 done
