@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # scripts/deps.sh - makes sure the Debian packages a make target needs are installed.
-# Usage: scripts/deps.sh run|test|watch|fuzz|bench
+# Usage: scripts/deps.sh run|test|watch|fuzz|bench|lint
 # As root it installs what is missing with apt-get; otherwise it names the exact packages and
 # the command to install them, and fails. Quiet when everything is there.
+# A minimal Debian 12 (debootstrap --variant=minbase) plus make is enough to start from: what
+# such a system has (coreutils, util-linux's flock and setsid, grep, sed, mawk, findutils,
+# diffutils) is not listed; everything else the builds, the suites and the scripts call is.
 set -eu
 what="${1:-run}"
 
-pkgs=(make gcc pkg-config libsdl2-dev libstb-dev)
+# binutils: addr2line names the function and line of a crash in game code.
+pkgs=(make gcc binutils pkg-config libsdl2-dev libstb-dev)
 case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;
-    test) pkgs+=(inotify-tools xvfb xauth clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
+    # procps: pgrep/pkill; strace: the idle-frame system call count; the rest: see README.
+    test) pkgs+=(inotify-tools xvfb xauth procps strace clang clang-format clang-tidy valgrind gdb
+        mingw-w64 wine wine64) ;;
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(inotify-tools clang tcc strace) ;;
-    *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz or bench)" >&2; exit 2 ;;
+    lint) pkgs+=(shellcheck) ;;
+    *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz, bench or lint)" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
