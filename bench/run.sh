@@ -11,7 +11,7 @@
 # GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS, GAME_HASH_HEADER (the game
 # library's flags).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
