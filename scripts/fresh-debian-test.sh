@@ -9,8 +9,9 @@
 # `make deps-test tests` (every package installed, everything built) and only those suites.
 # The pristine system is kept in build/fresh-debian/base and copied for each run (run/, removed
 # at the start of the next run); downloaded packages are kept in build/fresh-debian/apt-cache.
-# Every line of the run is prefixed "fresh-debian: ", its summary included, so that it is
-# never taken for the summary of a `make test` run outside.
+# The chroot's whole output goes to build/fresh-debian/run.log; shown are its PASS/FAIL and
+# summary lines, each prefixed "fresh-debian: " so that none is ever taken for the summary of a
+# `make test` run outside, and its last lines when it fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,6 +30,7 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 mounts=()
+# shellcheck disable=SC2317 # called by the trap
 unmount_all() {
     local i
     for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}"; done
@@ -78,9 +80,15 @@ say "running in the chroot: $cmd"
 t0=$(date +%s)
 set +e
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-    TERM=dumb LANG=C.UTF-8 chroot "$RUN" /bin/bash -c "cd /src/livehost && $cmd" 2>&1 |
-    sed 's/^/fresh-debian: /'
-rc=${PIPESTATUS[0]}
+    TERM=dumb LANG=C.UTF-8 chroot "$RUN" /bin/bash -c "cd /src/livehost && $cmd" \
+    >"$DIR/run.log" 2>&1
+rc=$?
 set -e
+grep -E '^(== |PASS |FAIL |[0-9]+ passed, [0-9]+ failed$|deps.sh: installing )' "$DIR/run.log" |
+    sed 's/^/fresh-debian: /'
+if [ "$rc" -ne 0 ]; then
+    say "failed; the last lines of $DIR/run.log:"
+    tail -n 30 "$DIR/run.log" | sed 's/^/fresh-debian:     /'
+fi
 say "exit code $rc after $(($(date +%s) - t0)) s"
 exit "$rc"
