@@ -86,6 +86,7 @@ wait_new() { wait_until new_line "$1" "$2"; }
 start_host() {
     local log=$1
     shift
+    : >"$log" # there at once: a failure message may read it before the host writes
     timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log" &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
