@@ -306,6 +306,17 @@ analyze:
 	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost/core
 	@echo "analyze: no findings (clang-tidy counts the warnings of system headers it hides)"
 
+# ---- Shell scripts: make lint-sh -----------------------------------------------------------------
+# shellcheck (-x: it follows the suites' `. host_lib.sh`) over every shell script: CI's, scripts/,
+# the test suites and the bench driver.
+SH_SRC = .ci/run $(wildcard scripts/*.sh tests/*.sh bench/*.sh)
+
+.PHONY: lint-sh
+lint-sh:
+	@scripts/deps.sh lint
+	shellcheck -x $(SH_SRC)
+	@echo "lint-sh: $(words $(SH_SRC)) scripts, no findings"
+
 # ---- Windows: make win (cross build), make win-test (run under wine) --------------------------
 # The core, its Windows unit test, hr-preflight.exe and the fixture DLLs, cross-built with
 # mingw-w64 into $(WB)/; tests/test_win32.sh runs the test under wine with a private prefix.

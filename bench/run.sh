@@ -10,7 +10,7 @@
 # Environment (set by the Makefile): B, BB, CC, GAME_CC, BENCH_QUICK (1: few runs, a smoke test),
 # GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS (the game library's flags).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"

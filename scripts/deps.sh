@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # scripts/deps.sh - makes sure the Debian packages a make target needs are installed.
-# Usage: scripts/deps.sh run|test|watch|fuzz|bench
+# Usage: scripts/deps.sh run|test|watch|fuzz|bench|lint
 # As root it installs what is missing with apt-get; otherwise it names the exact packages and
 # the command to install them, and fails. Quiet when everything is there.
+# A minimal Debian 12 (debootstrap --variant=minbase) plus make is enough to start from: what
+# such a system has (coreutils, util-linux's flock and setsid, grep, sed, mawk, findutils,
+# diffutils) is not listed; everything else the builds, the suites and the scripts call is.
 set -eu
 what="${1:-run}"
 
-pkgs=(make gcc pkg-config libsdl2-dev libstb-dev libdw-dev)
+# binutils: addr2line names the function and line of a crash in game code; libdw-dev: the
+# state's layout from the game's debug information.
+pkgs=(make gcc binutils pkg-config libsdl2-dev libstb-dev libdw-dev)
 case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;
-    test) pkgs+=(inotify-tools g++ libsdl2-ttf-dev fonts-dejavu-core xvfb xauth clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
+    # procps: pgrep/pkill; strace: the idle-frame system call count; g++, libsdl2-ttf-dev and
+    # fonts-dejavu-core: the C++ and SDL2_ttf test games; the rest: see README.
+    test) pkgs+=(inotify-tools xvfb xauth procps strace g++ libsdl2-ttf-dev fonts-dejavu-core
+        clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(inotify-tools clang tcc strace) ;;
-    *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz or bench)" >&2; exit 2 ;;
+    lint) pkgs+=(shellcheck) ;;
+    *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz, bench or lint)" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -38,20 +38,23 @@ build() {
         echo "watch: build ok in ${ms} ms -> $B/game.so"
     else
         echo "watch: build FAILED in ${ms} ms (the running game keeps its old code):"
-        echo "$out" | sed 's/^/    /'
+        echo "    ${out//$'\n'/$'\n'    }" # every line indented
     fi
 }
 
 echo "watch: watching ${dirs[*]} (Ctrl-C to stop)"
 build
 rebuild=
-inotifywait -m -q -r -e close_write,moved_to,create,delete --format '%w%f' "${dirs[@]}" |
+# inotifywait says on stderr when its watches are in place: from then on no save is missed.
+inotifywait -m -r -e close_write,moved_to,create,delete --format '%w%f' "${dirs[@]}" \
+    2> >(sed -u 's/^Watches established\.$/watch: ready, waiting for saves/; /^Setting up watches/d' >&2) |
     while read -r file; do
         wanted=
-        is_source "$file" && wanted=1
+        is_source "$file" && wanted=$file
         # Editors write several files per save: let the burst settle for 50 ms.
-        while read -r -t 0.05 file; do is_source "$file" && wanted=1; done
+        while read -r -t 0.05 file; do [ -z "$wanted" ] && is_source "$file" && wanted=$file; done
         [ -n "$wanted" ] || continue
+        echo "watch: $wanted saved"
         build "$rebuild"
         # Anything already queued was saved while make ran.
         rebuild=

@@ -16,10 +16,15 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/livehost-test.XXXXXX")
 HOST_PIDS=()
 cleanup() {
     # TERM first: a pid may be `timeout`, which passes TERM on to the host but would leave it
-    # running if killed outright.
+    # running if killed outright. A host that ends cleanly removes its private directory.
+    local p i
     for p in "${HOST_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    sleep 0.1
-    for p in "${HOST_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    for p in "${HOST_PIDS[@]}"; do
+        for ((i = 0; i < 100 && $(kill -0 "$p" 2>/dev/null && echo 1 || echo 0); i++)); do
+            sleep 0.05
+        done
+        kill -KILL "$p" 2>/dev/null
+    done
     if [ -n "${KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -45,37 +50,74 @@ not() { ! "$@"; }
 
 run_case() {
     why=""
-    "$1"
+    if declare -F "$1" >/dev/null; then "$1"; else why="no such case in $0"; fi
     if [ -z "$why" ]; then echo "PASS $1"; else echo "FAIL $1: $why"; fi
 }
 
-# wait_for FILE PATTERN [SECONDS]: until an extended regex matches a line of FILE.
-wait_for() {
-    local i
-    for ((i = 0; i < ${3:-10} * 20; i++)); do
-        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.05
+# Every wait has the same deadline, generous for a sanitizer build on a busy machine: a wait
+# ends as soon as what it waits for is there, so only a failing case ever spends it. LIMIT is
+# what a whole host run or tool may take before `timeout` ends it.
+DEADLINE=${DEADLINE:-120}
+LIMIT=${LIMIT:-300}
+
+# wait_until COMMAND...: until COMMAND succeeds, at most DEADLINE seconds.
+wait_until() {
+    local end=$((SECONDS + DEADLINE))
+    until "$@"; do
+        ((SECONDS < end)) || return 1
+        sleep 0.02
     done
-    return 1
 }
 
-# wait_count FILE PATTERN N [SECONDS]: until at least N lines of FILE match an extended regex.
-wait_count() {
-    local i
-    for ((i = 0; i < ${4:-10} * 20; i++)); do
-        [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
+# wait_count FILE PATTERN N: until at least N lines of FILE match an extended regex.
+wait_count() { wait_until count_at_least "$3" "$1" "$2"; }
 
-# start_host LOG ARGS...: the host in the background (headless, unbounded), pid in HOST_PID.
+# wait_for FILE PATTERN: until an extended regex matches a line of FILE.
+wait_for() { wait_until grep -Eq -- "$2" "$1" 2>/dev/null; }
+
+# count_at_least N FILE PATTERN: FILE has N or more lines matching the extended regex.
+count_at_least() { [ "$(grep -Ec -- "$3" "$2" 2>/dev/null)" -ge "$1" ]; }
+
+# mark FILE, then wait_new FILE PATTERN: waits for a matching line written after the mark, so
+# that a line an earlier step left in the log cannot answer for this one.
+mark() { MARK=$(wc -l <"$1"); }
+new_line() { tail -n +$((MARK + 1)) "$1" | grep -Eq -- "$2"; }
+wait_new() { wait_until new_line "$1" "$2"; }
+
+# start_host LOG ARGS...: the host in the background (headless, unbounded), pid in HOST_PID
+# (the `timeout` that runs it: host_pid gives the host itself).
 start_host() {
     local log=$1
     shift
-    timeout 60 "$HOST" --headless "$@" 2>"$log" &
+    : >"$log" # there at once: a failure message may read it before the host writes
+    timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log" &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
+}
+
+# host_pid: the pid of the host that HOST_PID (its `timeout`, or a shell that exec'd it) runs.
+host_pid() {
+    local end=$((SECONDS + DEADLINE)) pid
+    until pid=$(pgrep -P "$HOST_PID" | head -1) && [ -n "$pid" ]; do
+        ((SECONDS < end)) || return 1
+        sleep 0.02
+    done
+    echo "$pid"
+}
+
+# frames LOG [N]: waits until the running host has drawn N (default 1) whole frames, each
+# after everything its log said so far: it is asked for a screenshot (SIGUSR1) and its event
+# is awaited, N times. Each frame runs that frame's updates; a paced frame lasts at least 1/60 s
+# of the host's clock. The host must have been started with --screenshot (or the picture goes
+# to livehost.png in its directory).
+frames() {
+    local pid n i
+    pid=$(host_pid) || return 1
+    n=$(grep -c '^livehost: screenshot ' "$1")
+    for ((i = 1; i <= ${2:-1}; i++)); do
+        kill -USR1 "$pid" 2>/dev/null || return 1
+        wait_until count_at_least $((n + i)) "$1" '^livehost: screenshot ' || return 1
+    done
 }
 
 # stop_host [SIGNAL]: signals the host and sets HOST_RC to its exit code.
@@ -125,6 +167,9 @@ mostly() {
 # The contract's version, as include/game_api.h says it.
 API_VERSION=$(sed -n 's/^#define GAME_API_VERSION \([0-9]*\).*/\1/p' "$ROOT/include/game_api.h")
 
+# shows LOG PNG RRGGBB: a picture taken now (frames) is mostly that colour.
+shows() { frames "$1" && mostly "$2" "$3"; }
+
 # event_field LOG EVENT KEY: the value of KEY in the first EVENT line.
 event_field() {
     grep -m1 "^livehost: $2 " "$1" | sed -n "s/.* $3=\([^ ]*\).*/\1/p"
@@ -146,7 +191,7 @@ start_game() {
     OUT=$TMP/$name-out LOG=$TMP/$name.log PNG=$TMP/$name.png
     expect "could not build the game: $(tail -3 "$SRC/build.log" 2>/dev/null)" build_game "$SRC" "$OUT" || return 1
     start_host "$LOG" --frames 0 --game "$OUT/game.so" --screenshot "$PNG" "$@"
-    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' 10
+    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 '
 }
 
 rebuild() {
@@ -158,7 +203,7 @@ rebuild() {
 run_host() {
     local log=$1
     shift
-    timeout 30 "$HOST" --headless --game "$OUT_DIR/game.so" --assets "$ROOT/assets" "$@" 2>"$log"
+    timeout "$LIMIT" "$HOST" --headless --game "$OUT_DIR/game.so" --assets "$ROOT/assets" "$@" 2>"$log"
     HOST_RC=$?
 }
 
@@ -190,7 +235,7 @@ start_watched() {
 # start_demo MAIN DIR: the seed demo (examples/main.c, built as MAIN) on DIR/library1.so and
 # DIR/library2.so, in the background, printing into DIR/out; its pid in DEMO_PID.
 start_demo() {
-    "$1" --ticks 300 --interval-ms 20 "$2/library1.so" "$2/library2.so" >"$2/out" 2>&1 &
+    "$1" --ticks 100000 --interval-ms 20 "$2/library1.so" "$2/library2.so" >"$2/out" 2>&1 &
     DEMO_PID=$!
     HOST_PIDS+=("$DEMO_PID")
 }

@@ -5,7 +5,7 @@
 # printing a FAIL line counts as one failure. The last line is "N passed, N failed".
 # Usage: B=build tests/run.sh [suite-name-filter]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export B="${B:-build}"
 export SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}"
 filter="${1:-}"
@@ -16,7 +16,7 @@ mkdir -p "$log_dir"
 
 suites=()
 for t in "$B"/tests/test_* tests/test_*.sh; do
-    [ -f "$t" ] && [ -x "$t" ] || continue
+    if ! [ -f "$t" ] || ! [ -x "$t" ]; then continue; fi
     case "$t" in *.d) continue ;; esac
     [ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
     suites+=("$t")
@@ -26,7 +26,7 @@ for t in "${suites[@]}"; do
     name=$(basename "$t")
     log="$log_dir/$name.log"
     echo "== $name"
-    timeout 600 "$t" >"$log" 2>&1
+    timeout 1800 "$t" >"$log" 2>&1
     rc=$?
     grep -E '^(PASS|FAIL) ' "$log"
     p=$(grep -c '^PASS ' "$log")

@@ -126,11 +126,20 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* Notifications and the pre-flight process are waited for with a generous deadline (wine on a
+ * busy machine): only a case that fails ever reaches it. */
+#define DEADLINE_MS 120000u
+
+static int before(DWORD end)
+{
+    return (LONG)(end - GetTickCount()) > 0;
+}
+
 /* Checks until the core reports a reload (polling settles over two checks). */
 static hr_status check_until_reloaded(hr_lib *lib)
 {
     hr_status st = HR_UNCHANGED;
-    for (int tries = 0; tries < 20 && st != HR_RELOADED; tries++) {
+    for (DWORD end = GetTickCount() + DEADLINE_MS; st != HR_RELOADED && before(end);) {
         st = hr_check(lib);
         if (st != HR_RELOADED)
             Sleep(5); /* notifications arrive asynchronously */
@@ -157,7 +166,7 @@ static void make_dir(const char *path)
 static hr_status check_until_changed(hr_lib *lib)
 {
     hr_status st = HR_UNCHANGED;
-    for (int tries = 0; tries < 20 && st == HR_UNCHANGED; tries++) {
+    for (DWORD end = GetTickCount() + DEADLINE_MS; st == HR_UNCHANGED && before(end);) {
         st = hr_check(lib);
         if (st == HR_UNCHANGED)
             Sleep(5);
@@ -276,7 +285,7 @@ static void bad_and_foreign_files(void)
         CHECK(size >= 0, "%s: no data", cases[i].what);
         install_data(data, size, lib_path);
         hr_status st = HR_UNCHANGED;
-        for (int tries = 0; tries < 20 && st == HR_UNCHANGED; tries++, Sleep(5))
+        for (DWORD end = GetTickCount() + DEADLINE_MS; st == HR_UNCHANGED && before(end); Sleep(5))
             st = hr_check(lib);
         CHECK(st == cases[i].want, "%s: %s (%s)", cases[i].what, hr_status_name(st),
               hr_error_text(lib));
@@ -360,7 +369,7 @@ static void private_dir_and_cleanup(void)
     hr_close(lib);
 }
 
-static int preflight_status(const char *fixture_name, char *text, size_t size)
+static int preflight_status(const char *fixture_name, int timeout_ms, char *text, size_t size)
 {
     new_work_dir();
     install("fx_v1.dll", lib_path);
@@ -371,11 +380,12 @@ static int preflight_status(const char *fixture_name, char *text, size_t size)
                                       .slots = slots,
                                       .temp_dir = work,
                                       .preflight = preflight,
-                                      .preflight_timeout_ms = 1000 });
+                                      .preflight_timeout_ms = timeout_ms });
     int ok = hr_is_loaded(lib) && value(slots) == 1;
     install(fixture_name, lib_path);
     hr_status st = HR_NOT_READY;
-    for (int i = 0; i < 400 && (st == HR_NOT_READY || st == HR_UNCHANGED); i++, Sleep(10))
+    for (DWORD end = GetTickCount() + DEADLINE_MS;
+         (st == HR_NOT_READY || st == HR_UNCHANGED) && before(end); Sleep(10))
         st = hr_check(lib);
     snprintf(text, size, "%s: %s", hr_status_name(st), hr_error_text(lib));
     ok = ok && hr_is_loaded(lib) && value(slots) == (st == HR_RELOADED ? 2 : 1);
@@ -392,16 +402,17 @@ static void preflight_guards_the_process(void)
     static const struct {
         const char *fixture, *reason;
         hr_status want;
+        int timeout_ms; /* short only where the pre-flight must be stopped */
     } cases[] = {
-        { "fx_v2.dll", "", HR_RELOADED },
-        { "ctor_exit.dll", "status 7", HR_LOAD_FAILED },
-        { "ctor_abort.dll", "0xC0000409 (abort or fast fail)", HR_LOAD_FAILED },
-        { "ctor_loop.dll", "did not finish within 1000 ms", HR_LOAD_FAILED },
-        { "fx_nosym.dll", "does not export 'fx_value'", HR_LOAD_FAILED },
+        { "fx_v2.dll", "", HR_RELOADED, 60000 },
+        { "ctor_exit.dll", "status 7", HR_LOAD_FAILED, 60000 },
+        { "ctor_abort.dll", "0xC0000409 (abort or fast fail)", HR_LOAD_FAILED, 60000 },
+        { "ctor_loop.dll", "did not finish within 1000 ms", HR_LOAD_FAILED, 1000 },
+        { "fx_nosym.dll", "does not export 'fx_value'", HR_LOAD_FAILED, 60000 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[1200];
-        int st = preflight_status(cases[i].fixture, text, sizeof text);
+        int st = preflight_status(cases[i].fixture, cases[i].timeout_ms, text, sizeof text);
         CHECK(st == (int)cases[i].want && strstr(text, cases[i].reason), "%s: %s", cases[i].fixture,
               text);
     }
@@ -414,6 +425,7 @@ int main(void)
     snprintf(preflight, sizeof preflight, "%s\\hr-preflight.exe", b && b[0] ? b : "build\\win");
     /* A crash in this test must print and exit, not wait for a click on an error box. */
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
+    check_cleanup = remove_work_dir; /* a failed case leaves no temp directory */
     int passed = 0, failed = 0;
 #define RUN_CASE(fn) RUN(fn, passed, failed);
     CORE_CASES(RUN_CASE)

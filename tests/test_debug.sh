@@ -51,7 +51,7 @@ commands
 end
 run
 EOF
-    timeout 30 gdb -q -batch -nx -x "$ROOT/scripts/livehost.gdb" -x "$TMP/debug.gdb" \
+    timeout "$LIMIT" gdb -q -batch -nx -x "$ROOT/scripts/livehost.gdb" -x "$TMP/debug.gdb" \
         --args "$HOST" --headless --frames 0 --no-build --no-overlay --game "$out/game.so" \
         >"$log" 2>&1
     local rc=$?

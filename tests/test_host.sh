@@ -7,7 +7,7 @@
 
 headless_screenshot() {
     local png=$TMP/headless.png log=$TMP/headless.log
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$png" 2>"$log"
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "no 'loaded version=1' event" grep -q '^livehost: loaded version=1 path=[^ ]* ms=[0-9.]* state_size=[0-9]* tmp=' "$log"
@@ -22,8 +22,8 @@ headless_screenshot() {
 }
 
 same_inputs_same_pictures() {
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 90 --screenshot "$TMP/same1.bmp" 2>/dev/null
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 90 --screenshot "$TMP/same2.bmp" 2>/dev/null
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 90 --screenshot "$TMP/same1.bmp" 2>/dev/null
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 90 --screenshot "$TMP/same2.bmp" 2>/dev/null
     expect "no BMP screenshot" [ -s "$TMP/same1.bmp" ]
     expect "BMP is not a BMP" [ "$(head -c 2 "$TMP/same1.bmp")" = BM ]
     expect "two runs of 90 frames differ" cmp -s "$TMP/same1.bmp" "$TMP/same2.bmp"
@@ -31,7 +31,7 @@ same_inputs_same_pictures() {
 
 size_flags() {
     local png=$TMP/size.png
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 3 --width 320 --height 200 --screenshot "$png" 2>/dev/null
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 3 --width 320 --height 200 --screenshot "$png" 2>/dev/null
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "screenshot is not 320x200" [ "$("$PIXEL" "$png" size)" = "320 200" ]
@@ -39,7 +39,7 @@ size_flags() {
 
 help_lists_every_flag() {
     local out rc flag
-    out=$(timeout 5 "$HOST" --help 2>&1)
+    out=$(timeout "$LIMIT" "$HOST" --help 2>&1)
     rc=$?
     expect "--help exit code $rc, want 0" [ "$rc" -eq 0 ]
     for flag in --game --assets --headless --frames --screenshot --width --height --reset \
@@ -47,7 +47,7 @@ help_lists_every_flag() {
         expect "--help does not mention $flag" grep -q -- "$flag" <<<"$out"
     done
     expect "--help does not name the program as it was called" grep -q '^usage: host \[options\]' <<<"$out"
-    out=$(timeout 5 "$HOST" --version 2>&1)
+    out=$(timeout "$LIMIT" "$HOST" --version 2>&1)
     expect "--version printed '$out'" grep -Eq "^livehost [0-9]+\.[0-9]+\.[0-9]+ \(game_api.h version $API_VERSION\)\$" <<<"$out"
 }
 
@@ -55,7 +55,7 @@ bad_flags_fail() {
     local args rc err
     for args in "--bogus" "--frames" "--frames ten" "--width 0" "--frames -1"; do
         # shellcheck disable=SC2086 # the words are the arguments
-        err=$(timeout 5 "$HOST" --headless $args 2>&1 >/dev/null)
+        err=$(timeout "$LIMIT" "$HOST" --headless $args 2>&1 >/dev/null)
         rc=$?
         expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
         expect "'$args' gave no error event: $err" grep -q '^livehost: error reason="' <<<"$err"
@@ -81,7 +81,7 @@ unreadable_input_files() {
 missing_assets_placeholder() {
     local png=$TMP/noassets.png log=$TMP/noassets.log
     mkdir -p "$TMP/empty"
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 30 --assets "$TMP/empty" --screenshot "$png" 2>"$log"
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 30 --assets "$TMP/empty" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "no asset-missing event for ship.png" grep -q '^livehost: asset-missing name=ship.png reason="' "$log"
@@ -95,7 +95,7 @@ broken_assets_placeholder() {
     mkdir -p "$TMP/bad"
     echo 'not an image' >"$TMP/bad/ship.png"
     head -c 100 "$ROOT/assets/star.bmp" >"$TMP/bad/star.bmp" # a cut-off BMP
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 30 --assets "$TMP/bad" --screenshot "$png" 2>"$log"
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 30 --assets "$TMP/bad" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "no asset-missing event naming the broken PNG" grep -q '^livehost: asset-missing name=ship.png reason="cannot decode ' "$log"
@@ -106,7 +106,7 @@ broken_assets_placeholder() {
 waiting_screen_without_game() {
     local png=$TMP/wait.png log=$TMP/wait.log
     mkdir -p "$TMP/nothing" # a directory to build into; a missing one is a typo (exit 2)
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --game "$TMP/nothing/game.so" --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0" [ "$rc" -eq 0 ]
     expect "no waiting event" grep -q "^livehost: waiting path=$TMP/nothing/game.so reason=\".*does not exist" "$log"
@@ -119,10 +119,10 @@ game_appears_later() {
     src=$(game_src late)
     mkdir -p "$TMP/late-out"
     start_host "$log" --frames 0 --game "$TMP/late-out/game.so" --screenshot "$png"
-    expect "no waiting event" wait_for "$log" '^livehost: waiting ' 10
+    expect "no waiting event" wait_for "$log" '^livehost: waiting '
     expect "could not build the game: $(tail -3 "$src/build.log" 2>/dev/null)" build_game "$src" "$TMP/late-out"
-    expect "no loaded event after the build appeared" wait_for "$log" '^livehost: loaded version=1 ' 10
-    sleep 0.2
+    expect "no loaded event after the build appeared" wait_for "$log" '^livehost: loaded version=1 '
+    expect "no frame after loading" frames "$log"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the game is not drawn after loading" mostly "$png" "$SKY"
@@ -132,7 +132,7 @@ game_appears_later() {
 quit_on_signal() {
     local sig=$1 log=$TMP/sig-$1.log png=$TMP/sig-$1.png dir
     start_host "$log" --game "$OUT_DIR/game.so" --frames 0 --screenshot "$png"
-    expect "no loaded event" wait_for "$log" '^livehost: loaded ' 10
+    expect "no loaded event" wait_for "$log" '^livehost: loaded '
     dir=$(event_field "$log" loaded tmp)
     expect "no tmp= in the loaded event" [ -n "$dir" ]
     expect "temp directory $dir does not exist while running" [ -d "$dir" ]
@@ -150,7 +150,7 @@ quit_on_sigterm() { quit_on_signal TERM; }
 reader_gone() {
     local rt=$TMP/rt-pipe png=$TMP/pipe.png
     mkdir -m 700 "$rt"
-    XDG_RUNTIME_DIR=$rt timeout 20 "$HOST" --headless --game "$OUT_DIR/game.so" --frames 300 \
+    XDG_RUNTIME_DIR=$rt timeout "$LIMIT" "$HOST" --headless --game "$OUT_DIR/game.so" --frames 300 \
         --screenshot "$png" 2>&1 | head -1 >/dev/null
     local rc=${PIPESTATUS[0]}
     expect "exit code $rc with the log's reader gone, want 0" [ "$rc" -eq 0 ]
@@ -163,9 +163,9 @@ reader_gone() {
 screenshot_on_sigusr1() {
     local log=$TMP/usr1.log png=$TMP/usr1.png
     start_host "$log" --game "$OUT_DIR/game.so" --frames 0 --screenshot "$png"
-    expect "no loaded event" wait_for "$log" '^livehost: loaded ' 10
-    pkill -USR1 -P "$HOST_PID" # the host itself: HOST_PID is its `timeout`
-    expect "no screenshot event after SIGUSR1: $(tail -2 "$log")" wait_for "$log" "^livehost: screenshot path=$png\$" 5
+    expect "no loaded event" wait_for "$log" '^livehost: loaded '
+    kill -USR1 "$(host_pid)" # the host itself: HOST_PID is its `timeout`
+    expect "no screenshot event after SIGUSR1: $(tail -2 "$log")" wait_for "$log" "^livehost: screenshot path=$png\$"
     expect "the screenshot is not the game" mostly "$png" "$SKY"
     expect "the host did not play on after SIGUSR1" kill -0 "$HOST_PID"
     stop_host TERM
@@ -203,19 +203,19 @@ scripted_keys() {
     local log=$TMP/script.log
     printf '# hold Right for a second, restart, quit\n5 down Right\n65 up Right\n70 key F5\n80 quit\n' \
         >"$TMP/keys.txt"
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 200 --script "$TMP/keys.txt" \
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 200 --script "$TMP/keys.txt" \
         --screenshot "$TMP/script.png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "quit at frame 80 did not end the run: $(grep exit "$log")" grep -q '^livehost: exit frames=80$' "$log"
     expect "F5 gave no reset event" grep -q '^livehost: reset ' "$log"
     printf '5 down Right\n' >"$TMP/right.txt"
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script "$TMP/right.txt" \
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --script "$TMP/right.txt" \
         --screenshot "$TMP/right.png" 2>/dev/null
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 60 --screenshot "$TMP/idle.png" 2>/dev/null
     expect "holding Right changed nothing on screen" not cmp -s "$TMP/right.png" "$TMP/idle.png"
     printf '3 jump F5\n' >"$TMP/bad-script.txt"
-    timeout 20 "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --script "$TMP/bad-script.txt" 2>"$log"
+    timeout "$LIMIT" "$HOST" --game "$OUT_DIR/game.so" --headless --frames 10 --script "$TMP/bad-script.txt" 2>"$log"
     rc=$?
     expect "a bad script exited with $rc, want 2" [ "$rc" -eq 2 ]
     expect "a bad script gave no error naming its line" grep -q 'bad-script.txt:1: ' "$log"
@@ -234,7 +234,7 @@ real_window_under_xvfb() {
         why="xvfb-run is not installed (make test installs it: scripts/deps.sh test)"
         return
     fi
-    env -u SDL_VIDEODRIVER timeout 40 xvfb-run -a -s "-screen 0 1024x768x24" \
+    env -u SDL_VIDEODRIVER timeout "$LIMIT" xvfb-run -a -s "-screen 0 1024x768x24" \
         "$HOST" --game "$OUT_DIR/game.so" --frames 30 --screenshot "$png" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]

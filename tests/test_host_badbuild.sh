@@ -8,14 +8,15 @@
 
 FIX=$OUT_DIR/tests/fixtures
 
-# put FILE: what a build that renames into place does, with FILE's bytes.
-put() { cp "$1" "$OUT/game.so.tmp" && mv -f "$OUT/game.so.tmp" "$OUT/game.so"; }
+# put FILE: what a build that renames into place does, with FILE's bytes. Marks the log: the
+# next refused looks only at what the host said after it.
+put() { mark "$LOG" && cp "$1" "$OUT/game.so.tmp" && mv -f "$OUT/game.so.tmp" "$OUT/game.so"; }
 
 # refused NAME EVENT PATTERN: the last bad build gave EVENT with a reason matching PATTERN,
 # and the host is still there.
 refused() {
     expect "$1: no $2 event matching '$3': $(grep -v 'log text' "$LOG" | tail -2)" \
-        wait_for "$LOG" "^livehost: $2 reason=\".*$3" 10
+        wait_new "$LOG" "^livehost: $2 reason=\".*$3"
     expect "$1: the host died" kill -0 "$HOST_PID"
 }
 
@@ -69,31 +70,37 @@ every_bad_build_refused() {
     put "$FIX/ctor_loop.so"
     refused "constructor loop" reload-failed "did not finish within"
     expect "could not edit api_version" sed_game "$SRC" game.c 's/\.api_version = GAME_API_VERSION,/.api_version = GAME_API_VERSION + 1,/'
+    mark "$LOG"
     rebuild
     refused "API version" refused "game_api.h version $((API_VERSION + 1)) but this host speaks version $API_VERSION"
     mv -f "$SRC/game.c.orig" "$SRC/game/game.c" && touch "$SRC/game/game.c"
 
+    mark "$LOG"
     rm -f "$OUT/game.so"
     refused deleted not-ready "does not exist"
+    mark "$LOG"
     mkdir "$OUT/game.so"
     refused directory reload-failed "not a regular file"
     rmdir "$OUT/game.so"
 
-    # Written in place, slowly: nothing loads until the writer closes the file.
+    # Written in place, slowly: nothing loads until the writer closes the file. The new build
+    # is made elsewhere: one renamed into $OUT would be loaded at once, before this could
+    # delete it.
     local before
     before=$(grep -c '^livehost: reloaded ' "$LOG")
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
-    rebuild
-    cp "$OUT/game.so" "$TMP/new.so" && rm -f "$OUT/game.so"
+    expect "could not build the new game: $(tail -3 "$SRC/build.log")" \
+        build_game "$SRC" "$TMP/new-out" || return
+    cp "$TMP/new-out/game.so" "$TMP/new.so"
     {
         head -c $((size / 2)) "$TMP/new.so"
         sleep 0.3
         tail -c +$((size / 2 + 1)) "$TMP/new.so"
     } >"$OUT/game.so"
-    expect "the good build written in place did not load: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: reloaded " 10
+    expect "the good build written in place did not load: $(tail -2 "$LOG")" wait_for "$LOG" "^livehost: reloaded "
     expect "loaded more than once" [ "$(grep -c '^livehost: reloaded ' "$LOG")" -eq $((before + 1)) ]
     expect "a half-written build was loaded (crash or failure)" not grep -q '^livehost: crash ' "$LOG"
-    sleep 0.2
+    expect "no frame after the reload" frames "$LOG"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the good build after all that is not drawing" mostly "$PNG" c8285a
@@ -123,21 +130,18 @@ soak_1000_reloads() {
     "$HOST" --headless --frames 1000000000 --game "$OUT/game.so" --no-build 2>"$LOG" >/dev/null &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "no loaded event" wait_for "$LOG" '^livehost: loaded version=1 ' 10 || return
+    expect "no loaded event" wait_for "$LOG" '^livehost: loaded version=1 ' || return
     local i n=0 first=() last=()
     for ((i = 1; i <= 1000; i++)); do
-        if ((i % 2)); then
-            ((i % 4 == 1)) && put "$b" || put "$a"
+        if ((i % 4 == 1)); then
+            put "$b"
+        elif ((i % 2)); then
+            put "$a"
         else
             put "${bad[$((i / 2 % 2))]}"
         fi
         # Wait for the host to answer this build before the next one.
-        local tries=0
-        until [ "$(grep -c '^livehost: \(reloaded\|reload-failed\|refused\) ' "$LOG")" -ge "$i" ]; do
-            sleep 0.002
-            ((++tries > 2500)) && break
-        done
-        if ((tries > 2500)); then
+        if ! wait_until count_at_least "$i" "$LOG" '^livehost: (reloaded|reload-failed|refused) '; then
             why="reload $i got no answer: $(tail -1 "$LOG")"
             break
         fi
@@ -168,22 +172,16 @@ soak_1000_reloads() {
 # pre-flight process with it: no orphan spinning on.
 preflight_dies_with_the_host() {
     start_game orphan || return
-    local host_pid i
+    local host_pid
     host_pid=$(pgrep -P "$HOST_PID" -x host) # HOST_PID is the host's `timeout`
     expect "no host process under $HOST_PID" [ -n "$host_pid" ] || return
     put "$FIX/ctor_loop.so"
-    for ((i = 0; i < 100; i++)); do
-        pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null && break
-        sleep 0.02
-    done
-    expect "no pre-flight process started for the looping constructor" pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null || return
+    expect "no pre-flight process started for the looping constructor" \
+        wait_until pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null || return
     kill -KILL "$host_pid"
     wait "$HOST_PID" 2>/dev/null
-    for ((i = 0; i < 50; i++)); do
-        pgrep -f "hr-preflight .*/hr-$host_pid-" >/dev/null || break
-        sleep 0.02
-    done
-    expect "the pre-flight outlived its host: $(pgrep -af "hr-preflight .*/hr-$host_pid-")" not pgrep -f "hr-preflight .*/hr-$host_pid-"
+    expect "the pre-flight outlived its host: $(pgrep -af "hr-preflight .*/hr-$host_pid-")" \
+        wait_until not pgrep -f "hr-preflight .*/hr-$host_pid-"
     pkill -KILL -f "hr-preflight .*/hr-$host_pid-" # a failed run leaves no spinning orphan
 }
 

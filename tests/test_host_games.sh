@@ -118,7 +118,7 @@ sdl_project() {
 start_host_in() {
     local dir=$1 log=$2
     shift 2
-    (cd "$dir" && exec timeout 120 "$HOST" --headless "$@" 2>"$log") &
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
 }
@@ -126,19 +126,6 @@ start_host_in() {
 SDL_LIBS=()
 sdl_flags() {
     read -r -a SDL_LIBS <<<"$(pkg-config --cflags --libs sdl2 SDL2_ttf)"
-}
-
-# shot LOG PNG: a screenshot of the next frame (kill -USR1), waited for.
-shot() {
-    local n
-    n=$(grep -c '^livehost: screenshot ' "$1")
-    pkill -USR1 -P "$HOST_PID" # the host itself: HOST_PID is its `timeout`
-    local i
-    for ((i = 0; i < 400; i++)); do
-        [ "$(grep -c '^livehost: screenshot ' "$1")" -gt "$n" ] && return 0
-        sleep 0.05
-    done
-    return 1
 }
 
 # A game that uses SDL itself (its own textures, SDL2_ttf text, an event watch taken back in
@@ -170,7 +157,7 @@ sdl_game_survives_20_reloads() {
             copies=$(find "$(event_field "$LOG" loaded tmp)" -name '*game.so' | wc -l)
             expect "$copies private copies after 20 reloads (want 2 at most)" [ "$copies" -le 2 ]
         fi
-        expect "$run: no screenshot" shot "$LOG" || return
+        expect "$run: no screenshot" frames "$LOG" || return
         stop_host TERM
         expect "$run: exit code $HOST_RC, want 0: $(tail -2 "$LOG")" [ "$HOST_RC" -eq 0 ] || return
         expect "$run: a crash: $(grep crash "$LOG")" not grep -q '^livehost: crash ' "$LOG"
@@ -201,7 +188,7 @@ started_from_root_finds_files() {
         --screenshot "$TMP/rooted.png"
     expect "the level was not read from the project: $(grep -E 'init|file-error' "$LOG")" \
         wait_for "$LOG" 'log text="init build=1 boxes=3"' 20 || return
-    expect "no screenshot" shot "$LOG" || return
+    expect "no screenshot" frames "$LOG" || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the assets are not the project's: $(grep '^livehost: start' "$LOG")" \
@@ -284,7 +271,7 @@ cpp_game_reloads() {
     expect "C++ init did not run" wait_for "$LOG" 'log text="cpp init sorted=0123"' 20 || return
     build_test_game "$GAMES/cpp_game.cpp" "$dir/game.so" -std=c++11 -DSKY=200
     expect "no reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' 20 || return
-    expect "no screenshot" shot "$LOG" || return
+    expect "no screenshot" frames "$LOG" || return
     stop_host TERM
     expect "the new C++ code did not draw" mostly "$TMP/cpp.png" c85aa0
 }

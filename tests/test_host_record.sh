@@ -57,11 +57,12 @@ rebuild_inside_loop() {
     expect "could not build the game: $(tail -3 "$src/build.log" 2>/dev/null)" build_game "$src" "$out" || return
     start_host "$log" --frames 0 --game "$out/game.so" --screenshot "$png" \
         --script "$(script loop '10 key F2' '40 key F2')"
-    expect "no loop: $(tail -2 "$log")" wait_for "$log" '^livehost: record state=looping frames=30$' 10
+    expect "no loop: $(tail -2 "$log")" wait_for "$log" '^livehost: record state=looping frames=30$'
     expect "could not edit GAME_BACKGROUND" set_sky "$src" 200 40 90
     expect "could not rebuild the game: $(tail -3 "$src/build.log")" build_game "$src" "$out"
-    expect "no reload inside the loop: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' 10
-    sleep 0.5
+    expect "no reload inside the loop: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$'
+    # Two loops of 30 updates, one a frame, after the reload.
+    expect "no frames after the reload" frames "$log" 61
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the new sky (c8285a) is not on screen" mostly "$png" c8285a
@@ -80,12 +81,14 @@ layout_change_inside_loop() {
     local src out=$TMP/grow-out log=$TMP/grow.log tick
     src=$(game_src grow)
     expect "could not build the game: $(tail -3 "$src/build.log" 2>/dev/null)" build_game "$src" "$out" || return
-    start_host "$log" --frames 0 --game "$out/game.so" --script "$(script grow '10 key F2' '40 key F2')"
-    expect "no loop: $(tail -2 "$log")" wait_for "$log" '^livehost: record state=looping frames=30$' 10
+    start_host "$log" --frames 0 --game "$out/game.so" --screenshot "$TMP/grow.png" \
+        --script "$(script grow '10 key F2' '40 key F2')"
+    expect "no loop: $(tail -2 "$log")" wait_for "$log" '^livehost: record state=looping frames=30$'
     expect "could not edit the item count" sed_game "$src" game_state.h 's/^#define GAME_ITEM_COUNT 12/#define GAME_ITEM_COUNT 20/'
     expect "could not rebuild the game: $(tail -3 "$src/build.log")" build_game "$src" "$out"
-    expect "no migrated reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=migrated changes="items\[\]: 12 -> 20 elements"$' 10
-    sleep 1 # more than a loop (30 updates at 60 per second)
+    expect "no migrated reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=migrated changes="items\[\]: 12 -> 20 elements"$'
+    # Two loops of 30 updates, one a frame, after the reload: the snapshot is migrated.
+    expect "no frames after the reload" frames "$log" 61
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the loop's snapshot was refused" not grep -q '^livehost: record-refused' "$log"

@@ -130,7 +130,7 @@ rewind_after_crash() {
 # The history's cost per update, measured on the host's own code (no threshold: a log line).
 rewind_cost() {
     local rc
-    timeout 60 "$OUT_DIR/tests/rewind_cost" >"$TMP/cost.txt" 2>&1
+    timeout "$LIMIT" "$OUT_DIR/tests/rewind_cost" >"$TMP/cost.txt" 2>&1
     rc=$?
     expect "rewind_cost exited with $rc: $(cat "$TMP/cost.txt")" [ "$rc" -eq 0 ]
     sed 's/^/    /' "$TMP/cost.txt"

@@ -37,7 +37,7 @@ fi
 
 # Outside the source tree the installed host finds its own game, images and pre-flight program.
 mkdir -p "$tmp/elsewhere"
-(cd "$tmp/elsewhere" && SDL_VIDEODRIVER=dummy timeout 20 "$root/bin/livehost" --headless \
+(cd "$tmp/elsewhere" && SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$root/bin/livehost" --headless \
     --frames 30 --screenshot shot.png >/dev/null 2>"$tmp/installed.log")
 if grep -q "^livehost: loaded version=1 path=$root/bin/../share/livehost/game.so " "$tmp/installed.log" &&
     grep -q "preflight=$root/bin/hr-preflight" "$tmp/installed.log" &&
@@ -59,7 +59,7 @@ fi
 # In a new project the installed host runs that project's game, not its own demo: it builds
 # the missing build/game.so itself and loads it.
 "$root/bin/livehost" new "$tmp/fresh" >/dev/null 2>&1
-(cd "$tmp/fresh" && SDL_VIDEODRIVER=dummy exec timeout 60 "$root/bin/livehost" --headless \
+(cd "$tmp/fresh" && SDL_VIDEODRIVER=dummy exec timeout "$LIMIT" "$root/bin/livehost" --headless \
     --frames 0 >/dev/null 2>"$tmp/fresh.log") &
 HOST_PID=$!
 HOST_PIDS+=("$HOST_PID")
@@ -110,5 +110,5 @@ left=$(find "$stage" -mindepth 1 ! -type d; find "$root/include/livehost" "$root
 if [ -z "$left" ]; then
     echo "PASS install_uninstall_clean"
 else
-    echo "FAIL install_uninstall_clean: left behind: $(echo $left | head -c 300)"
+    echo "FAIL install_uninstall_clean: left behind: $(echo "$left" | tr "\n" " " | head -c 300)"
 fi

@@ -15,13 +15,13 @@ new_project_reloads() {
     expect "no empty assets/ directory" [ -d "$dir/assets" ]
     expect "the copied contract differs from include/game_api.h" cmp -s "$dir/include/game_api.h" "$ROOT/include/game_api.h"
     expect "the message does not say how to run it" grep -q "cd $dir && " <<<"$out"
-    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 --screenshot "$png" 2>"$log") &
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 --screenshot "$png" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "the host did not build and load the new game: $(tail -2 "$log")" wait_for "$log" "^livehost: loaded version=1 path=$(cd "$dir" && pwd -P)/build/game.so " 20
+    expect "the host did not build and load the new game: $(tail -2 "$log")" wait_for "$log" "^livehost: loaded version=1 path=$(cd "$dir" && pwd -P)/build/game.so "
     sed -i 's/^#define BACKGROUND GAME_RGBA(30, 30, 46, 255)$/#define BACKGROUND GAME_RGBA(200, 40, 90, 255)/' "$dir/game/game.c"
-    expect "the edit did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' 20
-    sleep 0.2
+    expect "the edit did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$'
+    expect "no frame after the reload" frames "$log"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the new colour is not on screen" mostly "$png" c8285a
@@ -37,17 +37,17 @@ new_project_reloads() {
 new_project_guards_its_state() {
     local dir=$TMP/guard log=$TMP/guard.log
     "$HOST" new "$dir" >/dev/null 2>&1
-    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 2>"$log") &
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 20
+    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 '
     echo 'int extra_value(void) { return 7; }' >"$dir/game/extra.c"
-    expect "a new source did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 ' 20
+    expect "a new source did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 '
     rm "$dir/game/extra.c"
-    expect "a deleted source did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=3 ' 20
+    expect "a deleted source did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=3 '
     sed -i 's/^    float x, y;   \/\* the box.s top-left corner \*\/$/    float dx, dy;/; t; s/^    float dx, dy; \/\* its direction, -1 or 1 \*\/$/    float x, y;/' "$dir/game/game_state.h"
     expect "the fields were not swapped" grep -q '^    float dx, dy;$' "$dir/game/game_state.h"
-    expect "two swapped fields were not refused: $(tail -2 "$log")" wait_for "$log" '^livehost: refused reason=".*state layout changed \(dx: moved @8 -> @0; dy: moved @12 -> @4; x: moved @0 -> @8; y: moved @4 -> @12\)' 20
+    expect "two swapped fields were not refused: $(tail -2 "$log")" wait_for "$log" '^livehost: refused reason=".*state layout changed \(dx: moved @8 -> @0; dy: moved @12 -> @4; x: moved @0 -> @8; y: moved @4 -> @12\)'
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
 
@@ -63,14 +63,14 @@ new_project_guards_its_state() {
 warnings_are_shown() {
     local dir=$TMP/warn log=$TMP/warn.log png=$TMP/warn.png
     "$HOST" new "$dir" >/dev/null 2>&1
-    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 --overlay --screenshot "$png" 2>"$log") &
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 --overlay --screenshot "$png" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 20
+    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 '
     sed -i 's/^    s->ticks++;$/    int unused_thing = 0;\n    s->ticks++;/' "$dir/game/game.c"
-    expect "no build-ok event with the warning: $(grep build- "$log")" wait_for "$log" "^livehost: build-ok ms=[0-9]+ warnings=1 first=\"game/game.c:[0-9]+:[0-9]+: warning: unused variable" 20
-    expect "the build with a warning did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 ' 20
-    sleep 0.2
+    expect "no build-ok event with the warning: $(grep build- "$log")" wait_for "$log" "^livehost: build-ok ms=[0-9]+ warnings=1 first=\"game/game.c:[0-9]+:[0-9]+: warning: unused variable"
+    expect "the build with a warning did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 '
+    expect "no frame after the reload" frames "$log"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "no warning notice in the overlay (e8e070)" [ "$(count_color "$png" e8e070)" -gt 50 ]

@@ -4,7 +4,7 @@
 # under $B/win/wine. Prints the test's PASS/FAIL lines. A missing cross compiler or wine is a
 # FAIL with the package to install, never a skip: `scripts/deps.sh test` installs both.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
 MAKE="${MAKE:-make}"
 WB="$B/win"

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# scripts/fresh-debian-test.sh - the README's `make test` on a fresh machine: a minimal Debian 12
+# (debootstrap --variant=minbase bookworm, plus make and git, nothing else), into which this
+# tree's committed HEAD is cloned; `make test` then runs inside it through chroot, as root, so
+# scripts/deps.sh must install everything the build and the suites use.
+# Usage (as root, with debootstrap and Debian's package mirror):
+#   scripts/fresh-debian-test.sh [SUITE...]
+# No SUITE: the whole `make test`. With SUITEs (tests/run.sh filters, e.g. test_host_reload):
+# `make deps-test tests` (every package installed, everything built) and only those suites.
+# The pristine system is kept in build/fresh-debian/base and copied for each run (run/, removed
+# at the start of the next run); downloaded packages are kept in build/fresh-debian/apt-cache.
+# The chroot's whole output goes to build/fresh-debian/run.log; shown are its PASS/FAIL and
+# summary lines, each prefixed "fresh-debian: " so that none is ever taken for the summary of a
+# `make test` run outside, and its last lines when it fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DIR=$ROOT/build/fresh-debian
+BASE=$DIR/base
+RUN=$DIR/run
+CACHE=$DIR/apt-cache
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+say() { echo "fresh-debian: $*"; }
+
+[ "$(id -u)" -eq 0 ] || { say "needs root (debootstrap, chroot, mount)" >&2; exit 2; }
+if ! command -v debootstrap >/dev/null; then
+    say "installing debootstrap"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+fi
+
+mounts=()
+# shellcheck disable=SC2317 # called by the trap
+unmount_all() {
+    local i
+    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}"; done
+    mounts=()
+}
+trap unmount_all EXIT
+
+if [ ! -x "$BASE/usr/bin/make" ] || [ ! -x "$BASE/usr/bin/git" ]; then
+    say "building a minimal Debian 12 in $BASE (kept for later runs)"
+    rm -rf "$BASE" "$BASE.tmp"
+    mkdir -p "$DIR"
+    debootstrap --variant=minbase --include=make,git bookworm "$BASE.tmp" "$MIRROR" \
+        >"$DIR/debootstrap.log" 2>&1 || { tail -n 20 "$DIR/debootstrap.log"; exit 1; }
+    # No service may start inside the chroot (packages' postinst scripts ask this first).
+    printf '#!/bin/sh\nexit 101\n' >"$BASE.tmp/usr/sbin/policy-rc.d"
+    chmod +x "$BASE.tmp/usr/sbin/policy-rc.d"
+    mv "$BASE.tmp" "$BASE"
+fi
+
+# A run that was killed may have left its mounts: never delete through them (/dev!).
+leftover=$(awk -v r="$RUN/" 'index($2 "/", r) == 1 { print $2 }' /proc/mounts | sort -r)
+for m in $leftover; do umount "$m" 2>/dev/null || umount -l "$m"; done
+say "copying the pristine system to $RUN"
+rm -rf --one-file-system "$RUN"
+cp -a "$BASE" "$RUN"
+cp /etc/resolv.conf "$RUN/etc/resolv.conf"
+rm -rf "$RUN/src/livehost"
+git clone -q --no-hardlinks "$ROOT" "$RUN/src/livehost"
+say "cloned $(git -C "$RUN/src/livehost" log -1 --format='%h %s' | cut -c1-80)"
+
+mkdir -p "$CACHE/partial"
+mount_in() { mount "$@" && mounts+=("${*: -1}"); }
+mount_in -t proc proc "$RUN/proc"
+mount_in -t sysfs sys "$RUN/sys"
+mount_in --bind /dev "$RUN/dev"
+mount_in -t devpts -o newinstance,ptmxmode=0666 devpts "$RUN/dev/pts"
+mount_in -t tmpfs -o mode=1777 shm "$RUN/dev/shm"
+mount_in -t tmpfs -o mode=1777 tmp "$RUN/tmp"
+mount_in --bind "$CACHE" "$RUN/var/cache/apt/archives"
+
+if [ $# -eq 0 ]; then
+    cmd='make test'
+else
+    cmd="make deps-test && make -s tests && { rc=0; for s in $*; do B=build tests/run.sh \$s || rc=1; done; exit \$rc; }"
+fi
+say "running in the chroot: $cmd"
+t0=$(date +%s)
+set +e
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+    TERM=dumb LANG=C.UTF-8 chroot "$RUN" /bin/bash -c "cd /src/livehost && $cmd" \
+    >"$DIR/run.log" 2>&1
+rc=$?
+set -e
+grep -E '^(== |PASS |FAIL |[0-9]+ passed, [0-9]+ failed$|deps.sh: installing )' "$DIR/run.log" |
+    sed 's/^/fresh-debian: /'
+if [ "$rc" -ne 0 ]; then
+    say "failed; the last lines of $DIR/run.log:"
+    tail -n 30 "$DIR/run.log" | sed 's/^/fresh-debian:     /'
+fi
+say "exit code $rc after $(($(date +%s) - t0)) s"
+exit "$rc"
