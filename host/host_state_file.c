@@ -117,7 +117,7 @@ static void put_input(unsigned char *p, const game_input *in)
         put32(p + 4, pad->buttons);
         put32(p + 8, pad->pressed);
         for (int a = 0; a < GAME_AXIS_COUNT; a++)
-            put32(p + 12 + 4 * a, float_bits(pad->axes[a]));
+            put32(p + 12 + (ptrdiff_t)4 * a, float_bits(pad->axes[a]));
     }
 }
 
@@ -142,7 +142,7 @@ static void get_input(const unsigned char *p, game_input *in)
         pad->buttons = get32(p + 4);
         pad->pressed = get32(p + 8);
         for (int a = 0; a < GAME_AXIS_COUNT; a++)
-            pad->axes[a] = bits_float(get32(p + 12 + 4 * a));
+            pad->axes[a] = bits_float(get32(p + 12 + (ptrdiff_t)4 * a));
     }
 }
 
