@@ -167,6 +167,20 @@ static void resolve_defaults(host_args *args, const char *program, int game_give
 {
     const char *dir = exe_dir(program);
     const char *shared;
+    if (HOST_RELEASE) {
+        /* A shipped build: the game is this program (--game cannot name another), its
+         * images are beside it wherever it is started from, nothing is built or loaded. */
+        static char assets[4096 + sizeof "/assets"]; /* exe_dir's buffer, and the name */
+        const char *exe = exe_path(program);
+        if (exe)
+            args->game_path = exe;
+        if (!assets_given && dir) {
+            snprintf(assets, sizeof assets, "%s/assets", dir);
+            args->assets_dir = assets;
+        }
+        args->no_build = 1;
+        return;
+    }
     const int in_project = access(args->game_path, F_OK) == 0 || access("game", F_OK) == 0;
     args->preflight = beside(dir, "hr-preflight", X_OK);
     if (!game_given && !in_project &&
@@ -196,7 +210,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
     }
-    if (argc >= 2 && strcmp(argv[1], "new") == 0) {
+    if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0) {
         if (argc != 3)
             return bad("'new' wants one directory: livehost new DIR");
         const char *exe = exe_path(argv[0]);

@@ -83,6 +83,9 @@ void host_game_on_loaded(const char *event)
             return;
         }
         host_game_adopt_layout(api);
+        SDL_Window *window = SDL_RenderGetWindow(game.services.renderer);
+        if (HOST_RELEASE && window && api->window.title) /* a shipped game names its window */
+            SDL_SetWindowTitle(window, api->window.title);
         host_event("loaded", "version=%u path=%s ms=%.2f state_size=%" PRIu64 " tmp=%s", version,
                    host_event_word(path, sizeof path, game.args->game_path), ms, api->state_size,
                    host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));

@@ -158,8 +158,8 @@ static FILE *open_contract(const char *exe_path, char *path, size_t size)
     const char *const candidates[] = { "../include/game_api.h", "../../include/game_api.h",
                                        "../include/livehost/game_api.h" };
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
-        snprintf(path, size, "%s/%s", exe_dir, candidates[i]);
-        FILE *f = fopen(path, "rb");
+        int n = snprintf(path, size, "%s/%s", exe_dir, candidates[i]);
+        FILE *f = n > 0 && (size_t)n < size ? fopen(path, "rb") : NULL; /* no cut-off path */
         if (f)
             return f;
     }
