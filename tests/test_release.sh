@@ -11,7 +11,7 @@ REL=$OUT_DIR/release
 # quiet_make ARGS...: make as a user runs it, not as a job of the make that may run this suite.
 quiet_make() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make --no-print-directory -s -j2 "$@"; }
 
-if ! quiet_make B="$B" release >"$TMP/release.log" 2>&1; then
+if ! quiet_make B="$B" CC="${CC:-cc}" release >"$TMP/release.log" 2>&1; then
     echo "FAIL release_builds: make release failed: $(tail -5 "$TMP/release.log")"
     exit 1
 fi
@@ -190,7 +190,7 @@ installed_project_release() {
     local stage=$TMP/stage prefix=/opt/livehost-release dir=$TMP/instproj root
     root=$stage$prefix
     mkdir -p "$TMP/elsewhere"
-    quiet_make B="$B" DESTDIR="$stage" PREFIX="$prefix" install >"$TMP/install.log" 2>&1
+    quiet_make B="$B" CC="${CC:-cc}" DESTDIR="$stage" PREFIX="$prefix" install >"$TMP/install.log" 2>&1
     expect "make install failed: $(tail -3 "$TMP/install.log")" [ $? -eq 0 ] || return
     expect "no lib/livehost/libhost.a installed" [ -s "$root/lib/livehost/libhost.a" ]
     "$root/bin/livehost" new "$dir" >/dev/null 2>&1
