@@ -16,7 +16,8 @@
 #   make clean      remove build/
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
 # Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
-#        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds).
+#        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds),
+#        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags).
 
 CC ?= cc
 BUILD ?= debug
@@ -265,7 +266,7 @@ RELEASE_NAME ?= game
 RELEASE_CFLAGS ?= -O2 -g
 RELEASE_LIBS = $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
 OBJCOPY ?= objcopy
-REL_GAME_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(RELEASE_CFLAGS)
+REL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(RELEASE_CFLAGS)
 REL_HOST_SRC := $(HOST_SRC) host/release/host_release.c host/core/hr_static.c \
                 host/core/hr_names.c host/core/hr_dl_posix.c
 REL_HOST_OBJ := $(REL_HOST_SRC:%.c=$(REL)/obj/%.o)
@@ -279,10 +280,10 @@ release: $(REL)/$(RELEASE_NAME)
 
 $(REL)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_GAME_CFLAGS) -DHOST_RELEASE=1 $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(CC) $(REL_CFLAGS) -DHOST_RELEASE=1 $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(REL)/obj/game/%.o: game/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_GAME_CFLAGS) -fvisibility=hidden -fstack-clash-protection -c $< -o $@
+	$(CC) $(REL_CFLAGS) -fvisibility=hidden -fstack-clash-protection -c $< -o $@
 $(REL)/libhost.a: $(REL_HOST_OBJ)
 	$(LD) -r $^ -o $(REL)/libhost.o
 	$(OBJCOPY) --keep-global-symbol=main $(REL)/libhost.o
