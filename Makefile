@@ -8,14 +8,16 @@
 #   make screenshots  the README's overlay picture, taken by the test suite
 #   make test       install missing packages, build, run the whole test suite
 #   make asan       the same suite against an ASan+UBSan build in build/asan
-#   make install    install host, core, headers, pkg-config file, game (PREFIX, DESTDIR)
+#   make release    the game linked into one plain program, build/release/game, images beside it
+#   make install    install host, core, headers, pkg-config file, game, libhost.a (PREFIX, DESTDIR)
 #   make win-test   cross-build the core for Windows (mingw-w64) and test it under wine
 #   make format     clang-format the sources (format-check: fail on any difference)
 #   make analyze    clang-tidy: static analyzer and bug-prone checks
 #   make clean      remove build/
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
 # Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
-#        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds).
+#        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds),
+#        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags).
 
 CC ?= cc
 BUILD ?= debug
@@ -79,7 +81,7 @@ $(shell mkdir -p $(B)/obj/game && [ "$$(cat $(GAME_CC_STAMP) 2>/dev/null)" = "$(
 
 # The core's platform seam: portable hr.c plus one file per OS service (see hr_platform.h).
 # A port replaces the POSIX/ELF/inotify files here with its own.
-CORE_SRC := host/core/hr.c host/core/hr_load.c host/core/hr_os_posix.c \
+CORE_SRC := host/core/hr.c host/core/hr_names.c host/core/hr_load.c host/core/hr_os_posix.c \
             host/core/hr_dl_posix.c host/core/hr_proc_posix.c host/core/hr_image_elf.c \
             host/core/hr_watch_poll.c
 ifeq ($(shell uname -s),Linux)
@@ -162,7 +164,7 @@ $(B)/examples/%.so: examples/%.c
 	mv -f $@.tmp $@
 
 # Tests: C unit tests, small tools the shell tests use, fixture libraries built from source.
-tests: all $(TESTS) $(TOOLS) $(FIXTURES)
+tests: all release $(TESTS) $(TOOLS) $(FIXTURES)
 $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
@@ -251,14 +253,59 @@ compdb:
 clean:
 	rm -rf build compile_commands.json
 
+# ---- Shipping: make release ------------------------------------------------------------------
+# One plain program, $(REL)/$(RELEASE_NAME), with the game linked in and the images copied
+# beside it: no hot reload, watcher or pre-flight, no compiler at run time. The host is built
+# again with -DHOST_RELEASE=1 (its release defaults, host.h) and hr_static.c in place of the
+# loading core: the same hr.h calls, resolved against host/release/host_release.c's table,
+# which takes the game's API struct's address (no -rdynamic, no dlsym). RELEASE_CFLAGS are
+# BUILD=release's whatever BUILD says. The host goes into $(REL)/libhost.a as one object whose
+# only global symbol is main (ld -r, then objcopy), so none of its names (game, host_*, stbi_*)
+# can clash with a game's; the game's objects need no -fPIC. `make install` installs
+# libhost.a, and the `make release` of a `livehost new` project links it the same way.
+REL := $(B)/release
+RELEASE_NAME ?= game
+RELEASE_CFLAGS ?= -O2 -g
+RELEASE_LIBS = $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
+OBJCOPY ?= objcopy
+REL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(RELEASE_CFLAGS)
+REL_HOST_SRC := $(HOST_SRC) host/release/host_release.c host/core/hr_static.c \
+                host/core/hr_names.c host/core/hr_dl_posix.c
+REL_HOST_OBJ := $(REL_HOST_SRC:%.c=$(REL)/obj/%.o)
+REL_GAME_OBJ := $(GAME_SRC:%.c=$(REL)/obj/%.o)
+
+.PHONY: release
+release: $(REL)/$(RELEASE_NAME)
+	rm -rf $(REL)/assets
+	mkdir -p $(REL)/assets
+	cp $(ASSET_FILES) $(REL)/assets/
+
+$(REL)/obj/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -DHOST_RELEASE=1 $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+$(REL)/obj/game/%.o: game/%.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -fvisibility=hidden -fstack-clash-protection -c $< -o $@
+$(REL)/libhost.a: $(REL_HOST_OBJ)
+	$(LD) -r $^ -o $(REL)/libhost.o
+	$(OBJCOPY) --keep-global-symbol=main $(REL)/libhost.o
+	rm -f $@
+	$(AR) rcs $@ $(REL)/libhost.o
+$(REL)/$(RELEASE_NAME): $(REL_GAME_OBJ) $(REL)/libhost.a
+	$(CC) $(LDFLAGS) $(REL_GAME_OBJ) $(REL)/libhost.a -o $@.tmp $(RELEASE_LIBS)
+	mv -f $@.tmp $@
+
+-include $(shell find $(REL) -name '*.d' 2>/dev/null)
+
 # ---- Install: make install, make uninstall -----------------------------------------------------
 # Knobs: PREFIX (default /usr/local), DESTDIR (staging root, prepended to every path).
 #   $(PREFIX)/bin/livehost, $(PREFIX)/bin/hr-preflight     the host and its pre-flight program
 #                                                           (the host looks for it beside itself)
 #   $(PREFIX)/lib/libhr.a, $(PREFIX)/lib/pkgconfig/livehost.pc
+#   $(PREFIX)/lib/livehost/libhost.a                      the host of `make release` in a project
 #   $(PREFIX)/include/livehost/hr.h, game_api.h
 #   $(PREFIX)/share/livehost/game.so, share/livehost/assets/ the default game and its images
-# uninstall removes these files and the two livehost directories, nothing else.
+# uninstall removes these files and the three livehost directories, nothing else.
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION ?= $(shell sed -n 's/^\#define LIVEHOST_VERSION "\(.*\)"/\1/p' host/host.h)
@@ -267,11 +314,13 @@ ASSET_FILES := $(wildcard assets/*.png assets/*.bmp)
 D = $(DESTDIR)$(PREFIX)
 
 .PHONY: install uninstall
-install: all
-	$(INSTALL) -d $(D)/bin $(D)/lib/pkgconfig $(D)/include/livehost $(D)/share/livehost/assets
+install: all $(REL)/libhost.a
+	$(INSTALL) -d $(D)/bin $(D)/lib/pkgconfig $(D)/lib/livehost $(D)/include/livehost \
+	    $(D)/share/livehost/assets
 	$(INSTALL) -m 755 $(B)/host $(D)/bin/livehost
 	$(INSTALL) -m 755 $(B)/hr-preflight $(D)/bin/hr-preflight
 	$(INSTALL) -m 644 $(B)/libhr.a $(D)/lib/libhr.a
+	$(INSTALL) -m 644 $(REL)/libhost.a $(D)/lib/livehost/libhost.a
 	$(INSTALL) -m 644 include/hr.h include/game_api.h $(D)/include/livehost/
 	sed 's/@VERSION@/$(VERSION)/' scripts/livehost.pc.in >$(D)/lib/pkgconfig/livehost.pc
 	$(INSTALL) -m 755 $(B)/game.so $(D)/share/livehost/game.so
@@ -280,7 +329,7 @@ install: all
 uninstall:
 	rm -f $(D)/bin/livehost $(D)/bin/hr-preflight $(D)/lib/libhr.a \
 	    $(D)/lib/pkgconfig/livehost.pc
-	rm -rf $(D)/include/livehost $(D)/share/livehost
+	rm -rf $(D)/include/livehost $(D)/share/livehost $(D)/lib/livehost
 
 # ---- Format and analyse: make format, make format-check, make analyze ----------------------------
 # clang-format 14 (.clang-format) over every C file of host/ game/ include/ tests/ examples/
@@ -289,7 +338,7 @@ uninstall:
 # and left out. System headers (SDL, stb) are -isystem so their style is not ours to judge.
 CLANG_FORMAT ?= clang-format
 CLANG_TIDY ?= clang-tidy
-FORMAT_SRC = $(wildcard host/*.[ch] host/core/*.[ch] game/*.[ch] include/*.h tests/*.[ch] \
+FORMAT_SRC = $(wildcard host/*.[ch] host/*/*.[ch] game/*.[ch] include/*.h tests/*.[ch] \
                         tests/*/*.[ch] examples/*.c bench/*.[ch])
 WIN_ONLY_SRC = $(filter %_win32.c %_pe.c,$(FORMAT_SRC))
 ANALYZE_SRC = $(filter-out tests/fixtures/% $(WIN_ONLY_SRC) %.h,$(FORMAT_SRC))
@@ -328,7 +377,7 @@ WIN_DLLTOOL ?= x86_64-w64-mingw32-dlltool
 WIN_CFLAGS ?= -O1 -g
 WB := $(B)/win
 WIN_ALL_CFLAGS = $(WARN) $(DEPFLAGS) -D_WIN32_WINNT=0x0601 -Iinclude $(WIN_CFLAGS)
-WIN_CORE_SRC := host/core/hr.c host/core/hr_load.c host/core/hr_win32.c \
+WIN_CORE_SRC := host/core/hr.c host/core/hr_names.c host/core/hr_load.c host/core/hr_win32.c \
                 host/core/hr_os_win32.c host/core/hr_dl_win32.c host/core/hr_proc_win32.c \
                 host/core/hr_image_pe.c host/core/hr_watch_win32.c host/core/hr_watch_poll.c
 WIN_CORE_OBJ := $(WIN_CORE_SRC:%.c=$(WB)/obj/%.o)

@@ -252,6 +252,21 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     static char root[4096], game[4096], assets[4096], dirs[2][4096];
     const char *dir = exe_dir(program);
     const char *shared;
+    if (HOST_RELEASE) {
+        /* A shipped build: the game is this program (--game cannot name another), its
+         * images are beside it wherever it is started from, nothing is built or loaded. */
+        static char beside_exe[4096 + sizeof "/assets"]; /* exe_dir's buffer, and the name */
+        const char *exe = exe_path(program);
+        if (exe)
+            args->game_path = exe;
+        if (!assets_given && dir) {
+            snprintf(beside_exe, sizeof beside_exe, "%s/assets", dir);
+            args->assets_dir = beside_exe;
+        }
+        args->no_build = 1;
+        args->project_dir = dir ? dir : ".";
+        return HOST_ARGS_RUN;
+    }
     int in_project = 1;
     if (project) {
         if (!realpath(project, root) || !is_dir(root))
@@ -321,7 +336,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
     }
-    if (argc >= 2 && strcmp(argv[1], "new") == 0) {
+    if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0) {
         args->new_sdl = argc == 4 && strcmp(argv[2], "--sdl") == 0;
         if (argc != 3 + args->new_sdl)
             return bad("'new' wants one directory: livehost new [--sdl] DIR");

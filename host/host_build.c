@@ -147,8 +147,10 @@ static void start_build(void);
 int host_build_open(const host_args *args)
 {
     if (args->no_build) {
-        host_event("build-off", "reason=\"--no-build, or --game without --build-cmd or "
-                                "--watch-dir: builds are up to you; new ones load as they land\"");
+        host_event("build-off", "reason=%s",
+                   HOST_RELEASE ? "\"a release build: the game is linked in\""
+                                : "\"--no-build, or --game without --build-cmd or --watch-dir: "
+                                  "builds are up to you; new ones load as they land\"");
         return 0;
     }
     const char *const *dirs = args->watch_dirs;

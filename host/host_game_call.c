@@ -172,8 +172,10 @@ static void on_crash(game_hook hook)
     game.crashed = 1;
     host_event("safe-mode", "state=%s reason=%s", state,
                host_event_quote(quoted, sizeof quoted,
-                                "the game is stopped until a new build loads; this exact build "
-                                "will not be loaded again"));
+                                HOST_RELEASE ? "the game is stopped; F5 starts it again with a "
+                                               "fresh state"
+                                             : "the game is stopped until a new build loads; "
+                                               "this exact build will not be loaded again"));
 }
 
 void host_game_call_live(game_hook hook, const game_input *input)

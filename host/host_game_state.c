@@ -136,7 +136,9 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
 {
     Dl_info info;
     *out = NULL;
-    if (!api->state_type)
+    /* A release links its one build in: no other layout can come to compare with, and the
+     * program may be stripped. Its state_hash is then the game's own, or 0 (matches any). */
+    if (!api->state_type || HOST_RELEASE)
         return 0;
     host_layout *l = dladdr(slots[0], &info) && info.dli_fname
                          ? host_layout_read(info.dli_fname, api->state_type)

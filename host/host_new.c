@@ -126,9 +126,25 @@ static const char makefile[] =
     "\t@mkdir -p build\n"
     "\t@echo '$(SRC)' | cmp -s - $@ || echo '$(SRC)' >$@\n"
     "\n"
+    "# make release: the game linked into one plain program, build/release/NAME (default: this\n"
+    "# directory's name), with assets/ copied beside it: no hot reload, no compiler to run it.\n"
+    "# It links the host's libhost.a: `make install` of livehost puts it in PREFIX/lib/livehost/,\n"
+    "# found here beside the livehost on PATH; a host built in its source tree has it in\n"
+    "# build/release/libhost.a there: make release LIVEHOST_LIB=/path/to/build/release/libhost.a\n"
+    "NAME ?= $(notdir $(CURDIR))\n"
+    "LIVEHOST_LIB ?= $(dir $(shell command -v livehost))../lib/livehost/libhost.a\n"
+    "release: $(SRC) $(wildcard game/*.h) include/game_api.h\n"
+    "\t@test -f '$(LIVEHOST_LIB)' || { echo 'make release: no libhost.a at $(LIVEHOST_LIB);' \\\n"
+    "\t    'make install livehost, or set LIVEHOST_LIB' >&2; exit 1; }\n"
+    "\t@mkdir -p build/release\n"
+    "\t$(CC) $(CFLAGS) -O2 -Iinclude -fvisibility=hidden $(SRC) '$(LIVEHOST_LIB)' \\\n"
+    "\t    -o build/release/$(NAME).tmp $$(pkg-config --libs sdl2 libdw) -ldl -lpthread -lm\n"
+    "\tmv -f build/release/$(NAME).tmp build/release/$(NAME)\n"
+    "\trm -rf build/release/assets && cp -r assets build/release/assets\n"
+    "\n"
     "clean:\n"
     "\trm -rf build\n"
-    ".PHONY: clean FORCE\n";
+    ".PHONY: clean release FORCE\n";
 
 static const char gitignore[] = "/build/\n/livehost.state\n/livehost.png\n";
 
@@ -166,8 +182,8 @@ static FILE *open_contract(const char *exe_path, char *path, size_t size)
     const char *const candidates[] = { "../include/game_api.h", "../../include/game_api.h",
                                        "../include/livehost/game_api.h" };
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
-        snprintf(path, size, "%s/%s", exe_dir, candidates[i]);
-        FILE *f = fopen(path, "rb");
+        int n = snprintf(path, size, "%s/%s", exe_dir, candidates[i]);
+        FILE *f = n > 0 && (size_t)n < size ? fopen(path, "rb") : NULL; /* no cut-off path */
         if (f)
             return f;
     }

@@ -39,8 +39,12 @@ int host_video_open(host_video *video, const host_args *args)
             return fail("cannot create the headless surface");
         video->renderer = SDL_CreateSoftwareRenderer(video->surface);
     } else {
+        /* A shipped build is the game: its window bears the program's name (host_game.c
+         * puts the game's own title there once it runs). */
         char title[300];
-        snprintf(title, sizeof title, "livehost - %s", args->game_path);
+        const char *slash = strrchr(args->game_path, '/');
+        snprintf(title, sizeof title, "%s%s", HOST_RELEASE ? "" : "livehost - ",
+                 HOST_RELEASE && slash ? slash + 1 : args->game_path);
         video->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                          args->width, args->height, SDL_WINDOW_RESIZABLE);
         if (!video->window)

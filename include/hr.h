@@ -45,7 +45,7 @@ typedef enum hr_status {
     HR_REFUSED,       /* the validate hook refused the new build; old code stays */
 } hr_status;
 
-/* Why the last operation failed. Codes and texts come from one list (HR_ERRORS in hr.c). */
+/* Why the last operation failed. Codes and names come from one list (HR_ERRORS, hr_names.c). */
 typedef enum hr_error {
     HR_ERR_NONE = 0,     /* no error */
     HR_ERR_NOMEM,        /* out of memory */
@@ -228,6 +228,17 @@ const char *hr_temp_dir(const hr_lib *lib);
 
 /* Phase timings of the last load attempt. */
 hr_timing hr_last_timing(const hr_lib *lib);
+
+/* A program can link its library in instead of loading it (a shipped build): built with
+ * hr_static.c in place of the loading core, hr_open() resolves desc.symbols in this table,
+ * which the program defines, ending with a { NULL, NULL } entry. Nothing is copied, watched or
+ * reloaded then: hr_check() says HR_UNCHANGED, hr_rollback() has nothing to go back to, and
+ * hr_code_ranges() gives the program's own code. */
+typedef struct hr_static_symbol {
+    const char *name; /* as in hr_desc.symbols */
+    void *address;    /* its definition, linked into the program */
+} hr_static_symbol;
+extern const hr_static_symbol hr_static_symbols[];
 
 #ifdef __cplusplus
 }

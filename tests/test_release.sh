@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# test_release.sh - `make release`: the demo linked into one plain program with the host, which
+# runs from anywhere with no game library, no pre-flight and no build beside it, shows the
+# same frames as the hot-reload host after the same scripted input, and still survives a
+# crash or a hang of the game (safe mode, F5 starts over). A `livehost new` project's
+# `make release` does the same, with the host's libhost.a from the tree or from `make install`.
+# shellcheck source=tests/host_lib.sh
+. "$(dirname "$0")/host_lib.sh" || exit 1
+REL=$OUT_DIR/release
+
+# quiet_make ARGS...: make as a user runs it, not as a job of the make that may run this suite.
+quiet_make() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make --no-print-directory -s -j2 "$@"; }
+
+if ! quiet_make B="$B" CC="${CC:-cc}" release >"$TMP/release.log" 2>&1; then
+    echo "FAIL release_builds: make release failed: $(tail -5 "$TMP/release.log")"
+    exit 1
+fi
+
+script() {
+    local f=$TMP/$1.keys
+    shift
+    printf '%s\n' "$@" >"$f"
+    echo "$f"
+}
+
+# link_release SRC OUT: SRC's game (game/, include/) linked with the host's libhost.a into OUT,
+# the way a project's `make release` does it.
+link_release() {
+    # shellcheck disable=SC2046 # word splitting of pkg-config's flags is wanted
+    "${CC:-cc}" -std=c11 -O2 -I"$1/include" "$1"/game/*.c "$REL/libhost.a" -o "$2" \
+        $(pkg-config --libs sdl2 libdw) -ldl -lpthread -lm >"$TMP/link.log" 2>&1
+}
+
+# needed FILE: the shared libraries FILE asks the loader for, one a line.
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'; }
+
+# The program asks the loader for SDL and system libraries only, never for libhr or a game
+# library, and of the host's own names only main is global (a game's `game` or `stbi_load`
+# cannot clash with them).
+release_is_one_plain_program() {
+    local exe=$REL/game libs globals
+    expect "no executable $exe" [ -x "$exe" ]
+    expect "no images beside it: $(ls "$REL/assets" 2>&1)" [ -s "$REL/assets/ship.png" ]
+    libs=$(needed "$exe")
+    expect "it needs no SDL: $libs" grep -q '^libSDL2' <<<"$libs"
+    expect "it needs a game library or libhr: $libs" not grep -Eq 'game|hr' <<<"$libs"
+    globals=$(nm --defined-only -g "$exe" | awk '$2 ~ /^[TDBR]$/ && $3 !~ /^_|@/ { print $3 }' | sort | tr '\n' ' ')
+    expect "global names besides main and livehost_game: $globals" [ "$globals" = "livehost_game main " ]
+}
+
+# A copy of the release, run from another directory: no build/, no game.so, no hr-preflight
+# anywhere near; its images are found beside it, no build runs, nothing is loaded.
+release_runs_anywhere() {
+    local ship=$TMP/ship log=$TMP/anywhere.log
+    mkdir -p "$ship" "$TMP/elsewhere"
+    cp -r "$REL/game" "$REL/assets" "$ship/"
+    (cd "$TMP/elsewhere" && exec timeout 30 "$ship/game" --headless --frames 60 \
+        --screenshot shot.png 2>"$log")
+    HOST_RC=$?
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
+    expect "no start line naming the program and its images: $(head -1 "$log")" \
+        grep -q "^livehost: start game=$ship/game assets=$ship/assets .* preflight=none " "$log"
+    expect "the linked-in game did not run: $(grep -v '^livehost: log' "$log" | head -3)" \
+        grep -q "^livehost: loaded version=1 path=$ship/game .* tmp=\"\"$" "$log"
+    expect "no build-off for a release: $(grep build- "$log")" \
+        grep -q '^livehost: build-off reason="a release build: the game is linked in"$' "$log"
+    expect "an image is missing: $(grep asset-missing "$log")" not grep -q '^livehost: asset-missing' "$log"
+    expect "it waited, reloaded or failed: $(grep -E 'waiting|reload|not-ready' "$log")" \
+        not grep -Eq '^livehost: (waiting|reloaded|reload-failed|not-ready|refused) ' "$log"
+    expect "no screenshot in the directory it ran from" [ -s "$TMP/elsewhere/shot.png" ]
+    expect "the demo's sky is not on screen" mostly "$TMP/elsewhere/shot.png" "$SKY"
+}
+
+# The same keys at the same frames: the release and the hot-reload host draw the same last
+# frame, byte for byte, and the game logs the same lines.
+release_matches_hot_reload() {
+    local keys
+    keys=$(script same '10 down Right' '45 up Right' '50 down Up' '80 up Up' '100 down Left' \
+        '130 up Left' '150 key F2' '200 key F2')
+    (cd "$TMP" && exec timeout 30 "$REL/game" --headless --frames 300 --no-overlay \
+        --script "$keys" --screenshot "$TMP/release.png" 2>"$TMP/release-run.log")
+    HOST_RC=$?
+    expect "the release exited $HOST_RC: $(tail -2 "$TMP/release-run.log")" [ "$HOST_RC" -eq 0 ]
+    run_host "$TMP/hot.log" --frames 300 --no-overlay --script "$keys" --screenshot "$TMP/hot.png"
+    expect "the hot-reload host exited $HOST_RC: $(tail -2 "$TMP/hot.log")" [ "$HOST_RC" -eq 0 ]
+    expect "no loop in the release: $(grep record "$TMP/release-run.log")" \
+        grep -q '^livehost: record state=looping frames=50$' "$TMP/release-run.log"
+    expect "the two last frames differ" cmp -s "$TMP/release.png" "$TMP/hot.png"
+    expect "the game logged other lines: $(diff <(grep '^livehost: log ' "$TMP/release-run.log") \
+        <(grep '^livehost: log ' "$TMP/hot.log") | head -4 | tr '\n' ' ')" \
+        cmp -s <(grep '^livehost: log ' "$TMP/release-run.log") <(grep '^livehost: log ' "$TMP/hot.log")
+    (cd "$TMP" && timeout 30 "$REL/game" --headless --frames 300 --no-overlay \
+        --screenshot "$TMP/idle.png" 2>/dev/null)
+    expect "the keys did not reach the game (same picture without them)" \
+        not cmp -s "$TMP/release.png" "$TMP/idle.png"
+}
+
+# inject SRC CODE: CODE runs in every update of SRC's game, right after the tick moves.
+inject() {
+    sed -i "s/^    s->tick++;\$/    s->tick++;\\n    $2/" "$1/game/game.c"
+    grep -qF "$2" "$1/game/game.c"
+}
+
+# A crash and a hang of the linked-in game are caught as in the hot-reload host: the state
+# is put back and the game stops (there is no other build to roll back to); F5 starts it again.
+release_survives_crash_and_hang() {
+    local src=$TMP/crashing log=$TMP/crash.log
+    src=$(game_src crashing)
+    expect "could not inject the crash" inject "$src" 'if (s->tick == 30) *(volatile int *)0 = 1;'
+    link_release "$src" "$src/game.bin"
+    expect "could not link the crashing game: $(head -3 "$TMP/link.log")" [ $? -eq 0 ] || return
+    timeout 30 "$src/game.bin" --headless --frames 90 --assets "$ROOT/assets" \
+        --script "$(script crash '60 key F5')" --screenshot "$TMP/crash.png" 2>"$log"
+    HOST_RC=$?
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
+    expect "no crash line: $(grep -v '^livehost: log' "$log" | tail -3)" \
+        grep -Eq '^livehost: crash signal=SIGSEGV function=update addr=0x0 at=".* in game\.bin\+0x[0-9a-f]+" version=1$' "$log"
+    expect "no rollback refusal, then safe mode: $(grep -E 'rollback|safe-mode' "$log")" \
+        grep -q '^livehost: safe-mode state=restored reason="the game is stopped; F5 starts it again with a fresh state"$' "$log"
+    expect "F5 did not start the game again" [ "$(grep -c '^livehost: log text="new game' "$log")" -eq 2 ]
+
+    src=$(game_src hanging)
+    log=$TMP/hang.log
+    expect "could not inject the hang" inject "$src" 'if (s->tick == 30) for (;;) {}'
+    link_release "$src" "$src/game.bin"
+    expect "could not link the hanging game: $(head -3 "$TMP/link.log")" [ $? -eq 0 ] || return
+    timeout 30 "$src/game.bin" --headless --frames 60 --watchdog-ms 200 --assets "$ROOT/assets" \
+        --screenshot "$TMP/hang.png" 2>"$log"
+    HOST_RC=$?
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
+    expect "the watchdog did not interrupt the hang: $(grep -v '^livehost: log' "$log" | tail -3)" \
+        grep -Eq '^livehost: hang function=update ms=[0-9]+ at=".* in game\.bin\+0x[0-9a-f]+" version=1$' "$log"
+    expect "no safe mode after the hang" grep -q '^livehost: safe-mode state=restored ' "$log"
+    expect "the crashed screen is not shown" mostly "$TMP/hang.png" "$CRASHED"
+}
+
+# A game without the API struct does not link: the release cannot start without its game.
+release_needs_the_game_to_link() {
+    local src=$TMP/nogame
+    mkdir -p "$src/game"
+    cp -r "$ROOT/include" "$src/"
+    echo 'int nothing_here(void) { return 0; }' >"$src/game/game.c"
+    expect "a program without a game linked" not link_release "$src" "$src/game.bin"
+    expect "the link error does not name livehost_game: $(head -3 "$TMP/link.log")" \
+        grep -q "undefined reference to .livehost_game'" "$TMP/link.log"
+}
+
+# run_project_pair DIR PROGRAM NAME: the project's release and the hot-reload host on the
+# project's own build, 120 frames each with a key; both screenshots must be equal.
+run_project_pair() {
+    local keys
+    keys=$(script "$3" '20 key Space' '21 key Return' '70 key Space')
+    (cd "$TMP/elsewhere" && exec timeout 30 "$2" --headless --frames 120 --no-overlay \
+        --script "$keys" --screenshot "$TMP/$3-release.png" 2>"$TMP/$3-release.log")
+    HOST_RC=$?
+    expect "the project's release exited $HOST_RC: $(tail -2 "$TMP/$3-release.log")" [ "$HOST_RC" -eq 0 ]
+    expect "the project's release did not run its game: $(head -3 "$TMP/$3-release.log")" \
+        grep -q '^livehost: log text="new game"$' "$TMP/$3-release.log"
+    expect "could not build the project's game.so" quiet_make -C "$1" build/game.so >/dev/null 2>&1
+    (cd "$1" && exec timeout 30 "$HOST" --headless --no-build --frames 120 --no-overlay \
+        --script "$keys" --screenshot "$TMP/$3-hot.png" 2>"$TMP/$3-hot.log")
+    expect "the hot-reload host did not run the project: $(tail -2 "$TMP/$3-hot.log")" \
+        grep -q '^livehost: loaded version=1 ' "$TMP/$3-hot.log"
+    expect "the project's release and hot-reload frames differ" cmp -s "$TMP/$3-release.png" "$TMP/$3-hot.png"
+    expect "the scaffold's background is not on screen" mostly "$TMP/$3-release.png" 1e1e2e
+}
+
+# A `livehost new` project: `make release` with the tree's libhost.a (LIVEHOST_LIB) makes
+# build/release/<directory name> and its assets/; without it and with no installed livehost,
+# it says what to do.
+new_project_release() {
+    local dir=$TMP/proj
+    mkdir -p "$TMP/elsewhere"
+    "$HOST" new "$dir" >/dev/null 2>&1
+    expect "the project has no release target" grep -q '^release:' "$dir/Makefile"
+    quiet_make -C "$dir" release LIVEHOST_LIB="$TMP/none/libhost.a" >"$TMP/nolib.log" 2>&1
+    expect "make release without libhost.a did not fail" [ $? -ne 0 ]
+    expect "no hint to install or set LIVEHOST_LIB: $(cat "$TMP/nolib.log")" \
+        grep -q "make release: no libhost.a at $TMP/none/libhost.a; .*set LIVEHOST_LIB" "$TMP/nolib.log"
+    quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/proj-make.log" 2>&1
+    expect "make release failed: $(tail -3 "$TMP/proj-make.log")" [ $? -eq 0 ]
+    expect "no build/release/proj" [ -x "$dir/build/release/proj" ]
+    expect "no assets/ beside it" [ -d "$dir/build/release/assets" ]
+    run_project_pair "$dir" "$dir/build/release/proj" proj
+}
+
+# With livehost installed (make install, here into a staging directory), a project's
+# `make release` finds libhost.a beside the livehost on PATH by itself.
+installed_project_release() {
+    local stage=$TMP/stage prefix=/opt/livehost-release dir=$TMP/instproj root
+    root=$stage$prefix
+    mkdir -p "$TMP/elsewhere"
+    quiet_make B="$B" CC="${CC:-cc}" DESTDIR="$stage" PREFIX="$prefix" install >"$TMP/install.log" 2>&1
+    expect "make install failed: $(tail -3 "$TMP/install.log")" [ $? -eq 0 ] || return
+    expect "no lib/livehost/libhost.a installed" [ -s "$root/lib/livehost/libhost.a" ]
+    "$root/bin/livehost" new "$dir" >/dev/null 2>&1
+    PATH="$root/bin:$PATH" quiet_make -C "$dir" release >"$TMP/inst-make.log" 2>&1
+    expect "make release with the installed host failed: $(tail -3 "$TMP/inst-make.log")" [ $? -eq 0 ]
+    expect "no build/release/instproj" [ -x "$dir/build/release/instproj" ]
+    run_project_pair "$dir" "$dir/build/release/instproj" instproj
+}
+
+for c in ${CASES:-release_is_one_plain_program release_runs_anywhere release_matches_hot_reload \
+    release_survives_crash_and_hang release_needs_the_game_to_link new_project_release \
+    installed_project_release}; do
+    run_case "$c"
+done
