@@ -211,6 +211,11 @@ void host_draw_fill_rect(float x, float y, float w, float h, uint32_t rgba);
 void host_draw_texture(game_texture tex, float x, float y, float w, float h);
 void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text);
 void host_draw_sprite(game_texture tex, const game_sprite *sprite);
+/* The draw_line / draw_circle / fill_circle / fill_polygon services. */
+void host_draw_line(float x1, float y1, float x2, float y2, uint32_t rgba);
+void host_draw_circle(float x, float y, float radius, uint32_t rgba);
+void host_draw_fill_circle(float x, float y, float radius, uint32_t rgba);
+void host_draw_fill_polygon(const float *xy, int count, uint32_t rgba);
 /* Around the game's render: remembers the renderer's target, logical size, scale, viewport,
  * clip, draw colour and blend mode, and puts them back. */
 void host_draw_save_state(void);
