@@ -293,6 +293,18 @@ void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *te
     }
 }
 
+void host_draw_text_size(const char *text, float scale, float *w, float *h)
+{
+    int lines = 1;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    /* stb_easy_font takes char * but only reads the text. */
+    if (w)
+        *w = (float)stb_easy_font_width((char *)text) * scale;
+    if (h)
+        *h = (float)(lines * FONT_LINE) * scale;
+}
+
 size_t host_draw_fit(const char *text, float max_w, char *line, size_t size)
 {
     size_t len = 0, cut = 0;

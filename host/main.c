@@ -74,11 +74,13 @@ int main(int argc, char **argv)
         return 2;
     }
     host_assets_open(video.renderer, args.assets_dir);
+    host_font_open(video.renderer, args.assets_dir);
     host_files_open(".");
     host_draw_bind(video.renderer);
     host_overlay_open(&args); /* before the game: its first events may be problems */
     if (host_game_open(&args, video.renderer) != 0) {
         host_event("error", "reason=\"out of memory\"");
+        host_font_close();
         host_assets_close();
         host_video_close(&video);
         return 1;
@@ -107,6 +109,7 @@ int main(int argc, char **argv)
             host_overlay_toggle();
         host_build_poll();
         host_assets_poll();
+        host_font_poll();
         check_game();
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
@@ -134,6 +137,7 @@ int main(int argc, char **argv)
     host_build_close();
     host_time_close();
     host_game_close();
+    host_font_close();
     host_assets_close();
     host_script_close();
     host_overlay_close();
