@@ -256,6 +256,13 @@ void host_draw_fill_rect(float x, float y, float w, float h, uint32_t rgba);
 void host_draw_texture(game_texture tex, float x, float y, float w, float h);
 void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text);
 void host_draw_sprite(game_texture tex, const game_sprite *sprite);
+/* The draw_line / draw_circle / fill_circle / fill_polygon services. */
+void host_draw_line(float x1, float y1, float x2, float y2, uint32_t rgba);
+void host_draw_circle(float x, float y, float radius, uint32_t rgba);
+void host_draw_fill_circle(float x, float y, float radius, uint32_t rgba);
+void host_draw_fill_polygon(const float *xy, int count, uint32_t rgba);
+/* The size draw_text gives text at scale: the widest line, the lines' height. */
+void host_draw_text_size(const char *text, float scale, float *w, float *h);
 /* Around the game's render: remembers the renderer's target, logical size, scale, viewport,
  * clip, draw colour and blend mode, and puts them back. */
 void host_draw_save_state(void);
@@ -273,6 +280,29 @@ void host_draw_message(int width, int height, uint32_t background, const char *t
                        const char *body);
 /* A status bar along the bottom edge, as tall as the wrapped text needs. */
 void host_draw_status(int width, int height, uint32_t background, const char *text);
+
+/* ---- host_font.c: TrueType fonts owned by the host, stable across reloads ---- */
+
+/* Remembers where fonts live (made absolute) and which renderer makes their atlases. */
+void host_font_open(SDL_Renderer *renderer, const char *dir);
+/* A new renderer (the headless surface was remade before any font existed). */
+void host_font_set_renderer(SDL_Renderer *renderer);
+/* Destroys every font and its atlas. Handles become invalid. */
+void host_font_close(void);
+/* The font / draw_font_text / measure_text services (see host_services). */
+game_font host_font_load(const char *name, float pixel_height);
+void host_font_draw_text(game_font font, float x, float y, uint32_t rgba, const char *text);
+void host_font_measure_text(game_font font, const char *text, float *w, float *h);
+/* Reads again the fonts saved since the last call, keeping their handles (one non-blocking
+ * read of an inotify descriptor on the assets directory; call once per frame). */
+void host_font_poll(void);
+
+/* ---- host_font_file.c: TrueType files checked before stb_truetype reads them ---- */
+
+/* Reads the font file at path and checks what stb_truetype reads of it against its size.
+ * Returns the file's bytes (the caller frees them) with the first font's offset in *start, or
+ * NULL with the reason in why (missing, unreadable, not a font, cut short, broken tables). */
+unsigned char *host_font_file_read(const char *path, int *start, char *why, size_t why_size);
 
 /* ---- host_guard.c: every signal handler of the process ---- */
 

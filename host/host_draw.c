@@ -1,7 +1,8 @@
-/* host_draw.c - the drawing services a game gets (clear, rectangles, textures, sprites, text)
- * and the host's own screens (waiting, crashed, the status bar), all through one SDL_Renderer;
- * and the renderer's state kept around the game's render, so nothing a game sets on the
- * renderer (a clip rect, a scale, a render target) reaches the host's screens or the overlay.
+/* host_draw.c - the drawing services a game gets (clear, rectangles, lines, circles, polygons,
+ * textures, sprites, text) and the host's own screens (waiting, crashed, the status bar), all
+ * through one SDL_Renderer; and the renderer's state kept around the game's render, so nothing a
+ * game sets on the renderer (a clip rect, a scale, a render target) reaches the host's screens or
+ * the overlay.
  *
  * The services carry no context pointer (host_services is plain function pointers), so the
  * renderer they draw with is bound here once. Text is stb_easy_font: quads drawn as filled
@@ -9,6 +10,7 @@
  */
 #include "host.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <stb_easy_font.h>
@@ -98,6 +100,134 @@ void host_draw_sprite(game_texture tex, const game_sprite *sprite)
     SDL_SetTextureBlendMode(t, old_blend);
 }
 
+void host_draw_line(float x1, float y1, float x2, float y2, uint32_t rgba)
+{
+    if (!target)
+        return;
+    set_color(rgba);
+    SDL_RenderDrawLineF(target, x1, y1, x2, y2);
+}
+
+/* Circles are drawn as one rectangle per row of pixels, not as a polygon: a pixel belongs to
+ * the disc when its centre does, so a filled circle covers about pi r^2 pixels on every
+ * renderer, and its outline is exactly the disc's border pixels (no gaps, nothing drawn twice,
+ * which a translucent colour would show). */
+typedef struct rows {
+    float cx, cy, r;      /* the circle */
+    int first, last;      /* the rows worth drawing: the circle's, cut to the viewport */
+    float left, right;    /* x is clamped to these, so a huge circle converts safely */
+    SDL_FRect rects[256]; /* batched for SDL_RenderFillRectsF */
+    int count;
+} rows;
+
+static int rows_begin(rows *c, float cx, float cy, float r)
+{
+    /* Also false for NaN: nothing is drawn. */
+    if (!target || !(r > 0) || !isfinite(cx) || !isfinite(cy) || !isfinite(r))
+        return 0;
+    SDL_Rect view;
+    SDL_RenderGetViewport(target, &view);
+    *c = (rows){ .cx = cx, .cy = cy, .r = r, .left = -1, .right = (float)view.w + 1 };
+    const float top = fmaxf(floorf(cy - r), -1), bottom = fminf(ceilf(cy + r), (float)view.h + 1);
+    c->first = (int)top;
+    c->last = (int)bottom;
+    return c->first <= c->last;
+}
+
+/* The pixels of row y whose centres lie in the circle: x0..x1. Returns 0 when there are none. */
+static int rows_span(const rows *c, int y, int *x0, int *x1)
+{
+    const float dy = (float)y + 0.5f - c->cy, q = c->r * c->r - dy * dy;
+    if (q < 0)
+        return 0;
+    const float half = sqrtf(q);
+    *x0 = (int)fmaxf(ceilf(c->cx - half - 0.5f), c->left);
+    *x1 = (int)fminf(floorf(c->cx + half - 0.5f), c->right);
+    return *x0 <= *x1;
+}
+
+static void rows_flush(rows *c)
+{
+    if (c->count)
+        SDL_RenderFillRectsF(target, c->rects, c->count);
+    c->count = 0;
+}
+
+/* Pixels x0..x1 of row y. */
+static void rows_add(rows *c, int y, int x0, int x1)
+{
+    c->rects[c->count++] = (SDL_FRect){ (float)x0, (float)y, (float)(x1 - x0 + 1), 1 };
+    if (c->count == (int)(sizeof c->rects / sizeof c->rects[0]))
+        rows_flush(c);
+}
+
+void host_draw_fill_circle(float x, float y, float radius, uint32_t rgba)
+{
+    rows c;
+    if (!rows_begin(&c, x, y, radius))
+        return;
+    set_color(rgba);
+    for (int row = c.first; row <= c.last; row++) {
+        int x0, x1;
+        if (rows_span(&c, row, &x0, &x1))
+            rows_add(&c, row, x0, x1);
+    }
+    rows_flush(&c);
+}
+
+void host_draw_circle(float x, float y, float radius, uint32_t rgba)
+{
+    rows c;
+    if (!rows_begin(&c, x, y, radius))
+        return;
+    set_color(rgba);
+    for (int row = c.first; row <= c.last; row++) {
+        int x0, x1, up0, up1, down0, down1;
+        if (!rows_span(&c, row, &x0, &x1))
+            continue;
+        /* A pixel of the disc is on the border unless its four neighbours are in the disc too:
+         * the inner ones lie in the rows above and below and not at the span's ends. */
+        int in0 = x0 + 1, in1 = x1 - 1;
+        if (rows_span(&c, row - 1, &up0, &up1) && rows_span(&c, row + 1, &down0, &down1)) {
+            in0 = up0 > in0 ? up0 : in0;
+            in0 = down0 > in0 ? down0 : in0;
+            in1 = up1 < in1 ? up1 : in1;
+            in1 = down1 < in1 ? down1 : in1;
+        } else {
+            in0 = x1 + 1; /* no inner pixels: the whole row is border */
+        }
+        if (in0 > in1) {
+            rows_add(&c, row, x0, x1);
+        } else {
+            rows_add(&c, row, x0, in0 - 1);
+            rows_add(&c, row, in1 + 1, x1);
+        }
+    }
+    rows_flush(&c);
+}
+
+void host_draw_fill_polygon(const float *xy, int count, uint32_t rgba)
+{
+    if (!target || !xy || count < 3)
+        return;
+    const SDL_Color color = { (Uint8)(rgba >> 24), (Uint8)(rgba >> 16), (Uint8)(rgba >> 8),
+                              (Uint8)rgba };
+    /* A fan from the first point; the renderers fill shared edges once (the top-left rule), so
+     * a translucent polygon shows no seams. Sent in batches of up to 64 triangles. */
+    SDL_Vertex v[3 * 64];
+    int n = 0;
+    for (int i = 1; i + 1 < count; i++) {
+        const int corners[3] = { 0, i, i + 1 };
+        for (int k = 0; k < 3; k++)
+            v[n++] =
+                (SDL_Vertex){ { xy[2 * corners[k]], xy[2 * corners[k] + 1] }, color, { 0, 0 } };
+        if (n == (int)(sizeof v / sizeof v[0]) || i + 2 == count) {
+            SDL_RenderGeometry(target, NULL, v, n, NULL, 0);
+            n = 0;
+        }
+    }
+}
+
 /* What a game may change on the renderer, as it was before its render. */
 static struct {
     SDL_Texture *render_target;
@@ -161,6 +291,18 @@ void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *te
             n = 0;
         }
     }
+}
+
+void host_draw_text_size(const char *text, float scale, float *w, float *h)
+{
+    int lines = 1;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    /* stb_easy_font takes char * but only reads the text. */
+    if (w)
+        *w = (float)stb_easy_font_width((char *)text) * scale;
+    if (h)
+        *h = (float)(lines * FONT_LINE) * scale;
 }
 
 size_t host_draw_fit(const char *text, float max_w, char *line, size_t size)

@@ -62,9 +62,11 @@
  *                                                API version, or a layout migrate does not take
  *   livehost: state-save-failed path=PATH reason="..."
  *   livehost: log text="..."                     a line from the game's log service
- *   livehost: asset-missing name=NAME reason="..."   a placeholder texture is used instead
- *                                                (at first use, or when a saved image breaks)
- *   livehost: asset-reloaded name=NAME ms=F      a saved image replaced the texture (same handle)
+ *   livehost: asset-missing name=NAME reason="..."   a placeholder texture (for a font: the
+ *                                                built-in font) is used instead (at first use,
+ *                                                or when a saved image or font breaks)
+ *   livehost: asset-reloaded name=NAME ms=F      a saved image or font replaced the old one
+ *                                                (same handle)
  *   livehost: build-watch dirs="DIR ..." cmd="..."   the host runs the build on every save
  *   livehost: build-off reason="..."             --no-build (or implied by --game), or nothing
  *                                                to watch: builds are up to the user

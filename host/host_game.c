@@ -229,6 +229,13 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
         .draw_texture = host_draw_texture,
         .draw_sprite = host_draw_sprite,
         .draw_text = host_draw_text,
+        .draw_line = host_draw_line,
+        .draw_circle = host_draw_circle,
+        .fill_circle = host_draw_fill_circle,
+        .fill_polygon = host_draw_fill_polygon,
+        .font = host_font_load,
+        .draw_font_text = host_font_draw_text,
+        .measure_text = host_font_measure_text,
     };
     const char *slash = strrchr(args->game_path, '/');
     host_guard_on_stale(slash ? slash + 1 : args->game_path, host_state_save_stuck);

@@ -100,6 +100,7 @@ static void apply_game_window(const game_window *want)
         host_video_output_size(game_video, &w, &h);
     host_draw_bind(game_video->renderer);
     host_assets_set_renderer(game_video->renderer);
+    host_font_set_renderer(game_video->renderer);
     host_overlay_resize(w, h);
     host_game_set_view(game_video->renderer, w, h);
 }
@@ -141,6 +142,7 @@ int main(int argc, char **argv)
         return 2;
     }
     host_assets_open(video.renderer, args.assets_dir);
+    host_font_open(video.renderer, args.assets_dir);
     host_files_open(args.project_dir);
     host_draw_bind(video.renderer);
     host_overlay_open(&args); /* before the game: its first events may be problems */
@@ -156,6 +158,7 @@ int main(int argc, char **argv)
         host_build_close();
         host_script_close();
         host_input_close();
+        host_font_close();
         host_assets_close();
         host_video_close(&video);
         return 1;
@@ -191,6 +194,7 @@ int main(int argc, char **argv)
         }
         host_build_poll();
         host_assets_poll();
+        host_font_poll();
         check_game();
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
@@ -222,6 +226,7 @@ int main(int argc, char **argv)
     host_build_close();
     host_time_close();
     host_game_close();
+    host_font_close();
     host_assets_close();
     host_script_close();
     host_input_close();
