@@ -101,9 +101,20 @@ static int convert(SDL_AudioFormat format, int channels, int rate, const void *p
         return 0; /* an empty sound: plays nothing */
     SDL_AudioStream *stream =
         SDL_NewAudioStream(format, (Uint8)channels, rate, AUDIO_F32SYS, 2, HOST_AUDIO_RATE);
-    int ok = stream && SDL_AudioStreamPut(stream, pcm, (int)bytes) == 0 &&
-             SDL_AudioStreamFlush(stream) == 0;
+    /* SDL's resampler keeps back its last few milliseconds even when flushed: silence after
+     * the sound pushes them out, and the result is cut to the sound's own length. */
+    size_t frame_bytes = (size_t)channels * SDL_AUDIO_BITSIZE(format) / 8;
+    int tail = (int)(frame_bytes * (size_t)(rate / 20 + 64));
+    void *silence = calloc(1, (size_t)tail);
+    if (silence && format == AUDIO_U8)
+        memset(silence, 0x80, (size_t)tail);
+    int ok = stream && silence && SDL_AudioStreamPut(stream, pcm, (int)bytes) == 0 &&
+             SDL_AudioStreamPut(stream, silence, tail) == 0 && SDL_AudioStreamFlush(stream) == 0;
+    free(silence);
+    uint64_t frames = (uint64_t)(bytes / frame_bytes) * HOST_AUDIO_RATE / (uint64_t)rate;
     int size = ok ? SDL_AudioStreamAvailable(stream) : 0;
+    if ((uint64_t)size > frames * 2 * sizeof(float))
+        size = (int)(frames * 2 * sizeof(float));
     float *samples = ok ? malloc(size > 0 ? (size_t)size : 1) : NULL;
     ok = samples && SDL_AudioStreamGet(stream, samples, size) == size;
     if (!ok) {

@@ -10,7 +10,7 @@ pkgs=(make gcc pkg-config libsdl2-dev libstb-dev libdw-dev)
 case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;
-    test) pkgs+=(inotify-tools g++ libsdl2-ttf-dev fonts-dejavu-core xvfb xauth clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
+    test) pkgs+=(inotify-tools g++ libsdl2-ttf-dev fonts-dejavu-core vorbis-tools xvfb xauth clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(inotify-tools clang tcc strace) ;;
     *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz or bench)" >&2; exit 2 ;;
