@@ -240,10 +240,11 @@ typedef struct host_services {
 
     /* Sound, mixed by the host on its own audio thread (no game code ever runs there, so a
      * reload never pulls code out from under it). Sounds are WAV or OGG files from the assets
-     * directory, decoded whole at the first call (ask for them in init) and reloaded when
-     * saved; a missing, truncated or unsupported file gives an asset-missing event and plays
-     * silence, never 0 and never a crash. Start sounds in update (or init), never in render:
-     * recordings and replays then play them at the same updates. */
+     * directory, decoded whole at the first call (ask for them in init; long pieces belong
+     * in music, which streams) and reloaded when saved; a missing, truncated or unsupported
+     * file gives an asset-missing event and plays silence, never 0 and never a crash. Start
+     * sounds in update (or init), never in render: recordings and replays then play them at
+     * the same updates. */
     game_sound (*sound)(const char *asset_name);
     /* Starts a sound: volume 0..1 (1 = as recorded), pan -1 (left) .. 1 (right; 0 leaves both
      * channels as recorded), pitch the playback rate (1 = as recorded, 2 = an octave up; 0 or

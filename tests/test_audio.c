@@ -3,9 +3,9 @@
  * oggenc) into a private directory, opens the mixer without a device and mixes by hand, so
  * every sample is known: a sound as recorded, volume, pan, pitch, loops, two voices summed,
  * a full mixer taking its quietest voice, format conversion, OGG sounds, streamed music with
- * fades, saved and removed files, every cut of a WAV and an OGG and random bytes (an event and
- * silence, never a crash), no device at all, and SDL's disk driver writing the mix.
- * The host's event log is replaced here by a list the cases read.
+ * fades, saved and removed files and music, every cut of a WAV and an OGG and random bytes (an
+ * event and silence, never a crash), no device at all, and SDL's disk driver writing the mix. The
+ * host's event log is replaced here by a list the cases read.
  */
 #include "check.h"
 #include "host.h"
@@ -447,6 +447,24 @@ static void saved_file_reloads(void)
     host_audio_close();
 }
 
+/* WAV music plays looped; its file saved starts it over with the new samples. */
+static void saved_music_restarts(void)
+{
+    write_dc("m.wav", 0.5f, 1000);
+    open_mixer();
+    host_audio_music("m.wav", 0);
+    mix(2500);
+    CHECK(out[0] == 0.5f && out[2 * 2499] == 0.5f, "WAV music: %g ... %g", out[0], out[2 * 2499]);
+    write_dc("m.wav", 0.25f, 1000);
+    const char *names[] = { "m.wav" };
+    host_audio_files_changed(names, 1);
+    CHECK(strstr(events, "asset-reloaded name=m.wav ms="), "no asset-reloaded: %.500s", events);
+    mix(2500);
+    CHECK(out[0] == 0.25f && out[2 * 2499] == 0.25f, "after the save: %g ... %g", out[0],
+          out[2 * 2499]);
+    host_audio_close();
+}
+
 /* expect_refused NAME WHY: the sound gives an asset-missing event (reason containing why) and
  * plays silence. */
 static void expect_refused(const char *name, const char *why)
@@ -609,6 +627,7 @@ int main(void)
     RUN(ogg_sound_plays, passed, failed);
     RUN(music_streams_loops_and_fades, passed, failed);
     RUN(saved_file_reloads, passed, failed);
+    RUN(saved_music_restarts, passed, failed);
     RUN(bad_files_are_silent, passed, failed);
     RUN(random_bytes_never_crash, passed, failed);
     RUN(no_device_is_silent, passed, failed);
