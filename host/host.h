@@ -249,6 +249,7 @@ typedef struct host_audio_data {
 typedef struct host_audio_stream {
     struct stb_vorbis *vorbis; /* the OGG's decoder, NULL for a WAV */
     unsigned char *bytes;      /* the OGG file, which the decoder reads */
+    void *arena;               /* the decoder's memory */
     host_audio_data data;      /* the WAV's samples */
     int rate, channels;        /* of what host_audio_stream_frame reads (WAV: HOST_AUDIO_RATE) */
     float **planes;            /* the decoder's last frame, one array per channel */

@@ -9,7 +9,7 @@
  * flagged as the stream's last, is "truncated".
  * Owns nothing between calls. Loading and opening run on the main thread (they allocate and read
  * files); host_audio_stream_frame runs on the audio thread and allocates nothing: stb_vorbis
- * decodes into buffers it made when the stream was opened, its scratch space on the stack.
+ * decodes within the buffer it was given when the stream was opened.
  */
 #include "host.h"
 
@@ -149,23 +149,40 @@ static int decode_wav(const unsigned char *b, size_t n, host_audio_data *out, ch
     return result;
 }
 
-static stb_vorbis *open_vorbis(const unsigned char *b, size_t n, char *why, size_t why_size)
+/* A decoder over the file's bytes, allocating from *arena (malloc'ed here, freed by the caller
+ * after stb_vorbis_close): stb_vorbis's own error paths leak what they malloc (a corrupt
+ * setup header), a buffer of ours is freed whatever happened. One too small is refused with
+ * VORBIS_outofmem, and a bigger one tried. */
+static stb_vorbis *open_vorbis(const unsigned char *b, size_t n, void **arena, char *why,
+                               size_t why_size)
 {
+    *arena = NULL;
     if (!ogg_is_whole(b, n)) {
         snprintf(why, why_size, "truncated: the Ogg stream's last page is cut short or missing");
         return NULL;
     }
-    int error = 0;
-    stb_vorbis *v = stb_vorbis_open_memory(b, (int)n, &error, NULL);
-    if (!v)
+    int error = VORBIS_outofmem;
+    stb_vorbis *v = NULL;
+    for (int size = 256 << 10; !v && error == VORBIS_outofmem && size <= 64 << 20; size *= 2) {
+        free(*arena);
+        *arena = malloc((size_t)size);
+        if (!*arena)
+            break;
+        v = stb_vorbis_open_memory(b, (int)n, &error, &(stb_vorbis_alloc){ *arena, size });
+    }
+    if (!v) {
         snprintf(why, why_size, "not an Ogg Vorbis stream stb_vorbis can read (error %d)", error);
+        free(*arena);
+        *arena = NULL;
+    }
     return v;
 }
 
 static int decode_ogg(const unsigned char *b, size_t n, host_audio_data *out, char *why,
                       size_t why_size)
 {
-    stb_vorbis *v = open_vorbis(b, n, why, why_size);
+    void *arena;
+    stb_vorbis *v = open_vorbis(b, n, &arena, why, why_size);
     if (!v)
         return -1;
     stb_vorbis_info info = stb_vorbis_get_info(v);
@@ -193,6 +210,7 @@ static int decode_ogg(const unsigned char *b, size_t n, host_audio_data *out, ch
                          frames * channels * sizeof *pcm, out, why, why_size);
     free(pcm);
     stb_vorbis_close(v);
+    free(arena);
     return result;
 }
 
@@ -255,7 +273,7 @@ int host_audio_file_open_stream(const char *path, host_audio_stream *out, char *
         free(bytes);
         return -1;
     }
-    out->vorbis = open_vorbis(bytes, n, why, why_size);
+    out->vorbis = open_vorbis(bytes, n, &out->arena, why, why_size);
     if (!out->vorbis) {
         free(bytes);
         return -1;
@@ -271,6 +289,7 @@ void host_audio_file_close_stream(host_audio_stream *stream)
 {
     if (stream->vorbis)
         stb_vorbis_close(stream->vorbis);
+    free(stream->arena);
     free(stream->bytes);
     free(stream->data.samples);
     *stream = (host_audio_stream){ 0 };
