@@ -173,6 +173,12 @@ LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
+# The mixer is the host's own code too, tested without a device; the test stands in for the
+# event log.
+AUDIO_OBJ := $(B)/obj/host/host_audio.o $(B)/obj/host/host_audio_file.o
+$(B)/tests/test_audio: tests/test_audio.c $(AUDIO_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $(ALL_LDFLAGS) $< $(AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 $(B)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
@@ -460,6 +466,13 @@ $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 $(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
 	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
 	    -ldl -lpthread
+# The mixer bench calls the host's mixer directly, built here with the bench flags.
+BENCH_AUDIO_OBJ := $(BB)/obj/host/host_audio.o $(BB)/obj/host/host_audio_file.o
+$(BENCH_AUDIO_OBJ): $(BB)/obj/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+$(BB)/bench_audio: bench/bench_audio.c $(BENCH_AUDIO_OBJ)
+	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 # The layout bench times the host's DWARF reader, built here with the bench flags.
 BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o
 $(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c

@@ -269,6 +269,9 @@ else
     missing 8 "frame cost" "needs $B/host"
 fi
 
+# --- 9. sound -------------------------------------------------------------------------------------
+step 9 "mixer" "$BB/bench_audio" 9 "$(n 30 3)" "$work/audio"
+
 # --- the table ------------------------------------------------------------------------------------
 print_table "$rows" $(($(date +%s) - start))
 echo "(rows: $rows; Markdown: $BB/results.md; log: $log)"

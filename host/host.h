@@ -2,9 +2,9 @@
  *
  * Private to the host's own files: games never see it (their whole contract is include/game_api.h).
  * Each module owns one kind of resource: args (command line), event (the stderr event log),
- * video (window, renderer, screenshots), input (SDL events), assets (textures), draw (the
- * drawing services), guard (signals and the crash guard), game (the library, the state block
- * and every call into game code).
+ * video (window, renderer, screenshots), input (SDL events), assets (textures), audio (the
+ * audio device, sounds and music), draw (the drawing services), guard (signals and the crash
+ * guard), game (the library, the state block and every call into game code).
  */
 #ifndef HOST_H
 #define HOST_H
@@ -236,6 +236,82 @@ const char *host_assets_path(const char *name);
 /* Reloads the images saved since the last call, keeping their handles (one non-blocking read
  * of the assets directory's inotify descriptor; call once per frame). */
 void host_assets_poll(void);
+/* The assets directory, absolute. */
+const char *host_assets_dir(void);
+/* Told by host_assets_poll the names of the files in the assets directory that were saved,
+ * renamed into place or removed since the last poll, each once (the names are valid during
+ * the call only). */
+typedef void (*host_assets_listener)(const char *const *names, int count);
+/* Sets the one listener (NULL: none). */
+void host_assets_listen(host_assets_listener listener);
+
+/* ---- host_audio.c: sounds, voices and music, mixed on SDL's audio thread ---- */
+
+/* What the mixer makes: float stereo, interleaved, at this rate; and how many voices play at
+ * once (a play when all are busy takes the quietest, the oldest of equals). */
+#define HOST_AUDIO_RATE 48000
+#define HOST_AUDIO_VOICES 64
+
+/* Where host_audio_open sends the mix. */
+enum {
+    HOST_AUDIO_DEVICE = 0, /* SDL's audio device: the driver SDL_AUDIODRIVER names, or SDL's pick */
+    HOST_AUDIO_HEADLESS,   /* the same, but SDL_AUDIODRIVER=dummy unless it is set (--headless) */
+    HOST_AUDIO_CALLER,     /* no device: the caller runs host_audio_mix (tests, benchmarks) */
+};
+
+/* Opens sound. assets_dir: where sound files are (absolute: host_assets_dir). Returns 0, or -1
+ * after a "sound-off" event: no audio device could be opened, and every sound call is a silent
+ * no-op from then on (handles are still handed out, the same ones as with sound, so the game's
+ * state does not depend on a sound card). Call host_audio_close() either way. */
+int host_audio_open(const char *assets_dir, int mode);
+/* Stops the device, frees every sound and track. Handles become invalid. */
+void host_audio_close(void);
+
+/* The sound / play / voice_set / voice_stop / music services (see host_services). */
+game_sound host_audio_sound(const char *name);
+game_voice host_audio_play(game_sound sound, float volume, float pan, float pitch, int loop);
+void host_audio_voice_set(game_voice voice, float volume, float pan, float pitch);
+void host_audio_voice_stop(game_voice voice);
+void host_audio_music(const char *name, float fade_seconds);
+/* Stops every voice and the music at once (F5: a fresh game holds no voice handle). */
+void host_audio_stop_all(void);
+/* Reloads the sounds and the music read from these files, keeping their handles; voices
+ * playing them go on with the new samples (a host_assets_listener). */
+void host_audio_files_changed(const char *const *names, int count);
+/* Mixes the next frames of sound into out (frames * 2 floats): what the audio thread runs.
+ * Only with HOST_AUDIO_CALLER may anyone else call it. */
+void host_audio_mix(float *out, int frames);
+
+/* ---- host_audio_file.c: sound files made ready for the mixer ---- */
+
+/* A whole sound: frames of float stereo at HOST_AUDIO_RATE, interleaved, malloc'ed. */
+typedef struct host_audio_data {
+    float *samples; /* frames * 2 floats; NULL when frames is 0 */
+    uint32_t frames;
+} host_audio_data;
+
+/* A music file being played: an OGG decoded a little at a time, or a WAV decoded whole. */
+typedef struct host_audio_stream {
+    struct stb_vorbis *vorbis; /* the OGG's decoder, NULL for a WAV */
+    unsigned char *bytes;      /* the OGG file, which the decoder reads */
+    void *arena;               /* the decoder's memory */
+    host_audio_data data;      /* the WAV's samples */
+    int rate, channels;        /* of what host_audio_stream_frame reads (WAV: HOST_AUDIO_RATE) */
+    float **planes;            /* the decoder's last frame, one array per channel */
+    uint32_t at, have;         /* the next sample of planes and how many it holds (WAV: of data) */
+} host_audio_stream;
+
+/* Reads and decodes a WAV or OGG file (told by its first bytes) into out. Returns 0, or -1 with
+ * the reason in why: missing, empty, truncated, not WAV or OGG, undecodable. */
+int host_audio_file_load(const char *path, host_audio_data *out, char *why, size_t why_size);
+/* Opens a WAV or OGG file for host_audio_stream_frame. 0, or -1 with the reason in why. */
+int host_audio_file_open_stream(const char *path, host_audio_stream *out, char *why,
+                                size_t why_size);
+void host_audio_file_close_stream(host_audio_stream *stream);
+/* The stream's next frame (left, right; a mono file gives the same to both), from its start
+ * again after its end. Returns 0 when it has nothing to play. Allocates nothing: the audio
+ * thread calls it. */
+int host_audio_stream_frame(host_audio_stream *stream, float frame[2]);
 
 /* ---- host_files.c: the game's own files (read_file, write_file) ---- */
 

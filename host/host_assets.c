@@ -8,7 +8,8 @@
  * Saved images reload: an inotify watch on the directory (one non-blocking read() per frame)
  * reports files closed after writing, renamed into place or removed, and the texture behind
  * the same handle is replaced in that frame (asset-reloaded), or by the placeholder when the
- * new file is missing or broken. Only files directly in the directory are watched.
+ * new file is missing or broken. Only files directly in the directory are watched. The names
+ * of the files that changed also go to one listener (host_audio.c reloads sounds with them).
  */
 #include "host.h"
 
@@ -35,11 +36,12 @@ typedef struct asset {
 } asset;
 
 static struct {
-    SDL_Renderer *renderer; /* makes the textures; not owned */
-    char *dir;              /* assets directory, absolute */
-    char path[4096];        /* asset_path's answer */
-    int watch;              /* inotify descriptor on dir, -1 when it cannot be watched */
-    asset *items;           /* handle h is items[h - 1] */
+    SDL_Renderer *renderer;         /* makes the textures; not owned */
+    char *dir;                      /* assets directory, absolute */
+    char path[4096];                /* asset_path's answer */
+    int watch;                      /* inotify descriptor on dir, -1 when it cannot be watched */
+    host_assets_listener on_change; /* told the names of changed files; NULL: none */
+    asset *items;                   /* handle h is items[h - 1] */
     int count, capacity;
 } assets = { .watch = -1 };
 
@@ -257,12 +259,19 @@ void host_assets_poll(void)
     ssize_t n = read(assets.watch, buf, sizeof buf);
     /* First mark every image the events name, then load each once: a save that arrives as
      * "removed, then written" within one read is one reload, not a placeholder in between. */
+    const char *names[sizeof buf / sizeof(struct inotify_event)];
+    int named = 0;
     for (ssize_t off = 0; n > 0 && off < n;) {
         const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
         off += (ssize_t)(sizeof *ev + ev->len);
         for (int i = 0; ev->len && i < assets.count; i++)
             if (strcmp(assets.items[i].name, ev->name) == 0)
                 assets.items[i].changed = 1;
+        int seen = !ev->len;
+        for (int i = 0; !seen && i < named; i++)
+            seen = strcmp(names[i], ev->name) == 0;
+        if (!seen)
+            names[named++] = ev->name;
     }
     for (int i = 0; n > 0 && i < assets.count; i++) {
         asset *a = &assets.items[i];
@@ -277,4 +286,16 @@ void host_assets_poll(void)
                        host_event_word(word, sizeof word, a->name), ms);
         }
     }
+    if (named && assets.on_change)
+        assets.on_change(names, named);
+}
+
+const char *host_assets_dir(void)
+{
+    return assets.dir ? assets.dir : ".";
+}
+
+void host_assets_listen(host_assets_listener listener)
+{
+    assets.on_change = listener;
 }

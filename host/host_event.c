@@ -62,11 +62,14 @@
  *                                                API version, or a layout migrate does not take
  *   livehost: state-save-failed path=PATH reason="..."
  *   livehost: log text="..."                     a line from the game's log service
- *   livehost: asset-missing name=NAME reason="..."   a placeholder texture (for a font: the
- *                                                built-in font) is used instead (at first use,
- *                                                or when a saved image or font breaks)
- *   livehost: asset-reloaded name=NAME ms=F      a saved image or font replaced the old one
- *                                                (same handle)
+ *   livehost: asset-missing name=NAME reason="..."   an image gets a placeholder texture, a
+ *                                                font the built-in font, a sound or music
+ *                                                plays silence (at first use, or when a saved
+ *                                                file breaks)
+ *   livehost: asset-reloaded name=NAME ms=F      a saved image, font or sound replaced the old
+ *                                                one (same handle; music starts over)
+ *   livehost: sound-off reason="..."             no audio device could be opened: the game
+ *                                                runs in silence
  *   livehost: build-watch dirs="DIR ..." cmd="..."   the host runs the build on every save
  *   livehost: build-off reason="..."             --no-build (or implied by --game), or nothing
  *                                                to watch: builds are up to the user

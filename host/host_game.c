@@ -236,6 +236,11 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
         .font = host_font_load,
         .draw_font_text = host_font_draw_text,
         .measure_text = host_font_measure_text,
+        .sound = host_audio_sound,
+        .play = host_audio_play,
+        .voice_set = host_audio_voice_set,
+        .voice_stop = host_audio_voice_stop,
+        .music = host_audio_music,
     };
     const char *slash = strrchr(args->game_path, '/');
     host_guard_on_stale(slash ? slash + 1 : args->game_path, host_state_save_stuck);

@@ -143,6 +143,9 @@ int main(int argc, char **argv)
     }
     host_assets_open(video.renderer, args.assets_dir);
     host_font_open(video.renderer, args.assets_dir);
+    /* Without a device (a sound-off event) the game still runs, in silence. */
+    host_audio_open(host_assets_dir(), args.headless ? HOST_AUDIO_HEADLESS : HOST_AUDIO_DEVICE);
+    host_assets_listen(host_audio_files_changed); /* saved sounds reload like images */
     host_files_open(args.project_dir);
     host_draw_bind(video.renderer);
     host_overlay_open(&args); /* before the game: its first events may be problems */
@@ -159,6 +162,7 @@ int main(int argc, char **argv)
         host_script_close();
         host_input_close();
         host_font_close();
+        host_audio_close();
         host_assets_close();
         host_video_close(&video);
         return 1;
@@ -180,8 +184,10 @@ int main(int argc, char **argv)
         unsigned actions = host_input_poll(&input);
         if ((actions & HOST_INPUT_QUIT) || host_guard_quit_requested())
             break;
-        if (actions & HOST_INPUT_RESET)
+        if (actions & HOST_INPUT_RESET) {
+            host_audio_stop_all(); /* the fresh game holds no voice to stop them with */
             host_game_reset();
+        }
         if (actions & HOST_INPUT_FORCE_RELOAD)
             host_game_force_reload();
         if (actions & HOST_INPUT_OVERLAY)
@@ -227,6 +233,7 @@ int main(int argc, char **argv)
     host_time_close();
     host_game_close();
     host_font_close();
+    host_audio_close();
     host_assets_close();
     host_script_close();
     host_input_close();

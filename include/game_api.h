@@ -240,16 +240,24 @@ typedef struct host_services {
 
     /* Sound, mixed by the host on its own audio thread (no game code ever runs there, so a
      * reload never pulls code out from under it). Sounds are WAV or OGG files from the assets
-     * directory, loaded once and reloaded when saved; a missing or broken file gives an
-     * asset-missing event and plays silence, never 0 and never a crash. */
+     * directory, decoded whole at the first call (ask for them in init; long pieces belong
+     * in music, which streams) and reloaded when saved; a missing, truncated or unsupported
+     * file gives an asset-missing event and plays silence, never 0 and never a crash. Start
+     * sounds in update (or init), never in render: recordings and replays then play them at
+     * the same updates. */
     game_sound (*sound)(const char *asset_name);
-    /* Starts a sound: volume 0..1 (1 = as recorded), pan -1 (left) .. 1 (right), pitch the
-     * playback rate (1 = as recorded, 2 = an octave up), loop 1 to repeat until stopped. */
+    /* Starts a sound: volume 0..1 (1 = as recorded), pan -1 (left) .. 1 (right; 0 leaves both
+     * channels as recorded), pitch the playback rate (1 = as recorded, 2 = an octave up; 0 or
+     * less: 1), loop 1 to repeat until stopped. Up to 64 voices play at once; when all are
+     * busy the quietest (the oldest of equals) stops for the new one. The voice handle is a
+     * serial number, the same with or without a sound card. */
     game_voice (*play)(game_sound sound, float volume, float pan, float pitch, int loop);
+    /* Changes or stops a playing voice; a voice that has ended (or 0) is ignored. */
     void (*voice_set)(game_voice voice, float volume, float pan, float pitch);
     void (*voice_stop)(game_voice voice);
-    /* Streams a music file (looped), fading from the current one over fade_seconds; NULL
-     * fades the music out. */
+    /* Streams a music file (OGG, or WAV), looped, crossfading from the current one over
+     * fade_seconds (0: at once); asking again for the track that plays changes nothing, so
+     * update may ask every frame. NULL fades the music out. */
     void (*music)(const char *asset_name, float fade_seconds);
 } host_services;
 

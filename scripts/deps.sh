@@ -16,9 +16,10 @@ case "$what" in
     run) ;;
     watch) pkgs+=(inotify-tools) ;;
     # procps: pgrep/pkill; strace: the idle-frame system call count; g++, libsdl2-ttf-dev and
-    # fonts-dejavu-core: the C++ and SDL2_ttf test games; the rest: see README.
+    # fonts-dejavu-core: the C++ and SDL2_ttf test games; vorbis-tools: oggenc for the sound
+    # tests' OGG files; the rest: see README.
     test) pkgs+=(inotify-tools xvfb xauth procps strace g++ libsdl2-ttf-dev fonts-dejavu-core
-        clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
+        vorbis-tools clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(inotify-tools clang tcc strace) ;;
     lint) pkgs+=(shellcheck) ;;
