@@ -428,10 +428,10 @@ static void unusable_temp_dirs_are_skipped(void)
         const char *dir = hr_temp_dir(lib);
         CHECK(hr_is_loaded(lib) && value(slots) == 1, "XDG_RUNTIME_DIR=%s TMPDIR=%s: %s",
               cases[i].xdg, cases[i].tmp, hr_error_text(lib));
-        CHECK(cases[i].want ? strncmp(dir, cases[i].want, strlen(cases[i].want)) == 0
-                            : strncmp(dir, file, strlen(file)) != 0 && strncmp(dir, "/proc", 5) != 0,
-              "XDG_RUNTIME_DIR=%s TMPDIR=%s: private directory %s", cases[i].xdg, cases[i].tmp,
-              dir);
+        CHECK(
+            cases[i].want ? strncmp(dir, cases[i].want, strlen(cases[i].want)) == 0
+                          : strncmp(dir, file, strlen(file)) != 0 && strncmp(dir, "/proc", 5) != 0,
+            "XDG_RUNTIME_DIR=%s TMPDIR=%s: private directory %s", cases[i].xdg, cases[i].tmp, dir);
         hr_close(lib);
     }
     if (saved_xdg[0])
