@@ -242,7 +242,7 @@ const char *host_assets_dir(void);
  * renamed into place or removed since the last poll, each once (the names are valid during
  * the call only). */
 typedef void (*host_assets_listener)(const char *const *names, int count);
-/* Sets the one listener (NULL: none). */
+/* Adds a listener (up to four: fonts, sounds). */
 void host_assets_listen(host_assets_listener listener);
 
 /* ---- host_audio.c: sounds, voices and music, mixed on SDL's audio thread ---- */
@@ -359,8 +359,9 @@ void host_draw_status(int width, int height, uint32_t background, const char *te
 
 /* ---- host_font.c: TrueType fonts owned by the host, stable across reloads ---- */
 
-/* Remembers where fonts live (made absolute) and which renderer makes their atlases. */
-void host_font_open(SDL_Renderer *renderer, const char *dir);
+/* Remembers which renderer makes the atlases (fonts are read from host_assets_dir(), after
+ * host_assets_open) and listens for saved fonts. */
+void host_font_open(SDL_Renderer *renderer);
 /* A new renderer (the headless surface was remade before any font existed). */
 void host_font_set_renderer(SDL_Renderer *renderer);
 /* Destroys every font and its atlas. Handles become invalid. */
@@ -369,9 +370,9 @@ void host_font_close(void);
 game_font host_font_load(const char *name, float pixel_height);
 void host_font_draw_text(game_font font, float x, float y, uint32_t rgba, const char *text);
 void host_font_measure_text(game_font font, const char *text, float *w, float *h);
-/* Reads again the fonts saved since the last call, keeping their handles (one non-blocking
- * read of an inotify descriptor on the assets directory; call once per frame). */
-void host_font_poll(void);
+/* Reads again the fonts among these saved files, keeping their handles (a
+ * host_assets_listener). */
+void host_font_files_changed(const char *const *names, int count);
 
 /* ---- host_font_file.c: TrueType files checked before stb_truetype reads them ---- */
 

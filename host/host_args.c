@@ -218,6 +218,16 @@ static int find_project(const char *start, char *root, size_t size)
     }
 }
 
+/* The directory part of path into out: "." for a bare name, "/" for a file in the root. */
+static void parent_of(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(out, size, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(out, size, ".");
+}
+
 /* A file the host reads whole at start (--script, --load-state, --replay) must be a regular
  * file of a sane size: a FIFO blocks the open, /dev/zero never ends, a directory "reads" as
  * 2^63 bytes. A missing file is left to its reader, which says so in its own event. */
@@ -276,15 +286,10 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     }
     /* Started elsewhere (from /, a desktop launcher) with a --game inside a project: that
      * project, so its files are found whatever the current directory is. */
-    if (!project && !in_project && game_given) {
-        char game_dir[4096] = ".";
-        const char *slash = strrchr(args->game_path, '/');
-        if (slash)
-            snprintf(game_dir, sizeof game_dir, "%.*s",
-                     slash == args->game_path ? 1 : (int)(slash - args->game_path),
-                     args->game_path);
+    char game_dir[4096];
+    parent_of(args->game_path, game_dir, sizeof game_dir);
+    if (!project && !in_project && game_given)
         in_project = find_project(game_dir, root, sizeof root);
-    }
     args->project_dir = root;
     args->preflight = beside(dir, "hr-preflight", X_OK);
     if (join(game, sizeof game, root, "build/game.so") != 0 ||
@@ -307,16 +312,8 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
         args->watch_dirs[1] = dirs[1];
         args->watch_dir_count = 2;
     }
-    if (game_given && args->no_build) {
-        char parent[4096] = ".";
-        const char *slash = strrchr(args->game_path, '/');
-        if (slash)
-            snprintf(parent, sizeof parent, "%.*s",
-                     slash == args->game_path ? 1 : (int)(slash - args->game_path),
-                     args->game_path);
-        if (!is_dir(parent))
-            return bad("--game %s: its directory %s does not exist", args->game_path, parent);
-    }
+    if (game_given && args->no_build && !is_dir(game_dir))
+        return bad("--game %s: its directory %s does not exist", args->game_path, game_dir);
     return HOST_ARGS_RUN;
 }
 

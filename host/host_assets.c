@@ -26,6 +26,9 @@
 #define STBI_ONLY_PNG
 #include <stb_image.h>
 
+/* The modules told about saved files besides the images: fonts, sounds. */
+#define LISTENERS_MAX 4
+
 typedef struct asset {
     char *name;           /* the name the game asked for */
     int keyed;            /* 1: pixels of colour key become transparent */
@@ -36,12 +39,13 @@ typedef struct asset {
 } asset;
 
 static struct {
-    SDL_Renderer *renderer;         /* makes the textures; not owned */
-    char *dir;                      /* assets directory, absolute */
-    char path[4096];                /* asset_path's answer */
-    int watch;                      /* inotify descriptor on dir, -1 when it cannot be watched */
-    host_assets_listener on_change; /* told the names of changed files; NULL: none */
-    asset *items;                   /* handle h is items[h - 1] */
+    SDL_Renderer *renderer; /* makes the textures; not owned */
+    char *dir;              /* assets directory, absolute */
+    char path[4096];        /* asset_path's answer */
+    int watch;              /* inotify descriptor on dir, -1 when it cannot be watched */
+    host_assets_listener on_change[LISTENERS_MAX]; /* told the names of changed files */
+    int listeners;
+    asset *items; /* handle h is items[h - 1] */
     int count, capacity;
 } assets = { .watch = -1 };
 
@@ -286,8 +290,8 @@ void host_assets_poll(void)
                        host_event_word(word, sizeof word, a->name), ms);
         }
     }
-    if (named && assets.on_change)
-        assets.on_change(names, named);
+    for (int i = 0; named && i < assets.listeners; i++)
+        assets.on_change[i](names, named);
 }
 
 const char *host_assets_dir(void)
@@ -297,5 +301,6 @@ const char *host_assets_dir(void)
 
 void host_assets_listen(host_assets_listener listener)
 {
-    assets.on_change = listener;
+    if (assets.listeners < LISTENERS_MAX)
+        assets.on_change[assets.listeners++] = listener;
 }

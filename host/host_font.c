@@ -8,9 +8,8 @@
  * starts over with the glyphs of the text at hand.
  * A missing or broken file never ends the game: one asset-missing event, and the handle draws
  * with the built-in font (host_draw_text) at about the same height. A file saved while the game
- * runs is read again behind the same handle (asset-reloaded), through an inotify watch on the
- * assets directory made with the first font and read once per frame, as host_assets.c does for
- * images.
+ * runs is read again behind the same handle (asset-reloaded): host_assets.c, which watches the
+ * assets directory, names the saved files.
  * stb_truetype trusts the file it reads: host_font_file.c checks it first.
  */
 #include "host.h"
@@ -18,9 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <time.h>
-#include <unistd.h>
 
 /* The TrueType reader is compiled here and nowhere else. Its asserts are off: some fire on
  * unexpected data in a file (a character map format it does not know), and a bad file must
@@ -60,31 +57,19 @@ typedef struct font {
 
 static struct {
     SDL_Renderer *renderer; /* makes the atlases; not owned */
-    char *dir;              /* assets directory, absolute */
-    int watch;              /* inotify descriptor on dir; -1 before the first font or when the
-                               directory cannot be watched */
-    int watch_tried;        /* 1 once the watch was set up (or failed to be) */
     font *items;            /* handle h is items[h - 1] */
     int count, capacity;
-} fonts = { .watch = -1 };
+} fonts;
 
 void host_font_set_renderer(SDL_Renderer *renderer)
 {
     fonts.renderer = renderer;
 }
 
-void host_font_open(SDL_Renderer *renderer, const char *dir)
+void host_font_open(SDL_Renderer *renderer)
 {
     fonts.renderer = renderer;
-    /* Absolute, like host_assets.c's, so a game that changes directory still finds fonts. */
-    char *real = realpath(dir, NULL), cwd[2048];
-    if (real)
-        fonts.dir = SDL_strdup(real);
-    else if (dir[0] != '/' && getcwd(cwd, sizeof cwd))
-        SDL_asprintf(&fonts.dir, "%s/%s", cwd, dir);
-    else
-        fonts.dir = SDL_strdup(dir);
-    free(real);
+    host_assets_listen(host_font_files_changed); /* saved fonts reload like images */
 }
 
 /* Back to the state before the file was read: no data, no glyphs, no atlas. */
@@ -109,11 +94,7 @@ void host_font_close(void)
         free(fonts.items[i].name);
     }
     free(fonts.items);
-    SDL_free(fonts.dir);
-    if (fonts.watch >= 0)
-        close(fonts.watch);
     memset(&fonts, 0, sizeof fonts);
-    fonts.watch = -1;
 }
 
 /* ---- the atlas ---- */
@@ -288,7 +269,7 @@ static const glyph *glyph_get(font *f, uint32_t codepoint)
 static int load(font *f)
 {
     char path[1024], why[512] = "";
-    snprintf(path, sizeof path, "%s/%s", fonts.dir ? fonts.dir : ".", f->name);
+    snprintf(path, sizeof path, "%s/%s", host_assets_dir(), f->name);
     int start = 0;
     unsigned char *data = host_font_file_read(path, &start, why, sizeof why);
     stbtt_fontinfo info;
@@ -333,20 +314,6 @@ static int load(font *f)
     return 1;
 }
 
-/* Watches the assets directory for saved files. IN_CLOSE_WRITE, not IN_MODIFY: a font still
- * being written is not read. */
-static void watch_start(void)
-{
-    fonts.watch_tried = 1;
-    fonts.watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fonts.watch >= 0 &&
-        inotify_add_watch(fonts.watch, fonts.dir,
-                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) < 0) {
-        close(fonts.watch);
-        fonts.watch = -1;
-    }
-}
-
 game_font host_font_load(const char *name, float pixel_height)
 {
     if (!name)
@@ -358,8 +325,6 @@ game_font host_font_load(const char *name, float pixel_height)
             return (game_font)(i + 1);
     if (!fonts.renderer)
         return 0;
-    if (!fonts.watch_tried && fonts.dir)
-        watch_start();
     if (fonts.count == fonts.capacity) {
         int capacity = fonts.capacity ? fonts.capacity * 2 : 8;
         font *items = realloc(fonts.items, (size_t)capacity * sizeof *items);
@@ -510,22 +475,14 @@ void host_font_measure_text(game_font handle, const char *text, float *w, float 
 
 /* ---- fonts saved while the game runs ---- */
 
-void host_font_poll(void)
+void host_font_files_changed(const char *const *names, int count)
 {
-    if (fonts.watch < 0)
-        return;
-    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    const ssize_t n = read(fonts.watch, buf, sizeof buf);
-    /* Mark first, then read each once: a save seen as "removed, then written" within one read
-     * is one reload, not the built-in font in between. */
-    for (ssize_t off = 0; n > 0 && off < n;) {
-        const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
-        off += (ssize_t)(sizeof *ev + ev->len);
-        for (int i = 0; ev->len && i < fonts.count; i++)
-            if (strcmp(fonts.items[i].name, ev->name) == 0)
+    /* Mark first, then read each once: a font named twice in one poll is one reload. */
+    for (int n = 0; n < count; n++)
+        for (int i = 0; i < fonts.count; i++)
+            if (strcmp(fonts.items[i].name, names[n]) == 0)
                 fonts.items[i].changed = 1;
-    }
-    for (int i = 0; n > 0 && i < fonts.count; i++) {
+    for (int i = 0; i < fonts.count; i++) {
         font *f = &fonts.items[i];
         if (!f->changed)
             continue;

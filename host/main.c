@@ -142,7 +142,7 @@ int main(int argc, char **argv)
         return 2;
     }
     host_assets_open(video.renderer, args.assets_dir);
-    host_font_open(video.renderer, args.assets_dir);
+    host_font_open(video.renderer);
     /* Without a device (a sound-off event) the game still runs, in silence. */
     host_audio_open(host_assets_dir(), args.headless ? HOST_AUDIO_HEADLESS : HOST_AUDIO_DEVICE);
     host_assets_listen(host_audio_files_changed); /* saved sounds reload like images */
@@ -200,7 +200,6 @@ int main(int argc, char **argv)
         }
         host_build_poll();
         host_assets_poll();
-        host_font_poll();
         check_game();
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
