@@ -286,8 +286,9 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     }
     /* Started elsewhere (from /, a desktop launcher) with a --game inside a project: that
      * project, so its files are found whatever the current directory is. */
-    char game_dir[4096];
-    parent_of(args->game_path, game_dir, sizeof game_dir);
+    char game_dir[4096] = ".";
+    if (game_given)
+        parent_of(args->game_path, game_dir, sizeof game_dir);
     if (!project && !in_project && game_given)
         in_project = find_project(game_dir, root, sizeof root);
     args->project_dir = root;
