@@ -100,8 +100,9 @@ static void mix_voice(voice *v, float *out, int frames)
         uint32_t next = at + 1 < v->frames ? at + 1 : v->loop ? 0 : at;
         float f = (float)(uint32_t)v->pos * (1.0f / 4294967296.0f);
         const float *a = v->samples + 2 * (size_t)at, *b = v->samples + 2 * (size_t)next;
-        out[2 * i] += (a[0] + (b[0] - a[0]) * f) * v->left;
-        out[2 * i + 1] += (a[1] + (b[1] - a[1]) * f) * v->right;
+        float *o = out + (ptrdiff_t)2 * i;
+        o[0] += (a[0] + (b[0] - a[0]) * f) * v->left;
+        o[1] += (a[1] + (b[1] - a[1]) * f) * v->right;
         v->pos += v->step;
     }
 }
@@ -119,8 +120,9 @@ static void mix_track(track *t, float *out, int frames)
             t->frac -= ONE;
         }
         float f = (float)t->frac * (1.0f / 4294967296.0f);
-        out[2 * i] += (t->cur[0] + (t->next[0] - t->cur[0]) * f) * t->gain;
-        out[2 * i + 1] += (t->cur[1] + (t->next[1] - t->cur[1]) * f) * t->gain;
+        float *o = out + (ptrdiff_t)2 * i;
+        o[0] += (t->cur[0] + (t->next[0] - t->cur[0]) * f) * t->gain;
+        o[1] += (t->cur[1] + (t->next[1] - t->cur[1]) * f) * t->gain;
         t->frac += t->step;
         t->gain += t->gain_step;
         if (t->gain >= 1.0f) {

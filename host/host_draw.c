@@ -220,7 +220,9 @@ void host_draw_fill_polygon(const float *xy, int count, uint32_t rgba)
         const int corners[3] = { 0, i, i + 1 };
         for (int k = 0; k < 3; k++)
             v[n++] =
-                (SDL_Vertex){ { xy[2 * corners[k]], xy[2 * corners[k] + 1] }, color, { 0, 0 } };
+                (SDL_Vertex){ { xy[(ptrdiff_t)2 * corners[k]], xy[(ptrdiff_t)2 * corners[k] + 1] },
+                              color,
+                              { 0, 0 } };
         if (n == (int)(sizeof v / sizeof v[0]) || i + 2 == count) {
             SDL_RenderGeometry(target, NULL, v, n, NULL, 0);
             n = 0;

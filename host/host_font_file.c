@@ -38,7 +38,7 @@ static uint32_t table(const unsigned char *data, uint32_t start, const char *tag
 {
     const uint32_t tables = be16(data + start + 4);
     for (uint32_t i = 0; i < tables; i++) {
-        const unsigned char *entry = data + start + 12 + 16 * i;
+        const unsigned char *entry = data + start + 12 + (size_t)16 * i;
         if (memcmp(entry, tag, 4) == 0) {
             *len = be32(entry + 12);
             return be32(entry + 8);
@@ -63,7 +63,7 @@ static int check_directory(const unsigned char *data, size_t size, int start, ch
         return -1;
     }
     for (uint32_t i = 0; i < tables; i++) {
-        const unsigned char *entry = data + start + 12 + 16 * i;
+        const unsigned char *entry = data + start + 12 + (size_t)16 * i;
         if ((uint64_t)be32(entry + 8) + be32(entry + 12) > size) {
             snprintf(why, why_size, "cut short: table '%.4s' ends past the file's %zu bytes",
                      (const char *)entry, size);
@@ -114,7 +114,7 @@ static int check_inside(const unsigned char *data, size_t size, uint32_t start, 
 
     uint64_t map = 0;
     for (uint32_t i = 0; i < be16(data + cmap + 2); i++) {
-        const unsigned char *record = data + cmap + 4 + 8 * i;
+        const unsigned char *record = data + cmap + 4 + (size_t)8 * i;
         const uint32_t platform = be16(record), encoding = be16(record + 2);
         if (platform == 0 || (platform == 3 && (encoding == 1 || encoding == 10)))
             map = (uint64_t)cmap + be32(record + 4);

@@ -146,8 +146,8 @@ static int has_code(uintptr_t addr)
     unsigned char vec;
     if (!addr || gone_version_of(addr))
         return 0;
-    return mincore((void *)(addr & ~(page - 1)), 1, &vec) ==
-           0; /* NOLINT(performance-no-int-to-ptr) */
+    void *start = (void *)(addr & ~(page - 1)); /* NOLINT(performance-no-int-to-ptr) */
+    return mincore(start, 1, &vec) == 0;
 }
 
 /* The return address of the call that jumped to a bad PC: on top of the stack on x86 (the

@@ -71,6 +71,9 @@ static void pad_removed(SDL_JoystickID id)
     }
 }
 
+/* The buttons game_pad.buttons has bits for (GAME_PAD_A .. GAME_PAD_RIGHT): SDL's first 15. */
+#define GAME_PAD_BUTTON_COUNT 15
+
 /* SDL's axis range -32768..32767 as -1..1 (triggers 0..1). */
 static float axis_value(Sint16 v)
 {
@@ -84,7 +87,7 @@ static void read_pads(game_input *in)
         SDL_GameController *c = input.pads[i];
         uint32_t buttons = 0;
         if (c)
-            for (int b = 0; b < SDL_CONTROLLER_BUTTON_MAX && b < 15; b++)
+            for (int b = 0; b < GAME_PAD_BUTTON_COUNT; b++)
                 if (SDL_GameControllerGetButton(c, (SDL_GameControllerButton)b))
                     buttons |= 1u << b;
         p->connected = c != NULL;

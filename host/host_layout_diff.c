@@ -65,11 +65,13 @@ static int by_path(const void *a, const void *b)
 static const host_layout_field **sorted(const host_layout *l)
 {
     int n = host_layout_count(l);
-    const host_layout_field **v = n ? malloc((size_t)n * sizeof *v) : NULL;
+    /* An array of pointers: sizeof *v is a pointer's size, as meant. */
+    const host_layout_field **v =
+        n ? malloc((size_t)n * sizeof *v) : NULL; /* NOLINT(bugprone-sizeof-expression) */
     for (int i = 0; v && i < n; i++)
         v[i] = host_layout_field_at(l, i);
     if (v)
-        qsort(v, (size_t)n, sizeof *v, by_path);
+        qsort(v, (size_t)n, sizeof *v, by_path); /* NOLINT(bugprone-sizeof-expression) */
     return v;
 }
 
@@ -77,7 +79,10 @@ static const host_layout_field *find(const host_layout_field **v, int n, const c
 {
     host_layout_field key = { .path = path };
     const host_layout_field *k = &key,
-                            **hit = v ? bsearch(&k, v, (size_t)n, sizeof *v, by_path) : NULL;
+                            **hit = v ? bsearch(&k, v, (size_t)n,
+                                                sizeof *v, /* NOLINT(bugprone-sizeof-expression) */
+                                                by_path)
+                                      : NULL;
     return hit ? *hit : NULL;
 }
 
@@ -110,7 +115,7 @@ static void compare(diff_out *d, const host_layout_field *a, const host_layout_f
         snprintf(part, sizeof part, "%s (%s -> %s)", a->type, a->base, b->base);
     else
         part[0] = 0;
-    strcat(parts, part);
+    snprintf(parts + strlen(parts), sizeof parts - strlen(parts), "%s", part);
     if (strcmp(a->dims, b->dims) != 0) {
         dims_change(a->dims, b->dims, part, sizeof part);
         snprintf(parts + strlen(parts), sizeof parts - strlen(parts), "%s%s", parts[0] ? ", " : "",

@@ -42,9 +42,10 @@ int host_video_open(host_video *video, const host_args *args)
         /* A shipped build is the game: its window bears the program's name (host_game.c
          * puts the game's own title there once it runs). */
         char title[300];
-        const char *slash = strrchr(args->game_path, '/');
-        snprintf(title, sizeof title, "%s%s", HOST_RELEASE ? "" : "livehost - ",
-                 HOST_RELEASE && slash ? slash + 1 : args->game_path);
+        const char *name = args->game_path;
+        if (HOST_RELEASE && strrchr(name, '/'))
+            name = strrchr(name, '/') + 1;
+        snprintf(title, sizeof title, "%s%s", HOST_RELEASE ? "" : "livehost - ", name);
         video->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                          args->width, args->height, SDL_WINDOW_RESIZABLE);
         if (!video->window)

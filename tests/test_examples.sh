@@ -49,7 +49,7 @@ examples_missing_function_reported() {
     expect "no greeting: $(head -3 "$dir/out" 2>/dev/null)" wait_for "$dir/out" 'library2 says hello to main' 5
     sed 's/library2_greet/library2_wave/g' examples/library2.c >"$dir/library2_v2.c"
     expect "could not build a library2 without its greeting" \
-        ${CC:-cc} -fPIC -shared -fvisibility=hidden "$dir/library2_v2.c" -o "$dir/library2.so.tmp"
+        "${CC:-cc}" -fPIC -shared -fvisibility=hidden "$dir/library2_v2.c" -o "$dir/library2.so.tmp"
     mv -f "$dir/library2.so.tmp" "$dir/library2.so"
     expect "the missing function was not reported at load: $(grep library2: "$dir/out")" \
         wait_for "$dir/out" "^library2: load failed, keeping the old code: .*'library2_greet'" 5

@@ -183,10 +183,8 @@ closed_std_descriptors() {
     HOST_PIDS+=("$pid")
     # Up once it watches something (its signal handlers come before): then SIGTERM is its
     # own, not the default one that would end it.
-    for ((i = 0; i < 200; i++)); do
-        ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'anon_inode:inotify' && break
-        sleep 0.05
-    done
+    # shellcheck disable=SC2016 # $1 is the inner shell's
+    wait_until sh -c 'find "/proc/$1/fd" -lname "anon_inode:inotify" 2>/dev/null | grep -q .' _ "$pid"
     fds=$(readlink "/proc/$pid/fd/0" "/proc/$pid/fd/1" "/proc/$pid/fd/2" 2>/dev/null | paste -sd' ')
     expect "descriptors 0-2 are '$fds', want /dev/null three times" [ "$fds" = "/dev/null /dev/null /dev/null" ]
     kill -TERM "$pid"

@@ -11,6 +11,7 @@
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
 SAMPLES=$OUT_DIR/tests/samples
+# shellcheck disable=SC2054 # -Wl,-z,defs is one word: the commas are the linker's
 GAME_FLAGS=(-g -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$ROOT/include")
 TONE=12000 # frames of a 0.25 s tone at 48 kHz
 

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
 GAMES=$ROOT/tests/games
+# shellcheck disable=SC2054 # -Wl,-z,defs is one word: the commas are the linker's
 GAME_FLAGS=(-g -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$ROOT/include")
 
 # build_test_game SRC OUT [FLAGS...]: compiles one test game to OUT the safe way (a temporary
