@@ -47,15 +47,16 @@ static void write_sound(const char *path)
     uint32_t data = 2 * HOST_AUDIO_RATE,
              words[] = { 36 + data,           16,         0x00010001u, HOST_AUDIO_RATE,
                          2 * HOST_AUDIO_RATE, 0x00100002u };
-    memcpy(wav, "RIFF", 4);
+    static const char riff[4] = "RIFF", wave_fmt[8] = "WAVEfmt ", data_tag[4] = "data"; /* no NUL */
+    memcpy(wav, riff, sizeof riff);
     memcpy(wav + 4, &words[0], 4);
-    memcpy(wav + 8, "WAVEfmt ", 8);
+    memcpy(wav + 8, wave_fmt, sizeof wave_fmt);
     memcpy(wav + 16, &words[1], 20);
-    memcpy(wav + 36, "data", 4);
+    memcpy(wav + 36, data_tag, sizeof data_tag);
     memcpy(wav + 40, &data, 4);
     for (int i = 0; i < HOST_AUDIO_RATE; i++) {
         int16_t v = (int16_t)lrintf(16000.0f * sinf(6.2831853f * 440.0f * (float)i / 48000.0f));
-        memcpy(wav + 44 + 2 * i, &v, 2);
+        memcpy(wav + 44 + 2 * (size_t)i, &v, 2);
     }
     bench_write(path, wav, sizeof wav);
 }

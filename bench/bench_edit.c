@@ -391,6 +391,8 @@ static int compilers(const char *id, int runs, const char *host, const char *gam
         if (!ok) {
             bench_row(id2, what, "ns", (bench_stats){ 0 }, NULL, (bench_stats){ 0 }, NULL, NULL,
                       "does not build (see the log)");
+            bench_free(&s);
+            bench_free(&f);
             continue;
         }
         int loads = loads_with_core(lib);

@@ -27,6 +27,9 @@ int main(int argc, char **argv)
         uint64_t t2 = bench_now_ns();
         if (!l || host_layout_error_code(l) != HOST_LAYOUT_OK) {
             fprintf(stderr, "bench_layout: %s\n", l ? host_layout_error_text(l) : "out of memory");
+            host_layout_free(l);
+            bench_free(&sub);
+            bench_free(&flo);
             return 1;
         }
         fields = host_layout_count(l);

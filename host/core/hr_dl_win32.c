@@ -68,10 +68,12 @@ int hr_dl_is_still_loaded(const char *path)
 /* The modules of the process in load order (the loader's InLoadOrderModuleList), or 0. */
 static DWORD list_modules(HMODULE *mods, DWORD max)
 {
+    /* A module handle is a pointer: the array's element size is a pointer's, as meant. */
+    const DWORD each = (DWORD)sizeof *mods; /* NOLINT(bugprone-sizeof-expression) */
     DWORD bytes = 0;
-    if (!K32EnumProcessModules(GetCurrentProcess(), mods, max * (DWORD)sizeof *mods, &bytes))
+    if (!K32EnumProcessModules(GetCurrentProcess(), mods, max * each, &bytes))
         return 0;
-    DWORD n = bytes / (DWORD)sizeof *mods;
+    DWORD n = bytes / each;
     return n < max ? n : max;
 }
 

@@ -111,12 +111,16 @@ int main(int argc, char **argv)
                     frames, other_frames, count);
             return 1;
         }
-        for (long i = 0; i < 2 * count; i++)
-            if (memcmp(&x[2 * a + i], &y[2 * b + i], sizeof *x) != 0) {
+        for (long i = 0; i < 2 * count; i++) {
+            uint32_t xbits, ybits; /* bit for bit: -0.0 differs from 0.0, a NaN is itself */
+            memcpy(&xbits, &x[2 * a + i], sizeof xbits);
+            memcpy(&ybits, &y[2 * b + i], sizeof ybits);
+            if (xbits != ybits) {
                 fprintf(stderr, "frame %ld after the onset: %g, %g\n", i / 2, x[2 * a + i],
                         y[2 * b + i]);
                 return 1;
             }
+        }
         return 0;
     }
     fprintf(stderr, "samples: unknown question '%s'\n", argv[2]);
