@@ -41,7 +41,7 @@ SANFLAGS_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 ifneq ($(SAN),)
 SANFLAGS := $(SANFLAGS_ASAN)
 endif
-ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(SANFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(SANFLAGS) $(DWARF_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Lazy (=) so that `make run`/`make test` can install pkg-config and SDL2 before first use.
@@ -55,6 +55,11 @@ STB_CFLAGS := -isystem /usr/include/stb
 IS_GCC := $(shell $(CC) --version 2>/dev/null | grep -qi 'free software foundation' && echo 1)
 ifeq ($(IS_GCC),1)
 NO_UNIQUE := -fno-gnu-unique
+endif
+# clang 14 writes DWARF 5 that valgrind 3.19 cannot read (its debuginfo reader stops the run):
+# DWARF 4 there, which libdw and gdb read as well. gcc's DWARF 5 is read fine.
+ifneq ($(IS_GCC),1)
+DWARF_FLAGS := -gdwarf-4
 endif
 # Game libraries: one exported symbol, position independent, every reference resolved at link
 # time (-z defs), stack probes so a huge frame cannot jump the guard page.
