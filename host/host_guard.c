@@ -29,8 +29,9 @@
  *   the state if it was asked to, and ends the process with HOST_EXIT_STALE_CODE.
  * - The unwinder (backtrace) reads the instruction bytes at the fault's PC: at an address with
  *   no code it would fault again inside the handler, with the signal blocked, and the kernel
- *   would end the process without a word. The PC's page is checked first (mincore); without
- *   code there, the caller's return address is taken from the stack instead.
+ *   would end the process without a word. The PC is checked first (a write of its byte into a
+ *   pipe fails with EFAULT where it cannot be read); without code there, the caller's return
+ *   address is taken from the stack instead.
  * Never does stdio or allocation inside a handler (neither is async-signal-safe).
  */
 #include "host.h"
@@ -41,6 +42,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -138,16 +140,20 @@ static unsigned gone_version_of(uintptr_t addr)
     return 0;
 }
 
-/* 1 if the page holding addr is mapped (mincore fails with ENOMEM on an unmapped one) and is
- * not the reserved code of an unloaded build: the unwinder may read it. */
+/* A pipe the handler writes one byte of an address into: write() fails with EFAULT instead
+ * of faulting when the byte cannot be read (unmapped, or mapped with no access: a reserved
+ * range, a sanitizer's shadow gap). Made at install, never closed. */
+static int probe_pipe[2] = { -1, -1 };
+
+/* 1 if the byte at addr can be read: the unwinder may look at it. */
 static int has_code(uintptr_t addr)
 {
-    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    unsigned char vec;
-    if (!addr || gone_version_of(addr))
+    char byte;
+    if (!addr || gone_version_of(addr) || probe_pipe[1] < 0)
         return 0;
-    void *start = (void *)(addr & ~(page - 1)); /* NOLINT(performance-no-int-to-ptr) */
-    return mincore(start, 1, &vec) == 0;
+    if (write(probe_pipe[1], (const void *)addr, 1) != 1) /* NOLINT(performance-no-int-to-ptr) */
+        return 0;
+    return read(probe_pipe[0], &byte, 1) == 1;
 }
 
 /* The return address of the call that jumped to a bad PC: on top of the stack on x86 (the
@@ -392,6 +398,8 @@ void host_guard_thread_end(void)
 int host_guard_install(void)
 {
     if (host_guard_thread_init() != 0)
+        return -1;
+    if (probe_pipe[0] < 0 && pipe2(probe_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
         return -1;
     /* The first backtrace() loads the unwinder (and allocates): do it now, not in a handler. */
     void *warm[2];

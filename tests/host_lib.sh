@@ -84,13 +84,14 @@ mark() { MARK=$(wc -l <"$1"); }
 new_line() { tail -n +$((MARK + 1)) "$1" | grep -Eq -- "$2"; }
 wait_new() { wait_until new_line "$1" "$2"; }
 
-# start_host LOG ARGS...: the host in the background (headless, unbounded), pid in HOST_PID
-# (the `timeout` that runs it: host_pid gives the host itself).
+# start_host LOG ARGS...: the host in the background (headless, unbounded; what the game prints
+# goes to LOG.stdout), pid in HOST_PID (the `timeout` that runs it: host_pid gives the host
+# itself).
 start_host() {
     local log=$1
     shift
     : >"$log" # there at once: a failure message may read it before the host writes
-    timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log" &
+    timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log" >"$log.stdout" &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
 }

@@ -158,7 +158,11 @@ soak_1000_reloads() {
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "${#first[@]} figures at reload 100" [ "${#first[@]}" -eq 4 ]
     expect "file descriptors grew ${first[0]} -> ${last[0]}" [ "${last[0]}" -le "${first[0]}" ]
-    expect "mappings grew ${first[1]} -> ${last[1]}" [ "${last[1]}" -le $((first[1] + 4)) ]
+    # The host keeps the code of up to 32 unloaded builds reserved (host_guard_add_gone): each
+    # reservation may split an anonymous mapping the allocator puts beside it (a sanitizer's
+    # allocator maps and unmaps many), so the count moves within 2 * 32; a leak of one mapping
+    # per reload would be 500 more.
+    expect "mappings grew ${first[1]} -> ${last[1]}" [ "${last[1]}" -le $((first[1] + 4 + 64)) ]
     expect "${last[2]} game copies mapped after 1000 reloads (want 1)" [ "${last[2]}" -le 1 ]
     # A sanitizer build keeps freed memory in quarantine on purpose: RSS says nothing there.
     [ -z "${SANFLAGS:-}" ] &&

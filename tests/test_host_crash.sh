@@ -120,7 +120,7 @@ hangs_recovered() {
     local -a kinds=(
         "spin|for (volatile int spin = 1; spin;) {}"
         "malloc|while (s->tick) __builtin_free(__builtin_malloc(64));"
-        "printf|while (s->tick) __builtin_printf(\"busy\");"
+        "printf|while (s->tick) __builtin_printf(\"busy\\\\n\");"
         "spin-again|for (volatile int spin = 2; spin;) {}"
     )
     for kind in "${kinds[@]}"; do
