@@ -230,8 +230,8 @@ void host_draw_fill_polygon(const float *xy, int count, uint32_t rgba)
     }
 }
 
-/* What a game may change on the renderer, as it was before its render. */
-static struct {
+/* What a game may change on the renderer. */
+typedef struct render_state {
     SDL_Texture *render_target;
     int logical_w, logical_h;
     SDL_bool integer_scale;
@@ -240,38 +240,63 @@ static struct {
     SDL_bool clipped;
     Uint8 r, g, b, a;
     SDL_BlendMode blend;
-} saved;
+} render_state;
+
+static render_state saved; /* as it was before the game's render */
+
+static void read_state(render_state *s)
+{
+    *s = (render_state){ .render_target = SDL_GetRenderTarget(target) };
+    SDL_RenderGetLogicalSize(target, &s->logical_w, &s->logical_h);
+    s->integer_scale = SDL_RenderGetIntegerScale(target);
+    SDL_RenderGetScale(target, &s->scale_x, &s->scale_y);
+    SDL_RenderGetViewport(target, &s->viewport);
+    s->clipped = SDL_RenderIsClipEnabled(target);
+    SDL_RenderGetClipRect(target, &s->clip);
+    SDL_GetRenderDrawColor(target, &s->r, &s->g, &s->b, &s->a);
+    SDL_GetRenderDrawBlendMode(target, &s->blend);
+}
+
+static int same_rect(const SDL_Rect *a, const SDL_Rect *b)
+{
+    return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
+}
 
 void host_draw_save_state(void)
 {
-    if (!target)
-        return;
-    saved.render_target = SDL_GetRenderTarget(target);
-    SDL_RenderGetLogicalSize(target, &saved.logical_w, &saved.logical_h);
-    saved.integer_scale = SDL_RenderGetIntegerScale(target);
-    SDL_RenderGetScale(target, &saved.scale_x, &saved.scale_y);
-    SDL_RenderGetViewport(target, &saved.viewport);
-    saved.clipped = SDL_RenderIsClipEnabled(target);
-    SDL_RenderGetClipRect(target, &saved.clip);
-    SDL_GetRenderDrawColor(target, &saved.r, &saved.g, &saved.b, &saved.a);
-    SDL_GetRenderDrawBlendMode(target, &saved.blend);
+    if (target)
+        read_state(&saved);
 }
 
 void host_draw_restore_state(void)
 {
     if (!target)
         return;
-    /* In this order: a new target resets the viewport, a logical size sets scale and
-     * viewport, so each comes before what it overrides. */
-    if (SDL_GetRenderTarget(target) != saved.render_target)
+    /* Reading is a few field loads; setting queues render commands: only what the game
+     * changed is set back, most frames nothing but the draw colour. In this order: a new
+     * target resets the viewport, a logical size sets scale and viewport, so each comes
+     * before what it overrides. */
+    render_state now;
+    read_state(&now);
+    const int new_target = now.render_target != saved.render_target;
+    const int layout = new_target || now.logical_w != saved.logical_w ||
+                       now.logical_h != saved.logical_h ||
+                       now.integer_scale != saved.integer_scale || now.scale_x != saved.scale_x ||
+                       now.scale_y != saved.scale_y || !same_rect(&now.viewport, &saved.viewport);
+    if (new_target)
         SDL_SetRenderTarget(target, saved.render_target);
-    SDL_RenderSetLogicalSize(target, saved.logical_w, saved.logical_h);
-    SDL_RenderSetIntegerScale(target, saved.integer_scale);
-    SDL_RenderSetScale(target, saved.scale_x, saved.scale_y);
-    SDL_RenderSetViewport(target, &saved.viewport);
-    SDL_RenderSetClipRect(target, saved.clipped ? &saved.clip : NULL);
+    if (layout) {
+        SDL_RenderSetLogicalSize(target, saved.logical_w, saved.logical_h);
+        SDL_RenderSetIntegerScale(target, saved.integer_scale);
+        SDL_RenderSetScale(target, saved.scale_x, saved.scale_y);
+        SDL_RenderSetViewport(target, &saved.viewport);
+    }
+    if (layout || now.clipped != saved.clipped ||
+        (saved.clipped && !same_rect(&now.clip, &saved.clip)))
+        SDL_RenderSetClipRect(target, saved.clipped ? &saved.clip : NULL);
     SDL_SetRenderDrawColor(target, saved.r, saved.g, saved.b, saved.a);
-    SDL_SetRenderDrawBlendMode(target, saved.blend);
+    if (now.blend != saved.blend)
+        SDL_SetRenderDrawBlendMode(target, saved.blend);
 }
 
 void host_draw_text(float x, float y, float scale, uint32_t rgba, const char *text)
