@@ -355,17 +355,17 @@ static int copy_element(migration *m, int ni, int oi, mig_kind nk, mig_kind ok, 
         mig_number v;
         return read_number(m, o, ok, src_bit, &v) ? -1 : write_number(m, n, nk, dst_bit, &v);
     }
-    if (nk == MIG_POINTER && (dst_bit != src_bit || strcmp(n->base, o->base) != 0)) {
+    if (nk == MIG_POINTER) {
         mig_number v;
         if (read_number(m, o, MIG_UINT, src_bit, &v))
             return -1;
         if (v.u == 0)
             return 0; /* a null pointer goes anywhere */
-        if (dst_bit != src_bit)
-            return refuse(m, "%s: a pointer moved @%" PRIu64 " -> @%" PRIu64
-                             " and what it points to cannot be followed",
-                          n->path, src_bit / 8, dst_bit / 8);
-        return refuse(m, "%s: pointer type changed (%s -> %s)", n->path, o->type, n->type);
+        if (v.u >= (uintptr_t)m->src && v.u - (uintptr_t)m->src < m->from.bits / 8)
+            return refuse(m, "%s: points into the state block, which the migration replaces",
+                          n->path);
+        if (strcmp(n->base, o->base) != 0)
+            return refuse(m, "%s: pointer type changed (%s -> %s)", n->path, o->type, n->type);
     }
     return copy_bytes(m, n, dst_bit, src_bit, n->size); /* unchanged unions, pointers, others */
 }

@@ -14,8 +14,10 @@
  * go field by field. Fields only to has stay zero; fields only from has are dropped.
  * Returns 0, or -1 with the field and the reason in why ("items[]: element type changed
  * (struct item -> int)", "score: 300 does not fit in int8_t") when a value cannot be carried
- * over safely: a non-null pointer that moved or changed type, a changed union, a struct that
- * became a scalar or the other way round, a type with no conversion. out is then undefined. */
+ * over safely: a pointer into old itself (it would dangle: the block is replaced), a non-null
+ * pointer that changed type, a changed union, a struct that became a scalar or the other way
+ * round, a type with no conversion. Other pointers (to heap objects, SDL's) are copied as they
+ * are. out is then undefined. */
 int host_layout_migrate(const host_layout *from, const void *old, uint64_t old_size,
                         const host_layout *to, void *out, uint64_t out_size, char *why,
                         size_t why_size);
