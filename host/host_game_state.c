@@ -243,10 +243,10 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
     char failed[512] = ""; /* why migrate did not do it, appended to the reason */
     /* The game's own migrate wins; else, with both layouts known, the fields go by name. */
     void *migrated = api->migrate ? migrate(api, game.state, &live, failed, sizeof failed)
-                     : by_field   ? migrate_by_name(game.layout, game.state, game.state_size,
-                                                    next_layout, api->state_size, failed,
-                                                    sizeof failed)
-                                  : NULL;
+                     : by_field
+                         ? migrate_by_name(game.layout, game.state, game.state_size, next_layout,
+                                           api->state_size, failed, sizeof failed)
+                         : NULL;
     /* The field-level difference, cut short enough that the reason still fits after it. */
     size_t room = why_size > strlen(change) + strlen(failed) + 200
                       ? why_size - strlen(change) - strlen(failed) - 200

@@ -92,12 +92,12 @@ static int by_path(const void *a, const void *b)
 static int find(const mig_side *s, const char *path)
 {
     host_layout_field key = { .path = path };
-    const host_layout_field *k = &key,
-                            **hit = s->by_path
-                                        ? bsearch(&k, s->by_path, (size_t)s->count,
-                                                  sizeof *s->by_path, /* NOLINT(bugprone-sizeof-expression) */
-                                                  by_path)
-                                        : NULL;
+    const host_layout_field
+        *k = &key,
+        **hit = s->by_path ? bsearch(&k, s->by_path, (size_t)s->count,
+                                     sizeof *s->by_path, /* NOLINT(bugprone-sizeof-expression) */
+                                     by_path)
+                           : NULL;
     return hit ? (int)(*hit - field_of(s, 0)) : -1;
 }
 
@@ -252,10 +252,12 @@ static int write_number(migration *m, const host_layout_field *n, mig_kind k, ui
         return refuse(m, "%s: lies outside the state block", n->path);
     if (k == MIG_FLOAT) {
         long double f = v->is_float ? v->f : v->negative ? (long double)v->s : (long double)v->u;
-        long double max = n->size == sizeof(float) ? FLT_MAX : n->size == sizeof(double) ? DBL_MAX : LDBL_MAX;
+        long double max = n->size == sizeof(float)    ? FLT_MAX
+                          : n->size == sizeof(double) ? DBL_MAX
+                                                      : LDBL_MAX;
         if (isfinite(f) && fabsl(f) > max)
-            return refuse(m, "%s: %s does not fit in %s", n->path, number_text(v, text, sizeof text),
-                          n->type);
+            return refuse(m, "%s: %s does not fit in %s", n->path,
+                          number_text(v, text, sizeof text), n->type);
         unsigned char *p = m->dst + bit / 8;
         if (n->size == sizeof(float)) {
             float x = (float)f;
@@ -276,15 +278,15 @@ static int write_number(migration *m, const host_layout_field *n, mig_kind k, ui
         else if (v->f < 0 && v->f >= -9223372036854775808.0L)
             i.s = (int64_t)v->f;
         else
-            return refuse(m, "%s: %s does not fit in %s", n->path, number_text(v, text, sizeof text),
-                          n->type);
+            return refuse(m, "%s: %s does not fit in %s", n->path,
+                          number_text(v, text, sizeof text), n->type);
         i.negative = i.s < 0;
     }
     int is_signed = k == MIG_SINT;
-    uint64_t max = k == MIG_BOOL     ? 1
-                   : w >= 64         ? (is_signed ? (uint64_t)INT64_MAX : UINT64_MAX)
-                   : is_signed       ? ((uint64_t)1 << (w - 1)) - 1
-                                     : ((uint64_t)1 << w) - 1;
+    uint64_t max = k == MIG_BOOL ? 1
+                   : w >= 64     ? (is_signed ? (uint64_t)INT64_MAX : UINT64_MAX)
+                   : is_signed   ? ((uint64_t)1 << (w - 1)) - 1
+                                 : ((uint64_t)1 << w) - 1;
     int64_t min = !is_signed ? 0 : w >= 64 ? INT64_MIN : -(int64_t)((uint64_t)1 << (w - 1));
     if (i.negative ? i.s < min : i.u > max)
         return refuse(m, "%s: %s does not fit in %s%s", n->path, number_text(v, text, sizeof text),

@@ -64,10 +64,10 @@ typedef struct mt_new {
     int mode;     /* enum -> int */
     int lives;    /* a bitfield -> int */
     unsigned alive : 1;
-    int grid[3][2];     /* per dimension: [0..1][0..1] */
-    mt_item2 items[2];  /* shrunk, its elements reordered and nested deeper */
-    void *self;         /* moved, null */
-    union {             /* moved, unchanged */
+    int grid[3][2];    /* per dimension: [0..1][0..1] */
+    mt_item2 items[2]; /* shrunk, its elements reordered and nested deeper */
+    void *self;        /* moved, null */
+    union {            /* moved, unchanged */
         int i;
         float f;
     } u;
@@ -268,8 +268,8 @@ static void unsafe_changes_name_their_field(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CHECK(migrate(&o, cases[i].type, &out, sizeof out, why, sizeof why) == -1,
               "%s was migrated", cases[i].type);
-        CHECK(strcmp(why, cases[i].reason) == 0, "%s: got \"%s\", want \"%s\"", cases[i].type,
-              why, cases[i].reason);
+        CHECK(strcmp(why, cases[i].reason) == 0, "%s: got \"%s\", want \"%s\"", cases[i].type, why,
+              cases[i].reason);
     }
 }
 
