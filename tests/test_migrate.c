@@ -288,6 +288,43 @@ static void a_short_block_is_refused(void)
     CHECK(strstr(why, "lies outside the saved block"), "got: %s", why);
 }
 
+/* The canonical text read back is the same layout, and migrates the same way: a state file
+ * carries its layout as that text. */
+static void a_layout_text_reads_back(void)
+{
+    host_layout *l = layout("mt_new"), *p = host_layout_parse(host_layout_text(l));
+    CHECK(p && host_layout_error_code(p) == HOST_LAYOUT_OK, "%s", host_layout_error_text(p));
+    CHECK(strcmp(host_layout_text(p), host_layout_text(l)) == 0, "read back:\n%s\nwas:\n%s",
+          host_layout_text(p), host_layout_text(l));
+    CHECK(host_layout_hash(p) == host_layout_hash(l) &&
+              host_layout_count(p) == host_layout_count(l),
+          "another hash or count");
+    for (int i = 0; i < host_layout_count(l); i++) {
+        const host_layout_field *a = host_layout_field_at(l, i), *b = host_layout_field_at(p, i);
+        CHECK(a->parent == b->parent && a->rel == b->rel && a->width == b->width &&
+                  strcmp(a->base, b->base) == 0,
+              "field %s read back differs", a->path);
+    }
+    host_layout *old = layout("mt_old"), *from = host_layout_parse(host_layout_text(old));
+    host_layout_free(old);
+    mt_old o = sample();
+    mt_new n;
+    char why[512];
+    memset(&n, 0, sizeof n);
+    CHECK(host_layout_migrate(from, &o, sizeof o, l, &n, sizeof n, why, sizeof why) == 0,
+          "refused: %s", why);
+    CHECK(n.score == -4321 && n.items[1].at.x == 1.5f && n.lives == 5, "score %lld",
+          (long long)n.score);
+    host_layout_free(from);
+    host_layout_free(p);
+    host_layout_free(l);
+    host_layout *bad = host_layout_parse("size 8\nscore int @x 4\n");
+    CHECK(host_layout_error_code(bad) == HOST_LAYOUT_ERR_PARSE &&
+              strcmp(host_layout_error_text(bad), "layout text line 2 is not a field") == 0,
+          "got %d: %s", host_layout_error_code(bad), host_layout_error_text(bad));
+    host_layout_free(bad);
+}
+
 int main(void)
 {
     int passed = 0, failed = 0;
@@ -296,5 +333,6 @@ int main(void)
     RUN(pointers_into_the_block_are_refused, passed, failed);
     RUN(unsafe_changes_name_their_field, passed, failed);
     RUN(a_short_block_is_refused, passed, failed);
+    RUN(a_layout_text_reads_back, passed, failed);
     return failed != 0;
 }
