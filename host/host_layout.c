@@ -82,7 +82,7 @@ static int grow(char **buf, size_t *cap, size_t need)
 static size_t intern(host_layout *l, const char *s)
 {
     size_t len = strlen(s) + 1, at = l->arena_len;
-    if (grow(&l->arena, &l->arena_cap, at + len) != 0)
+    if (grow(&l->arena, &l->arena_cap, at + len) != 0 || !l->arena)
         return SIZE_MAX;
     memcpy(l->arena + at, s, len);
     l->arena_len += len;

@@ -354,11 +354,11 @@ static int copy_element(migration *m, int ni, int oi, mig_kind nk, mig_kind ok, 
     if (nk == MIG_STRUCT)
         return copy_members(m, ni, dst_bit, src_bit);
     if (is_number(nk) && is_number(ok)) {
-        mig_number v;
+        mig_number v = { 0 };
         return read_number(m, o, ok, src_bit, &v) ? -1 : write_number(m, n, nk, dst_bit, &v);
     }
     if (nk == MIG_POINTER) {
-        mig_number v;
+        mig_number v = { 0 };
         if (read_number(m, o, MIG_UINT, src_bit, &v))
             return -1;
         if (v.u == 0)
