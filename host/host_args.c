@@ -318,6 +318,29 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     return HOST_ARGS_RUN;
 }
 
+/* `new [--sdl | --template NAME] DIR` (--sdl: --template sdl). */
+static int parse_new(host_args *args, int argc, char **argv)
+{
+    const char *name = "box";
+    int dir_at = 2;
+    if (argc == 4 && strcmp(argv[2], "--sdl") == 0) {
+        name = "sdl";
+        dir_at = 3;
+    } else if (argc == 5 && strcmp(argv[2], "--template") == 0) {
+        name = argv[3];
+        dir_at = 4;
+    }
+    if (argc != dir_at + 1 || argv[dir_at][0] == '-')
+        return bad("'new' wants one directory: livehost new [--template NAME] DIR");
+    if (!host_new_template_find(name))
+        return bad("new --template %s: no such template (see --help for the list)", name);
+    const char *exe = exe_path(argv[0]);
+    args->new_template = name;
+    args->new_dir = argv[dir_at];
+    args->exe_path = exe ? exe : argv[0];
+    return HOST_ARGS_NEW;
+}
+
 int host_args_parse(host_args *args, int argc, char **argv)
 {
     *args = (host_args){
@@ -334,23 +357,17 @@ int host_args_parse(host_args *args, int argc, char **argv)
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
     }
-    if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0) {
-        args->new_sdl = argc == 4 && strcmp(argv[2], "--sdl") == 0;
-        if (argc != 3 + args->new_sdl)
-            return bad("'new' wants one directory: livehost new [--sdl] DIR");
-        const char *exe = exe_path(argv[0]);
-        args->new_dir = argv[2 + args->new_sdl];
-        args->exe_path = exe ? exe : argv[0];
-        return HOST_ARGS_NEW;
-    }
+    if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0)
+        return parse_new(args, argc, argv);
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
             printf("usage: %s [options]\n"
-                   "       %s new [--sdl] DIR  write a new game project into DIR (then: cd DIR && "
-                   "%s);\n"
-                   "                          --sdl: a game that uses SDL itself\n",
+                   "       %s new [--template NAME] DIR  write a new game project into DIR\n"
+                   "                          (then: cd DIR && %s); templates:\n",
                    program_name, program_name, program_name);
+            host_new_print_templates(stdout);
+            putchar('\n');
             fputs(usage, stdout);
             return HOST_ARGS_EXIT_OK;
         }
