@@ -60,7 +60,7 @@ typedef struct host_args {
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
     const char *new_dir;    /* `new DIR`: the project to write (HOST_ARGS_NEW) */
-    const char *new_template; /* `new --template NAME DIR` (--sdl: "sdl"); default "box" */
+    const char *new_tpl;    /* `new --template NAME DIR` (--sdl: "sdl"); default "box" */
     const char *exe_path;   /* the running host's own file, for `new` */
     int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */

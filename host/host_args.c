@@ -335,7 +335,7 @@ static int parse_new(host_args *args, int argc, char **argv)
     if (!host_new_template_find(name))
         return bad("new --template %s: no such template (see --help for the list)", name);
     const char *exe = exe_path(argv[0]);
-    args->new_template = name;
+    args->new_tpl = name;
     args->new_dir = argv[dir_at];
     args->exe_path = exe ? exe : argv[0];
     return HOST_ARGS_NEW;

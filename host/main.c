@@ -111,8 +111,7 @@ int main(int argc, char **argv)
     host_args args;
     int parsed = host_args_parse(&args, argc, argv);
     if (parsed == HOST_ARGS_NEW)
-        return host_new_project(args.new_dir, args.exe_path,
-                                host_new_template_find(args.new_template));
+        return host_new_project(args.new_dir, args.exe_path, host_new_template_find(args.new_tpl));
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
     char why[300], quoted[400];
