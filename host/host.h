@@ -139,6 +139,7 @@ typedef struct host_video {
     SDL_Surface *surface;   /* headless render target, NULL with a window */
     SDL_Renderer *renderer; /* draws into the window or the surface */
     int width, height;      /* logical size of the drawing area */
+    int fullscreen;         /* 1 in desktop fullscreen (headless: what a window would be) */
 } host_video;
 
 /* Opens the window (or the headless surface) and its renderer. Returns 0, or -1 after printing
@@ -153,6 +154,11 @@ void host_video_close(host_video *video);
 int host_video_apply(host_video *video, const game_window *want, const host_args *args);
 /* The drawing area's size in pixels of the output (GAME_SCALE_NONE follows the window). */
 void host_video_output_size(host_video *video, int *w, int *h);
+
+/* Alt+Return: the window goes desktop fullscreen, or back. Prints a "window fullscreen=0|1"
+ * event (with a reason when SDL refused, the state then unchanged). Headless, only the flag
+ * and the event change: there is no window. */
+void host_video_toggle_fullscreen(host_video *video);
 
 /* Shows the frame drawn since the last present (a no-op headless). */
 void host_video_present(host_video *video);
@@ -178,6 +184,7 @@ enum {
     HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
     HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
     HOST_INPUT_RESIZED = 1u << 13,     /* the window's size changed */
+    HOST_INPUT_FULLSCREEN = 1u << 14,  /* Alt+Return: desktop fullscreen on / off */
 };
 
 /* Starts SDL's game controller subsystem (after host_video_open). 0, or -1 after a "pads-off"

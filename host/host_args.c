@@ -45,8 +45,8 @@ static const char usage[] =
     "                     N ms outside game code (default 10000; 0 = never)\n"
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\" (see README)\n"
     "  --key ACTION=KEY   move a host key; repeatable. Actions: overlay record live save\n"
-    "                     restart reload pause step load slower faster rewind; KEY is an SDL\n"
-    "                     key name (F1, Escape, Tab, R...)\n"
+    "                     restart reload pause step load slower faster rewind fullscreen;\n"
+    "                     KEY is an SDL key name (F1, Escape, Tab, R...), Alt+KEY with Alt held\n"
 
     "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
     "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
@@ -80,6 +80,7 @@ static const char usage[] =
     "moment); F3 leaves the loop. F4 saves the state, F9 loads it, F6 reloads the build now.\n"
     "F7 pauses or resumes, F8 runs one update while paused, F10 cycles slow motion (1/2x,\n"
     "1/4x), F11 fast forward (2x, 4x); holding F12 rewinds one update per frame.\n"
+    "Alt+Return toggles desktop fullscreen.\n"
     "Every new build is first loaded by hr-preflight, in a process of its own, when that\n"
     "program sits beside the host (make builds both), so a crashing constructor cannot\n"
     "take the host down.\n"

@@ -126,6 +126,20 @@ int host_video_apply(host_video *video, const game_window *want, const host_args
     return 1;
 }
 
+void host_video_toggle_fullscreen(host_video *video)
+{
+    const int want = !video->fullscreen;
+    if (video->window &&
+        SDL_SetWindowFullscreen(video->window, want ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) {
+        char quoted[400];
+        host_event("window", "fullscreen=%d reason=%s", video->fullscreen,
+                   host_event_quote(quoted, sizeof quoted, SDL_GetError()));
+        return;
+    }
+    video->fullscreen = want;
+    host_event("window", "fullscreen=%d", want);
+}
+
 void host_video_close(host_video *video)
 {
     if (video->renderer)

@@ -192,6 +192,8 @@ int main(int argc, char **argv)
             host_game_force_reload();
         if (actions & HOST_INPUT_OVERLAY)
             host_overlay_toggle();
+        if (actions & HOST_INPUT_FULLSCREEN)
+            host_video_toggle_fullscreen(&video);
         if ((actions & HOST_INPUT_RESIZED) && follow_window) {
             int w, h;
             host_video_output_size(&video, &w, &h);
