@@ -69,6 +69,8 @@ typedef struct host_args {
     int paused;             /* --pause; default 0 (running) */
     int speed_quarters;     /* --speed in quarters: 1, 2, 4, 8, 16; default 0 = 4 (1x) */
     int rewind_seconds;     /* --rewind-seconds; default 5 (0: no rewind history) */
+    int vsync;              /* --vsync on|off; default 0 (off: the host paces the frames) */
+    int fps;                /* --fps; default 60: frames per second without vsync */
     const char *save_state; /* --save-state; default NULL (F4 writes livehost.state) */
     const char *load_state; /* --load-state; default NULL (start with a fresh state) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
@@ -140,6 +142,8 @@ typedef struct host_video {
     SDL_Renderer *renderer; /* draws into the window or the surface */
     int width, height;      /* logical size of the drawing area */
     int fullscreen;         /* 1 in desktop fullscreen (headless: what a window would be) */
+    int vsync;              /* 1 when present waits for the display (--vsync on, granted) */
+    int fps;                /* frames per second: the display's with vsync, else --fps */
 } host_video;
 
 /* Opens the window (or the headless surface) and its renderer. Returns 0, or -1 after printing
@@ -567,9 +571,9 @@ void host_game_frame(uint64_t frame);
 
 /* ---- host_time.c: how many updates a frame runs (pause, step, speed, rewind) ---- */
 
-/* Sets the clock from --pause / --speed and opens the record, rewind and state-file modules.
- * Returns 0. */
-int host_time_open(const host_args *args);
+/* Sets the clock from --pause / --speed and the frame rate fps (video.fps), and opens the record,
+ * rewind and state-file modules. Returns 0. */
+int host_time_open(const host_args *args, int fps);
 /* Acts on this frame's HOST_INPUT_* bits (F2-F4, F5's effect on a loop, F7-F12) and runs this
  * frame's updates (0 to 4, or one step) on live or recorded input. Call after
  * host_game_check(), before host_game_render(). */

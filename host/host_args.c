@@ -49,6 +49,10 @@ static const char usage[] =
     "                     KEY is an SDL key name (F1, Escape, Tab, R...), Alt+KEY with Alt held\n"
 
     "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
+    "  --vsync on|off     wait for the display's refresh at each frame (default off: the host\n"
+    "                     paces the frames itself, at --fps); headless has no display: off\n"
+    "  --fps N            frames per second without vsync, 1 to 1000 (default 60); updates stay\n"
+    "                     1/60 s, so the game runs at the same speed at any frame rate\n"
     "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
     "                     slower runs one every 2nd/4th frame, faster 2 or 4 per frame\n"
     "  --record FILE      write the F2 recording to FILE when its loop starts (or at exit)\n"
@@ -84,7 +88,8 @@ static const char usage[] =
     "Every new build is first loaded by hr-preflight, in a process of its own, when that\n"
     "program sits beside the host (make builds both), so a crashing constructor cannot\n"
     "take the host down.\n"
-    "One time step of 1/60 s per frame; a window runs at 60 frames per second, and so does\n"
+    "Updates of 1/60 s; a window runs at --fps frames per second (60), each running as many\n"
+    "updates as the time it stands for (2 at 30 fps, one every 2nd frame at 120); so does\n"
     "--headless with --frames 0, while --headless with --frames N runs as fast as it can.\n"
     "Events are printed on stderr, one line each: \"livehost: <event> key=value ...\".\n";
 
@@ -350,6 +355,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .watchdog_ms = 500,
         .stall_ms = 10000,
         .rewind_seconds = 5,
+        .fps = 60,
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
     int game_given = 0, assets_given = 0, build_given = 0;
@@ -420,11 +426,11 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->watch_dirs[args->watch_dir_count++] = argv[++i];
             continue;
         }
-        const char *const with_value[] = { "--game",           "--assets",      "--screenshot",
-                                           "--frames",         "--width",       "--height",
-                                           "--script",         "--watchdog-ms", "--stall-ms",
-                                           "--record",         "--replay",      "--speed",
-                                           "--rewind-seconds", "--save-state",  "--load-state" };
+        const char *const with_value[] = {
+            "--game",           "--assets",      "--screenshot", "--frames", "--width",  "--height",
+            "--script",         "--watchdog-ms", "--stall-ms",   "--record", "--replay", "--speed",
+            "--rewind-seconds", "--save-state",  "--load-state", "--vsync",  "--fps"
+        };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -455,6 +461,14 @@ int host_args_parse(host_args *args, int argc, char **argv)
         } else if (strcmp(flag, "--speed") == 0) {
             if (parse_speed(value, &args->speed_quarters) != 0)
                 return bad("--speed wants 0.25, 0.5, 1, 2 or 4, not '%s'", value);
+        } else if (strcmp(flag, "--vsync") == 0) {
+            if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+                return bad("--vsync wants on or off, not '%s'", value);
+            args->vsync = strcmp(value, "on") == 0;
+        } else if (strcmp(flag, "--fps") == 0) {
+            if (parse_long(value, 1, 1000, &n) != 0)
+                return bad("--fps wants a whole number from 1 to 1000, not '%s'", value);
+            args->fps = (int)n;
         } else if (strcmp(flag, "--rewind-seconds") == 0) {
             if (parse_long(value, 0, 600, &n) != 0)
                 return bad("--rewind-seconds wants a whole number from 0 to 600, not '%s'", value);
