@@ -5,7 +5,8 @@
 # platformer's hero (its sprite sheet's orange) moves right under the keyboard and under the
 # gamepad, its jump plays a sound (SDL's disk audio driver writes the mix to a file), and it
 # keeps its place through an edit of the game; the menu game takes a typed name (with a
-# Backspace), moves its menu's highlight, and answers a typed guess.
+# Backspace), moves its menu's highlight, and answers a typed guess. A recording made with the
+# gamepad and the jump's sound replays after a reload with the same frames and samples.
 # Waits are for events and files, never for a fixed time.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
@@ -142,7 +143,67 @@ menu_takes_a_name_and_a_guess() {
         grep -Eq '^livehost: log text="guess 50: (higher|lower|correct)"$' "$LOG"
 }
 
+# onset_of RAW FRAMES: waits until the disk driver's file holds a sound and FRAMES frames past
+# its start (it writes in real time); prints where the sound starts.
+onset_of() {
+    local i onset
+    for ((i = 0; i < 600; i++)); do
+        onset=$("$SAMPLES" "$1" info 2>/dev/null | awk -v n="$2" '$2 >= 0 && $1 >= $2 + n { print $2 }')
+        [ -n "$onset" ] && echo "$onset" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# paced_run NAME UNTIL [HOST ARGS...]: the platformer project $TMP/rec at 60 fps, its mix in
+# $TMP/NAME.raw, until the jump's 5760 frames (0.12 s) are written and the log has a line
+# matching UNTIL; then stopped.
+paced_run() {
+    local name=$1 until=$2 log=$TMP/$1.log
+    shift 2
+    : >"$log"
+    (cd "$TMP/rec" && SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=$TMP/$name.raw exec timeout "$LIMIT" \
+        "$HOST" --headless --no-build --frames 0 "$@" 2>"$log" >/dev/null) &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+    expect "$name: no jump: $(tail -2 "$log")" wait_for "$log" '^livehost: log text="jump at tick=' || return
+    expect "$name: the jump made no sound: $("$SAMPLES" "$TMP/$name.raw" info 2>&1)" \
+        onset_of "$TMP/$name.raw" 5760 >/dev/null || return
+    expect "$name: no '$until': $(tail -2 "$log")" wait_for "$log" "$until" || return
+    stop_host TERM
+    expect "$name: exit code $HOST_RC" [ "$HOST_RC" -eq 0 ]
+}
+
+# A recording made with the gamepad (a jump with A, a run with the d-pad) and the jump's
+# sound, replayed after a reload (F6 while the recording loops): the same frames, byte for
+# byte, as a replay without the reload, and the same samples as the recording played.
+pad_and_sound_replay_after_a_reload() {
+    local dir=$TMP/rec
+    new_project platformer "$dir" || return
+    printf '%s\n' '5 key F2' '8 pad a' '50 pad-down dpright' '70 pad-up dpright' '90 key F2' >"$TMP/rec.script"
+    printf '%s\n' '2 key F6' >"$TMP/f6.script"
+    paced_run recorded '^livehost: record-saved ' --record "$TMP/rec.rec" --script "$TMP/rec.script" || return
+    expect "no recording: $(grep record "$TMP/recorded.log")" grep -q '^livehost: record-saved ' "$TMP/recorded.log" || return
+    paced_run replayed '^livehost: reloaded version=2 ' --replay "$TMP/rec.rec" --script "$TMP/f6.script" || return
+    expect "no reload in the replay: $(grep reload "$TMP/replayed.log")" \
+        grep -q '^livehost: reloaded version=2 .*state=kept$' "$TMP/replayed.log"
+    expect "the replay after a reload sounds different: $("$SAMPLES" "$TMP/recorded.raw" same "$TMP/replayed.raw" 5760 2>&1)" \
+        "$SAMPLES" "$TMP/recorded.raw" same "$TMP/replayed.raw" 5760
+    # The frames: 80 frames of the replay (the run done), with and without a reload, in a
+    # window under the dummy driver: paced at 60 fps, so the reload's pre-flight is done well
+    # before the last frame (headless, 80 frames may pass before it is).
+    (cd "$dir" && SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$HOST" --no-build --no-overlay --frames 80 \
+        --replay "$TMP/rec.rec" --screenshot "$TMP/plain.png" 2>"$TMP/plain.log" >/dev/null)
+    (cd "$dir" && SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$HOST" --no-build --no-overlay --frames 80 \
+        --replay "$TMP/rec.rec" --script "$TMP/f6.script" --screenshot "$TMP/reloaded.png" \
+        2>"$TMP/reloaded.log" >/dev/null)
+    expect "no reload: $(tail -2 "$TMP/reloaded.log")" grep -q '^livehost: reloaded version=2 ' "$TMP/reloaded.log"
+    expect "the hero did not run in the replay: x $(hero_x "$TMP/plain.png")" [ "$(hero_x "$TMP/plain.png")" -gt 60 ]
+    expect "the frames after a reload differ from the replay's" cmp -s "$TMP/plain.png" "$TMP/reloaded.png"
+}
+
 for c in ${CASES:-templates_are_listed platformer_runs_with_keys_and_pad platformer_jump_is_heard \
-    platformer_keeps_its_hero_across_a_save menu_takes_a_name_and_a_guess}; do
+    platformer_keeps_its_hero_across_a_save menu_takes_a_name_and_a_guess \
+    pad_and_sound_replay_after_a_reload}; do
     run_case "$c"
 done
