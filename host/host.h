@@ -476,6 +476,9 @@ void host_dirty_call_end(int undo);
 size_t host_dirty_history(const uint32_t **pages, const unsigned char **images);
 /* The block as it is now is the next rewind record's base: the written pages are forgotten. */
 void host_dirty_history_mark(void);
+/* The kernel is about to write size bytes at p (read(2) into a game buffer): the tracked
+ * block's pages there are recorded and unprotected first, else the call fails with EFAULT. */
+void host_dirty_will_write(void *p, uint64_t size);
 
 /* ---- host_crash_where.c: where the last crash on this thread happened ---- */
 

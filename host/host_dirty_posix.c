@@ -208,3 +208,18 @@ void host_dirty_history_mark(void)
     clear_set(&dt.history, IN_HISTORY);
     dt.history.active = 1;
 }
+
+void host_dirty_will_write(void *p, uint64_t size)
+{
+    unsigned char *base = dt.base;
+    uintptr_t a = (uintptr_t)p, start = (uintptr_t)base;
+    if (!base || size == 0 || a >= start + dt.bytes || a + size <= start)
+        return;
+    size_t first = a > start ? (a - start) / dt.page : 0;
+    size_t end = a + size - start < dt.bytes ? (a + size - start + dt.page - 1) / dt.page : dt.pages;
+    for (size_t i = first; i < end; i++) {
+        volatile unsigned char *b = base + i * dt.page;
+        if (!(dt.flags[i] & WRITABLE))
+            *b = *b; /* the fault records the page and unprotects it */
+    }
+}

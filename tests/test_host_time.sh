@@ -112,16 +112,19 @@ rewind_is_bounded() {
 }
 
 # A 16 MiB block, whose pages the host tracks instead of comparing, rewinds all the same: the
-# byte the game writes at its end on every update is update 200's again.
+# byte the game writes at its end on every update is update 200's again. read_file into the
+# block works too (the kernel writes those pages, not the game).
 rewind_big_state() {
     local src log=$TMP/rewind-big.log
     src=$(game_src rewind-big)
+    head -c 8192 /dev/zero | tr '\0' x >"$TMP/big.bin"
     expect "could not give the game a big state" big_state "$src" || return
-    expect "could not write the block's end" sed_game "$src" game.c 's/^    s->tick++;$/    s->tick++;\n    s->arena[sizeof s->arena - 1] = (unsigned char)s->tick;/'
+    expect "could not write the block's end" sed_game "$src" game.c "s|^    s->tick++;\$|    s->tick++;\\n    s->arena[sizeof s->arena - 1] = (unsigned char)s->tick;\\n    if (s->tick == 10 \\&\\& host->read_file(\"$TMP/big.bin\", s->arena + sizeof s->arena - 3 * 4096, 8192) != 8192)\\n        host->log(\"read_file into the state failed\");|"
     expect "could not build the game: $(tail -3 "$src/build.log")" build_game "$src" "$TMP/rewind-big-out" || return
     run_host "$log" --frames 300 --game "$TMP/rewind-big-out/game.so" --script "$(script big '250 down F12')"
     ticks_are "$log" 200
     expect "the block's last byte is not update 200's: $(grep 'shutdown at' "$log")" grep -q 'shutdown at tick=200 .* end=200"$' "$log"
+    expect "read_file into the block failed: $(grep -E 'read_file|file-error' "$log")" not grep -Eq 'read_file into the state failed|file-error' "$log"
 }
 
 # A build that crashes at update 101 (no earlier build to roll back to: the game stops). Holding
