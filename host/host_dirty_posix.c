@@ -49,16 +49,16 @@ static struct {
     unsigned char *volatile base; /* the tracked block, NULL: none */
     size_t bytes;                 /* whole pages */
     size_t page, pages;
-    unsigned char *flags;   /* per page */
-    uint32_t *writable;     /* the unprotected pages */
+    unsigned char *flags; /* per page */
+    uint32_t *writable;   /* the unprotected pages */
     size_t writable_count;
     page_set call, history;
 } dt;
 
 static void *map_sparse(size_t bytes)
 {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
@@ -216,7 +216,8 @@ void host_dirty_will_write(void *p, uint64_t size)
     if (!base || size == 0 || a >= start + dt.bytes || a + size <= start)
         return;
     size_t first = a > start ? (a - start) / dt.page : 0;
-    size_t end = a + size - start < dt.bytes ? (a + size - start + dt.page - 1) / dt.page : dt.pages;
+    size_t end =
+        a + size - start < dt.bytes ? (a + size - start + dt.page - 1) / dt.page : dt.pages;
     for (size_t i = first; i < end; i++) {
         volatile unsigned char *b = base + i * dt.page;
         if (!(dt.flags[i] & WRITABLE))

@@ -161,7 +161,8 @@ static void on_status(hr_status status)
     char quoted[1500], text[1200];
     error_text(text, sizeof text);
     if (status != HR_RELOADED && game.pending) {
-        host_game_free_block(game.pending); /* validate prepared a block for a build that did not come in */
+        host_game_free_block(
+            game.pending); /* validate prepared a block for a build that did not come in */
         game.pending = NULL;
     }
     /* A build in its pre-flight (HR_ERR_CHECKING) is the normal path of every reload, and how

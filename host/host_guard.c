@@ -292,7 +292,8 @@ static int is_stack_overflow(int sig, const siginfo_t *info, void *context)
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
     /* A first write to a page of the state block, recorded and let through (host_dirty). */
-    if (sig == SIGSEGV && info && info->si_code == SEGV_ACCERR && host_dirty_on_fault(info->si_addr))
+    if (sig == SIGSEGV && info && info->si_code == SEGV_ACCERR &&
+        host_dirty_on_fault(info->si_addr))
         return;
     const uintptr_t pc = (uintptr_t)context_pc(context);
     const int with_address = has_address(info);

@@ -15,8 +15,8 @@
  * writes, not the block's size.
  *
  * Cost per update, untracked: one memcmp of the block against last, plus two page copies per
- * changed page. Memory: the copy, one uint32 per page, and the record arena: 64 MiB, or less when the
- * snapshot count cannot fill it, or more when two all-pages records would not fit. Records are
+ * changed page. Memory: the copy, one uint32 per page, and the record arena: 64 MiB, or less when
+ * the snapshot count cannot fill it, or more when two all-pages records would not fit. Records are
  * placed at the front of the arena whenever there is room, so only the bytes the held records
  * need ever become resident. Every allocation happens when the layout changes, never per
  * update. Knows nothing of the game: the caller passes the block and its layout.

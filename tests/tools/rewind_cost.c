@@ -90,10 +90,12 @@ static int measure(const char *name, size_t size, int all, int tracked, int push
     /* 300 snapshots (5 s) of this kind, or as many as the arena holds. */
     size_t per = held ? bytes / (size_t)held : 0;
     size_t fit = per ? rw.arena_size / per : 300;
-    printf("%-7s %-13s %-7s push %9.1f us   step %9.1f us   %9zu bytes/snapshot   5 s history: %3zu "
-           "snapshots, %6.1f MiB + the %s copy\n",
-           name, all ? "every byte" : "one field", tracked ? "tracked" : "copy", push_us / pushes, steps ? step_us / steps : 0,
-           per, fit < 300 ? fit : 300, (double)((fit < 300 ? fit : 300) * per) / (1 << 20), name);
+    printf(
+        "%-7s %-13s %-7s push %9.1f us   step %9.1f us   %9zu bytes/snapshot   5 s history: %3zu "
+        "snapshots, %6.1f MiB + the %s copy\n",
+        name, all ? "every byte" : "one field", tracked ? "tracked" : "copy", push_us / pushes,
+        steps ? step_us / steps : 0, per, fit < 300 ? fit : 300,
+        (double)((fit < 300 ? fit : 300) * per) / (1 << 20), name);
     host_rewind_close();
     host_dirty_forget(block);
     free(block);
