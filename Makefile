@@ -466,9 +466,9 @@ $(BB)/libhr.a: $(BENCH_CORE_OBJ)
 	$(AR) rcs $@ $^
 $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
 	$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
-# The call-overhead bench times the host's crash guard too: it links the guard and the
-# watchdog it consults, built here with the bench flags.
-BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c)
+# The call-overhead bench times the host's crash guard too: it links the guard, the watchdog
+# and the state block's write tracker it consults, built here with the bench flags.
+BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c host/host_dirty_posix.c)
 BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
 $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)

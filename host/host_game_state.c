@@ -17,19 +17,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
 #define STATE_ALIGN 64                  /* cache line; anything a game may declare */
 
 void *host_game_alloc_block(uint64_t size)
 {
-    size_t bytes = (size_t)((size + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN);
+    /* A block big enough to be write-protected page by page (host_dirty_track) owns its pages
+     * whole: nothing else of the heap shares the first or the last one. */
+    size_t align = size >= HOST_DIRTY_MIN ? (size_t)sysconf(_SC_PAGESIZE) : STATE_ALIGN;
+    size_t bytes = (size_t)((size + align - 1) / align * align);
     if (bytes == 0)
-        bytes = STATE_ALIGN;
-    void *block = aligned_alloc(STATE_ALIGN, bytes); /* C11: bytes is a multiple of align */
+        bytes = align;
+    void *block = aligned_alloc(align, bytes); /* C11: bytes is a multiple of align */
     if (block)
         memset(block, 0, bytes);
     return block;
+}
+
+void host_game_free_block(void *block)
+{
+    host_dirty_forget(block);
+    free(block);
 }
 
 /* A build's own state_hash wins; else the hash of its layout read from debug information. */
@@ -102,7 +112,7 @@ static void *migrate(const game_api *api, const void *old, const host_game_layou
     int sig = host_game_call(&c);
     if (!sig && c.result == 0)
         return block;
-    free(block);
+    host_game_free_block(block);
     if (sig)
         snprintf(failed, size, ", and migrate crashed with %s", host_guard_signal_name(sig));
     else
@@ -124,7 +134,7 @@ static void *migrate_by_name(const host_layout *from, const void *old, uint64_t 
     }
     if (host_layout_migrate(from, old, old_size, to, block, size, reason, sizeof reason) == 0)
         return block;
-    free(block);
+    host_game_free_block(block);
     snprintf(failed, failed_size, ", and it cannot be migrated by field name: %s", reason);
     return NULL;
 }
@@ -132,7 +142,7 @@ static void *migrate_by_name(const host_layout *from, const void *old, uint64_t 
 /* Makes block the one adopted when the new build loads. */
 static void set_pending(void *block, const char *kind)
 {
-    free(game.pending);
+    host_game_free_block(game.pending);
     game.pending = block;
     game.pending_kind = kind;
 }
@@ -353,7 +363,7 @@ int host_game_adopt(const void *block, const host_game_layout *layout, const cha
         snprintf(why, why_size, "%s since it was saved%s", change, failed);
         return -1;
     }
-    free(game.state);
+    host_game_free_block(game.state);
     game.state = migrated;
     host_game_adopt_layout(api);
     return 1;
