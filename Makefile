@@ -63,9 +63,10 @@ DWARF_FLAGS := -gdwarf-4
 endif
 # Game libraries: one exported symbol, position independent, every reference resolved at link
 # time (-z defs), stack probes so a huge frame cannot jump the guard page.
-# Sanitizer builds leave __asan_* undefined in the library, so -z defs goes there.
+# Sanitizer builds (SAN=1, or SANFLAGS from a test) leave __asan_* undefined in the library
+# with clang, whose runtime lives in the host executable only: -z defs is left out there.
 GAME_CFLAGS = -fPIC -fvisibility=hidden $(NO_UNIQUE) -fstack-clash-protection
-ifeq ($(SAN),)
+ifeq ($(SAN)$(SANFLAGS),)
 GAME_LDFLAGS = -shared -Wl,-z,defs
 else
 GAME_LDFLAGS = -shared
