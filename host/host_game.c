@@ -252,6 +252,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
                                    .slots = game.slots,
                                    .validate = host_game_validate,
                                    .unload = host_game_call_unload,
+                                   .prepare = host_game_prepare,
                                    .log = core_log,
                                    .preflight = args->preflight });
     if (!game.lib)
@@ -321,6 +322,7 @@ void host_game_close(void)
     if (game.lib && is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
     hr_close(game.lib); /* the build's unload runs here, on the live state */
+    host_layout_prefetch_end();
     host_guard_set_code(NULL, 0);
     host_guard_release_gone();
     free(game.snapshot);

@@ -117,6 +117,8 @@ void host_game_adopt_layout(const game_api *api);
  * a build of another GAME_API_VERSION or an absurd state_size; a changed layout is migrated or
  * started fresh (--reset, F5) into game.pending, else refused with the reason in why. */
 int host_game_validate(void *const *slots, void *user, char *why, size_t why_size);
+/* hr's prepare hook: starts reading the new build's state layout beside its pre-flight. */
+void host_game_prepare(const char *copy, void *user);
 
 /* host_game.c */
 

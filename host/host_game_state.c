@@ -170,9 +170,12 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
      * program may be stripped. Its state_hash is then the game's own, or 0 (matches any). */
     if (!api->state_type || HOST_RELEASE)
         return 0;
-    host_layout *l = dladdr(slots[0], &info) && info.dli_fname
-                         ? host_layout_read(info.dli_fname, api->state_type)
-                         : NULL;
+    host_layout *l = NULL;
+    if (dladdr(slots[0], &info) && info.dli_fname) {
+        l = host_layout_prefetched(info.dli_fname, api->state_type);
+        if (!l)
+            l = host_layout_read(info.dli_fname, api->state_type);
+    }
     if (!l) {
         snprintf(why, why_size, "cannot read the layout of state_type \"%s\": out of memory",
                  api->state_type);
@@ -284,6 +287,16 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
     snprintf(why, why_size, "%s%s; restart the game with a fresh state (key F5 / --reset)%s",
              change, failed, api->migrate ? "" : " or export migrate");
     return 1;
+}
+
+/* The running build's state_type is the best guess of the new one's: its layout is read from
+ * the copy while the pre-flight runs, and read_layout takes it if the guess was right. */
+void host_game_prepare(const char *copy, void *user)
+{
+    (void)user;
+    const game_api *api = loaded_api();
+    if (api && api->state_type && !HOST_RELEASE)
+        host_layout_prefetch(copy, api->state_type);
 }
 
 int host_game_validate(void *const *slots, void *user, char *why, size_t why_size)
