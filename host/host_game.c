@@ -280,7 +280,7 @@ int host_game_is_checking(void)
 
 void host_game_reset(void)
 {
-    host_event("reset", "reason=\"F5\"");
+    host_event("reset", "reason=\"%s\"", host_input_key_name(HOST_INPUT_RESET)); /* F5, or moved */
     if (is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
     game.reset_requested = 1;

@@ -131,11 +131,11 @@ void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
 {
     host_game_frame(frame);
     if (actions & HOST_INPUT_RESET)
-        host_record_live("F5");
+        host_record_live(host_input_key_name(HOST_INPUT_RESET)); /* F5, or its --key */
     if (actions & HOST_INPUT_RECORD)
         host_record_toggle();
     if (actions & HOST_INPUT_LIVE)
-        host_record_live("F3");
+        host_record_live(host_input_key_name(HOST_INPUT_LIVE));
     host_state_frame(actions);
     if (actions & HOST_INPUT_REWIND) {
         rewind_frame();
