@@ -5,7 +5,8 @@
 # scripts/deps.sh must install everything the build and the suites use.
 # Usage (as root, with debootstrap and Debian's package mirror):
 #   scripts/fresh-debian-test.sh [SUITE...]
-# No SUITE: the whole `make test`. With SUITEs (tests/run.sh filters, e.g. test_host_reload):
+# No SUITE: `make run` (headless, its screenshot checked for the demo's pixels: make_run_draws),
+# then the whole `make test`. With SUITEs (tests/run.sh filters, e.g. test_host_reload):
 # `make deps-test tests` (every package installed, everything built) and only those suites.
 # The pristine system is kept in build/fresh-debian/base and copied for each run (run/, removed
 # at the start of the next run); downloaded packages are kept in build/fresh-debian/apt-cache.
@@ -72,11 +73,26 @@ mount_in -t tmpfs -o mode=1777 tmp "$RUN/tmp"
 mount_in --bind "$CACHE" "$RUN/var/cache/apt/archives"
 
 if [ $# -eq 0 ]; then
-    cmd='make test'
+    # The quick start in its order: `make run` first (its own packages only), drawing the demo
+    # headless into a screenshot whose sky is checked once `make test` has built the pixel tool.
+    cmd=$(
+        cat <<'EOF'
+make run HOST_FLAGS="--headless --frames 60 --screenshot /tmp/run.png" && make test
+rc=$?
+sky=$(build/tests/pixel /tmp/run.png count 121634 2>&1)
+if [ "$sky" -gt 10000 ] 2>/dev/null; then
+    echo "PASS make_run_draws"
+else
+    echo "FAIL make_run_draws: the demo's sky (121634) in the screenshot of make run: $sky"
+    rc=1
+fi
+exit $rc
+EOF
+    )
 else
     cmd="make deps-test && make -s tests && { rc=0; for s in $*; do B=build tests/run.sh \$s || rc=1; done; exit \$rc; }"
 fi
-say "running in the chroot: $cmd"
+say "running in the chroot: $([ $# -eq 0 ] && echo "make run (headless, its screenshot checked), then make test" || echo "$cmd")"
 t0=$(date +%s)
 set +e
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
