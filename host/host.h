@@ -526,8 +526,14 @@ int host_game_is_running(void);
  * from_file: the file the block was read from, or NULL. A block from a file may hold what is
  * not valid in this process (raw pointers of the process that saved it): a crash in the game's
  * first second on it is blamed on the file, not the build (see HOST_GAME_SUSPECT_FRAMES). */
-int host_game_adopt(const void *block, const host_game_layout *layout, const char *from_file,
-                    char *why, size_t why_size);
+int host_game_adopt(const void *block, const host_game_layout *layout, const char *layout_text,
+                    const char *from_file, char *why, size_t why_size);
+/* The canonical text of the live state's layout (host_layout_text), "" when it is not known
+ * (no state_type, no debug information). Valid until the next reload; plain reads only, so
+ * the watchdog thread may call it. layout_text of host_game_adopt: the saved block's, or NULL:
+ * with both texts, a different layout is migrated by field name when the game exports no
+ * migrate. */
+const char *host_game_layout_text(void);
 /* F6: loads the current build again now, whether it changed or not; the state is kept. */
 void host_game_force_reload(void);
 /* The host's frame counter, once per frame whether updates run or not (paused, stopped by a
@@ -594,6 +600,7 @@ typedef struct host_state_data {
     void *state;             /* layout.size bytes */
     game_input *inputs;      /* a recording's inputs, one per update; NULL in a state file */
     uint64_t input_count;    /* entries in inputs */
+    char *layout_text;       /* the block's layout as host_layout_text, owned; NULL: not known */
 } host_state_data;
 
 /* Writes data as kind (HOST_STATE_FILE_*) to path (through path.tmp and a rename).

@@ -332,8 +332,31 @@ static void trust_current(const char *from_file)
     game.suspect_until = game.services.frame + HOST_GAME_SUSPECT_FRAMES;
 }
 
-int host_game_adopt(const void *block, const host_game_layout *layout, const char *from_file,
-                    char *why, size_t why_size)
+const char *host_game_layout_text(void)
+{
+    return game.layout ? host_layout_text(game.layout) : "";
+}
+
+/* The layout of a saved block from its text, when both it and the live one are known: NULL
+ * otherwise. -1 with the reason in why when the text cannot be read. */
+static int saved_layout(const char *text, host_layout **out, char *why, size_t why_size)
+{
+    *out = NULL;
+    if (!text || !text[0] || !game.layout)
+        return 0;
+    host_layout *l = host_layout_parse(text);
+    if (l && host_layout_error_code(l) == HOST_LAYOUT_OK) {
+        *out = l;
+        return 0;
+    }
+    snprintf(why, why_size, "its layout cannot be read: %s",
+             l ? host_layout_error_text(l) : "out of memory");
+    host_layout_free(l);
+    return -1;
+}
+
+int host_game_adopt(const void *block, const host_game_layout *layout, const char *layout_text,
+                    const char *from_file, char *why, size_t why_size)
 {
     const game_api *api = loaded_api();
     if (!api || !host_game_state(NULL)) {
@@ -343,12 +366,28 @@ int host_game_adopt(const void *block, const host_game_layout *layout, const cha
     if (from_file)
         trust_current(from_file);
     const host_game_layout live = live_layout();
-    char change[256], failed[128];
-    if (!describe_change(layout, &live, change, sizeof change)) {
-        memcpy(game.state, block, (size_t)game.state_size);
-        return 0;
+    host_layout *saved;
+    if (saved_layout(layout_text, &saved, why, why_size) != 0)
+        return -1;
+    /* Both layouts known: the fields decide, not the hashes. */
+    host_game_layout from = *layout, to = live;
+    const int fields_differ = saved && host_layout_hash(saved) != host_layout_hash(game.layout);
+    if (saved)
+        from.hash = to.hash = 0;
+    char change[256], failed[512];
+    if (!describe_change(&from, &to, change, sizeof change)) {
+        if (!fields_differ) {
+            host_layout_free(saved);
+            memcpy(game.state, block, (size_t)game.state_size);
+            return 0;
+        }
+        snprintf(change, sizeof change, "state layout changed");
     }
-    void *migrated = migrate(api, block, layout, failed, sizeof failed);
+    void *migrated = api->migrate || !saved
+                         ? migrate(api, block, layout, failed, sizeof failed)
+                         : migrate_by_name(saved, block, layout->size, game.layout, game.state_size,
+                                           failed, sizeof failed);
+    host_layout_free(saved);
     if (!migrated) {
         snprintf(why, why_size, "%s since it was saved%s", change, failed);
         return -1;

@@ -125,6 +125,8 @@ void host_record_toggle(void)
     memcpy(copy, state, (size_t)layout.size);
     rec.rec.state = copy;
     rec.rec.layout = layout;
+    free(rec.rec.layout_text); /* its layout, for a later build: NULL (not known) if no memory */
+    rec.rec.layout_text = strdup(host_game_layout_text());
     rec.rec.input_count = 0;
     rec.replay = NULL;
     rec.saved = 0;
@@ -162,7 +164,8 @@ static void append(const game_input *live)
 static int restore(void)
 {
     char why[512], quoted[600], word[600];
-    int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, rec.replay, why, sizeof why);
+    int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, rec.rec.layout_text, rec.replay,
+                                  why, sizeof why);
     if (adopted < 0) {
         if (rec.replay)
             host_event("record-refused", "path=%s reason=%s",
@@ -185,6 +188,8 @@ static int restore(void)
             memcpy(copy, state, (size_t)layout.size);
             rec.rec.state = copy;
             rec.rec.layout = layout;
+            free(rec.rec.layout_text);
+            rec.rec.layout_text = strdup(host_game_layout_text());
         }
     }
     return 0;
