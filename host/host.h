@@ -60,7 +60,7 @@ typedef struct host_args {
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
     const char *new_dir;    /* `new DIR`: the project to write (HOST_ARGS_NEW) */
-    int new_sdl;            /* `new --sdl DIR`: a game that uses SDL itself */
+    const char *new_tpl;    /* `new --template NAME DIR` (--sdl: "sdl"); default "box" */
     const char *exe_path;   /* the running host's own file, for `new` */
     int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */
@@ -69,6 +69,8 @@ typedef struct host_args {
     int paused;             /* --pause; default 0 (running) */
     int speed_quarters;     /* --speed in quarters: 1, 2, 4, 8, 16; default 0 = 4 (1x) */
     int rewind_seconds;     /* --rewind-seconds; default 5 (0: no rewind history) */
+    int vsync;              /* --vsync on|off; default 0 (off: the host paces the frames) */
+    int fps;                /* --fps; default 60: frames per second without vsync */
     const char *save_state; /* --save-state; default NULL (F4 writes livehost.state) */
     const char *load_state; /* --load-state; default NULL (start with a fresh state) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
@@ -139,6 +141,9 @@ typedef struct host_video {
     SDL_Surface *surface;   /* headless render target, NULL with a window */
     SDL_Renderer *renderer; /* draws into the window or the surface */
     int width, height;      /* logical size of the drawing area */
+    int fullscreen;         /* 1 in desktop fullscreen (headless: what a window would be) */
+    int vsync;              /* 1 when present waits for the display (--vsync on, granted) */
+    int fps;                /* frames per second: the display's with vsync, else --fps */
 } host_video;
 
 /* Opens the window (or the headless surface) and its renderer. Returns 0, or -1 after printing
@@ -153,6 +158,11 @@ void host_video_close(host_video *video);
 int host_video_apply(host_video *video, const game_window *want, const host_args *args);
 /* The drawing area's size in pixels of the output (GAME_SCALE_NONE follows the window). */
 void host_video_output_size(host_video *video, int *w, int *h);
+
+/* Alt+Return: the window goes desktop fullscreen, or back. Prints a "window fullscreen=0|1"
+ * event (with a reason when SDL refused, the state then unchanged). Headless, only the flag
+ * and the event change: there is no window. */
+void host_video_toggle_fullscreen(host_video *video);
 
 /* Shows the frame drawn since the last present (a no-op headless). */
 void host_video_present(host_video *video);
@@ -178,6 +188,7 @@ enum {
     HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
     HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
     HOST_INPUT_RESIZED = 1u << 13,     /* the window's size changed */
+    HOST_INPUT_FULLSCREEN = 1u << 14,  /* Alt+Return: desktop fullscreen on / off */
 };
 
 /* Starts SDL's game controller subsystem (after host_video_open). 0, or -1 after a "pads-off"
@@ -197,13 +208,37 @@ const char *host_input_key_name(unsigned action);
 
 /* ---- host_new.c: `livehost new DIR` ---- */
 
-/* Writes a new game project into dir (game/game.c, include/game_api.h, Makefile, assets/),
- * never replacing a file. exe_path: the running host, to find the contract header beside it.
- * Returns the process exit code: 0, or 1 after an "error" event. */
-int host_new_project(const char *dir, const char *exe_path, int sdl);
-/* host_new_sdl.c: the --sdl project's game source and state header. */
-extern const char host_new_sdl_game_c[];
-extern const char host_new_sdl_state_h[];
+/* One file of a new project: its path in the project, its bytes. */
+typedef struct host_new_file {
+    const char *name; /* e.g. "assets/hero.bmp" */
+    const char *data;
+    size_t len;
+} host_new_file;
+
+/* What `livehost new --template NAME` writes besides the contract, Makefile and .gitignore. */
+typedef struct host_new_template {
+    const char *name;    /* NAME of --template */
+    const char *about;   /* one line for --help */
+    const char *game_c;  /* game/game.c */
+    const char *state_h; /* game/game_state.h */
+    const char *pkgs;    /* GAME_PKGS of its Makefile (pkg-config names, " sdl2"); "" for none */
+    /* Makes the template's assets (images, sounds) into files (at most max), returning how
+     * many; their data stays valid until the next call. NULL: assets/ starts empty. */
+    int (*assets)(host_new_file *files, int max);
+} host_new_template;
+
+/* The template called name ("box", "sdl", "platformer", "menu"), or NULL. */
+const host_new_template *host_new_template_find(const char *name);
+/* Prints one line per template (name and about) for --help. */
+void host_new_print_templates(FILE *out);
+/* Writes a new game project of template tpl into dir (game/game.c, include/game_api.h,
+ * Makefile, assets/), never replacing a file. exe_path: the running host, to find the
+ * contract header beside it. Returns the process exit code: 0, or 1 after an "error" event. */
+int host_new_project(const char *dir, const char *exe_path, const host_new_template *tpl);
+/* The templates besides the default box, each in a file of its own (host_new_NAME.c). */
+extern const host_new_template host_new_sdl_template;
+extern const host_new_template host_new_platformer_template;
+extern const host_new_template host_new_menu_template;
 
 /* ---- host_script.c: scripted input (--script) ---- */
 
@@ -542,9 +577,9 @@ void host_game_frame(uint64_t frame);
 
 /* ---- host_time.c: how many updates a frame runs (pause, step, speed, rewind) ---- */
 
-/* Sets the clock from --pause / --speed and opens the record, rewind and state-file modules.
- * Returns 0. */
-int host_time_open(const host_args *args);
+/* Sets the clock from --pause / --speed and the frame rate fps (video.fps), and opens the record,
+ * rewind and state-file modules. Returns 0. */
+int host_time_open(const host_args *args, int fps);
 /* Acts on this frame's HOST_INPUT_* bits (F2-F4, F5's effect on a loop, F7-F12) and runs this
  * frame's updates (0 to 4, or one step) on live or recorded input. Call after
  * host_game_check(), before host_game_render(). */

@@ -81,6 +81,10 @@
  *                                                the old code keeps running; the overlay shows
  *                                                the compiler's messages
  *   livehost: core level=warning text="..."      a warning from the hot-reload core
+ *   livehost: window size=WxH scale=fit|none title="..."   the game's window settings, at
+ *                                                its first load
+ *   livehost: window fullscreen=0|1 [reason="..."]   Alt+Return: desktop fullscreen on or off
+ *                                                (reason: SDL refused, nothing changed)
  *   livehost: screenshot path=PATH
  *   livehost: screenshot-failed path=PATH reason="..."
  *   livehost: error reason="..."                 the host cannot start (exit code 1) or the

@@ -20,10 +20,11 @@ breakpoint_survives_reload() {
     expect "no 's->tick++;' line in game_update" [ -n "$line" ] || return
     cat >"$TMP/rebuild.sh" <<EOF
 #!/bin/sh
-# Runs inside gdb while the host is stopped: the new build is renamed into place as usual.
+# Runs inside gdb while the host is stopped: the new build is renamed into place as usual. It
+# says so in a file, not on stdout, which gdb's own buffered lines could pass in either order.
 sed -i 's/^    s->tick++;\$/    s->tick += 1000;/' "$src/game/game.c"
 env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$src" -f "$ROOT/Makefile" B="$out" \\
-    CC="${CC:-cc}" "$out/game.so" >"$src/build.log" 2>&1 && echo REBUILT
+    CC="${CC:-cc}" "$out/game.so" >"$src/build.log" 2>&1 && echo REBUILT >"$TMP/rebuilt"
 EOF
     chmod +x "$TMP/rebuild.sh"
     # Each stop prints the tick before the line runs; the third stop in the new code ends the
@@ -57,12 +58,15 @@ EOF
     local rc=$?
     expect "gdb ran out of time (exit $rc): $(tail -3 "$log")" [ "$rc" -ne 124 ]
     expect "the breakpoint was never hit: $(grep -v '^livehost' "$log" | tail -3)" grep -q '^HIT 1 ' "$log"
-    expect "the first stop is not in the first copy (1-game.so): $(grep -m1 -A1 '^HIT' "$log" | tail -1)" \
-        grep -q "in section .text of .*/1-game.so" <(grep -m1 -A1 '^HIT' "$log")
-    expect "the rebuild inside gdb failed: $(tail -3 "$src/build.log" 2>/dev/null)" grep -q '^REBUILT' "$log"
+    # gdb's own lines, without the host's, which may be written between them.
+    local stops=$TMP/debug-stops
+    grep -v '^livehost' "$log" >"$stops"
+    expect "the first stop is not in the first copy (1-game.so): $(grep -m1 -A1 '^HIT' "$stops" | tail -1)" \
+        grep -q "in section .text of .*/1-game.so" <(grep -m1 -A1 '^HIT' "$stops")
+    expect "the rebuild inside gdb failed: $(tail -3 "$src/build.log" 2>/dev/null)" grep -q '^REBUILT' "$TMP/rebuilt"
     expect "the host did not reload: $(grep '^livehost' "$log" | tail -2)" grep -q '^livehost: reloaded version=2 ' "$log"
     local new
-    new=$(grep -A1 'reloads=2$' "$log" | grep -c 'of .*/2-game.so')
+    new=$(grep -A1 'reloads=2$' "$stops" | grep -c 'of .*/2-game.so')
     expect "no stop in the new copy (2-game.so) after the reload" [ "$new" -ge 3 ]
     local t1 t2
     t1=$(grep 'reloads=2$' "$log" | sed -n '2s/.*tick=\([0-9]*\).*/\1/p')
