@@ -337,8 +337,9 @@ const char *host_game_layout_text(void)
     return game.layout ? host_layout_text(game.layout) : "";
 }
 
-/* The layout of a saved block from its text, when both it and the live one are known: NULL
- * otherwise. -1 with the reason in why when the text cannot be read. */
+/* The layout of a saved block from its text, when both it and the live one are known; else
+ * NULL. Returns -1 with the reason in why when the text cannot be read (a state file's reader
+ * has checked it: then only when out of memory). */
 static int saved_layout(const char *text, host_layout **out, char *why, size_t why_size)
 {
     *out = NULL;
@@ -356,44 +357,61 @@ static int saved_layout(const char *text, host_layout **out, char *why, size_t w
 }
 
 int host_game_adopt(const void *block, const host_game_layout *layout, const char *layout_text,
-                    const char *from_file, char *why, size_t why_size)
+                    const char *from_file, char *note, size_t note_size)
 {
     const game_api *api = loaded_api();
+    note[0] = 0;
     if (!api || !host_game_state(NULL)) {
-        snprintf(why, why_size, "no game is running");
+        snprintf(note, note_size, "no game is running");
         return -1;
     }
-    if (from_file)
-        trust_current(from_file);
-    const host_game_layout live = live_layout();
     host_layout *saved;
-    if (saved_layout(layout_text, &saved, why, why_size) != 0)
+    if (saved_layout(layout_text, &saved, note, note_size) != 0)
         return -1;
-    /* Both layouts known: the fields decide, not the hashes. */
-    host_game_layout from = *layout, to = live;
+    /* Both layouts known: the fields decide, not the hashes, as for a new build. */
+    host_game_layout from = *layout, to = live_layout();
     const int fields_differ = saved && host_layout_hash(saved) != host_layout_hash(game.layout);
     if (saved)
         from.hash = to.hash = 0;
-    char change[256], failed[512];
+    char change[640], fields[400] = "", failed[512] = "";
     if (!describe_change(&from, &to, change, sizeof change)) {
         if (!fields_differ) {
             host_layout_free(saved);
+            if (from_file)
+                trust_current(from_file);
             memcpy(game.state, block, (size_t)game.state_size);
             return 0;
         }
         snprintf(change, sizeof change, "state layout changed");
     }
+    /* The game's own migrate wins; else, with both layouts known, the fields go by name. */
     void *migrated = api->migrate || !saved
                          ? migrate(api, block, layout, failed, sizeof failed)
                          : migrate_by_name(saved, block, layout->size, game.layout, game.state_size,
                                            failed, sizeof failed);
+    /* The field-level difference, cut short enough that the reason (the field a migration
+     * could not carry over, at the end) still fits after it. */
+    size_t room = note_size > strlen(change) + strlen(failed) + 40
+                      ? note_size - strlen(change) - strlen(failed) - 40
+                      : 0;
+    if (fields_differ && room > 32)
+        host_layout_diff(saved, game.layout, "; ", fields,
+                         room < sizeof fields ? room : sizeof fields);
     host_layout_free(saved);
     if (!migrated) {
-        snprintf(why, why_size, "%s since it was saved%s", change, failed);
+        if (fields[0]) {
+            size_t len = strlen(change);
+            snprintf(change + len, sizeof change - len, " (%s)", fields);
+        }
+        snprintf(note, note_size, "%s since it was saved%s", change, failed);
         return -1;
     }
+    /* Kept before it is replaced: the state a crash on the file's values goes back to. */
+    if (from_file)
+        trust_current(from_file);
     free(game.state);
     game.state = migrated;
     host_game_adopt_layout(api);
+    snprintf(note, note_size, "%s", fields);
     return 1;
 }

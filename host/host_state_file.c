@@ -279,7 +279,18 @@ static int read_layout_text(FILE *f, uint64_t rest, host_state_data *out, char *
     if (len && fread(out->layout_text, (size_t)len, 1, f) != 1)
         return fail(why, why_size, "cannot read its layout: %s", strerror(errno));
     out->layout_text[len] = 0;
-    return 0;
+    /* Checked here, whatever the running build knows of its own layout: a file whose layout
+     * text is garbage is a broken file, not one to load by size alone. */
+    if (memchr(out->layout_text, 0, (size_t)len))
+        return fail(why, why_size, "its layout text holds a zero byte");
+    host_layout *l = len ? host_layout_parse(out->layout_text) : NULL;
+    int rc = 0;
+    if (len && !l)
+        rc = fail(why, why_size, "out of memory for its layout");
+    else if (l && host_layout_error_code(l) != HOST_LAYOUT_OK)
+        rc = fail(why, why_size, "its layout cannot be read: %s", host_layout_error_text(l));
+    host_layout_free(l);
+    return rc;
 }
 
 int host_state_file_read(const char *path, int kind, host_state_data *out, char *why,
@@ -378,7 +389,7 @@ static void save(const char *path)
 
 static void load(const char *path)
 {
-    char why[512], quoted[600], word[600];
+    char why[1024], quoted[1100], word[600];
     host_state_data data;
     int adopted = -1;
     if (host_state_file_read(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
@@ -390,8 +401,13 @@ static void load(const char *path)
     if (adopted < 0)
         host_event("state-refused", "path=%s reason=%s", word,
                    host_event_quote(quoted, sizeof quoted, why));
+    else if (adopted == 0)
+        host_event("state-loaded", "path=%s layout=same", word);
+    else if (!why[0]) /* migrated by the game's migrate, a layout not known */
+        host_event("state-loaded", "path=%s layout=migrated", word);
     else
-        host_event("state-loaded", "path=%s layout=%s", word, adopted ? "migrated" : "same");
+        host_event("state-loaded", "path=%s layout=migrated changes=%s", word,
+                   host_event_quote(quoted, sizeof quoted, why));
 }
 
 void host_state_open(const host_args *args)
