@@ -60,6 +60,8 @@
  *   livehost: rewind state=started snapshots=N   F12 held: N steps back are available
  *   livehost: rewind state=stopped steps=N snapshots=N
  *   livehost: rewind state=off reason="..."      no memory for the history
+ *   livehost: state-tracking state=off reason="..."   once: a big state block cannot be
+ *                                                write-protected; frames compare and copy it
  *   livehost: state-saved path=PATH bytes=N      F4, --save-state (at exit)
  *   livehost: state-loaded path=PATH layout=same|migrated [changes="..."]   F9, --load-state;
  *                                                changes: the fields that moved, as in reloaded
