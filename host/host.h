@@ -589,13 +589,23 @@ void *host_game_state(host_game_layout *layout);
 int host_game_is_running(void);
 /* Puts a saved block (a state file, a recording's snapshot) into the live one: copied when
  * the layout matches, else converted by the loaded build's migrate hook (under the crash
- * guard). Returns 0 (copied), 1 (migrated: the live block is a new one), or -1 with the reason
- * in why (no game running, layout differs and no migrate or migrate failed).
- * from_file: the file the block was read from, or NULL. A block from a file may hold what is
- * not valid in this process (raw pointers of the process that saved it): a crash in the game's
- * first second on it is blamed on the file, not the build (see HOST_GAME_SUSPECT_FRAMES). */
-int host_game_adopt(const void *block, const host_game_layout *layout, const char *from_file,
-                    char *why, size_t why_size);
+ * guard) or, when the game exports none and both layouts are known, by field name
+ * (host_layout_migrate). layout_text: the saved block's layout as host_layout_text, or NULL
+ * (not known: a format 2 file, a build without debug information); with it and the live
+ * layout known, the fields decide whether the layouts differ, not the hashes.
+ * Returns 0 (copied), 1 (migrated: the live block is a new one; note holds the field-level
+ * difference, "" when a layout is not known), or -1 with the reason in note (no game
+ * running, the layout differs and no migration takes it: the field it stopped at is named);
+ * the live block is then untouched. from_file: the file the block was read from, or NULL. A
+ * block from a file may hold what is not valid in this process (raw pointers of the process
+ * that saved it): a crash in the game's first second on it is blamed on the file, not the
+ * build (see HOST_GAME_SUSPECT_FRAMES). */
+int host_game_adopt(const void *block, const host_game_layout *layout, const char *layout_text,
+                    const char *from_file, char *note, size_t note_size);
+/* The canonical text of the live state's layout (host_layout_text), "" when it is not known
+ * (no state_type, no debug information). Valid until the next reload; plain reads only, so
+ * the watchdog thread may call it. */
+const char *host_game_layout_text(void);
 /* F6: loads the current build again now, whether it changed or not; the state is kept. */
 void host_game_force_reload(void);
 /* The host's frame counter, once per frame whether updates run or not (paused, stopped by a
@@ -662,6 +672,7 @@ typedef struct host_state_data {
     void *state;             /* layout.size bytes */
     game_input *inputs;      /* a recording's inputs, one per update; NULL in a state file */
     uint64_t input_count;    /* entries in inputs */
+    char *layout_text;       /* the block's layout as host_layout_text, owned; NULL: not known */
 } host_state_data;
 
 /* Writes data as kind (HOST_STATE_FILE_*) to path (through path.tmp and a rename).

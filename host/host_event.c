@@ -51,17 +51,24 @@
  *   livehost: record state=live reason=WHY loops=N   F3, F5, F2, rewind, refused, exit: play
  *                                                goes on live after N runs of the loop
  *   livehost: record-saved path=PATH frames=N    --record: the recording is in PATH
+ *   livehost: record-migrated [path=PATH] [changes="..."]   the loop's start state was of
+ *                                                another layout (a rebuild in the loop, a
+ *                                                --replay of an older build) and was migrated
  *   livehost: record-refused [path=PATH] reason="..."   a recording that cannot play: a bad
- *                                                file, or a layout migrate does not take
+ *                                                file, or a layout no migration takes (the
+ *                                                field named)
  *   livehost: rewind state=started snapshots=N   F12 held: N steps back are available
  *   livehost: rewind state=stopped steps=N snapshots=N
  *   livehost: rewind state=off reason="..."      no memory for the history
  *   livehost: state-tracking state=off reason="..."   once: a big state block cannot be
  *                                                write-protected; frames compare and copy it
  *   livehost: state-saved path=PATH bytes=N      F4, --save-state (at exit)
- *   livehost: state-loaded path=PATH layout=same|migrated   F9, --load-state
- *   livehost: state-refused path=PATH reason="..."   not a state file, cut short, another
- *                                                API version, or a layout migrate does not take
+ *   livehost: state-loaded path=PATH layout=same|migrated [changes="..."]   F9, --load-state;
+ *                                                changes: the fields that moved, as in reloaded
+ *   livehost: state-refused path=PATH reason="..."   not a state file, cut short, a layout
+ *                                                text that cannot be read, another API
+ *                                                version, or a layout no migration takes (the
+ *                                                field named); the running state stays
  *   livehost: state-save-failed path=PATH reason="..."
  *   livehost: log text="..."                     a line from the game's log service
  *   livehost: asset-missing name=NAME reason="..."   an image gets a placeholder texture, a

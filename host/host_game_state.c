@@ -355,29 +355,86 @@ static void trust_current(const char *from_file)
     game.suspect_until = game.services.frame + HOST_GAME_SUSPECT_FRAMES;
 }
 
-int host_game_adopt(const void *block, const host_game_layout *layout, const char *from_file,
-                    char *why, size_t why_size)
+const char *host_game_layout_text(void)
 {
-    const game_api *api = loaded_api();
-    if (!api || !host_game_state(NULL)) {
-        snprintf(why, why_size, "no game is running");
-        return -1;
-    }
-    if (from_file)
-        trust_current(from_file);
-    const host_game_layout live = live_layout();
-    char change[256], failed[128];
-    if (!describe_change(layout, &live, change, sizeof change)) {
-        memcpy(game.state, block, (size_t)game.state_size);
+    return game.layout ? host_layout_text(game.layout) : "";
+}
+
+/* The layout of a saved block from its text, when both it and the live one are known; else
+ * NULL. Returns -1 with the reason in why when the text cannot be read (a state file's reader
+ * has checked it: then only when out of memory). */
+static int saved_layout(const char *text, host_layout **out, char *why, size_t why_size)
+{
+    *out = NULL;
+    if (!text || !text[0] || !game.layout)
+        return 0;
+    host_layout *l = host_layout_parse(text);
+    if (l && host_layout_error_code(l) == HOST_LAYOUT_OK) {
+        *out = l;
         return 0;
     }
-    void *migrated = migrate(api, block, layout, failed, sizeof failed);
-    if (!migrated) {
-        snprintf(why, why_size, "%s since it was saved%s", change, failed);
+    snprintf(why, why_size, "its layout cannot be read: %s",
+             l ? host_layout_error_text(l) : "out of memory");
+    host_layout_free(l);
+    return -1;
+}
+
+int host_game_adopt(const void *block, const host_game_layout *layout, const char *layout_text,
+                    const char *from_file, char *note, size_t note_size)
+{
+    const game_api *api = loaded_api();
+    note[0] = 0;
+    if (!api || !host_game_state(NULL)) {
+        snprintf(note, note_size, "no game is running");
         return -1;
     }
+    host_layout *saved;
+    if (saved_layout(layout_text, &saved, note, note_size) != 0)
+        return -1;
+    /* Both layouts known: the fields decide, not the hashes, as for a new build. */
+    host_game_layout from = *layout, to = live_layout();
+    const int fields_differ = saved && host_layout_hash(saved) != host_layout_hash(game.layout);
+    if (saved)
+        from.hash = to.hash = 0;
+    char change[640], fields[400] = "", failed[512] = "";
+    if (!describe_change(&from, &to, change, sizeof change)) {
+        if (!fields_differ) {
+            host_layout_free(saved);
+            if (from_file)
+                trust_current(from_file);
+            memcpy(game.state, block, (size_t)game.state_size);
+            return 0;
+        }
+        snprintf(change, sizeof change, "state layout changed");
+    }
+    /* The game's own migrate wins; else, with both layouts known, the fields go by name. */
+    void *migrated = api->migrate || !saved
+                         ? migrate(api, block, layout, failed, sizeof failed)
+                         : migrate_by_name(saved, block, layout->size, game.layout, game.state_size,
+                                           failed, sizeof failed);
+    /* The field-level difference, cut short enough that the reason (the field a migration
+     * could not carry over, at the end) still fits after it. */
+    size_t room = note_size > strlen(change) + strlen(failed) + 40
+                      ? note_size - strlen(change) - strlen(failed) - 40
+                      : 0;
+    if (fields_differ && room > 32)
+        host_layout_diff(saved, game.layout, "; ", fields,
+                         room < sizeof fields ? room : sizeof fields);
+    host_layout_free(saved);
+    if (!migrated) {
+        if (fields[0]) {
+            size_t len = strlen(change);
+            snprintf(change + len, sizeof change - len, " (%s)", fields);
+        }
+        snprintf(note, note_size, "%s since it was saved%s", change, failed);
+        return -1;
+    }
+    /* Kept before it is replaced: the state a crash on the file's values goes back to. */
+    if (from_file)
+        trust_current(from_file);
     host_game_free_block(game.state);
     game.state = migrated;
     host_game_adopt_layout(api);
+    snprintf(note, note_size, "%s", fields);
     return 1;
 }

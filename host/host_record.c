@@ -7,12 +7,15 @@
  * Works in updates, not frames: pause, slow motion and fast forward change how many updates a
  * frame runs, never which input an update gets, so a loop replays exactly. The loop's snapshot
  * goes back into the game through host_game_adopt(), which migrates it after a layout change
- * (the snapshot is then replaced by the migrated block, once) or refuses it.
+ * (a rebuild inside the loop, or a --replay file of an older build, whose layout text says which
+ * field went where; "record-migrated", and the snapshot is then replaced by the migrated block,
+ * once) or refuses it.
  * Never touches SDL: the live input comes in as a game_input.
  */
 #include "host.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +128,8 @@ void host_record_toggle(void)
     memcpy(copy, state, (size_t)layout.size);
     rec.rec.state = copy;
     rec.rec.layout = layout;
+    free(rec.rec.layout_text); /* its layout, for a later build: NULL (not known) if no memory */
+    rec.rec.layout_text = strdup(host_game_layout_text());
     rec.rec.input_count = 0;
     rec.replay = NULL;
     rec.saved = 0;
@@ -161,8 +166,9 @@ static void append(const game_input *live)
 /* Puts the loop's snapshot back. 0, or -1 after leaving the loop with the reason. */
 static int restore(void)
 {
-    char why[512], quoted[600], word[600];
-    int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, rec.replay, why, sizeof why);
+    char why[1024], quoted[1100], word[600];
+    int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, rec.rec.layout_text, rec.replay,
+                                  why, sizeof why);
     if (adopted < 0) {
         if (rec.replay)
             host_event("record-refused", "path=%s reason=%s",
@@ -176,6 +182,18 @@ static int restore(void)
         go_live("refused");
         return -1;
     }
+    if (adopted == 1) { /* "record-migrated [path=PATH] [changes="..."]" */
+        char fields[1300] = "";
+        if (rec.replay)
+            snprintf(fields, sizeof fields, "path=%s",
+                     host_event_word(word, sizeof word, rec.replay));
+        if (why[0]) {
+            size_t len = strlen(fields);
+            snprintf(fields + len, sizeof fields - len, "%schanges=%s", len ? " " : "",
+                     host_event_quote(quoted, sizeof quoted, why));
+        }
+        host_event("record-migrated", "%s", fields);
+    }
     rec.replay = NULL;
     if (adopted == 1) { /* migrated: keep the new layout, so later loops are plain copies */
         host_game_layout layout;
@@ -185,6 +203,8 @@ static int restore(void)
             memcpy(copy, state, (size_t)layout.size);
             rec.rec.state = copy;
             rec.rec.layout = layout;
+            free(rec.rec.layout_text);
+            rec.rec.layout_text = strdup(host_game_layout_text());
         }
     }
     return 0;

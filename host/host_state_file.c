@@ -3,7 +3,7 @@
  *
  *   offset  type      field
  *        0  char[8]   magic: "LHSTATE" and a zero byte (a state), "LHRECORD" (a recording)
- *        8  u32       format version, 2
+ *        8  u32       format version, 3 (2 is read too)
  *       12  u32       GAME_API_VERSION of the host that wrote it
  *       16  u64       state_size
  *       24  u32       state_version
@@ -15,6 +15,10 @@
  *                     mouse_buttons u32, keys u8[512], wheel_x f32, wheel_y f32, text
  *                     u8[32], window u32, then 4 pads of connected u32, buttons u32,
  *                     pressed u32, axes f32[6]
+ *                     then (format 3) the layout: its length u64 (0: not known) and its
+ *                     canonical text (host_layout_text), so that a later build with another
+ *                     layout migrates the block by field name. Format 2 files, without it,
+ *                     still load.
  * Integers are little-endian. A file is written under PATH.tmp and renamed into place, so a
  * crash or a full disk never leaves half a file under the real name.
  *
@@ -22,6 +26,7 @@
  * --load-state; the live block belongs to host_game.c and is reached through its accessors.
  */
 #include "host.h"
+#include "host_layout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +41,8 @@
 
 enum {
     HEADER_BYTES = 48,
-    FORMAT_VERSION = 2,
+    FORMAT_VERSION = 3,
+    FORMAT_NO_LAYOUT = 2, /* the last format without the layout's text */
     PAD_BYTES = 12 + 4 * GAME_AXIS_COUNT,
     INPUT_BYTES = 20 + GAME_KEY_COUNT + 8 + GAME_TEXT_SIZE + 4 + GAME_PAD_COUNT * PAD_BYTES
 };
@@ -191,6 +197,10 @@ int host_state_file_write(const char *path, int kind, const host_state_data *dat
         put_input(rec, &data->inputs[i]);
         ok = fwrite(rec, sizeof rec, 1, f) == 1;
     }
+    const char *text = data->layout_text ? data->layout_text : "";
+    unsigned char len[8];
+    put64(len, strlen(text));
+    ok = ok && fwrite(len, sizeof len, 1, f) == 1 && (!text[0] || fputs(text, f) >= 0);
     int err = errno;
     if (fclose(f) != 0 && ok) {
         ok = 0;
@@ -209,6 +219,7 @@ void host_state_file_free(host_state_data *data)
 {
     free(data->state);
     free(data->inputs);
+    free(data->layout_text);
     memset(data, 0, sizeof *data);
 }
 
@@ -220,9 +231,10 @@ static int check_header(const unsigned char *h, int kind, long file_size, char *
             return fail(why, why_size, "it is a %s, not a %s", kind_names[!kind], kind_names[kind]);
         return fail(why, why_size, "it is not a livehost %s (wrong magic bytes)", kind_names[kind]);
     }
-    if (get32(h + 8) != FORMAT_VERSION)
-        return fail(why, why_size, "it has format version %" PRIu32 "; this host reads %d",
-                    get32(h + 8), FORMAT_VERSION);
+    uint32_t format = get32(h + 8);
+    if (format != FORMAT_VERSION && format != FORMAT_NO_LAYOUT)
+        return fail(why, why_size, "it has format version %" PRIu32 "; this host reads %d and %d",
+                    format, FORMAT_NO_LAYOUT, FORMAT_VERSION);
     if (get32(h + 12) != GAME_API_VERSION)
         return fail(why, why_size,
                     "it was written for game_api.h version %" PRIu32 "; this host speaks %d",
@@ -237,10 +249,48 @@ static int check_header(const unsigned char *h, int kind, long file_size, char *
                     "it is cut short: %ld bytes for a %" PRIu64 "-byte state and %" PRIu64
                     " inputs",
                     file_size, size, count);
-    if (room - size - count * INPUT_BYTES != 0)
-        return fail(why, why_size, "it has %" PRIu64 " bytes more than its header says",
-                    room - size - count * INPUT_BYTES);
+    uint64_t rest = room - size - count * INPUT_BYTES;
+    if (format == FORMAT_VERSION && rest < 8)
+        return fail(why, why_size, "it is cut short: no layout after its state and inputs");
+    if (format == FORMAT_NO_LAYOUT && rest != 0)
+        return fail(why, why_size, "it has %" PRIu64 " bytes more than its header says", rest);
     return 0;
+}
+
+/* Format 3: the layout's text after the inputs, into out->layout_text (rest: the bytes left in
+ * the file). Returns 0, or -1 with the reason. */
+static int read_layout_text(FILE *f, uint64_t rest, host_state_data *out, char *why,
+                            size_t why_size)
+{
+    unsigned char len_bytes[8];
+    if (fread(len_bytes, sizeof len_bytes, 1, f) != 1)
+        return fail(why, why_size, "cannot read its layout: %s", strerror(errno));
+    uint64_t len = get64(len_bytes);
+    if (len > rest - 8)
+        return fail(why, why_size,
+                    "it is cut short: %" PRIu64 " bytes for a %" PRIu64 "-byte layout", rest - 8,
+                    len);
+    if (len < rest - 8)
+        return fail(why, why_size, "it has %" PRIu64 " bytes more than its header says",
+                    rest - 8 - len);
+    out->layout_text = malloc((size_t)len + 1);
+    if (!out->layout_text)
+        return fail(why, why_size, "out of memory for its layout");
+    if (len && fread(out->layout_text, (size_t)len, 1, f) != 1)
+        return fail(why, why_size, "cannot read its layout: %s", strerror(errno));
+    out->layout_text[len] = 0;
+    /* Checked here, whatever the running build knows of its own layout: a file whose layout
+     * text is garbage is a broken file, not one to load by size alone. */
+    if (memchr(out->layout_text, 0, (size_t)len))
+        return fail(why, why_size, "its layout text holds a zero byte");
+    host_layout *l = len ? host_layout_parse(out->layout_text) : NULL;
+    int rc = 0;
+    if (len && !l)
+        rc = fail(why, why_size, "out of memory for its layout");
+    else if (l && host_layout_error_code(l) != HOST_LAYOUT_OK)
+        rc = fail(why, why_size, "its layout cannot be read: %s", host_layout_error_text(l));
+    host_layout_free(l);
+    return rc;
 }
 
 int host_state_file_read(const char *path, int kind, host_state_data *out, char *why,
@@ -299,6 +349,12 @@ int host_state_file_read(const char *path, int kind, host_state_data *out, char 
         }
         get_input(rec, &out->inputs[i]);
     }
+    if (get32(header + 8) == FORMAT_VERSION &&
+        read_layout_text(f,
+                         (uint64_t)file_size - HEADER_BYTES - out->layout.size -
+                             out->input_count * INPUT_BYTES,
+                         out, why, why_size) != 0)
+        goto fail;
     fclose(f);
     return 0;
 fail:
@@ -314,32 +370,44 @@ static void save(const char *path)
     char why[512], quoted[600], word[600];
     host_state_data data = { 0 };
     data.state = host_game_state(&data.layout);
+    const char *text = host_game_layout_text();
     if (!data.state) {
         snprintf(why, sizeof why, "no game is running");
+    } else if (!(data.layout_text = strdup(text))) {
+        snprintf(why, sizeof why, "out of memory for its layout");
     } else if (host_state_file_write(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
         host_event("state-saved", "path=%s bytes=%" PRIu64,
-                   host_event_word(word, sizeof word, path), HEADER_BYTES + data.layout.size);
+                   host_event_word(word, sizeof word, path),
+                   HEADER_BYTES + data.layout.size + 8 + strlen(text));
+        free(data.layout_text);
         return;
     }
+    free(data.layout_text);
     host_event("state-save-failed", "path=%s reason=%s", host_event_word(word, sizeof word, path),
                host_event_quote(quoted, sizeof quoted, why));
 }
 
 static void load(const char *path)
 {
-    char why[512], quoted[600], word[600];
+    char why[1024], quoted[1100], word[600];
     host_state_data data;
     int adopted = -1;
     if (host_state_file_read(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
-        adopted = host_game_adopt(data.state, &data.layout, path, why, sizeof why);
+        adopted =
+            host_game_adopt(data.state, &data.layout, data.layout_text, path, why, sizeof why);
         host_state_file_free(&data);
     }
     host_event_word(word, sizeof word, path);
     if (adopted < 0)
         host_event("state-refused", "path=%s reason=%s", word,
                    host_event_quote(quoted, sizeof quoted, why));
+    else if (adopted == 0)
+        host_event("state-loaded", "path=%s layout=same", word);
+    else if (!why[0]) /* migrated by the game's migrate, a layout not known */
+        host_event("state-loaded", "path=%s layout=migrated", word);
     else
-        host_event("state-loaded", "path=%s layout=%s", word, adopted ? "migrated" : "same");
+        host_event("state-loaded", "path=%s layout=migrated changes=%s", word,
+                   host_event_quote(quoted, sizeof quoted, why));
 }
 
 void host_state_open(const host_args *args)
@@ -390,11 +458,14 @@ int host_state_save_stuck(char *fields, size_t size)
     const void *block = path ? host_game_state(&layout) : NULL;
     if (!block)
         return 0;
-    unsigned char header[HEADER_BYTES];
+    unsigned char header[HEADER_BYTES], len[8];
+    const char *text = host_game_layout_text();
     put_header(header, HOST_STATE_FILE_STATE, &layout, 0);
+    put64(len, strlen(text));
     int fd = open(files.stuck_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int ok = fd >= 0 && write_all(fd, header, sizeof header) == 0 &&
-             write_all(fd, block, (size_t)layout.size) == 0;
+             write_all(fd, block, (size_t)layout.size) == 0 &&
+             write_all(fd, len, sizeof len) == 0 && write_all(fd, text, strlen(text)) == 0;
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
     if (ok && rename(files.stuck_tmp, path) != 0)

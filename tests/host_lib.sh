@@ -226,6 +226,19 @@ patch_bytes() {
     printf '%b' "$esc" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
+# uint_at FILE OFFSET BYTES: the little-endian unsigned integer of BYTES (4 or 8) bytes at
+# OFFSET of FILE, in decimal ("" past its end).
+uint_at() { od -An -t "u$3" --endian=little -j "$2" -N "$3" "$1" 2>/dev/null | tr -d ' '; }
+
+# layout_at FILE OFFSET: the layout text a state file or recording (format 3) carries after its
+# state and inputs, which end at OFFSET (48 + state_size + inputs * 720): its length, a space,
+# its first line ("120 size 232").
+layout_at() {
+    local len
+    len=$(uint_at "$1" "$2" 8)
+    echo "${len:-none} $(tail -c +$(($2 + 9)) "$1" | head -1)"
+}
+
 # build_cmd SRC OUTDIR: build_game's make line as a --build-cmd for the host (its output goes to
 # the host, which shows it in the overlay and the build-failed event).
 build_cmd() {

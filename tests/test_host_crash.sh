@@ -164,7 +164,7 @@ hangs_recovered() {
 # exit code 3 and one "stuck" line, instead of a silent freeze; the state block is intact, so
 # --save-state is written (and says so in that line) and loads back.
 stuck_exits() {
-    local src out=$TMP/$1-out log=$TMP/$1.log state=$TMP/$1.state size
+    local src out=$TMP/$1-out log=$TMP/$1.log state=$TMP/$1.state size layout
     src=$(game_src "$1")
     sed -i "s|^#include \"game.h\"$|#include \"game.h\"\n$2|" "$src/game/game.c"
     expect "could not inject" inject "$src" "$3"
@@ -175,7 +175,9 @@ stuck_exits() {
     expect "exit code $rc, want 3" [ "$rc" -eq 3 ]
     expect "no stuck line saying the state was saved: $(tail -2 "$log")" grep -q "^livehost: stuck function=update ms=[0-9]* exit=3 state-saved=$state reason=\"a game call ran past its budget" "$log"
     size=$(event_field "$log" loaded state_size)
-    expect "no state file of $((48 + size)) bytes" [ "$(stat -c %s "$state" 2>/dev/null)" = $((48 + size)) ]
+    layout=$(layout_at "$state" $((48 + size)))
+    expect "no layout text after the block: '$layout'" [ "${layout#* }" = "size $size" ]
+    expect "no state file of 48 + $size + 8 + ${layout%% *} bytes" [ "$(stat -c %s "$state" 2>/dev/null)" = $((48 + size + 8 + ${layout%% *})) ]
     expect "the state file's magic is not LHSTATE" [ "$(head -c 7 "$state")" = LHSTATE ]
     run_host "$TMP/$1-load.log" --frames 5 --load-state "$state"
     expect "the saved state does not load: $(grep state- "$TMP/$1-load.log")" grep -q "^livehost: state-loaded path=$state layout=same\$" "$TMP/$1-load.log"

@@ -3,7 +3,9 @@
 # no migrate: each edit of its state header (a field inserted, one removed, two reordered, an
 # int widened, an array grown, a nested struct grown) reloads with state=migrated and the game
 # logs every surviving value intact, the overlay listing what changed; a pointer into the state
-# or a changed union is refused with the field named and the game plays on.
+# or a changed union is refused with the field named and the game plays on. State files and
+# recordings carry their layout: one saved by an older layout loads (or replays) into the newer
+# build by field name, or is refused with the field named while the game plays on.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
@@ -175,6 +177,106 @@ refuses_unsafe_changes() {
     expect "a refused build was loaded: $(grep reloaded "$log")" not grep -q '^livehost: reloaded ' "$log"
 }
 
-for c in ${CASES:-migrates_by_field_name refuses_unsafe_changes}; do
+# run_project LOG ARGS...: the host in the project $DIR (it builds the game first), headless,
+# to its end (--frames N); HOST_RC is its exit code.
+run_project() {
+    local log=$1
+    shift
+    (cd "$DIR" && exec timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log")
+    HOST_RC=$?
+}
+
+# The first layout logs its ticks too: the game's own state and a loaded one tell apart.
+V1_TLOG="ticks=%llu $V1_LOG"
+V1_TARGS="s->ticks, $V1_ARGS"
+# The second: a field inserted, two reordered, score widened to int64_t; it starts at zeros.
+V2_FIELDS='float speed; int64_t score; int inserted; short hp; int items[4]; pos at; union { int i; float f; } u;'
+V2_LOG='ticks=%llu inserted=%d score=%lld speed=%g hp=%d items=%d,%d,%d,%d at=%g,%g u=%d'
+V2_ARGS='s->ticks, s->inserted, (long long)s->score, (double)s->speed, s->hp, s->items[0], s->items[1], s->items[2], s->items[3], (double)s->at.x, (double)s->at.y, s->u.i'
+V2_CHANGES='speed: moved @12 -> @8; score: int -> int64_t, moved @8 -> @16; \+ int inserted @24; hp: moved @16 -> @28; items\[\]: moved @20 -> @32; at: moved @36 -> @48; u: moved @44 -> @56'
+# The third: a union whose members changed, which no migration takes.
+V3_FIELDS='int score; float speed; short hp; int items[4]; pos at; union { int i; double f; } u;'
+
+# old_files: in the project $TMP/files, a run of the first layout saves its state at exit
+# (--save-state, tick 60) and another records updates 5 to 35 (F2, F2, --record).
+old_files() {
+    DIR=$TMP/files
+    [ -s "$TMP/old.rec" ] && return 0
+    local log=$TMP/old.log
+    expect "could not write the game" new_game "$DIR" || return
+    state_h "$DIR" "$V1_FIELDS" "$V1_TLOG" "$V1_TARGS"
+    run_project "$log" --frames 60 --save-state "$TMP/old.state"
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ] || return
+    expect "the game did not reach tick 60: $(grep values "$log" | tail -1)" \
+        grep -q "^livehost: log text=\"tick values ticks=60 $V1_VALUES\"\$" "$log" || return
+    expect "no state-saved at exit: $(grep state- "$log")" grep -q "^livehost: state-saved path=$TMP/old.state " "$log" || return
+    log=$TMP/old-rec.log
+    printf '%s\n' '5 key F2' '35 key F2' >"$TMP/record.keys"
+    run_project "$log" --frames 40 --record "$TMP/old.rec" --script "$TMP/record.keys"
+    expect "record: exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ] || return
+    expect "no record-saved: $(grep record "$log")" grep -q "^livehost: record-saved path=$TMP/old.rec frames=30\$" "$log"
+}
+
+# A state saved by the first layout loads into a build of the second (--load-state): the load
+# says migrated with the changes, and the game goes on from tick 60 with every value intact. A
+# build of the third refuses the file with the field named and plays on with its own state; a
+# file cut short in its layout text is refused as such.
+state_file_migrates() {
+    old_files || return
+    local log=$TMP/v2-load.log
+    INIT='(void)(s)' state_h "$DIR" "$V2_FIELDS" "$V2_LOG" "$V2_ARGS"
+    run_project "$log" --frames 40 --load-state "$TMP/old.state"
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ] || return
+    expect "no migrated load: $(grep state- "$log")" \
+        grep -Eq "^livehost: state-loaded path=$TMP/old.state layout=migrated changes=\"$V2_CHANGES\"\$" "$log" || return
+    expect "the values did not survive: $(grep values "$log" | tail -1)" \
+        grep -q "^livehost: log text=\"tick values ticks=90 inserted=0 $V1_VALUES\"\$" "$log"
+
+    head -c $(($(stat -c %s "$TMP/old.state") - 5)) "$TMP/old.state" >"$TMP/cut.state"
+    log=$TMP/v2-cut.log
+    run_project "$log" --frames 40 --load-state "$TMP/cut.state"
+    expect "cut: exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "a file cut short in its layout was not refused: $(grep state- "$log")" \
+        grep -Eq "^livehost: state-refused path=$TMP/cut.state reason=\"it is cut short: [0-9]+ bytes for a [0-9]+-byte layout\"\$" "$log"
+
+    log=$TMP/v3-load.log
+    state_h "$DIR" "$V3_FIELDS" "$V1_TLOG" "$V1_TARGS"
+    run_project "$log" --frames 40 --load-state "$TMP/old.state"
+    expect "v3: exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ] || return
+    expect "a changed union was not refused: $(grep state- "$log")" \
+        grep -q "^livehost: state-refused path=$TMP/old.state reason=\"state size changed 48 -> 56 bytes (.*) since it was saved, and it cannot be migrated by field name: u: union changed\"\$" "$log"
+    expect "the game did not play on with its own state: $(grep values "$log" | tail -1)" \
+        grep -q "^livehost: log text=\"tick values ticks=30 $V1_VALUES\"\$" "$log"
+    expect "the refused file's values reached the game" not grep -q 'ticks=90' "$log"
+}
+
+# A recording made with the first layout replays in a build of the second: its start state is
+# migrated ("record-migrated" with the changes) and the loop shows the recorded values. A build
+# of the third refuses it with the field named and plays on live (exit code 1: a replay that did
+# not run).
+recording_migrates() {
+    old_files || return
+    local log=$TMP/v2-replay.log
+    INIT='(void)(s)' state_h "$DIR" "$V2_FIELDS" "$V2_LOG" "$V2_ARGS"
+    run_project "$log" --frames 60 --replay "$TMP/old.rec"
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ] || return
+    expect "no record-migrated: $(grep record "$log")" \
+        grep -Eq "^livehost: record-migrated path=$TMP/old.rec changes=\"$V2_CHANGES\"\$" "$log" || return
+    expect "the loop did not show the recorded values: $(grep values "$log" | tail -1)" \
+        grep -q "^livehost: log text=\"tick values ticks=30 inserted=0 $V1_VALUES\"\$" "$log"
+    expect "the loop did not go round: $(grep record "$log")" grep -q '^livehost: record state=live reason=exit loops=2$' "$log"
+
+    log=$TMP/v3-replay.log
+    state_h "$DIR" "$V3_FIELDS" "$V1_TLOG" "$V1_TARGS"
+    run_project "$log" --frames 40 --replay "$TMP/old.rec"
+    expect "v3: exit code $HOST_RC, want 1: $(tail -2 "$log")" [ "$HOST_RC" -eq 1 ] || return
+    expect "a changed union was not refused: $(grep record "$log")" \
+        grep -q "^livehost: record-refused path=$TMP/old.rec reason=\"state size changed 48 -> 56 bytes (.*) since it was saved, and it cannot be migrated by field name: u: union changed\"\$" "$log"
+    expect "the game did not play on live: $(grep values "$log" | tail -1)" \
+        grep -q "^livehost: log text=\"tick values ticks=30 $V1_VALUES\"\$" "$log"
+}
+
+for c in ${CASES:-migrates_by_field_name refuses_unsafe_changes state_file_migrates \
+    recording_migrates}; do
     run_case "$c"
 done

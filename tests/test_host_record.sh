@@ -30,7 +30,7 @@ record_demo() {
 # after 240 and after 300 frames (4 and 5 loops).
 loop_replays_identically() {
     record_demo
-    local log=$TMP/demo.log state_size
+    local log=$TMP/demo.log state_size layout
     expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
     expect "no 'record state=recording'" grep -q '^livehost: record state=recording$' "$log"
     expect "no 'record state=looping frames=60'" grep -q '^livehost: record state=looping frames=60$' "$log"
@@ -38,8 +38,10 @@ loop_replays_identically() {
     expect "the loop did not run 3 times" grep -q '^livehost: record state=live reason=exit loops=3$' "$log"
     expect "the loop did not end at tick 70 (got $(final_tick "$log"))" [ "$(final_tick "$log")" = 70 ]
     state_size=$(event_field "$log" loaded state_size)
-    expect "the file is $(stat -c %s "$TMP/demo.rec") bytes, want 48 + $state_size + 60 * 720" \
-        [ "$(stat -c %s "$TMP/demo.rec")" -eq $((48 + state_size + 60 * 720)) ]
+    layout=$(layout_at "$TMP/demo.rec" $((48 + state_size + 60 * 720)))
+    expect "no layout text after the inputs: '$layout'" [ "${layout#* }" = "size $state_size" ]
+    expect "the file is $(stat -c %s "$TMP/demo.rec") bytes, want 48 + $state_size + 60 * 720 + 8 + ${layout%% *}" \
+        [ "$(stat -c %s "$TMP/demo.rec")" -eq $((48 + state_size + 60 * 720 + 8 + ${layout%% *})) ]
     run_host "$TMP/replay1.log" --frames 240 --replay "$TMP/demo.rec" --screenshot "$TMP/replay1.png"
     run_host "$TMP/replay2.log" --frames 300 --replay "$TMP/demo.rec" --screenshot "$TMP/replay2.png"
     expect "--replay did not loop" grep -q '^livehost: record state=looping frames=60$' "$TMP/replay1.log"
@@ -92,6 +94,8 @@ layout_change_inside_loop() {
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the loop's snapshot was refused" not grep -q '^livehost: record-refused' "$log"
+    expect "the snapshot's migration was not told once: $(grep record- "$log")" \
+        [ "$(grep -c '^livehost: record-migrated changes="items\[\]: 12 -> 20 elements"$' "$log")" -eq 1 ]
     expect "the loop stopped: $(grep -E 'record|refused' "$log")" grep -Eq '^livehost: record state=live reason=exit loops=([2-9]|[1-9][0-9]+)$' "$log"
     tick=$(final_tick "$log")
     expect "the game ended at tick $tick, outside the loop (10-40)" between "$tick" 10 40
@@ -125,11 +129,13 @@ replay_refuses_bad_files() {
     cp "$TMP/demo.rec" "$TMP/version.rec" && patch_bytes "$TMP/version.rec" 24 07000000
     cp "$TMP/demo.rec" "$TMP/api.rec" && patch_bytes "$TMP/api.rec" 12 09000000
     head -c 1000 "$TMP/demo.rec" >"$TMP/short.rec"
+    head -c $(($(stat -c %s "$TMP/demo.rec") - 1)) "$TMP/demo.rec" >"$TMP/cut.rec"
     echo 'not a recording at all, just some text of some length' >"$TMP/text.rec"
     run_host "$TMP/state.log" --frames 5 --save-state "$TMP/a.state"
     for f in "version.rec:state version changed 7 -> 1 since it was saved, and migrate returned 1" \
         "api.rec:it was written for game_api.h version 9; this host speaks $API_VERSION" \
         "short.rec:it is cut short: 1000 bytes for a" \
+        "cut.rec:it is cut short: " \
         "text.rec:it is not a livehost recording (wrong magic bytes)" \
         "a.state:it is a state file, not a recording" \
         "missing.rec:cannot open it: No such file or directory"; do

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_host_state.sh - the state block on disk and the restart keys: F4 saves it (livehost.state
 # in the current directory), F9 loads it, --save-state writes it at exit, --load-state loads it
-# at start; a file of another layout is migrated by the game's migrate hook or refused with a
-# reason while the game plays on; F6 reloads the running build with the state kept.
+# at start; a file carries its layout's text, and one of another layout is migrated by the
+# game's migrate hook or refused with a reason while the game plays on (files of the format
+# before, without the text, still load); F6 reloads the running build with the state kept.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
@@ -14,15 +15,22 @@ script() {
 }
 
 # F4 at frame 50 saves tick 50; a second run loads it with F9 at frame 10: 50 + 90 updates.
+# The file is the header, the block, then the layout's text (its length, then "size N" and a
+# line per field).
 keys_save_and_load() {
-    local dir=$TMP/cwd log size
+    local dir=$TMP/cwd log size layout len bytes
     mkdir -p "$dir"
     log=$TMP/f4.log
     (cd "$dir" && run_host "$log" --frames 100 --script "$(script f4 '50 key F4')")
     size=$(event_field "$log" loaded state_size)
-    expect "no state-saved event: $(tail -2 "$log")" grep -q "^livehost: state-saved path=livehost.state bytes=$((48 + size))\$" "$log"
-    expect "no livehost.state of $((48 + size)) bytes in the current directory" [ "$(stat -c %s "$dir/livehost.state" 2>/dev/null)" = $((48 + size)) ]
+    layout=$(layout_at "$dir/livehost.state" $((48 + size)))
+    len=${layout%% *}
+    expect "no layout text after the block: '$layout'" [ "${layout#* }" = "size $size" ] || return
+    bytes=$((48 + size + 8 + len))
+    expect "no state-saved event: $(tail -2 "$log")" grep -q "^livehost: state-saved path=livehost.state bytes=$bytes\$" "$log"
+    expect "no livehost.state of $bytes bytes in the current directory" [ "$(stat -c %s "$dir/livehost.state" 2>/dev/null)" = $bytes ]
     expect "the magic is not LHSTATE" [ "$(head -c 7 "$dir/livehost.state")" = LHSTATE ]
+    expect "the format is not 3" [ "$(uint_at "$dir/livehost.state" 8 4)" = 3 ]
     log=$TMP/f9.log
     (cd "$dir" && run_host "$log" --frames 100 --script "$(script f9 '10 key F9')")
     expect "no state-loaded event: $(tail -2 "$log")" grep -q '^livehost: state-loaded path=livehost.state layout=same$' "$log"
@@ -42,19 +50,34 @@ flags_save_and_load() {
     expect "no state-save-failed for a missing directory" grep -q "^livehost: state-save-failed path=$TMP/no/such/dir/x.state reason=\"cannot create " "$TMP/nowhere.log"
 }
 
+# Broken and hostile files are refused with the reason, and the game plays on with its own
+# state. The layout text after the block (format 3) is checked whatever the build knows of its
+# own layout: cut short, a length that lies, a zero byte or a text that is no layout.
 refuses_bad_state_files() {
-    local f log reason
+    local f log reason size len bytes
     run_host "$TMP/good.log" --frames 30 --save-state "$TMP/good.state"
+    size=$(event_field "$TMP/good.log" loaded state_size)
+    bytes=$(stat -c %s "$TMP/good.state")
+    len=$((bytes - 48 - size - 8))
     cp "$TMP/good.state" "$TMP/version.state" && patch_bytes "$TMP/version.state" 24 07000000
-    cp "$TMP/good.state" "$TMP/hash.state" && patch_bytes "$TMP/hash.state" 32 0102030405060708
-    cp "$TMP/good.state" "$TMP/format.state" && patch_bytes "$TMP/format.state" 8 03000000
+    cp "$TMP/good.state" "$TMP/format.state" && patch_bytes "$TMP/format.state" 8 04000000
     head -c 100 "$TMP/good.state" >"$TMP/short.state"
     cat "$TMP/good.state" "$TMP/good.state" >"$TMP/long.state"
+    head -c $((bytes - 5)) "$TMP/good.state" >"$TMP/cut.state"
+    head -c $((48 + size + 4)) "$TMP/good.state" >"$TMP/nolayout.state"
+    cp "$TMP/good.state" "$TMP/length.state" && patch_bytes "$TMP/length.state" $((48 + size)) ffffffffffffff7f
+    cp "$TMP/good.state" "$TMP/garbage.state" && patch_bytes "$TMP/garbage.state" $((48 + size + 8)) 5858585858
+    cp "$TMP/good.state" "$TMP/zero.state" && patch_bytes "$TMP/zero.state" $((bytes - 3)) 00
     run_host "$TMP/rec.log" --frames 20 --script "$(script rec '5 key F2' '10 key F2')" --record "$TMP/x.rec"
     for f in "version.state:state version changed 7 -> 1 since it was saved, and migrate returned 1" \
-        "format.state:it has format version 3; this host reads 2" \
+        "format.state:it has format version 4; this host reads 2 and 3" \
         "short.state:it is cut short: 100 bytes for a" \
-        "long.state:it has $(stat -c %s "$TMP/good.state") bytes more than its header says" \
+        "long.state:it has $bytes bytes more than its header says" \
+        "cut.state:it is cut short: $((len - 5)) bytes for a $len-byte layout" \
+        "nolayout.state:it is cut short: no layout after its state and inputs" \
+        "length.state:it is cut short: $len bytes for a 9223372036854775807-byte layout" \
+        "garbage.state:its layout cannot be read: layout text line 1: no \\\"size N\\\"" \
+        "zero.state:its layout text holds a zero byte" \
         "x.rec:it is a recording, not a state file" \
         "missing.state:cannot open it: No such file or directory"; do
         log=$TMP/${f%%:*}.log reason=${f#*:}
@@ -70,10 +93,30 @@ refuses_bad_state_files() {
     log=$TMP/dir.state.log
     run_host "$log" --frames 40 --save-state "$TMP/a-directory" --script "$(script dir '10 key F9')"
     expect "F9 on a directory: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/a-directory reason=\"it is not a regular file\"\$" "$log"
-    # Another layout hash of the same size: the demo's migrate cannot know the field order.
-    log=$TMP/hash.state.log
-    run_host "$log" --frames 40 --load-state "$TMP/hash.state"
-    expect "a file with another state hash was not refused: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/hash.state reason=\"state hash changed 0x0807060504030201 -> 0x[0-9a-f]\{16\} since it was saved, and migrate returned 1\"\$" "$log"
+}
+
+# A format 2 file (no layout text) still loads, compared by size, version and state_hash as
+# before: another hash of the same size is refused (the demo's migrate cannot know the field
+# order). A format 3 file carries its layout, so there the fields decide, not the hash.
+loads_format_2_files() {
+    local log size
+    run_host "$TMP/v3.log" --frames 30 --save-state "$TMP/v3.state"
+    size=$(event_field "$TMP/v3.log" loaded state_size)
+    head -c $((48 + size)) "$TMP/v3.state" >"$TMP/v2.state" && patch_bytes "$TMP/v2.state" 8 02000000
+    cp "$TMP/v2.state" "$TMP/v2hash.state" && patch_bytes "$TMP/v2hash.state" 32 0102030405060708
+    cp "$TMP/v3.state" "$TMP/v3hash.state" && patch_bytes "$TMP/v3hash.state" 32 0102030405060708
+    log=$TMP/v2.log
+    run_host "$log" --frames 40 --load-state "$TMP/v2.state"
+    expect "a format 2 file did not load: $(grep state- "$log")" grep -q "^livehost: state-loaded path=$TMP/v2.state layout=same\$" "$log"
+    expect "the format 2 game ended at tick $(final_tick "$log"), want 70" [ "$(final_tick "$log")" = 70 ]
+    log=$TMP/v2hash.log
+    run_host "$log" --frames 40 --load-state "$TMP/v2hash.state"
+    expect "a format 2 file with another state hash was not refused: $(grep state- "$log")" grep -q "^livehost: state-refused path=$TMP/v2hash.state reason=\"state hash changed 0x0807060504030201 -> 0x[0-9a-f]\{16\} since it was saved, and migrate returned 1\"\$" "$log"
+    expect "the game did not play on with its own state" [ "$(final_tick "$log")" = 40 ]
+    log=$TMP/v3hash.log
+    run_host "$log" --frames 40 --load-state "$TMP/v3hash.state"
+    expect "a format 3 file of the same fields did not load: $(grep state- "$log")" grep -q "^livehost: state-loaded path=$TMP/v3hash.state layout=same\$" "$log"
+    expect "the format 3 game ended at tick $(final_tick "$log"), want 70" [ "$(final_tick "$log")" = 70 ]
 }
 
 # A state saved by the 12-item game, loaded into a 20-item build: game_migrate carries it over.
@@ -85,7 +128,7 @@ migrates_other_layout() {
     run_host "$TMP/twelve.log" --frames 60 --save-state "$TMP/twelve.state"
     run_host "$log" --frames 40 --game "$out/game.so" --load-state "$TMP/twelve.state"
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
-    expect "no migrated load: $(grep state- "$log")" grep -q "^livehost: state-loaded path=$TMP/twelve.state layout=migrated\$" "$log"
+    expect "no migrated load: $(grep state- "$log")" grep -q "^livehost: state-loaded path=$TMP/twelve.state layout=migrated changes=\"items\[\]: 12 -> 20 elements\"\$" "$log"
     expect "the migrated game ended at tick $(final_tick "$log"), want 100" [ "$(final_tick "$log")" = 100 ]
 }
 
@@ -139,6 +182,6 @@ moved_keys() {
 }
 
 for c in ${CASES:-keys_save_and_load flags_save_and_load refuses_bad_state_files \
-    migrates_other_layout force_reload_keeps_state moved_keys}; do
+    loads_format_2_files migrates_other_layout force_reload_keeps_state moved_keys}; do
     run_case "$c"
 done
