@@ -517,6 +517,10 @@ typedef struct host_game_layout {
  * (a reload may migrate it into a new block). Callers may write an earlier copy of the same
  * layout into it (rewind); a game stopped by a crash stays stopped until a new build loads. */
 void *host_game_state(host_game_layout *layout);
+/* The live block's layout read from the build's debug information (host_layout.h), or NULL
+ * with the reason in why: no game yet, no state_type, no debug information. Owned by
+ * host_game.c: valid until the next build loads. */
+const struct host_layout *host_game_live_layout(char *why, size_t why_size);
 /* 1 while updates run: a build is loaded, the state is initialised, no crash stopped it. */
 int host_game_is_running(void);
 /* Puts a saved block (a state file, a recording's snapshot) into the live one: copied when

@@ -27,15 +27,16 @@ typedef struct host_layout host_layout;
 
 /* One field of a layout. Nested fields follow the field that holds them. */
 typedef struct host_layout_field {
-    const char *path; /* "speed", "pos.x", "items[].kind" (a field of an array's elements) */
-    const char *type; /* as declared: "float", "game_texture", "struct item *" (a pointer) */
-    const char *base; /* what a typedef stands for ("unsigned int"); else the same as type */
-    const char *dims; /* array dimensions: "[12]", "[4][8]", "[]" (flexible); "" for none */
-    uint64_t bit;     /* offset from the start of the type, in bits */
-    uint64_t rel;     /* offset from the start of the field that holds it, in bits */
-    uint64_t size;    /* bytes; of one element for an array */
-    unsigned width;   /* bitfield width in bits; 0 for a whole field */
-    int parent;       /* index of the field that holds it; -1 at the top */
+    const char *path;  /* "speed", "pos.x", "items[].kind" (a field of an array's elements) */
+    const char *type;  /* as declared: "float", "game_texture", "struct item *" (a pointer) */
+    const char *base;  /* what a typedef stands for ("unsigned int"); else the same as type */
+    const char *dims;  /* array dimensions: "[12]", "[4][8]", "[]" (flexible); "" for none */
+    uint64_t bit;      /* offset from the start of the type, in bits */
+    uint64_t rel;      /* offset from the start of the field that holds it, in bits */
+    uint64_t size;     /* bytes; of one element for an array */
+    unsigned width;    /* bitfield width in bits; 0 for a whole field */
+    int parent;        /* index of the field that holds it; -1 at the top */
+    const char *enums; /* an enum's (or an enum array's) enumerators: "NONE=0 STAR=1"; else "" */
 } host_layout_field;
 
 /* Reads the layout of type_name (a struct or union tag, or a typedef name) from the DWARF of
