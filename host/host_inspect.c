@@ -72,6 +72,14 @@ static kind kind_of(const host_layout_field *f)
     return KIND_OTHER;
 }
 
+/* The enumerators of f, a field of the live layout (every field this file sees is one). */
+static const char *enums_of(const host_layout_field *f)
+{
+    char why[8];
+    const host_layout *l = host_game_live_layout(why, sizeof why);
+    return l ? host_layout_enumerators(l, (int)(f - host_layout_field_at(l, 0))) : "";
+}
+
 static unsigned bits_of(const host_layout_field *f)
 {
     return f->width ? f->width : (unsigned)(f->size * 8);
@@ -141,7 +149,7 @@ static void format_scalar(const host_layout_field *f, const unsigned char *block
     case KIND_UNSIGNED: snprintf(out, size, "%" PRIu64, raw); break;
     case KIND_BOOL: snprintf(out, size, "%s", raw ? "true" : "false"); break;
     case KIND_ENUM:
-        if (!enum_name(f->enums, sign_extend(raw, n), out, size))
+        if (!enum_name(enums_of(f), sign_extend(raw, n), out, size))
             snprintf(out, size, "%" PRId64, sign_extend(raw, n));
         break;
     case KIND_FLOAT: {
@@ -374,7 +382,7 @@ static int parse_value(const host_layout_field *f, const char *text, uint64_t *r
     }
     case KIND_ENUM:
     case KIND_SIGNED: {
-        long long v = strtoll(enum_value(f->enums, text), &end, 0);
+        long long v = strtoll(enum_value(enums_of(f), text), &end, 0);
         if (end == text || *end)
             break;
         if (errno || (n < 64 && (v < -(1LL << (n - 1)) || v > (1LL << (n - 1)) - 1))) {
@@ -402,7 +410,7 @@ static int parse_value(const host_layout_field *f, const char *text, uint64_t *r
         return -1;
     }
     snprintf(why, why_size, "\"%s\" is not a value of type %s%s%s", text, f->type,
-             f->enums[0] ? ": " : "", f->enums);
+             enums_of(f)[0] ? ": " : "", enums_of(f));
     return -1;
 }
 
@@ -487,7 +495,7 @@ int host_inspect_step(const char *path, int steps, int big)
     const char *v = found.row.value;
     switch (found.row.foldable ? KIND_AGGREGATE : kind_of(f)) {
     case KIND_BOOL: snprintf(text, sizeof text, "%s", strcmp(v, "true") ? "true" : "false"); break;
-    case KIND_ENUM: next_enumerator(f->enums, v, steps, text, sizeof text); break;
+    case KIND_ENUM: next_enumerator(enums_of(f), v, steps, text, sizeof text); break;
     case KIND_FLOAT:
     case KIND_DOUBLE:
         format_real(strtod(v, NULL) + steps * (big ? 1.0 : 0.1), 0, text, sizeof text);

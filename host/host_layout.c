@@ -435,7 +435,6 @@ static host_layout_error finish(host_layout *l)
                                           .type = l->arena + f->type,
                                           .base = l->arena + f->base,
                                           .dims = l->arena + f->dims,
-                                          .enums = l->arena + f->enums,
                                           .bit = f->bit,
                                           .rel = f->rel,
                                           .size = f->size,
@@ -567,4 +566,9 @@ int host_layout_count(const host_layout *l)
 const host_layout_field *host_layout_field_at(const host_layout *l, int i)
 {
     return &l->view[i];
+}
+
+const char *host_layout_enumerators(const host_layout *l, int i)
+{
+    return l->view && i >= 0 && i < l->count ? l->arena + l->fields[i].enums : "";
 }

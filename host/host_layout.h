@@ -27,16 +27,15 @@ typedef struct host_layout host_layout;
 
 /* One field of a layout. Nested fields follow the field that holds them. */
 typedef struct host_layout_field {
-    const char *path;  /* "speed", "pos.x", "items[].kind" (a field of an array's elements) */
-    const char *type;  /* as declared: "float", "game_texture", "struct item *" (a pointer) */
-    const char *base;  /* what a typedef stands for ("unsigned int"); else the same as type */
-    const char *dims;  /* array dimensions: "[12]", "[4][8]", "[]" (flexible); "" for none */
-    uint64_t bit;      /* offset from the start of the type, in bits */
-    uint64_t rel;      /* offset from the start of the field that holds it, in bits */
-    uint64_t size;     /* bytes; of one element for an array */
-    unsigned width;    /* bitfield width in bits; 0 for a whole field */
-    int parent;        /* index of the field that holds it; -1 at the top */
-    const char *enums; /* an enum's (or an enum array's) enumerators: "NONE=0 STAR=1"; else "" */
+    const char *path; /* "speed", "pos.x", "items[].kind" (a field of an array's elements) */
+    const char *type; /* as declared: "float", "game_texture", "struct item *" (a pointer) */
+    const char *base; /* what a typedef stands for ("unsigned int"); else the same as type */
+    const char *dims; /* array dimensions: "[12]", "[4][8]", "[]" (flexible); "" for none */
+    uint64_t bit;     /* offset from the start of the type, in bits */
+    uint64_t rel;     /* offset from the start of the field that holds it, in bits */
+    uint64_t size;    /* bytes; of one element for an array */
+    unsigned width;   /* bitfield width in bits; 0 for a whole field */
+    int parent;       /* index of the field that holds it; -1 at the top */
 } host_layout_field;
 
 /* Reads the layout of type_name (a struct or union tag, or a typedef name) from the DWARF of
@@ -66,6 +65,9 @@ uint64_t host_layout_size(const host_layout *layout);
  * by the layout. 0 fields after a failed read. */
 int host_layout_count(const host_layout *layout);
 const host_layout_field *host_layout_field_at(const host_layout *layout, int i);
+/* The enumerators of field i when it is an enum (or an array of one), as "NONE=0 STAR=1" in
+ * declaration order; "" for any other field. Owned by the layout. */
+const char *host_layout_enumerators(const host_layout *layout, int i);
 
 /* Writes what changed from layout from to layout to into out, one short item per field,
  * separated by sep ("\n", "; "): "+ float speed @24" (added), "- int old" (removed),
