@@ -178,6 +178,7 @@ enum {
     HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
     HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
     HOST_INPUT_RESIZED = 1u << 13,     /* the window's size changed */
+    HOST_INPUT_INSPECT = 1u << 14,     /* `: show / hide the state inspector */
 };
 
 /* Starts SDL's game controller subsystem (after host_video_open). 0, or -1 after a "pads-off"

@@ -8,6 +8,7 @@
  * from their controllers each frame, so a --script's virtual pad counts too.
  */
 #include "host.h"
+#include "host_inspect.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,7 @@ static struct {
     { "slower", SDL_SCANCODE_F10, HOST_INPUT_SLOWER },
     { "faster", SDL_SCANCODE_F11, HOST_INPUT_FASTER },
     { "rewind", SDL_SCANCODE_F12, HOST_INPUT_REWIND },
+    { "inspect", SDL_SCANCODE_GRAVE, HOST_INPUT_INSPECT },
 };
 enum {
     HOST_KEY_COUNT = sizeof host_keys / sizeof host_keys[0]
@@ -160,7 +162,7 @@ int host_input_bind(const host_args *args, char *why, size_t size)
         if (!eq || i == HOST_KEY_COUNT) {
             snprintf(why, size,
                      "--key %s: want ACTION=KEY, ACTION one of overlay record live save restart "
-                     "reload pause step load slower faster rewind",
+                     "reload pause step load slower faster rewind inspect",
                      spec);
             return -1;
         }
@@ -204,6 +206,13 @@ static const struct {
     { GAME_BUTTON_START, { SDL_SCANCODE_RETURN, SDL_SCANCODE_KP_ENTER } },
 };
 
+/* Shift, by the key's modifiers or by the key state (scripted keys carry no modifiers). */
+static int shift_held(const game_input *in, const SDL_Event *e)
+{
+    return (e && (e->key.keysym.mod & KMOD_SHIFT)) || in->keys[SDL_SCANCODE_LSHIFT] ||
+           in->keys[SDL_SCANCODE_RSHIFT];
+}
+
 unsigned host_input_poll(game_input *in)
 {
     unsigned actions = 0;
@@ -218,6 +227,9 @@ unsigned host_input_poll(game_input *in)
                    host_key_action(e.key.keysym.scancode)) {
             actions |= host_key_action(e.key.keysym.scancode);
             in->keys[e.key.keysym.scancode] = 1;
+        } else if (e.type == SDL_KEYDOWN &&
+                   host_inspect_panel_key(e.key.keysym.scancode, shift_held(in, &e))) {
+            /* the open inspector's key: the game does not see it */
         } else if ((e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) &&
                    e.key.keysym.scancode < GAME_KEY_COUNT) {
             in->keys[e.key.keysym.scancode] = e.type == SDL_KEYDOWN;
@@ -229,6 +241,13 @@ unsigned host_input_poll(game_input *in)
         } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             in->window |= GAME_WINDOW_RESIZED;
             actions |= HOST_INPUT_RESIZED;
+        } else if (e.type == SDL_MOUSEWHEEL &&
+                   host_inspect_panel_wheel((int)in->mouse_x, (int)in->mouse_y, e.wheel.y,
+                                            shift_held(in, NULL))) {
+            /* turned over the inspector: a step of the selected value, not the game's */
+        } else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT &&
+                   host_inspect_panel_click(e.button.x, e.button.y)) {
+            /* a click on the inspector selects or opens a row */
         } else if (e.type == SDL_MOUSEWHEEL) {
             in->wheel_x += e.wheel.preciseX;
             in->wheel_y += e.wheel.preciseY;
