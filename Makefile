@@ -178,6 +178,11 @@ LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
+# The migration by field name reads the layouts of the test's own types: built with -g.
+MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/host_layout_migrate.o
+$(B)/tests/test_migrate: tests/test_migrate.c $(MIGRATE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -g -Ihost $(ALL_LDFLAGS) $< $(MIGRATE_OBJ) -o $@ $(DW_LIBS) -lm
 # The mixer is the host's own code too, tested without a device; the test stands in for the
 # event log.
 AUDIO_OBJ := $(B)/obj/host/host_audio.o $(B)/obj/host/host_audio_file.o

@@ -228,6 +228,27 @@ if build_gen blob10 ""; then
 else
     missing 5-10mb "scaling: 10 MiB of code" "the generated library did not build"
 fi
+# gen_dwarf COUNT: a library whose debug information describes COUNT structs and functions (about
+# 10 MiB for 24000), then the state type bench_state: reading its layout walks every unit.
+gen_dwarf() {
+    awk -v n="$1" 'BEGIN {
+        print "#include <stdint.h>"
+        for (i = 0; i < n; i++) {
+            printf "struct t%d {", i
+            for (j = 0; j < 8; j++) printf " int f%d; float g%d;", j, j
+            printf " struct t%d *next; };\nint use%d(struct t%d *p);\n", i, i, i
+            printf "int use%d(struct t%d *p) { return p->f0 + (int)p->g1; }\n", i, i
+        }
+        print "typedef struct bench_state { uint64_t tick; int score; float speed; struct t0 items[16]; } bench_state;"
+        print "int bench_use(bench_state *s);\nint bench_use(bench_state *s) { return s->score; }"
+    }'
+}
+gen_dwarf 24000 >"$gen/dwarf10.c"
+if build_gen dwarf10 "-g -fvisibility=default"; then
+    step 1l-10mb "state layout" "$BB/bench_layout" 1l-10mb "$(n 30 5)" "$gen/dwarf10.so" bench_state
+else
+    missing 1l-10mb "state layout: a 10 MiB library" "the generated library did not build"
+fi
 if [ $have_host = 1 ]; then
     for size in 1024:1KiB 1048576:1MiB 67108864:64MiB; do
         bytes=${size%%:*}

@@ -10,6 +10,7 @@
  * host_game_call().
  */
 #include "host_game_internal.h"
+#include "host_layout_migrate.h"
 
 #include <dlfcn.h>
 #include <inttypes.h>
@@ -129,6 +130,25 @@ static void *migrate(const game_api *api, const void *old, const host_game_layou
     return NULL;
 }
 
+/* Carries old (laid out as from) into a new block laid out as to, field by field, and returns
+ * it; or NULL with the field that cannot be carried over in failed (", and it cannot be
+ * migrated by field name: items[]: element type changed (struct item -> int)"). */
+static void *migrate_by_name(const host_layout *from, const void *old, uint64_t old_size,
+                             const host_layout *to, uint64_t size, char *failed, size_t failed_size)
+{
+    char reason[400];
+    void *block = host_game_alloc_block(size);
+    if (!block) {
+        snprintf(failed, failed_size, ", and there is no memory to migrate it");
+        return NULL;
+    }
+    if (host_layout_migrate(from, old, old_size, to, block, size, reason, sizeof reason) == 0)
+        return block;
+    free(block);
+    snprintf(failed, failed_size, ", and it cannot be migrated by field name: %s", reason);
+    return NULL;
+}
+
 /* Makes block the one adopted when the new build loads. */
 static void set_pending(void *block, const char *kind)
 {
@@ -231,8 +251,6 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
     const int by_field = game.layout && next_layout;
     const int fields_differ =
         by_field && host_layout_hash(game.layout) != host_layout_hash(next_layout);
-    if (fields_differ)
-        host_layout_diff(game.layout, next_layout, "; ", fields, sizeof fields);
     host_game_layout from = live, to = next;
     if (by_field)
         from.hash = to.hash = 0;
@@ -241,13 +259,25 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
             return 0;
         snprintf(change, sizeof change, "state layout changed");
     }
+
+    char failed[512] = ""; /* why migrate did not do it, appended to the reason */
+    /* The game's own migrate wins; else, with both layouts known, the fields go by name. */
+    void *migrated = api->migrate ? migrate(api, game.state, &live, failed, sizeof failed)
+                     : by_field
+                         ? migrate_by_name(game.layout, game.state, game.state_size, next_layout,
+                                           api->state_size, failed, sizeof failed)
+                         : NULL;
+    /* The field-level difference, cut short enough that the reason still fits after it. */
+    size_t room = why_size > strlen(change) + strlen(failed) + 200
+                      ? why_size - strlen(change) - strlen(failed) - 200
+                      : 0;
+    if (fields_differ && room > 32)
+        host_layout_diff(game.layout, next_layout, "; ", fields,
+                         room < sizeof fields ? room : sizeof fields);
     if (fields[0]) {
         size_t len = strlen(change);
         snprintf(change + len, sizeof change - len, " (%s)", fields);
     }
-
-    char failed[128] = ""; /* why migrate did not do it, appended to the reason */
-    void *migrated = api->migrate ? migrate(api, game.state, &live, failed, sizeof failed) : NULL;
     if (migrated) {
         set_pending(migrated, migrated_kind(fields));
         return 0;

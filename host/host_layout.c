@@ -82,7 +82,7 @@ static int grow(char **buf, size_t *cap, size_t need)
 static size_t intern(host_layout *l, const char *s)
 {
     size_t len = strlen(s) + 1, at = l->arena_len;
-    if (grow(&l->arena, &l->arena_cap, at + len) != 0)
+    if (grow(&l->arena, &l->arena_cap, at + len) != 0 || !l->arena)
         return SIZE_MAX;
     memcpy(l->arena + at, s, len);
     l->arena_len += len;
@@ -571,4 +571,136 @@ const host_layout_field *host_layout_field_at(const host_layout *l, int i)
 const char *host_layout_enumerators(const host_layout *l, int i)
 {
     return l->view && i >= 0 && i < l->count ? l->arena + l->fields[i].enums : "";
+}
+
+/* ---- The canonical text read back (a state file's layout): one field a line. ---- */
+
+/* Parses one field line of the canonical text at line (without its '\n') into f, its strings
+ * interned. Returns 0, or -1 when the line is not of the form finish() writes. */
+static int parse_field(host_layout *l, char *line, field *f)
+{
+    char *colon = strstr(line, ": "), *at = colon ? strstr(colon, " @") : NULL, *end;
+    if (!colon || !at || colon == line)
+        return -1;
+    *colon = 0;
+    *at = 0;
+    unsigned long long byte = strtoull(at + 2, &end, 10), bit = 0, width = 0;
+    if (end == at + 2)
+        return -1;
+    if (*end == '.') {
+        bit = strtoull(end + 1, &end, 10);
+        if (*end != ':' || bit > 7)
+            return -1;
+        width = strtoull(end + 1, &end, 10);
+        if (width == 0 || width > 64)
+            return -1;
+    }
+    if (*end != ' ' || byte > UINT64_MAX / 8)
+        return -1;
+    char *size_at = end + 1;
+    f->size = strtoull(size_at, &end, 10);
+    if (end == size_at)
+        return -1;
+    char *dims = end, *base = strstr(end, " = ");
+    if (base)
+        *base = 0;
+    if (*dims == ' ')
+        dims++;
+    if (*dims && *dims != '[')
+        return -1;
+    f->bit = byte * 8 + bit;
+    f->width = (unsigned)width;
+    f->path = intern(l, line);
+    f->type = intern(l, colon + 2);
+    f->base = intern(l, base ? base + 3 : colon + 2);
+    f->dims = intern(l, dims);
+    f->enums = intern(l, ""); /* the canonical text names no enumerators */
+    return f->path == SIZE_MAX || f->type == SIZE_MAX || f->base == SIZE_MAX ||
+                   f->dims == SIZE_MAX || f->enums == SIZE_MAX
+               ? -1
+               : 0;
+}
+
+/* The parent of field path among the fields on the stack (its ancestors): "items[].at.x"
+ * belongs to "items[].at", which belongs to "items". Pops those it does not belong to. */
+static int parent_of(const host_layout *l, const char *path, int *stack, int *depth)
+{
+    while (*depth > 0) {
+        const char *p = l->arena + l->fields[stack[*depth - 1]].path;
+        size_t n = strlen(p);
+        if (strncmp(path, p, n) == 0 && (path[n] == '.' || strncmp(path + n, "[].", 3) == 0))
+            return stack[*depth - 1];
+        (*depth)--;
+    }
+    return -1;
+}
+
+/* Room for one more field. Returns 0, or -1 when out of memory. */
+static int grow_fields(host_layout *l)
+{
+    int cap = l->cap ? l->cap * 2 : 32;
+    field *f = realloc(l->fields, (size_t)cap * sizeof *f);
+    if (!f)
+        return -1;
+    l->fields = f;
+    l->cap = cap;
+    return 0;
+}
+
+static void parse_layout(host_layout *l, const char *text)
+{
+    char *copy = strdup(text), *save = NULL;
+    int *stack = malloc(sizeof *stack * (MAX_DEPTH + 1)), depth = 0, line_no = 1;
+    if (!copy || !stack) {
+        fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    char *line = strtok_r(copy, "\n", &save);
+    unsigned long long size;
+    char end;
+    if (!line || sscanf(line, "size %llu%c", &size, &end) != 1) {
+        fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line 1: no \"size N\"");
+        goto done;
+    }
+    l->size = size;
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        line_no++;
+        if (l->count == MAX_FIELDS || (l->count == l->cap && grow_fields(l) != 0)) {
+            fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        field f = { 0 };
+        if (parse_field(l, line, &f) != 0) {
+            fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line %d is not a field", line_no);
+            goto done;
+        }
+        f.parent = parent_of(l, l->arena + f.path, stack, &depth);
+        uint64_t parent_bit = f.parent >= 0 ? l->fields[f.parent].bit : 0;
+        if (f.bit < parent_bit || depth == MAX_DEPTH) {
+            fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line %d is not a field", line_no);
+            goto done;
+        }
+        f.rel = f.bit - parent_bit;
+        stack[depth++] = l->count;
+        l->fields[l->count++] = f;
+    }
+    finish(l);
+done:
+    free(copy);
+    free(stack);
+}
+
+host_layout *host_layout_parse(const char *text)
+{
+    host_layout *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    parse_layout(l, text);
+    if (l->code != HOST_LAYOUT_OK) {
+        l->count = 0;
+        l->text_len = 0;
+        l->hash = 0;
+        l->size = 0;
+    }
+    return l;
 }

@@ -21,6 +21,7 @@ typedef enum host_layout_error {
     HOST_LAYOUT_ERR_NO_TYPE,  /* no complete struct, union or typedef of that name */
     HOST_LAYOUT_ERR_DWARF,    /* the debug information cannot be read (libdw's text follows) */
     HOST_LAYOUT_ERR_NOMEM,    /* out of memory */
+    HOST_LAYOUT_ERR_PARSE,    /* host_layout_parse: the text is not a canonical layout */
 } host_layout_error;
 
 typedef struct host_layout host_layout;
@@ -43,6 +44,10 @@ typedef struct host_layout_field {
  * host_layout_error_code/_text), NULL only when out of memory. Free it with host_layout_free. */
 host_layout *host_layout_read(const char *path, const char *type_name);
 void host_layout_free(host_layout *layout);
+/* The layout whose canonical text (host_layout_text) is text, as a state file carries it: the
+ * same fields, text and hash. Returns a layout that carries the reason when text is not such a
+ * text (HOST_LAYOUT_ERR_PARSE, naming the line), NULL only when out of memory. */
+host_layout *host_layout_parse(const char *text);
 
 /* HOST_LAYOUT_OK, or what went wrong; the text names the file and the type ("" when OK). */
 host_layout_error host_layout_error_code(const host_layout *layout);
@@ -66,7 +71,8 @@ uint64_t host_layout_size(const host_layout *layout);
 int host_layout_count(const host_layout *layout);
 const host_layout_field *host_layout_field_at(const host_layout *layout, int i);
 /* The enumerators of field i when it is an enum (or an array of one), as "NONE=0 STAR=1" in
- * declaration order; "" for any other field. Owned by the layout. */
+ * declaration order; "" for any other field, and for a layout read back by host_layout_parse
+ * (the canonical text names no enumerators). Owned by the layout. */
 const char *host_layout_enumerators(const host_layout *layout, int i);
 
 /* Writes what changed from layout from to layout to into out, one short item per field,

@@ -77,10 +77,11 @@ static const char game_c[] =
 
 static const char game_state_h[] =
     "/* game_state.h - everything the game remembers: the host keeps this block across reloads.\n"
-    " * Change it freely. The host reads its layout from each build's debug information (-g), so\n"
-    " * a build whose fields differ from the running one's, even at the same size (a field added\n"
-    " * into padding, two swapped), is refused with the fields named; then F5 starts the game\n"
-    " * fresh, or a migrate hook carries the state over.\n"
+    " * Change it freely. The host reads its layout from each build's debug information (-g) and\n"
+    " * carries the running game's values over by field name: fields added, removed, reordered,\n"
+    " * widened, arrays grown. What it cannot carry safely (a pointer that moved, a changed\n"
+    " * union) is refused with the field named; then F5 starts the game fresh, or a migrate\n"
+    " * hook carries the state over.\n"
     " * Values only: a pointer into the game's code or strings would dangle after a reload. */\n"
     "#ifndef GAME_STATE_H\n"
     "#define GAME_STATE_H\n"

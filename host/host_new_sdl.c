@@ -114,9 +114,10 @@ const char host_new_sdl_game_c[] =
 
 const char host_new_sdl_state_h[] =
     "/* game_state.h - everything the game remembers: the host keeps this block across reloads.\n"
-    " * The host reads its layout from each build's debug information (-g), so a build whose\n"
-    " * fields differ from the running one's is refused with the fields named; then F5 starts\n"
-    " * the game fresh, or a migrate hook carries the state over.\n"
+    " * The host reads its layout from each build's debug information (-g) and carries the\n"
+    " * running game's values over by field name; what it cannot carry safely (a pointer into\n"
+    " * this block, a changed union) is refused with the field named; then F5 starts the game\n"
+    " * fresh, or a migrate hook carries the state over.\n"
     " * SDL objects may live here (they survive reloads); pointers into the game's own code or\n"
     " * strings may not (they dangle after a reload). */\n"
     "#ifndef GAME_STATE_H\n"

@@ -33,7 +33,7 @@ new_project_reloads() {
 }
 
 # The host reads the scaffold's state layout from its debug information: two fields swapped
-# (same size) are refused, named, not run on a scrambled state. A deleted source rebuilds the game. And `new` writes all or nothing.
+# (same size) are migrated by name, named, not run on a scrambled state. A deleted source rebuilds the game. And `new` writes all or nothing.
 new_project_guards_its_state() {
     local dir=$TMP/guard log=$TMP/guard.log
     "$HOST" new "$dir" >/dev/null 2>&1
@@ -47,7 +47,7 @@ new_project_guards_its_state() {
     expect "a deleted source did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=3 '
     sed -i 's/^    float x, y;   \/\* the box.s top-left corner \*\/$/    float dx, dy;/; t; s/^    float dx, dy; \/\* its direction, -1 or 1 \*\/$/    float x, y;/' "$dir/game/game_state.h"
     expect "the fields were not swapped" grep -q '^    float dx, dy;$' "$dir/game/game_state.h"
-    expect "two swapped fields were not refused: $(tail -2 "$log")" wait_for "$log" '^livehost: refused reason=".*state layout changed \(dx: moved @8 -> @0; dy: moved @12 -> @4; x: moved @0 -> @8; y: moved @4 -> @12\)'
+    expect "two swapped fields were not migrated: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=4 .*state=migrated changes="dx: moved @8 -> @0; dy: moved @12 -> @4; x: moved @0 -> @8; y: moved @4 -> @12"$'
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
 
