@@ -114,11 +114,12 @@ static void act(int steps, int big, int fold)
 {
     if (panel.selected >= panel.count)
         return;
-    panel_row *r = &panel.rows[panel.selected];
-    if (fold && r->foldable)
-        toggle_open(r->path);
-    else if (!fold && r->editable && steps)
-        host_inspect_step(r->path, steps, big);
+    /* a copy: the row lives in panel, which toggle_open writes (gcc -O2 -Wrestrict) */
+    panel_row r = panel.rows[panel.selected];
+    if (fold && r.foldable)
+        toggle_open(r.path);
+    else if (!fold && r.editable && steps)
+        host_inspect_step(r.path, steps, big);
     refresh(); /* the next key of the same frame sees the change */
 }
 
