@@ -299,11 +299,12 @@ int host_inspect_walk(host_inspect_visit visit, void *user, char *why, size_t wh
 
 static int dump_row(void *user, const host_inspect_row *row)
 {
-    char type[160], value[HOST_INSPECT_VALUE_MAX + 40];
+    char type[160], word[200], value[HOST_INSPECT_VALUE_MAX + 40];
     (void)user;
+    /* quoted into a buffer of its own: host_event_quote cannot write over what it reads */
     snprintf(type, sizeof type, "%s%s", row->type, row->dims);
     host_event("inspect", "field=%s type=%s value=%s", row->path,
-               host_event_word(type, sizeof type, type),
+               host_event_word(word, sizeof word, type),
                host_event_word(value, sizeof value, row->value));
     return 1;
 }
