@@ -213,6 +213,22 @@ static int shift_held(const game_input *in, const SDL_Event *e)
            in->keys[SDL_SCANCODE_RSHIFT];
 }
 
+/* 1 when the open inspector panel takes e: one of its keys (after the host's own keys), a
+ * click on it (selects or opens a row), a wheel turn over it (a step of the selected value). */
+static int inspector_takes(const SDL_Event *e, const game_input *in)
+{
+    switch (e->type) {
+    case SDL_KEYDOWN: return host_inspect_panel_key(e->key.keysym.scancode, shift_held(in, e));
+    case SDL_MOUSEWHEEL:
+        return host_inspect_panel_wheel((int)in->mouse_x, (int)in->mouse_y, e->wheel.y,
+                                        shift_held(in, NULL));
+    case SDL_MOUSEBUTTONDOWN:
+        return e->button.button == SDL_BUTTON_LEFT &&
+               host_inspect_panel_click(e->button.x, e->button.y);
+    default: return 0;
+    }
+}
+
 unsigned host_input_poll(game_input *in)
 {
     unsigned actions = 0;
@@ -227,9 +243,8 @@ unsigned host_input_poll(game_input *in)
                    host_key_action(e.key.keysym.scancode)) {
             actions |= host_key_action(e.key.keysym.scancode);
             in->keys[e.key.keysym.scancode] = 1;
-        } else if (e.type == SDL_KEYDOWN &&
-                   host_inspect_panel_key(e.key.keysym.scancode, shift_held(in, &e))) {
-            /* the open inspector's key: the game does not see it */
+        } else if (inspector_takes(&e, in)) {
+            /* the open inspector's key, click or wheel turn: the game does not see it */
         } else if ((e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) &&
                    e.key.keysym.scancode < GAME_KEY_COUNT) {
             in->keys[e.key.keysym.scancode] = e.type == SDL_KEYDOWN;
@@ -241,13 +256,6 @@ unsigned host_input_poll(game_input *in)
         } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             in->window |= GAME_WINDOW_RESIZED;
             actions |= HOST_INPUT_RESIZED;
-        } else if (e.type == SDL_MOUSEWHEEL &&
-                   host_inspect_panel_wheel((int)in->mouse_x, (int)in->mouse_y, e.wheel.y,
-                                            shift_held(in, NULL))) {
-            /* turned over the inspector: a step of the selected value, not the game's */
-        } else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT &&
-                   host_inspect_panel_click(e.button.x, e.button.y)) {
-            /* a click on the inspector selects or opens a row */
         } else if (e.type == SDL_MOUSEWHEEL) {
             in->wheel_x += e.wheel.preciseX;
             in->wheel_y += e.wheel.preciseY;

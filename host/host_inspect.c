@@ -108,7 +108,7 @@ static void write_bits(unsigned char *block, uint64_t bit, unsigned n, uint64_t 
 
 static int64_t sign_extend(uint64_t v, unsigned n)
 {
-    if (n < 64 && (v >> (n - 1)) & 1u)
+    if (n > 0 && n < 64 && (v >> (n - 1)) & 1u)
         v |= ~(uint64_t)0 << n;
     return (int64_t)v;
 }
@@ -361,7 +361,8 @@ static int parse_value(const host_layout_field *f, const char *text, uint64_t *r
     errno = 0;
     switch (kind_of(f)) {
     case KIND_BOOL:
-        if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") && strcmp(text, "0"))
+        if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0 && strcmp(text, "1") != 0 &&
+            strcmp(text, "0") != 0)
             break;
         *raw = strcmp(text, "true") == 0 || strcmp(text, "1") == 0;
         return 0;
@@ -495,14 +496,17 @@ int host_inspect_step(const char *path, int steps, int big)
         host_layout_field_at(host_game_live_layout(why, sizeof why), found.row.field);
     const char *v = found.row.value;
     switch (found.row.foldable ? KIND_AGGREGATE : kind_of(f)) {
-    case KIND_BOOL: snprintf(text, sizeof text, "%s", strcmp(v, "true") ? "true" : "false"); break;
+    case KIND_BOOL:
+        snprintf(text, sizeof text, "%s", strcmp(v, "true") == 0 ? "false" : "true");
+        break;
     case KIND_ENUM: next_enumerator(enums_of(f), v, steps, text, sizeof text); break;
     case KIND_FLOAT:
     case KIND_DOUBLE:
         format_real(strtod(v, NULL) + steps * (big ? 1.0 : 0.1), 0, text, sizeof text);
         break;
     case KIND_SIGNED:
-        snprintf(text, sizeof text, "%lld", strtoll(v, NULL, 10) + steps * (big ? 10 : 1));
+        snprintf(text, sizeof text, "%lld",
+                 strtoll(v, NULL, 10) + (long long)steps * (big ? 10 : 1));
         break;
     case KIND_UNSIGNED: {
         unsigned long long u = strtoull(v, NULL, 10),

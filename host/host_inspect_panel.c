@@ -136,8 +136,8 @@ int host_inspect_panel_key(int scancode, int shift)
     case SDL_SCANCODE_LEFT: act(-1, shift, 0); return 1;
     case SDL_SCANCODE_RIGHT: act(1, shift, 0); return 1;
     case SDL_SCANCODE_SPACE:
-        if (panel.selected < panel.count && strcmp(panel.rows[panel.selected].value, "true") &&
-            strcmp(panel.rows[panel.selected].value, "false"))
+        if (panel.selected < panel.count && strcmp(panel.rows[panel.selected].value, "true") != 0 &&
+            strcmp(panel.rows[panel.selected].value, "false") != 0)
             return 1; /* Space flips bools only */
         act(1, 0, 0);
         return 1;
