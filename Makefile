@@ -63,9 +63,10 @@ DWARF_FLAGS := -gdwarf-4
 endif
 # Game libraries: one exported symbol, position independent, every reference resolved at link
 # time (-z defs), stack probes so a huge frame cannot jump the guard page.
-# Sanitizer builds leave __asan_* undefined in the library, so -z defs goes there.
+# Sanitizer builds (SAN=1, or SANFLAGS from a test) leave __asan_* undefined in the library
+# with clang, whose runtime lives in the host executable only: -z defs is left out there.
 GAME_CFLAGS = -fPIC -fvisibility=hidden $(NO_UNIQUE) -fstack-clash-protection
-ifeq ($(SAN),)
+ifeq ($(SAN)$(SANFLAGS),)
 GAME_LDFLAGS = -shared -Wl,-z,defs
 else
 GAME_LDFLAGS = -shared
@@ -466,9 +467,9 @@ $(BB)/libhr.a: $(BENCH_CORE_OBJ)
 	$(AR) rcs $@ $^
 $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
 	$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
-# The call-overhead bench times the host's crash guard too: it links the guard and the
-# watchdog it consults, built here with the bench flags.
-BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c)
+# The call-overhead bench times the host's crash guard too: it links the guard, the watchdog
+# and the state block's write tracker it consults, built here with the bench flags.
+BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c host/host_dirty_posix.c)
 BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
 $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)

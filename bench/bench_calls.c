@@ -126,7 +126,7 @@ int main(int argc, char **argv)
               st[K_SLOT], NULL, NULL, note);
     bench_str(id2, sizeof id2, "%se", id);
     bench_row(id2, "crash-guarded call (host_guard_call)", "ns", st[K_GUARD], "slot call",
-              st[K_SLOT], NULL, NULL, "sigsetjmp saves the signal mask: 1 syscall per call");
+              st[K_SLOT], NULL, NULL, "no signal mask saved: no syscall per call");
     hr_close(lib);
     return 0;
 }

@@ -258,12 +258,13 @@ if [ $have_host = 1 ]; then
             build_gen "state_${name}_v$v" "-DBENCH_STATE_SIZE=$bytes -DBENCH_STATE_VERSION=$v"
         done
         runs=$(n 30 3)
-        frames=$(n 10000 1000)
-        [ "$name" = 1MiB ] && frames=$(n 3000 300)
-        [ "$name" = 64MiB ] && runs=$(n 10 2) && frames=$(n 200 20) # ~7 ms a frame there
+        [ "$name" = 64MiB ] && runs=$(n 10 2)
+        # A frame costs the same for any block (big ones are tracked page by page, not copied),
+        # but a big block's start-up varies by tens of ms: enough frames to drown that.
+        frames=$(n 20000 2000)
         step "5-$name" "state block" "$BB/bench_state" "5-$name" "$name" "$bytes" "$runs" \
             "$host" assets "$work/state" "$gen/state_${name}_v1.so" "$gen/state_${name}_v2.so"
-        # The host snapshots small state blocks before every update: a cost per frame.
+        # What the crash guard and the rewind recorder cost per frame for this block.
         step "5f-$name" "state block frame" "$BB/bench_frame" "5f-$name" "state $name" \
             "$(n 5 2)" "$frames" "$host" "$gen/state_${name}_v1.so" assets \
             "$BB/empty_game.so"

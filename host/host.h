@@ -60,7 +60,7 @@ typedef struct host_args {
     int reset;              /* --reset; default 0 (refuse a state layout change) */
     const char *script;     /* --script; default NULL (keyboard only) */
     const char *new_dir;    /* `new DIR`: the project to write (HOST_ARGS_NEW) */
-    int new_sdl;            /* `new --sdl DIR`: a game that uses SDL itself */
+    const char *new_tpl;    /* `new --template NAME DIR` (--sdl: "sdl"); default "box" */
     const char *exe_path;   /* the running host's own file, for `new` */
     int watchdog_ms;        /* --watchdog-ms; default 500 (0: off) */
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */
@@ -69,6 +69,8 @@ typedef struct host_args {
     int paused;             /* --pause; default 0 (running) */
     int speed_quarters;     /* --speed in quarters: 1, 2, 4, 8, 16; default 0 = 4 (1x) */
     int rewind_seconds;     /* --rewind-seconds; default 5 (0: no rewind history) */
+    int vsync;              /* --vsync on|off; default 0 (off: the host paces the frames) */
+    int fps;                /* --fps; default 60: frames per second without vsync */
     const char *save_state; /* --save-state; default NULL (F4 writes livehost.state) */
     const char *load_state; /* --load-state; default NULL (start with a fresh state) */
     const char *preflight;  /* hr-preflight beside the host executable, NULL if it is not
@@ -139,6 +141,9 @@ typedef struct host_video {
     SDL_Surface *surface;   /* headless render target, NULL with a window */
     SDL_Renderer *renderer; /* draws into the window or the surface */
     int width, height;      /* logical size of the drawing area */
+    int fullscreen;         /* 1 in desktop fullscreen (headless: what a window would be) */
+    int vsync;              /* 1 when present waits for the display (--vsync on, granted) */
+    int fps;                /* frames per second: the display's with vsync, else --fps */
 } host_video;
 
 /* Opens the window (or the headless surface) and its renderer. Returns 0, or -1 after printing
@@ -153,6 +158,11 @@ void host_video_close(host_video *video);
 int host_video_apply(host_video *video, const game_window *want, const host_args *args);
 /* The drawing area's size in pixels of the output (GAME_SCALE_NONE follows the window). */
 void host_video_output_size(host_video *video, int *w, int *h);
+
+/* Alt+Return: the window goes desktop fullscreen, or back. Prints a "window fullscreen=0|1"
+ * event (with a reason when SDL refused, the state then unchanged). Headless, only the flag
+ * and the event change: there is no window. */
+void host_video_toggle_fullscreen(host_video *video);
 
 /* Shows the frame drawn since the last present (a no-op headless). */
 void host_video_present(host_video *video);
@@ -178,7 +188,8 @@ enum {
     HOST_INPUT_REWIND = 1u << 11,      /* F12 held (set every frame while it is down) */
     HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
     HOST_INPUT_RESIZED = 1u << 13,     /* the window's size changed */
-    HOST_INPUT_INSPECT = 1u << 14,     /* `: show / hide the state inspector */
+    HOST_INPUT_FULLSCREEN = 1u << 14,  /* Alt+Return: desktop fullscreen on / off */
+    HOST_INPUT_INSPECT = 1u << 15,     /* `: show / hide the state inspector */
 };
 
 /* Starts SDL's game controller subsystem (after host_video_open). 0, or -1 after a "pads-off"
@@ -198,13 +209,37 @@ const char *host_input_key_name(unsigned action);
 
 /* ---- host_new.c: `livehost new DIR` ---- */
 
-/* Writes a new game project into dir (game/game.c, include/game_api.h, Makefile, assets/),
- * never replacing a file. exe_path: the running host, to find the contract header beside it.
- * Returns the process exit code: 0, or 1 after an "error" event. */
-int host_new_project(const char *dir, const char *exe_path, int sdl);
-/* host_new_sdl.c: the --sdl project's game source and state header. */
-extern const char host_new_sdl_game_c[];
-extern const char host_new_sdl_state_h[];
+/* One file of a new project: its path in the project, its bytes. */
+typedef struct host_new_file {
+    const char *name; /* e.g. "assets/hero.bmp" */
+    const char *data;
+    size_t len;
+} host_new_file;
+
+/* What `livehost new --template NAME` writes besides the contract, Makefile and .gitignore. */
+typedef struct host_new_template {
+    const char *name;    /* NAME of --template */
+    const char *about;   /* one line for --help */
+    const char *game_c;  /* game/game.c */
+    const char *state_h; /* game/game_state.h */
+    const char *pkgs;    /* GAME_PKGS of its Makefile (pkg-config names, " sdl2"); "" for none */
+    /* Makes the template's assets (images, sounds) into files (at most max), returning how
+     * many; their data stays valid until the next call. NULL: assets/ starts empty. */
+    int (*assets)(host_new_file *files, int max);
+} host_new_template;
+
+/* The template called name ("box", "sdl", "platformer", "menu"), or NULL. */
+const host_new_template *host_new_template_find(const char *name);
+/* Prints one line per template (name and about) for --help. */
+void host_new_print_templates(FILE *out);
+/* Writes a new game project of template tpl into dir (game/game.c, include/game_api.h,
+ * Makefile, assets/), never replacing a file. exe_path: the running host, to find the
+ * contract header beside it. Returns the process exit code: 0, or 1 after an "error" event. */
+int host_new_project(const char *dir, const char *exe_path, const host_new_template *tpl);
+/* The templates besides the default box, each in a file of its own (host_new_NAME.c). */
+extern const host_new_template host_new_sdl_template;
+extern const host_new_template host_new_platformer_template;
+extern const host_new_template host_new_menu_template;
 
 /* ---- host_script.c: scripted input (--script) ---- */
 
@@ -448,6 +483,39 @@ unsigned host_guard_fault_stale_build(void);
 /* "SIGSEGV", "hang" and friends. */
 const char *host_guard_signal_name(int sig);
 
+/* ---- host_dirty_posix.c: which pages of the state block were written ---- */
+
+/* Blocks at least this big are tracked (smaller ones are cheaper to compare and copy). */
+#define HOST_DIRTY_MIN ((uint64_t)256 << 10)
+
+/* Write-protects block (size bytes, page-aligned, its last page wholly the block's) and from
+ * now on records the first write to each page. Tracks one block at a time (a new one lets the
+ * old one go). Returns 0, or -1 when it cannot (unaligned, out of address space): the callers
+ * then compare and copy. */
+int host_dirty_track(void *block, uint64_t size);
+/* Lets block go if it is the tracked one: every page writable again. Call before freeing it. */
+void host_dirty_forget(const void *block);
+/* 1 if block is the tracked block. */
+int host_dirty_is_tracking(const void *block);
+/* The tracker's page size (0 before the first host_dirty_track). */
+size_t host_dirty_page_size(void);
+/* For host_guard.c's fault handler: a write to a protected page of the tracked block is
+ * recorded and let through (returns 1); anything else returns 0. Async-signal-safe. */
+int host_dirty_on_fault(const void *addr);
+/* A game call begins: the pages it writes are kept as they were from here on. */
+void host_dirty_call_begin(void);
+/* The call ended; undo 1 puts back every page it wrote (a crash or hang). */
+void host_dirty_call_end(int undo);
+/* The pages written since the last host_dirty_history_mark (SIZE_MAX when there was none since
+ * the block was tracked): their indices in *pages, page i's image from the mark at *images +
+ * i * page size. Valid until the next mark. */
+size_t host_dirty_history(const uint32_t **pages, const unsigned char **images);
+/* The block as it is now is the next rewind record's base: the written pages are forgotten. */
+void host_dirty_history_mark(void);
+/* The kernel is about to write size bytes at p (read(2) into a game buffer): the tracked
+ * block's pages there are recorded and unprotected first, else the call fails with EFAULT. */
+void host_dirty_will_write(void *p, uint64_t size);
+
 /* ---- host_crash_where.c: where the last crash on this thread happened ---- */
 
 /* Writes "FUNCTION FILE:LINE in LIBRARY+0xOFFSET" for the last call the guard stopped (the
@@ -541,9 +609,9 @@ void host_game_frame(uint64_t frame);
 
 /* ---- host_time.c: how many updates a frame runs (pause, step, speed, rewind) ---- */
 
-/* Sets the clock from --pause / --speed and opens the record, rewind and state-file modules.
- * Returns 0. */
-int host_time_open(const host_args *args);
+/* Sets the clock from --pause / --speed and the frame rate fps (video.fps), and opens the record,
+ * rewind and state-file modules. Returns 0. */
+int host_time_open(const host_args *args, int fps);
 /* Acts on this frame's HOST_INPUT_* bits (F2-F4, F5's effect on a loop, F7-F12) and runs this
  * frame's updates (0 to 4, or one step) on live or recorded input. Call after
  * host_game_check(), before host_game_render(). */

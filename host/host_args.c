@@ -46,10 +46,15 @@ static const char usage[] =
     "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
     "                     prints the state's fields, \"120 set FIELD VALUE\" edits one (see README)\n"
     "  --key ACTION=KEY   move a host key; repeatable. Actions: overlay record live save\n"
-    "                     restart reload pause step load slower faster rewind inspect; KEY is\n"
-    "                     an SDL key name (F1, Escape, Tab, R...)\n"
+    "                     restart reload pause step load slower faster rewind fullscreen\n"
+    "                     inspect; KEY is an SDL key name (F1, Escape, Tab, R...), Alt+KEY\n"
+    "                     with Alt held\n"
 
     "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
+    "  --vsync on|off     wait for the display's refresh at each frame (default off: the host\n"
+    "                     paces the frames itself, at --fps); headless has no display: off\n"
+    "  --fps N            frames per second without vsync, 1 to 1000 (default 60); updates stay\n"
+    "                     1/60 s, so the game runs at the same speed at any frame rate\n"
     "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
     "                     slower runs one every 2nd/4th frame, faster 2 or 4 per frame\n"
     "  --record FILE      write the F2 recording to FILE when its loop starts (or at exit)\n"
@@ -81,13 +86,15 @@ static const char usage[] =
     "moment); F3 leaves the loop. F4 saves the state, F9 loads it, F6 reloads the build now.\n"
     "F7 pauses or resumes, F8 runs one update while paused, F10 cycles slow motion (1/2x,\n"
     "1/4x), F11 fast forward (2x, 4x); holding F12 rewinds one update per frame.\n"
+    "Alt+Return toggles desktop fullscreen.\n"
     "` (backquote) opens the state inspector: every field of the state and its value, live;\n"
     "Up/Down select, Enter opens an array or struct, Left/Right change a number (Shift: ten\n"
     "steps), Space flips a bool, Escape closes it. Edits are part of the state.\n"
     "Every new build is first loaded by hr-preflight, in a process of its own, when that\n"
     "program sits beside the host (make builds both), so a crashing constructor cannot\n"
     "take the host down.\n"
-    "One time step of 1/60 s per frame; a window runs at 60 frames per second, and so does\n"
+    "Updates of 1/60 s; a window runs at --fps frames per second (60), each running as many\n"
+    "updates as the time it stands for (2 at 30 fps, one every 2nd frame at 120); so does\n"
     "--headless with --frames 0, while --headless with --frames N runs as fast as it can.\n"
     "Events are printed on stderr, one line each: \"livehost: <event> key=value ...\".\n";
 
@@ -322,6 +329,29 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     return HOST_ARGS_RUN;
 }
 
+/* `new [--sdl | --template NAME] DIR` (--sdl: --template sdl). */
+static int parse_new(host_args *args, int argc, char **argv)
+{
+    const char *name = "box";
+    int dir_at = 2;
+    if (argc == 4 && strcmp(argv[2], "--sdl") == 0) {
+        name = "sdl";
+        dir_at = 3;
+    } else if (argc == 5 && strcmp(argv[2], "--template") == 0) {
+        name = argv[3];
+        dir_at = 4;
+    }
+    if (argc != dir_at + 1 || argv[dir_at][0] == '-')
+        return bad("'new' wants one directory: livehost new [--template NAME] DIR");
+    if (!host_new_template_find(name))
+        return bad("new --template %s: no such template (see --help for the list)", name);
+    const char *exe = exe_path(argv[0]);
+    args->new_tpl = name;
+    args->new_dir = argv[dir_at];
+    args->exe_path = exe ? exe : argv[0];
+    return HOST_ARGS_NEW;
+}
+
 int host_args_parse(host_args *args, int argc, char **argv)
 {
     *args = (host_args){
@@ -330,6 +360,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .watchdog_ms = 500,
         .stall_ms = 10000,
         .rewind_seconds = 5,
+        .fps = 60,
         .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
     int game_given = 0, assets_given = 0, build_given = 0;
@@ -338,23 +369,17 @@ int host_args_parse(host_args *args, int argc, char **argv)
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
     }
-    if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0) {
-        args->new_sdl = argc == 4 && strcmp(argv[2], "--sdl") == 0;
-        if (argc != 3 + args->new_sdl)
-            return bad("'new' wants one directory: livehost new [--sdl] DIR");
-        const char *exe = exe_path(argv[0]);
-        args->new_dir = argv[2 + args->new_sdl];
-        args->exe_path = exe ? exe : argv[0];
-        return HOST_ARGS_NEW;
-    }
+    if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0)
+        return parse_new(args, argc, argv);
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
             printf("usage: %s [options]\n"
-                   "       %s new [--sdl] DIR  write a new game project into DIR (then: cd DIR && "
-                   "%s);\n"
-                   "                          --sdl: a game that uses SDL itself\n",
+                   "       %s new [--template NAME] DIR  write a new game project into DIR\n"
+                   "                          (then: cd DIR && %s); templates:\n",
                    program_name, program_name, program_name);
+            host_new_print_templates(stdout);
+            putchar('\n');
             fputs(usage, stdout);
             return HOST_ARGS_EXIT_OK;
         }
@@ -406,11 +431,11 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->watch_dirs[args->watch_dir_count++] = argv[++i];
             continue;
         }
-        const char *const with_value[] = { "--game",           "--assets",      "--screenshot",
-                                           "--frames",         "--width",       "--height",
-                                           "--script",         "--watchdog-ms", "--stall-ms",
-                                           "--record",         "--replay",      "--speed",
-                                           "--rewind-seconds", "--save-state",  "--load-state" };
+        const char *const with_value[] = {
+            "--game",           "--assets",      "--screenshot", "--frames", "--width",  "--height",
+            "--script",         "--watchdog-ms", "--stall-ms",   "--record", "--replay", "--speed",
+            "--rewind-seconds", "--save-state",  "--load-state", "--vsync",  "--fps"
+        };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -441,6 +466,14 @@ int host_args_parse(host_args *args, int argc, char **argv)
         } else if (strcmp(flag, "--speed") == 0) {
             if (parse_speed(value, &args->speed_quarters) != 0)
                 return bad("--speed wants 0.25, 0.5, 1, 2 or 4, not '%s'", value);
+        } else if (strcmp(flag, "--vsync") == 0) {
+            if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+                return bad("--vsync wants on or off, not '%s'", value);
+            args->vsync = strcmp(value, "on") == 0;
+        } else if (strcmp(flag, "--fps") == 0) {
+            if (parse_long(value, 1, 1000, &n) != 0)
+                return bad("--fps wants a whole number from 1 to 1000, not '%s'", value);
+            args->fps = (int)n;
         } else if (strcmp(flag, "--rewind-seconds") == 0) {
             if (parse_long(value, 0, 600, &n) != 0)
                 return bad("--rewind-seconds wants a whole number from 0 to 600, not '%s'", value);

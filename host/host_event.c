@@ -56,6 +56,8 @@
  *   livehost: rewind state=started snapshots=N   F12 held: N steps back are available
  *   livehost: rewind state=stopped steps=N snapshots=N
  *   livehost: rewind state=off reason="..."      no memory for the history
+ *   livehost: state-tracking state=off reason="..."   once: a big state block cannot be
+ *                                                write-protected; frames compare and copy it
  *   livehost: state-saved path=PATH bytes=N      F4, --save-state (at exit)
  *   livehost: state-loaded path=PATH layout=same|migrated   F9, --load-state
  *   livehost: state-refused path=PATH reason="..."   not a state file, cut short, another
@@ -90,6 +92,10 @@
  *                                                the old code keeps running; the overlay shows
  *                                                the compiler's messages
  *   livehost: core level=warning text="..."      a warning from the hot-reload core
+ *   livehost: window size=WxH scale=fit|none title="..."   the game's window settings, at
+ *                                                its first load
+ *   livehost: window fullscreen=0|1 [reason="..."]   Alt+Return: desktop fullscreen on or off
+ *                                                (reason: SDL refused, nothing changed)
  *   livehost: screenshot path=PATH
  *   livehost: screenshot-failed path=PATH reason="..."
  *   livehost: error reason="..."                 the host cannot start (exit code 1) or the

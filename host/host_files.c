@@ -59,6 +59,7 @@ int64_t host_files_read(const char *name, void *buf, uint64_t size)
         return fail("cannot read", name, path, "not a regular file");
     }
     uint64_t want = size < (uint64_t)st.st_size ? size : (uint64_t)st.st_size, got = 0;
+    host_dirty_will_write(buf, want); /* read(2) into a protected state page would fail */
     while (got < want) {
         ssize_t n = read(fd, (char *)buf + got, (size_t)(want - got));
         if (n < 0 && errno == EINTR)

@@ -111,7 +111,7 @@ void host_game_on_loaded(const char *event)
 
     const char *kind = "kept";
     if (game.pending) {
-        free(game.state);
+        host_game_free_block(game.state);
         game.state = game.pending;
         kind = game.pending_kind;
         game.pending = NULL;
@@ -161,7 +161,8 @@ static void on_status(hr_status status)
     char quoted[1500], text[1200];
     error_text(text, sizeof text);
     if (status != HR_RELOADED && game.pending) {
-        free(game.pending); /* validate prepared a block for a build that did not come in */
+        host_game_free_block(
+            game.pending); /* validate prepared a block for a build that did not come in */
         game.pending = NULL;
     }
     /* A build in its pre-flight (HR_ERR_CHECKING) is the normal path of every reload, and how
@@ -251,6 +252,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
                                    .slots = game.slots,
                                    .validate = host_game_validate,
                                    .unload = host_game_call_unload,
+                                   .prepare = host_game_prepare,
                                    .log = core_log,
                                    .preflight = args->preflight });
     if (!game.lib)
@@ -320,11 +322,12 @@ void host_game_close(void)
     if (game.lib && is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
     hr_close(game.lib); /* the build's unload runs here, on the live state */
+    host_layout_prefetch_end();
     host_guard_set_code(NULL, 0);
     host_guard_release_gone();
     free(game.snapshot);
-    free(game.state);
-    free(game.pending);
+    host_game_free_block(game.state);
+    host_game_free_block(game.pending);
     free(game.trusted);
     host_layout_free(game.layout);
     memset(&game, 0, sizeof game);

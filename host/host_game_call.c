@@ -1,10 +1,13 @@
 /* host_game_call.c - every call into game code, and surviving it: the hook runs under the
  * crash guard and the watchdog; a crash or hang is reported with where it happened, the state
- * block is put back as it was before the call (up to SNAPSHOT_MAX), the exact build is never
- * loaded again, the build before it runs once more, and a second failure stops the game (safe
- * mode) until a new build arrives - no crash loop at 60 Hz.
+ * block is put back as it was before the call, the exact build is never loaded again, the build
+ * before it runs once more, and a second failure stops the game (safe mode) until a new build
+ * arrives - no crash loop at 60 Hz.
  *
- * Owns the snapshot copy of the state block (in host_game_data).
+ * Putting the block back: a block of HOST_DIRTY_MIN or more is tracked (host_dirty_posix.c),
+ * so a call costs the pages it writes and a crash puts back just those, whatever the size;
+ * a smaller block, or one the tracker cannot take (said once), is copied before the call (up
+ * to SNAPSHOT_MAX). Owns the snapshot copy of the state block (in host_game_data).
  */
 #include "host_game_internal.h"
 
@@ -103,11 +106,37 @@ int host_game_call(game_call *c)
     return sig;
 }
 
-/* Keeps a copy of a small block before the calls that may change it (see SNAPSHOT_MAX). */
+/* 1 if the live block's writes are tracked: starts tracking a big block the first time. */
+static int tracked(void)
+{
+    static int told;
+    if (host_dirty_is_tracking(game.state))
+        return 1;
+    if (game.state_size < HOST_DIRTY_MIN)
+        return 0;
+    if (host_dirty_track(game.state, game.state_size) == 0)
+        return 1;
+    if (!told) {
+        told = 1;
+        host_event("state-tracking", "state=off reason=\"the state block cannot be "
+                                     "write-protected: each frame compares and copies it\"");
+    }
+    return 0;
+}
+
+/* Before the calls that may change the block: a tracked one starts a fresh set of written
+ * pages, a small one is copied (see SNAPSHOT_MAX). */
 static void take_snapshot(void)
 {
     game.snapshot_valid = 0;
-    if (!game.state || game.state_size > SNAPSHOT_MAX)
+    if (!game.state)
+        return;
+    if (tracked()) {
+        host_dirty_call_begin();
+        game.snapshot_valid = 1;
+        return;
+    }
+    if (game.state_size > SNAPSHOT_MAX)
         return;
     if (game.snapshot_size < game.state_size) {
         free(game.snapshot);
@@ -120,6 +149,16 @@ static void take_snapshot(void)
     game.snapshot_valid = 1;
 }
 
+/* The call ended; undo 1 puts back the block as the snapshot has it. */
+static void end_snapshot(int undo)
+{
+    if (host_dirty_is_tracking(game.state))
+        host_dirty_call_end(undo && game.snapshot_valid);
+    else if (undo && game.snapshot_valid)
+        memcpy(game.state, game.snapshot, (size_t)game.state_size);
+    game.snapshot_valid = 0;
+}
+
 /* A crash right after a state file replaced the block is the file's doing (raw pointers of
  * the process that saved it, say), not the build's: the block from before the load comes back
  * and the build stays. Returns 1 when that is what happened. */
@@ -128,10 +167,10 @@ static int blame_loaded_state(void)
     if (!game.trusted || game.services.frame > game.suspect_until ||
         game.trusted_size != game.state_size)
         return 0;
+    end_snapshot(0);
     memcpy(game.state, game.trusted, (size_t)game.state_size);
     free(game.trusted);
     game.trusted = NULL;
-    game.snapshot_valid = 0;
     char word[600], quoted[2400], text[2200];
     snprintf(text, sizeof text,
              "the game crashed within %d frames of loading %s (%s), so the file is to blame, not "
@@ -153,13 +192,11 @@ static void on_crash(game_hook hook)
     if (hook != HOOK_INIT && blame_loaded_state())
         return;
     const char *state = "kept";
-    if (game.snapshot_valid && (hook == HOOK_UPDATE || hook == HOOK_RELOAD)) {
-        memcpy(game.state, game.snapshot, (size_t)game.state_size);
+    if (game.snapshot_valid && (hook == HOOK_UPDATE || hook == HOOK_RELOAD))
         state = "restored";
-    } else if (hook == HOOK_UPDATE || hook == HOOK_RELOAD) {
+    else if (hook == HOOK_UPDATE || hook == HOOK_RELOAD)
         state = "unrestored";
-    }
-    game.snapshot_valid = 0;
+    end_snapshot(hook == HOOK_UPDATE || hook == HOOK_RELOAD);
     game.crashes++;
     hr_forbid(game.lib);
     char quoted[700];
@@ -184,8 +221,10 @@ void host_game_call_live(game_hook hook, const game_input *input)
     if (hook == HOOK_UPDATE || hook == HOOK_RELOAD)
         take_snapshot();
     int sig = host_game_call(&c);
-    if (!sig)
+    if (!sig) {
+        end_snapshot(0);
         return;
+    }
     if (hook == HOOK_INIT)
         game.needs_init = 1;
     on_crash(hook);
@@ -202,7 +241,5 @@ void host_game_call_unload(void *const *slots, void *user)
     if (!game.state)
         return; /* no game ever ran on this build */
     take_snapshot();
-    if (host_game_call(&c) && game.snapshot_valid)
-        memcpy(game.state, game.snapshot, (size_t)game.state_size);
-    game.snapshot_valid = 0;
+    end_snapshot(host_game_call(&c) != 0);
 }

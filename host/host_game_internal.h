@@ -8,8 +8,9 @@
 #include "host.h"
 #include "host_layout.h"
 
-/* Up to this size the block is copied before every update and put back when the call crashes
- * or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing frame's writes persist. */
+/* Up to this size an untracked block (see host_game_call.c) is copied before every update and
+ * put back when the call crashes or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing
+ * frame's writes persist. */
 #define SNAPSHOT_MAX ((uint64_t)8 << 20)
 
 /* A crash within this many frames of a state loaded from a file is blamed on the file. */
@@ -108,12 +109,16 @@ void host_game_call_unload(void *const *slots, void *user);
 
 /* A zeroed block of size bytes (at least one cache line), or NULL when out of memory. */
 void *host_game_alloc_block(uint64_t size);
+/* Frees a block host_game_alloc_block made (letting the write tracker go of it first). */
+void host_game_free_block(void *block);
 /* Makes api's layout the live block's. */
 void host_game_adopt_layout(const game_api *api);
 /* hr's validate hook: runs while the old build is still loaded, before it is replaced. Refuses
  * a build of another GAME_API_VERSION or an absurd state_size; a changed layout is migrated or
  * started fresh (--reset, F5) into game.pending, else refused with the reason in why. */
 int host_game_validate(void *const *slots, void *user, char *why, size_t why_size);
+/* hr's prepare hook: starts reading the new build's state layout beside its pre-flight. */
+void host_game_prepare(const char *copy, void *user);
 
 /* host_game.c */
 

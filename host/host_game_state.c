@@ -17,19 +17,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
 #define STATE_ALIGN 64                  /* cache line; anything a game may declare */
 
 void *host_game_alloc_block(uint64_t size)
 {
-    size_t bytes = (size_t)((size + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN);
+    /* A block big enough to be write-protected page by page (host_dirty_track) owns its pages
+     * whole: nothing else of the heap shares the first or the last one. */
+    size_t align = size >= HOST_DIRTY_MIN ? (size_t)sysconf(_SC_PAGESIZE) : STATE_ALIGN;
+    size_t bytes = (size_t)((size + align - 1) / align * align);
     if (bytes == 0)
-        bytes = STATE_ALIGN;
-    void *block = aligned_alloc(STATE_ALIGN, bytes); /* C11: bytes is a multiple of align */
+        bytes = align;
+    void *block = aligned_alloc(align, bytes); /* C11: bytes is a multiple of align */
     if (block)
         memset(block, 0, bytes);
     return block;
+}
+
+void host_game_free_block(void *block)
+{
+    host_dirty_forget(block);
+    free(block);
 }
 
 /* A build's own state_hash wins; else the hash of its layout read from debug information. */
@@ -122,7 +132,7 @@ static void *migrate(const game_api *api, const void *old, const host_game_layou
     int sig = host_game_call(&c);
     if (!sig && c.result == 0)
         return block;
-    free(block);
+    host_game_free_block(block);
     if (sig)
         snprintf(failed, size, ", and migrate crashed with %s", host_guard_signal_name(sig));
     else
@@ -144,7 +154,7 @@ static void *migrate_by_name(const host_layout *from, const void *old, uint64_t 
     }
     if (host_layout_migrate(from, old, old_size, to, block, size, reason, sizeof reason) == 0)
         return block;
-    free(block);
+    host_game_free_block(block);
     snprintf(failed, failed_size, ", and it cannot be migrated by field name: %s", reason);
     return NULL;
 }
@@ -152,7 +162,7 @@ static void *migrate_by_name(const host_layout *from, const void *old, uint64_t 
 /* Makes block the one adopted when the new build loads. */
 static void set_pending(void *block, const char *kind)
 {
-    free(game.pending);
+    host_game_free_block(game.pending);
     game.pending = block;
     game.pending_kind = kind;
 }
@@ -180,9 +190,12 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
      * program may be stripped. Its state_hash is then the game's own, or 0 (matches any). */
     if (!api->state_type || HOST_RELEASE)
         return 0;
-    host_layout *l = dladdr(slots[0], &info) && info.dli_fname
-                         ? host_layout_read(info.dli_fname, api->state_type)
-                         : NULL;
+    host_layout *l = NULL;
+    if (dladdr(slots[0], &info) && info.dli_fname) {
+        l = host_layout_prefetched(info.dli_fname, api->state_type);
+        if (!l)
+            l = host_layout_read(info.dli_fname, api->state_type);
+    }
     if (!l) {
         snprintf(why, why_size, "cannot read the layout of state_type \"%s\": out of memory",
                  api->state_type);
@@ -296,6 +309,16 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
     return 1;
 }
 
+/* The running build's state_type is the best guess of the new one's: its layout is read from
+ * the copy while the pre-flight runs, and read_layout takes it if the guess was right. */
+void host_game_prepare(const char *copy, void *user)
+{
+    (void)user;
+    const game_api *api = loaded_api();
+    if (api && api->state_type && !HOST_RELEASE)
+        host_layout_prefetch(copy, api->state_type);
+}
+
 int host_game_validate(void *const *slots, void *user, char *why, size_t why_size)
 {
     (void)user;
@@ -373,7 +396,7 @@ int host_game_adopt(const void *block, const host_game_layout *layout, const cha
         snprintf(why, why_size, "%s since it was saved%s", change, failed);
         return -1;
     }
-    free(game.state);
+    host_game_free_block(game.state);
     game.state = migrated;
     host_game_adopt_layout(api);
     return 1;

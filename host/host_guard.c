@@ -11,8 +11,10 @@
  * was installed before ours, or gets the default action (a core dump, the right exit signal).
  *
  * Traps it avoids:
- * - sigsetjmp(env, 1) saves the signal mask and siglongjmp restores it; without that the
- *   caught signal stays blocked and the next fault of that kind kills the process.
+ * - The handler runs with its signal blocked; left by a jump, it stays blocked and the next
+ *   fault of that kind kills the process. sigsetjmp(env, 1) would save and restore the mask,
+ *   but with a system call on every guarded call (most of the host's cost per frame): the
+ *   handler keeps the mask it interrupted instead, and only the crash path puts it back.
  * - The handlers run on an alternate stack of 64 KiB (smaller ones, even ones sigaltstack
  *   accepts, were seen to die on a stack overflow), one per thread that calls game code.
  * - A stack overflow is told from other SIGSEGVs by its fault address, against the stack
@@ -76,6 +78,7 @@ static _Thread_local volatile int fault_frame_count;
 static _Thread_local void *alt_stack;
 static _Thread_local uintptr_t stack_low, stack_high; /* 0, 0: not known */
 static _Thread_local volatile unsigned fault_gone_version;
+static _Thread_local sigset_t fault_mask; /* the mask the jumping handler interrupted */
 
 /* The game library's machine code, published by host_game.c after each load. */
 static volatile uintptr_t code_start[MAX_CODE_RANGES], code_end[MAX_CODE_RANGES];
@@ -288,6 +291,10 @@ static int is_stack_overflow(int sig, const siginfo_t *info, void *context)
 
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
+    /* A first write to a page of the state block, recorded and let through (host_dirty). */
+    if (sig == SIGSEGV && info && info->si_code == SEGV_ACCERR &&
+        host_dirty_on_fault(info->si_addr))
+        return;
     const uintptr_t pc = (uintptr_t)context_pc(context);
     const int with_address = has_address(info);
     const uintptr_t addr = with_address ? (uintptr_t)info->si_addr : 0;
@@ -308,6 +315,7 @@ static void on_fault(int sig, siginfo_t *info, void *context)
     fault_stack_overflow = is_stack_overflow(sig, info, context);
     fault_pc = (void *)pc; /* NOLINT(performance-no-int-to-ptr) */
     fault_gone_version = gone;
+    fault_mask = ((const ucontext_t *)context)->uc_sigmask;
     if (has_code(pc)) {
         /* Where the game was when libc faulted for it (abort, a bad free): the unwinder was
          * loaded at install time, so this allocates nothing. */
@@ -336,6 +344,7 @@ static void on_watchdog(int sig, siginfo_t *info, void *context)
     fault_address = pc;
     fault_pc = pc;
     fault_frame_count = 0;
+    fault_mask = ((const ucontext_t *)context)->uc_sigmask;
     siglongjmp(guard_env, 1);
 }
 
@@ -523,8 +532,10 @@ int host_guard_screenshot_requested(void)
 int host_guard_call(void (*fn)(void *arg), void *arg)
 {
     /* This frame stays alive for the whole call, which is what makes the jump back legal. */
-    if (sigsetjmp(guard_env, 1) != 0)
+    if (sigsetjmp(guard_env, 0) != 0) {
+        pthread_sigmask(SIG_SETMASK, &fault_mask, NULL); /* the signal is blocked until here */
         return caught_signal;
+    }
     caught_signal = 0;
     in_game_call = 1;
     fn(arg);

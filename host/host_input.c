@@ -110,36 +110,49 @@ static void add_text(game_input *in, const char *text)
 }
 
 /* The keys the host keeps for itself, pressed once (no key repeat) per action; rewind acts
- * while its key is held. --key ACTION=KEY moves them (host_input_bind). */
+ * while its key is held. A key marked alt acts only while Alt is held (Alt+Return) and is the
+ * host's alone: the game sees no Return. --key ACTION=KEY moves them (host_input_bind). */
 static struct {
     const char *name; /* the ACTION of --key */
     SDL_Scancode key;
     unsigned action;
+    int alt; /* 1: only with Alt held */
 } host_keys[] = {
-    { "overlay", SDL_SCANCODE_F1, HOST_INPUT_OVERLAY },
-    { "record", SDL_SCANCODE_F2, HOST_INPUT_RECORD },
-    { "live", SDL_SCANCODE_F3, HOST_INPUT_LIVE },
-    { "save", SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE },
-    { "restart", SDL_SCANCODE_F5, HOST_INPUT_RESET },
-    { "reload", SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD },
-    { "pause", SDL_SCANCODE_F7, HOST_INPUT_PAUSE },
-    { "step", SDL_SCANCODE_F8, HOST_INPUT_STEP },
-    { "load", SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE },
-    { "slower", SDL_SCANCODE_F10, HOST_INPUT_SLOWER },
-    { "faster", SDL_SCANCODE_F11, HOST_INPUT_FASTER },
-    { "rewind", SDL_SCANCODE_F12, HOST_INPUT_REWIND },
-    { "inspect", SDL_SCANCODE_GRAVE, HOST_INPUT_INSPECT },
+    { "overlay", SDL_SCANCODE_F1, HOST_INPUT_OVERLAY, 0 },
+    { "record", SDL_SCANCODE_F2, HOST_INPUT_RECORD, 0 },
+    { "live", SDL_SCANCODE_F3, HOST_INPUT_LIVE, 0 },
+    { "save", SDL_SCANCODE_F4, HOST_INPUT_SAVE_STATE, 0 },
+    { "restart", SDL_SCANCODE_F5, HOST_INPUT_RESET, 0 },
+    { "reload", SDL_SCANCODE_F6, HOST_INPUT_FORCE_RELOAD, 0 },
+    { "pause", SDL_SCANCODE_F7, HOST_INPUT_PAUSE, 0 },
+    { "step", SDL_SCANCODE_F8, HOST_INPUT_STEP, 0 },
+    { "load", SDL_SCANCODE_F9, HOST_INPUT_LOAD_STATE, 0 },
+    { "slower", SDL_SCANCODE_F10, HOST_INPUT_SLOWER, 0 },
+    { "faster", SDL_SCANCODE_F11, HOST_INPUT_FASTER, 0 },
+    { "rewind", SDL_SCANCODE_F12, HOST_INPUT_REWIND, 0 },
+    { "fullscreen", SDL_SCANCODE_RETURN, HOST_INPUT_FULLSCREEN, 1 },
+    { "inspect", SDL_SCANCODE_GRAVE, HOST_INPUT_INSPECT, 0 },
 };
 enum {
     HOST_KEY_COUNT = sizeof host_keys / sizeof host_keys[0]
 };
 
-static unsigned host_key_action(SDL_Scancode key)
+/* Alt is held: from the key events, like every key, so a --script's "down LAlt" counts. */
+static int alt_held(const game_input *in)
 {
-    for (size_t i = 0; i < HOST_KEY_COUNT; i++)
-        if (host_keys[i].key == key && host_keys[i].action != HOST_INPUT_REWIND)
-            return host_keys[i].action;
-    return 0;
+    return in->keys[SDL_SCANCODE_LALT] || in->keys[SDL_SCANCODE_RALT];
+}
+
+/* The host key that key (with Alt held or not) presses, or -1. An Alt combination wins over
+ * the same key alone. */
+static int host_key_index(SDL_Scancode key, int alt)
+{
+    int found = -1;
+    for (int i = 0; i < (int)HOST_KEY_COUNT; i++)
+        if (host_keys[i].key == key && host_keys[i].action != HOST_INPUT_REWIND &&
+            (alt || !host_keys[i].alt) && (found < 0 || host_keys[i].alt))
+            found = i;
+    return found;
 }
 
 static SDL_Scancode key_of(unsigned action)
@@ -162,27 +175,32 @@ int host_input_bind(const host_args *args, char *why, size_t size)
         if (!eq || i == HOST_KEY_COUNT) {
             snprintf(why, size,
                      "--key %s: want ACTION=KEY, ACTION one of overlay record live save restart "
-                     "reload pause step load slower faster rewind inspect",
+                     "reload pause step load slower faster rewind fullscreen inspect",
                      spec);
             return -1;
         }
-        SDL_Scancode key = SDL_GetScancodeFromName(eq + 1);
+        const char *name = eq + 1;
+        const int alt = SDL_strncasecmp(name, "Alt+", 4) == 0;
+        SDL_Scancode key = SDL_GetScancodeFromName(name + (alt ? 4 : 0));
         if (key == SDL_SCANCODE_UNKNOWN || key >= GAME_KEY_COUNT) {
-            snprintf(why, size, "--key %s: '%s' is not an SDL key name (F1, Escape, Tab, R...)",
-                     spec, eq + 1);
+            snprintf(why, size,
+                     "--key %s: '%s' is not an SDL key name (F1, Escape, Tab, R..., or "
+                     "Alt+KEY)",
+                     spec, name);
             return -1;
         }
         host_keys[i].key = key;
+        host_keys[i].alt = alt;
     }
     /* One key, one action: --key restart=F6 alone leaves F6 on reload too. */
     for (size_t i = 0; i < HOST_KEY_COUNT; i++)
         for (size_t j = i + 1; j < HOST_KEY_COUNT; j++)
-            if (host_keys[i].key == host_keys[j].key) {
+            if (host_keys[i].key == host_keys[j].key && host_keys[i].alt == host_keys[j].alt) {
                 snprintf(why, size,
-                         "%s is the key of both %s and %s: move the other one too (e.g. --key "
+                         "%s%s is the key of both %s and %s: move the other one too (e.g. --key "
                          "restart=F6 --key reload=F5)",
-                         SDL_GetScancodeName(host_keys[i].key), host_keys[i].name,
-                         host_keys[j].name);
+                         host_keys[i].alt ? "Alt+" : "", SDL_GetScancodeName(host_keys[i].key),
+                         host_keys[i].name, host_keys[j].name);
                 return -1;
             }
     return 0;
@@ -190,7 +208,14 @@ int host_input_bind(const host_args *args, char *why, size_t size)
 
 const char *host_input_key_name(unsigned action)
 {
-    return SDL_GetScancodeName(key_of(action));
+    static char name[64];
+    for (size_t i = 0; i < HOST_KEY_COUNT; i++)
+        if (host_keys[i].action == action) {
+            snprintf(name, sizeof name, "%s%s", host_keys[i].alt ? "Alt+" : "",
+                     SDL_GetScancodeName(host_keys[i].key));
+            return name;
+        }
+    return "";
 }
 
 /* Logical buttons and the keys that hold them down. */
@@ -232,6 +257,7 @@ static int inspector_takes(const SDL_Event *e, const game_input *in)
 unsigned host_input_poll(game_input *in)
 {
     unsigned actions = 0;
+    int host;
     SDL_Event e;
     in->wheel_x = in->wheel_y = 0;
     in->text[0] = 0;
@@ -240,9 +266,9 @@ unsigned host_input_poll(game_input *in)
         if (e.type == SDL_QUIT) {
             actions |= HOST_INPUT_QUIT;
         } else if (e.type == SDL_KEYDOWN && !e.key.repeat &&
-                   host_key_action(e.key.keysym.scancode)) {
-            actions |= host_key_action(e.key.keysym.scancode);
-            in->keys[e.key.keysym.scancode] = 1;
+                   (host = host_key_index(e.key.keysym.scancode, alt_held(in))) >= 0) {
+            actions |= host_keys[host].action;
+            in->keys[e.key.keysym.scancode] = !host_keys[host].alt;
         } else if (inspector_takes(&e, in)) {
             /* the open inspector's key, click or wheel turn: the game does not see it */
         } else if ((e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) &&

@@ -84,4 +84,13 @@ const char *host_layout_enumerators(const host_layout *layout, int i);
 int host_layout_diff(const host_layout *from, const host_layout *to, const char *sep, char *out,
                      size_t size);
 
+/* Reading a new build's layout beside its pre-flight (host_layout_prefetch.c): starts reading
+ * type_name's layout from path in a thread (a read still in flight is waited for and dropped). */
+void host_layout_prefetch(const char *path, const char *type_name);
+/* The layout read from path for type_name, once the read has ended; NULL when the read in
+ * flight is for another file or type, or there is none (then read it with host_layout_read). */
+host_layout *host_layout_prefetched(const char *path, const char *type_name);
+/* Waits for a read in flight and frees what was not taken. */
+void host_layout_prefetch_end(void);
+
 #endif /* HOST_LAYOUT_H */

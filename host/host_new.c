@@ -1,9 +1,10 @@
-/* host_new.c - `livehost new [--sdl] DIR`: writes a fresh game project that the host runs with
- * live reload at once (cd DIR && livehost): one game source against the contract, its state in
- * a header of its own, a copy of the contract, a Makefile that builds build/game.so the safe
- * way (with debug information, from which the host reads the state's layout; libraries by
- * pkg-config name in GAME_PKGS), and an empty assets/. --sdl writes the game of
- * host_new_sdl.c instead, which uses SDL itself and links SDL2.
+/* host_new.c - `livehost new [--template NAME] DIR`: writes a fresh game project that the host
+ * runs with live reload at once (cd DIR && livehost): one game source against the contract,
+ * its state in a header of its own, a copy of the contract, a Makefile that builds
+ * build/game.so the safe way (with debug information, from which the host reads the state's
+ * layout; libraries by pkg-config name in GAME_PKGS), and assets/. The default template is the
+ * bouncing box below; the others (a game that uses SDL itself, a platformer, a menu game) are
+ * in host_new_NAME.c, one file each, listed here.
  *
  * Owns nothing after it returns; writes nothing when any of its files is already there.
  */
@@ -147,6 +148,39 @@ static const char makefile[] =
     "\trm -rf build\n"
     ".PHONY: clean release FORCE\n";
 
+static const host_new_template box_template = {
+    .name = "box",
+    .about = "a box bouncing around: the smallest game (the default)",
+    .game_c = game_c,
+    .state_h = game_state_h,
+    .pkgs = "",
+};
+
+static const host_new_template *const templates[] = {
+    &box_template,
+    &host_new_sdl_template,
+    &host_new_platformer_template,
+    &host_new_menu_template,
+};
+enum {
+    TEMPLATE_COUNT = sizeof templates / sizeof templates[0],
+    ASSETS_MAX = 8 /* files a template's assets() may make */
+};
+
+const host_new_template *host_new_template_find(const char *name)
+{
+    for (size_t i = 0; i < TEMPLATE_COUNT; i++)
+        if (strcmp(templates[i]->name, name) == 0)
+            return templates[i];
+    return NULL;
+}
+
+void host_new_print_templates(FILE *out)
+{
+    for (size_t i = 0; i < TEMPLATE_COUNT; i++)
+        fprintf(out, "  %-12s %s\n", templates[i]->name, templates[i]->about);
+}
+
 static const char gitignore[] = "/build/\n/livehost.state\n/livehost.png\n";
 
 static int fail(const char *what, const char *path)
@@ -191,7 +225,7 @@ static FILE *open_contract(const char *exe_path, char *path, size_t size)
     return NULL;
 }
 
-int host_new_project(const char *dir, const char *exe_path, int sdl)
+int host_new_project(const char *dir, const char *exe_path, const host_new_template *tpl)
 {
     char path[4096] = "";
     FILE *contract = open_contract(exe_path, path, sizeof path);
@@ -204,24 +238,17 @@ int host_new_project(const char *dir, const char *exe_path, int sdl)
     fclose(contract);
 
     static char make_text[sizeof makefile + 64];
-    int make_len = snprintf(make_text, sizeof make_text, makefile, sdl ? " sdl2" : "");
-    const char *game = sdl ? host_new_sdl_game_c : game_c;
-    const char *state = sdl ? host_new_sdl_state_h : game_state_h;
-    const struct {
-        const char *name, *text;
-        size_t len;
-    } files[] = {
-        { "game/game.c", game, strlen(game) },
-        { "game/game_state.h", state, strlen(state) },
+    int make_len = snprintf(make_text, sizeof make_text, makefile, tpl->pkgs);
+    host_new_file files[5 + ASSETS_MAX] = {
+        { "game/game.c", tpl->game_c, strlen(tpl->game_c) },
+        { "game/game_state.h", tpl->state_h, strlen(tpl->state_h) },
         { "include/game_api.h", header, header_len },
         { "Makefile", make_text, (size_t)make_len },
         { ".gitignore", gitignore, sizeof gitignore - 1 },
     };
-    enum {
-        FILE_COUNT = sizeof files / sizeof files[0]
-    };
+    const size_t file_count = 5 + (size_t)(tpl->assets ? tpl->assets(files + 5, ASSETS_MAX) : 0);
     /* All or nothing: half a project next to someone's own files would not build. */
-    for (size_t i = 0; i < FILE_COUNT; i++) {
+    for (size_t i = 0; i < file_count; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
         if (access(path, F_OK) == 0) {
             char why[4200], quoted[4400];
@@ -239,13 +266,13 @@ int host_new_project(const char *dir, const char *exe_path, int sdl)
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
             return fail("cannot create", path);
     }
-    for (size_t i = 0; i < FILE_COUNT; i++)
-        if (write_new(dir, files[i].name, files[i].text, files[i].len))
+    for (size_t i = 0; i < file_count; i++)
+        if (write_new(dir, files[i].name, files[i].data, files[i].len))
             return 1;
     printf("A new game is in %s. Run it with live reload:\n\n"
            "    cd %s && %s\n\n"
            "then edit game/game.c and save: the host rebuilds it and runs the new code.\n"
-           "Images go in assets/.\n",
+           "Images and sounds go in assets/.\n",
            dir, dir, exe_path);
     return 0;
 }

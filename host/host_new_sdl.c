@@ -4,11 +4,11 @@
  * library's), callbacks registered in init and reload and taken back in unload, drawing with
  * host->renderer, files found through the host.
  *
- * Data only: host_new.c writes it.
+ * Data only: host_new.c writes it (`livehost new --sdl DIR`, or --template sdl).
  */
 #include "host.h"
 
-const char host_new_sdl_game_c[] =
+static const char game_c[] =
     "/* game.c - a new livehost game that uses SDL itself. Save this file while `livehost`\n"
     " * runs: it rebuilds build/game.so and the window runs the new code, with the state kept.\n"
     " *\n"
@@ -112,7 +112,7 @@ const char host_new_sdl_game_c[] =
     "    .shutdown = my_shutdown,\n"
     "};\n";
 
-const char host_new_sdl_state_h[] =
+static const char state_h[] =
     "/* game_state.h - everything the game remembers: the host keeps this block across reloads.\n"
     " * The host reads its layout from each build's debug information (-g) and carries the\n"
     " * running game's values over by field name; what it cannot carry safely (a pointer into\n"
@@ -133,3 +133,11 @@ const char host_new_sdl_state_h[] =
     "} my_state;\n"
     "\n"
     "#endif\n";
+
+const host_new_template host_new_sdl_template = {
+    .name = "sdl",
+    .about = "a game that includes SDL.h and links SDL2 (also: new --sdl DIR)",
+    .game_c = game_c,
+    .state_h = state_h,
+    .pkgs = " sdl2",
+};

@@ -50,6 +50,8 @@ static const struct {
     { "waiting", 1 },   { "error", 1 },         { "asset-missing", 0 },
 };
 
+#define MIGRATED "state migrated" /* the notice of a migration by field name */
+
 typedef struct problem {
     char title[32];  /* the event name */
     char text[600];  /* its fields, the reason unquoted */
@@ -166,6 +168,23 @@ static void remove_problem(int i)
     ov.problem_count--;
 }
 
+/* A build whose state was migrated by field name: what changed, as a notice (it never opens
+ * the overlay; the next build's replaces it). */
+static void note_migration(const char *fields)
+{
+    char changes[sizeof ov.problems[0].text];
+    if (!host_event_field(fields, "changes", changes, sizeof changes))
+        return;
+    if (ov.problem_count == PROBLEM_MAX)
+        remove_problem(0);
+    problem *p = &ov.problems[ov.problem_count++];
+    snprintf(p->title, sizeof p->title, "%s", MIGRATED);
+    snprintf(p->text, sizeof p->text, "%s", changes);
+    host_draw_ascii(p->text);
+    p->asset[0] = 0;
+    p->notice = 1;
+}
+
 void host_overlay_note(const char *name, const char *fields)
 {
     if (!ov.open || !pthread_equal(pthread_self(), ov.main_thread))
@@ -173,8 +192,9 @@ void host_overlay_note(const char *name, const char *fields)
     if (strcmp(name, "loaded") == 0 || strcmp(name, "reloaded") == 0) {
         /* A good build is in: every problem of the old code is gone, asset ones are not. */
         for (int i = ov.problem_count - 1; i >= 0; i--)
-            if (!ov.problems[i].notice)
+            if (!ov.problems[i].notice || strcmp(ov.problems[i].title, MIGRATED) == 0)
                 remove_problem(i);
+        note_migration(fields);
         ov.compile[0] = ov.source[0] = 0;
         ov.compile_errors = 0;
         ov.reload_seen = ov.in_check;

@@ -9,9 +9,14 @@
  * record when the memory or the count runs out needs no keyframes and no rebasing: one full
  * copy plus the pages that really changed is the whole cost.
  *
- * Cost per update: one memcmp of the block against last, plus two page copies per changed
- * page. Memory: the copy, one uint32 per page, and the record arena: 64 MiB, or less when the
- * snapshot count cannot fill it, or more when two all-pages records would not fit. Records are
+ * A block the write tracker follows (host_dirty_posix.c, big blocks) needs neither last nor
+ * the compare: the tracker hands over the pages written since the last push with their images
+ * as they were, and the live block is the newest snapshot. The cost then follows what an update
+ * writes, not the block's size.
+ *
+ * Cost per update, untracked: one memcmp of the block against last, plus two page copies per
+ * changed page. Memory: the copy, one uint32 per page, and the record arena: 64 MiB, or less when
+ * the snapshot count cannot fill it, or more when two all-pages records would not fit. Records are
  * placed at the front of the arena whenever there is room, so only the bytes the held records
  * need ever become resident. Every allocation happens when the layout changes, never per
  * update. Knows nothing of the game: the caller passes the block and its layout.
@@ -32,7 +37,8 @@ typedef struct record {
 static struct {
     int max_records;         /* seconds * 60; 0 = rewind is off */
     host_game_layout layout; /* the layout of every snapshot held */
-    int has_last;            /* last holds a snapshot */
+    int has_last;            /* last holds a snapshot (tracked: the live block is the base) */
+    const void *tracked;     /* the block the write tracker follows, or NULL: compare with last */
     unsigned char *last;     /* the newest snapshot, layout.size bytes */
     size_t page;             /* bytes per page: PAGE_SIZE, or the whole block if smaller */
     size_t pages;            /* pages in the block */
@@ -94,6 +100,7 @@ static void release(void)
     rw.last = rw.arena = NULL;
     rw.changed = NULL;
     rw.has_last = 0;
+    rw.tracked = NULL;
     rw.layout = (host_game_layout){ 0 };
     rw.first = rw.count = 0;
     rw.head = 0;
@@ -101,27 +108,28 @@ static void release(void)
 
 /* Sizes everything for a new layout. Returns 0, or -1 when out of memory (rewind stays off
  * until the layout changes again). */
-static int setup(const host_game_layout *layout)
+static int setup(const host_game_layout *layout, const void *tracked)
 {
     release();
     if (layout->size == 0 || layout->size > SIZE_MAX / 2)
         return -1;
     size_t size = (size_t)layout->size;
-    rw.page = size < PAGE_SIZE ? size : PAGE_SIZE;
+    rw.page = tracked ? host_dirty_page_size() : size < PAGE_SIZE ? size : PAGE_SIZE;
     rw.pages = (size + rw.page - 1) / rw.page;
     size_t biggest = header_bytes(rw.pages) + rw.pages * rw.page;
     size_t wanted = (size_t)rw.max_records * biggest; /* every page of every snapshot */
     rw.arena_size = wanted < ARENA_BUDGET ? wanted : ARENA_BUDGET;
     if (rw.arena_size < 2 * biggest)
         rw.arena_size = 2 * biggest;
-    rw.last = malloc(size);
+    rw.last = tracked ? NULL : malloc(size);
     rw.changed = malloc(rw.pages * sizeof *rw.changed);
     rw.arena = malloc(rw.arena_size);
-    if (!rw.last || !rw.changed || !rw.arena) {
+    if ((!tracked && !rw.last) || !rw.changed || !rw.arena) {
         release();
         return -1;
     }
     rw.layout = *layout;
+    rw.tracked = tracked;
     return 0;
 }
 
@@ -151,15 +159,62 @@ static int same_layout(const host_game_layout *a, const host_game_layout *b)
     return a->size == b->size && a->version == b->version && a->hash == b->hash;
 }
 
+/* Stores the record of n pages listed in rw.changed, each page as it was taken from before. */
+static void store(size_t n, const unsigned char *before)
+{
+    size_t bytes = header_bytes(n) + n * rw.page;
+    if (rw.count == rw.max_records)
+        drop_oldest();
+    size_t at = reserve(bytes);
+    unsigned char *rec = rw.arena + at;
+    uint32_t count = (uint32_t)n;
+    memcpy(rec, &count, sizeof count);
+    memcpy(rec + sizeof count, rw.changed, n * sizeof *rw.changed);
+    unsigned char *pages = rec + header_bytes(n);
+    for (size_t k = 0; k < n; k++) {
+        size_t off = (size_t)rw.changed[k] * rw.page;
+        memcpy(pages + k * rw.page, before + off, page_bytes(rw.changed[k]));
+    }
+    int slot = (rw.first + rw.count) % rw.max_records;
+    rw.records[slot] = (record){ .offset = at, .bytes = bytes };
+    rw.count++;
+    rw.head = at + bytes;
+}
+
+/* A tracked block: the written pages that really changed make the record. */
+static int push_tracked(const unsigned char *now)
+{
+    const uint32_t *written;
+    const unsigned char *before;
+    size_t w = host_dirty_history(&written, &before);
+    if (!rw.has_last || w == SIZE_MAX) {
+        host_dirty_history_mark();
+        rw.has_last = 1;
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < w; k++) {
+        size_t off = (size_t)written[k] * rw.page;
+        if (memcmp(before + off, now + off, page_bytes(written[k])) != 0)
+            rw.changed[n++] = written[k];
+    }
+    store(n, before);
+    host_dirty_history_mark();
+    return 0;
+}
+
 int host_rewind_push(const void *block, const host_game_layout *layout)
 {
     if (rw.max_records == 0 || !block)
         return 0;
-    if (!rw.last || !same_layout(layout, &rw.layout)) {
-        if (setup(layout) != 0)
+    const void *tracked = host_dirty_is_tracking(block) ? block : NULL;
+    if (!rw.arena || !same_layout(layout, &rw.layout) || tracked != rw.tracked) {
+        if (setup(layout, tracked) != 0)
             return -1;
     }
     const unsigned char *now = block;
+    if (tracked)
+        return push_tracked(now);
     if (!rw.has_last) {
         memcpy(rw.last, now, (size_t)rw.layout.size);
         rw.has_last = 1;
@@ -171,36 +226,44 @@ int host_rewind_push(const void *block, const host_game_layout *layout)
         if (memcmp(rw.last + at, now + at, page_bytes(i)) != 0)
             rw.changed[n++] = (uint32_t)i;
     }
-    size_t bytes = header_bytes(n) + n * rw.page;
-    if (rw.count == rw.max_records)
-        drop_oldest();
-    size_t at = reserve(bytes);
-    unsigned char *rec = rw.arena + at;
-    uint32_t count = (uint32_t)n;
-    memcpy(rec, &count, sizeof count);
-    memcpy(rec + sizeof count, rw.changed, n * sizeof *rw.changed);
-    unsigned char *pages = rec + header_bytes(n);
-    for (size_t k = 0; k < n; k++) {
-        size_t off = (size_t)rw.changed[k] * rw.page, len = page_bytes(rw.changed[k]);
-        memcpy(pages + k * rw.page, rw.last + off, len); /* the page as it was */
-        memcpy(rw.last + off, now + off, len);           /* last becomes the new block */
+    store(n, rw.last);
+    for (size_t k = 0; k < n; k++) { /* last becomes the new block */
+        size_t off = (size_t)rw.changed[k] * rw.page;
+        memcpy(rw.last + off, now + off, page_bytes(rw.changed[k]));
     }
-    int slot = (rw.first + rw.count) % rw.max_records;
-    rw.records[slot] = (record){ .offset = at, .bytes = bytes };
-    rw.count++;
-    rw.head = at + bytes;
     return 0;
+}
+
+/* A tracked block moved on since the last push (a crash stopped an update halfway, a reload
+ * hook wrote to it): the written pages go back as they were. Returns 1 if there were any. */
+static int step_to_last_tracked(unsigned char *live)
+{
+    const uint32_t *written;
+    const unsigned char *before;
+    size_t w = host_dirty_history(&written, &before);
+    if (w == 0 || w == SIZE_MAX)
+        return 0;
+    for (size_t k = 0; k < w; k++) {
+        size_t off = (size_t)written[k] * rw.page;
+        memcpy(live + off, before + off, page_bytes(written[k]));
+    }
+    host_dirty_history_mark();
+    return 1;
 }
 
 int host_rewind_step(void *block, const host_game_layout *layout)
 {
     if (!rw.has_last || !block || !same_layout(layout, &rw.layout))
         return 0;
+    int tracked = rw.tracked && rw.tracked == block && host_dirty_is_tracking(block);
+    if (rw.tracked && !tracked)
+        return 0; /* not the block the history was taken from */
     size_t size = (size_t)rw.layout.size;
     /* The block moved on since the last push (a crash stopped an update halfway, a reload hook
      * wrote to it): the first step back is to the last snapshot itself. */
-    if (memcmp(block, rw.last, size) != 0) {
-        memcpy(block, rw.last, size);
+    if (tracked ? step_to_last_tracked(block) : memcmp(block, rw.last, size) != 0) {
+        if (!tracked)
+            memcpy(block, rw.last, size);
         return 1;
     }
     if (rw.count == 0)
@@ -215,9 +278,12 @@ int host_rewind_step(void *block, const host_game_layout *layout)
         uint32_t index;
         memcpy(&index, rec + sizeof n + k * sizeof index, sizeof index);
         size_t off = (size_t)index * rw.page;
-        memcpy(rw.last + off, pages + (size_t)k * rw.page, page_bytes(index));
-        memcpy(live + off, rw.last + off, page_bytes(index));
+        memcpy(live + off, pages + (size_t)k * rw.page, page_bytes(index));
+        if (!tracked)
+            memcpy(rw.last + off, live + off, page_bytes(index));
     }
+    if (tracked)
+        host_dirty_history_mark(); /* the block as stepped to is the base again */
     rw.count--;
     rw.head = rw.count ? rw.records[slot].offset : 0;
     return 1;

@@ -14,8 +14,9 @@
  *     FRAME quit             ask the host to quit, as closing the window does
  *     FRAME inspect          print every field of the state as `inspect` event lines
  *     FRAME set FIELD VALUE  set a field of the state, as the inspector panel does
- * NAME is an SDL key name: F5, Left, Space, A, Return... BUTTON and AXIS are SDL's game
- * controller names: a, b, x, y, start, dpup, leftshoulder...; leftx, lefty, righttrigger...
+ * NAME is an SDL key name: F5, Left, Space, A, Return..., a space in it written as _
+ * (Left_Alt). BUTTON and AXIS are SDL's game controller names: a, b, x, y, start, dpup,
+ * leftshoulder...; leftx, lefty, righttrigger...
  * Lines may come in any order. A script with pad lines plugs one virtual gamepad in at start
  * (SDL's virtual joystick), so pads are tested and recorded without hardware.
  * Owns the parsed list and the virtual gamepad; never touches the game.
@@ -151,8 +152,12 @@ int host_script_open(const char *path)
         char action[16], name[64] = "", value[32] = "";
         int n = sscanf(text, "%llu %15s %63s %31s", &frame, action, name, value);
         if (n <= 0)
-            continue; /* blank or comment */
-        SDL_Scancode key = name[0] ? SDL_GetScancodeFromName(name) : SDL_SCANCODE_UNKNOWN;
+            continue;      /* blank or comment */
+        char key_name[64]; /* SDL's names with spaces ("Left Alt") are written Left_Alt */
+        snprintf(key_name, sizeof key_name, "%s", name);
+        for (char *c = key_name; *c; c++)
+            *c = *c == '_' ? ' ' : *c;
+        SDL_Scancode key = name[0] ? SDL_GetScancodeFromName(key_name) : SDL_SCANCODE_UNKNOWN;
         SDL_GameControllerButton button = SDL_GameControllerGetButtonFromString(name);
         if (n >= 2 && strcmp(action, "quit") == 0)
             rc = add(frame, SCRIPT_QUIT, 0);

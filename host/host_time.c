@@ -4,10 +4,11 @@
  * (F4, F9) hang off it, because they all work on the same updates.
  *
  * dt never changes: slow motion runs one update every 2nd or 4th frame, fast forward 2 or 4
- * per frame, so a recording plays back the same at any speed. After every update the block
- * goes into the rewind history; holding F12 runs no update and steps one snapshot back per
- * frame instead. Owns only the clock; the modules it drives own their own data.
- * Never calls game code itself: updates go through host_game_update().
+ * per frame (at 60 frames per second; --fps 30 runs twice as many per frame, 120 half), so a
+ * recording plays back the same at any speed. After every update the block goes into the rewind
+ * history; holding F12 runs no update and steps one snapshot back per frame instead. Owns only the
+ * clock; the modules it drives own their own data. Never calls game code itself: updates go through
+ * host_game_update().
  */
 #include "host.h"
 
@@ -18,7 +19,8 @@
 static struct {
     int paused;
     int quarters;      /* speed in quarters: 1 (1/4x), 2, 4 (1x), 8, 16 (4x) */
-    int owed;          /* quarters of an update carried to the next frame */
+    int fps;           /* frames per second: a frame stands for 60 / fps updates at 1x */
+    int owed;          /* quarters of an update, times fps, carried to the next frame */
     uint64_t updates;  /* updates run so far */
     int rewinding;     /* F12 is held */
     int crashed;       /* the game was stopped by a crash when the rewind began */
@@ -33,9 +35,10 @@ static void time_event(const char *state)
     host_event("time", "state=%s speed=%s updates=%" PRIu64, state, speed, game_clock.updates);
 }
 
-int host_time_open(const host_args *args)
+int host_time_open(const host_args *args, int fps)
 {
     memset(&game_clock, 0, sizeof game_clock);
+    game_clock.fps = fps > 0 ? fps : 60;
     game_clock.paused = args->paused;
     game_clock.quarters = args->speed_quarters ? args->speed_quarters : 4;
     if (game_clock.paused || game_clock.quarters != 4)
@@ -117,9 +120,10 @@ static int updates_due(unsigned actions)
     }
     if (game_clock.paused)
         return 0;
-    game_clock.owed += game_clock.quarters;
-    int n = game_clock.owed / 4;
-    game_clock.owed %= 4;
+    /* quarters * 60 / fps quarters of an update per frame, the remainder kept exactly. */
+    game_clock.owed += game_clock.quarters * 60;
+    int n = game_clock.owed / (4 * game_clock.fps);
+    game_clock.owed %= 4 * game_clock.fps;
     return n;
 }
 

@@ -50,9 +50,10 @@ int host_video_open(host_video *video, const host_args *args)
                                          args->width, args->height, SDL_WINDOW_RESIZABLE);
         if (!video->window)
             return fail("cannot open a window");
-        video->renderer = SDL_CreateRenderer(video->window, -1, 0);
+        const Uint32 vsync = args->vsync ? SDL_RENDERER_PRESENTVSYNC : 0;
+        video->renderer = SDL_CreateRenderer(video->window, -1, vsync);
         if (!video->renderer) /* no GPU driver at all: the software one always works */
-            video->renderer = SDL_CreateRenderer(video->window, -1, SDL_RENDERER_SOFTWARE);
+            video->renderer = SDL_CreateRenderer(video->window, -1, SDL_RENDERER_SOFTWARE | vsync);
     }
     if (!video->renderer)
         return fail("cannot create a renderer");
@@ -62,12 +63,24 @@ int host_video_open(host_video *video, const host_args *args)
 
     SDL_RendererInfo info = { 0 };
     SDL_GetRendererInfo(video->renderer, &info);
+    /* Vsync as asked and granted (headless has no display to wait for): without it the host
+     * paces the frames itself, at --fps. With it, a frame lasts one refresh of the display
+     * (60 when the display does not say). */
+    SDL_DisplayMode mode = { 0 };
+    video->vsync = video->window && args->vsync && (info.flags & SDL_RENDERER_PRESENTVSYNC);
+    video->fps = args->fps;
+    if (video->vsync)
+        video->fps = SDL_GetCurrentDisplayMode(0, &mode) == 0 && mode.refresh_rate > 0
+                         ? mode.refresh_rate
+                         : 60;
     char game[300], assets[300], preflight[300];
     host_event(
-        "start", "game=%s assets=%s size=%dx%d video=%s renderer=%s preflight=%s pid=%ld",
+        "start",
+        "game=%s assets=%s size=%dx%d video=%s renderer=%s vsync=%s fps=%d preflight=%s pid=%ld",
         host_event_word(game, sizeof game, args->game_path),
         host_event_word(assets, sizeof assets, args->assets_dir), args->width, args->height,
         args->headless ? "headless" : "window", info.name ? info.name : "unknown",
+        video->vsync ? "on" : "off", video->fps,
         host_event_word(preflight, sizeof preflight, args->preflight ? args->preflight : "none"),
         (long)getpid());
     return 0;
@@ -124,6 +137,20 @@ int host_video_apply(host_video *video, const game_window *want, const host_args
     host_event("window", "size=%dx%d scale=%s title=%s", w, h, none ? "none" : "fit",
                host_event_quote(title, sizeof title, want->title ? want->title : ""));
     return 1;
+}
+
+void host_video_toggle_fullscreen(host_video *video)
+{
+    const int want = !video->fullscreen;
+    if (video->window &&
+        SDL_SetWindowFullscreen(video->window, want ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) {
+        char quoted[400];
+        host_event("window", "fullscreen=%d reason=%s", video->fullscreen,
+                   host_event_quote(quoted, sizeof quoted, SDL_GetError()));
+        return;
+    }
+    video->fullscreen = want;
+    host_event("window", "fullscreen=%d", want);
 }
 
 void host_video_close(host_video *video)

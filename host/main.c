@@ -36,13 +36,13 @@ static void check_game(void)
     host_overlay_check_end();
 }
 
-/* Waits until the next 1/60 s tick. A host that fell far behind (a breakpoint, a slow load)
- * starts counting afresh instead of racing through the missed frames. While a new build is in
+/* Waits until the next frame's tick (1/fps s). A host that fell far behind (a breakpoint, a slow
+ * load) starts counting afresh instead of racing through the missed frames. While a new build is in
  * its pre-flight (about a millisecond), the wait goes in 1 ms steps that look again, so the
  * build runs from the next frame on instead of one frame later. */
-static void pace(Uint64 *next_tick, Uint64 freq)
+static void pace(Uint64 *next_tick, Uint64 freq, int fps)
 {
-    const Uint64 period = freq / 60;
+    const Uint64 period = freq / (Uint64)fps;
     *next_tick += period;
     Uint64 now = SDL_GetPerformanceCounter();
     if (now >= *next_tick) {
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
     host_args args;
     int parsed = host_args_parse(&args, argc, argv);
     if (parsed == HOST_ARGS_NEW)
-        return host_new_project(args.new_dir, args.exe_path, args.new_sdl);
+        return host_new_project(args.new_dir, args.exe_path, host_new_template_find(args.new_tpl));
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
     char why[300], quoted[400];
@@ -169,10 +169,10 @@ int main(int argc, char **argv)
         return 1;
     }
     host_overlay_check_end();
-    host_time_open(&args);
+    host_time_open(&args, video.fps);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
-    const int paced = !args.headless || args.frames == 0;
+    const int paced = (!args.headless || args.frames == 0) && !video.vsync; /* else present waits */
     const Uint64 freq = SDL_GetPerformanceFrequency();
     Uint64 next_tick = SDL_GetPerformanceCounter();
     game_input input = { 0 };
@@ -193,6 +193,8 @@ int main(int argc, char **argv)
             host_game_force_reload();
         if (actions & HOST_INPUT_OVERLAY)
             host_overlay_toggle();
+        if (actions & HOST_INPUT_FULLSCREEN)
+            host_video_toggle_fullscreen(&video);
         if (actions & HOST_INPUT_INSPECT)
             host_inspect_panel_toggle();
         if ((actions & HOST_INPUT_RESIZED) && follow_window) {
@@ -221,7 +223,7 @@ int main(int argc, char **argv)
         if (args.frames > 0 && counted >= (uint64_t)args.frames)
             break;
         if (paced)
-            pace(&next_tick, freq);
+            pace(&next_tick, freq, video.fps);
     }
 
     if (args.screenshot) {

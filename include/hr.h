@@ -93,6 +93,13 @@ typedef void (*hr_log_fn)(int level, const char *text, void *user);
  * Return 0 to accept; anything else refuses the build: write a one-line reason into why. */
 typedef int (*hr_validate_fn)(void *const *slots, void *user, char *why, size_t why_size);
 
+/* Called once a new build's private copy is made and checked, before it is loaded (and before
+ * its pre-flight starts, when there is one). copy: the file that will be loaded, valid until the
+ * next check or hr_close(). The place to start reading the file elsewhere (its debug
+ * information, in a thread), so that work runs beside the pre-flight instead of stalling the
+ * frame that loads the build. */
+typedef void (*hr_prepare_fn)(const char *copy, void *user);
+
 /* Called right before the running build is closed, while its code can still run: once a new
  * build has passed every check (the validate hook included), and from hr_rollback(),
  * hr_unload() and hr_close(). slots: the outgoing build's symbols. The place to remove what
@@ -113,8 +120,9 @@ typedef struct hr_desc {
     hr_watch_mode watch;        /* default HR_WATCH_DEFAULT */
     hr_validate_fn validate;    /* default: accept every build that resolves */
     hr_unload_fn unload;        /* default: nothing runs before a build is closed */
+    hr_prepare_fn prepare;      /* default: nothing runs when a build's copy is made */
     hr_log_fn log;              /* default: "hr: ..." lines on stderr */
-    void *user;                 /* passed to validate, unload and log; default NULL */
+    void *user;                 /* passed to validate, unload, prepare and log; default NULL */
     const char *preflight;      /* path of the hr-preflight program: every new build is first
                                    loaded there, in a separate process, so a constructor that
                                    crashes, exits or hangs never touches this one. While it

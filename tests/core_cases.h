@@ -37,6 +37,7 @@ static hr_status check_until_reloaded(hr_lib *lib);
     X(missing_symbol_is_named)                                                                     \
     X(directory_instead_of_file)                                                                   \
     X(validate_hook_refuses)                                                                       \
+    X(prepare_hook_sees_the_copy)                                                                  \
     X(call_by_name_and_sym)                                                                        \
     X(several_libraries_at_once)                                                                   \
     X(unload_then_load_again)                                                                      \
@@ -252,6 +253,66 @@ static void validate_hook_refuses(void)
     install(FX("fx_v3"), lib_path);
     CHECK(check_until_reloaded(lib) == HR_RELOADED && value(slots) == 3,
           "accepted build after refusal");
+    hr_close(lib);
+    remove_work_dir();
+}
+
+/* What the prepare and validate hooks saw, in order. */
+typedef struct prepared {
+    int calls, validated; /* prepare calls; validate calls */
+    int copy_existed;     /* the copy was there at every prepare */
+    int before_validate;  /* every prepare came before its validate */
+    char copy[1024];      /* the last copy named */
+} prepared;
+
+static void note_prepare(const char *copy, void *user)
+{
+    prepared *p = user;
+    if (p->calls == 0)
+        p->copy_existed = 1;
+    p->calls++;
+    p->copy_existed = p->copy_existed && exists(copy);
+    p->before_validate = p->calls == p->validated + 1;
+    snprintf(p->copy, sizeof p->copy, "%s", copy);
+}
+
+static int note_validate(void *const *slots, void *user, char *why, size_t size)
+{
+    ((prepared *)user)->validated++;
+    return refuse_value_2(slots, user, why, size);
+}
+
+/* The prepare hook names each build's private copy, in the temp directory, before the build
+ * is validated; a refused build was prepared too. */
+static void prepare_hook_sees_the_copy(void)
+{
+    new_work_dir();
+    install(FX("fx_v1"), lib_path);
+    void *slots[2];
+    prepared p = { 0 };
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .validate = note_validate,
+                                      .prepare = note_prepare,
+                                      .user = &p });
+    CHECK(hr_is_loaded(lib) && p.calls == 1 && p.validated == 1,
+          "first load: loaded %d, prepare %d, validate %d", hr_is_loaded(lib), p.calls,
+          p.validated);
+    CHECK(p.copy_existed && p.before_validate, "copy existed %d, before validate %d",
+          p.copy_existed, p.before_validate);
+    const char *dir = hr_temp_dir(lib);
+    CHECK(strncmp(p.copy, dir, strlen(dir)) == 0, "copy %s is not in %s", p.copy, dir);
+    install(FX("fx_v2"), lib_path);
+    CHECK(check_until_changed(lib) == HR_REFUSED && p.calls == 2 && p.validated == 2,
+          "refused build: prepare %d, validate %d", p.calls, p.validated);
+    install(FX("fx_v3"), lib_path);
+    CHECK(check_until_reloaded(lib) == HR_RELOADED && value(slots) == 3 && p.calls == 3,
+          "accepted build: value %d, prepare %d", value(slots), p.calls);
+    CHECK(p.copy_existed && p.before_validate, "copy existed %d, before validate %d",
+          p.copy_existed, p.before_validate);
     hr_close(lib);
     remove_work_dir();
 }

@@ -135,6 +135,14 @@ game_src() {
     echo "$TMP/$1"
 }
 
+# big_state SRC: gives SRC's game a 16 MiB state block (an arena after its fields, more than any
+# copy the host would make before a frame) and has its reload and shutdown lines end with the
+# arena's last byte (end=N).
+big_state() {
+    sed_game "$1" game_state.h 's|^} game_state;$|    unsigned char arena[16 << 20]; /* a big block */\n} game_state;|' &&
+        sed_game "$1" game.c 's#^\(    host->log("\(reloaded\|shutdown\) at .*\)", \(.*\));$#\1 end=%d", \3, s->arena[sizeof s->arena - 1]);#'
+}
+
 # build_game SRC OUTDIR: builds SRC's game with the Makefile's own rule into OUTDIR/game.so
 # (linked under a temporary name, then renamed: a watching host never sees half a file).
 build_game() {

@@ -79,6 +79,23 @@ state_restored_after_crash() {
     expect "the rolled-back game did not go on: $(grep reloaded "$LOG" | tail -1)" [ "$(log_ticks "$LOG" reloaded | tail -1)" -gt 0 ]
 }
 
+# A block too big to copy before every frame (16 MiB) is put back all the same: the crashed
+# frame's writes at both of its ends are gone before the old code sees it.
+big_state_restored_after_crash() {
+    expect "could not give the game a big state" big_state "$(game_src bigcrash)" || return
+    start_game bigcrash || return
+    expect "the game did not run" frames "$LOG"
+    expect "could not inject" inject "$SRC" "s->score = 777777; s->arena[sizeof s->arena - 1] = 7; *(volatile int *)0 = 1;"
+    rebuild
+    restore_good "$SRC"
+    expect "no rollback that restored the state: $(grep -E 'rollback|safe-mode' "$LOG")" wait_for "$LOG" '^livehost: rollback version=3 state=restored '
+    expect "no frame after the rollback" frames "$LOG"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the old code saw the crashed frame's writes: $(grep -E 'score=777777|end=7' "$LOG")" not grep -Eq 'score=777777|end=7' "$LOG"
+    expect "the old code did not say the block's last byte: $(grep 'reloaded at' "$LOG")" grep -q 'reloaded at tick=[0-9]* score=[0-9]* end=0"$' "$LOG"
+}
+
 # The exact build that crashed is never loaded again, whatever the file is called.
 crashed_build_never_retried() {
     start_game forbid || return
@@ -235,7 +252,8 @@ fault_outside_game_not_swallowed() {
     expect "a fault outside game code was reported as a game crash" not grep -q '^livehost: crash ' "$log"
 }
 
-for c in ${CASES:-every_crash_kind_recovered state_restored_after_crash crashed_build_never_retried \
+for c in ${CASES:-every_crash_kind_recovered state_restored_after_crash big_state_restored_after_crash \
+    crashed_build_never_retried \
     safe_mode_without_rollback hangs_recovered sleep_loop_exits self_deadlock_exits \
     stop_and_continue_is_not_a_hang stalled_loop_exits fault_outside_game_not_swallowed}; do
     run_case "$c"

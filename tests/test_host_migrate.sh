@@ -2,10 +2,12 @@
 # test_host_migrate.sh - migration by field name in a `livehost new` project whose game exports
 # no migrate: each edit of its state header (a field inserted, one removed, two reordered, an
 # int widened, an array grown, a nested struct grown) reloads with state=migrated and the game
-# logs every surviving value intact; a pointer into the state or a changed union is refused with
-# the field named and the game plays on.
+# logs every surviving value intact, the overlay listing what changed; a pointer into the state
+# or a changed union is refused with the field named and the game plays on.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
+
+NOTICE=e8e070 # the overlay's notices: what a migration changed (COLOR_NOTICE)
 
 # new_game DIR: a new project whose game takes everything about its state from game_state.h:
 # STATE_INIT sets the values, STATE_LOG logs them ("reload values ..." after every load,
@@ -99,11 +101,14 @@ migrates_by_field_name() {
     DIR=$TMP/mig
     expect "could not write the game" new_game "$DIR" || return
     state_h "$DIR" "$V1_FIELDS" "$V1_LOG" "$V1_ARGS"
-    (cd "$DIR" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 2>"$log") &
+    local png=$TMP/mig.png
+    (cd "$DIR" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 --overlay --screenshot "$png" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
     expect "the game did not load: $(tail -3 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
     expect "the game did not run: $(tail -3 "$log")" wait_for "$log" "^livehost: log text=\"tick values $V1_VALUES\"\$" || return
+    expect "no frame before the first migration" frames "$log"
+    expect "a notice ($NOTICE) before any migration" [ "$(count_color "$png" "$NOTICE")" -eq 0 ]
     local INIT='(void)(s)' # the later layouts start from the first one's values
 
     # A field inserted in the middle: it starts at zero.
@@ -130,7 +135,9 @@ migrates_by_field_name() {
         'score=%lld speed=%g items=%d,%d,%d,%d,%d,%d at=%g,%g,%g u=%d' \
         '(long long)s->score, (double)s->speed, s->items[0], s->items[1], s->items[2], s->items[3], s->items[4], s->items[5], (double)s->at.x, (double)s->at.y, (double)s->at.z, s->u.i' \
         'score=1234 speed=2.5 items=10,20,30,40,0,0 at=1.5,-2.5,0 u=99' '\+ float at.z @[0-9]+; .*' || return
+    expect "no frame after the last migration" frames "$log"
     stop_host TERM
+    expect "the overlay shows no notice of what was migrated ($NOTICE)" [ "$(count_color "$png" "$NOTICE")" -gt 50 ]
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "a crash: $(grep crash "$log")" not grep -q '^livehost: crash ' "$log"
 }
@@ -143,11 +150,14 @@ refuses_unsafe_changes() {
     expect "could not write the game" new_game "$DIR" || return
     local fields="void *self; $V1_FIELDS"
     state_h "$DIR" "$fields" "$V1_LOG" "$V1_ARGS" 's->self = s'
-    (cd "$DIR" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 2>"$log") &
+    local png=$TMP/mig.png
+    (cd "$DIR" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 --overlay --screenshot "$png" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
     expect "the game did not load: $(tail -3 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
     expect "the game did not run: $(tail -3 "$log")" wait_for "$log" "^livehost: log text=\"tick values $V1_VALUES\"\$" || return
+    expect "no frame before the first migration" frames "$log"
+    expect "a notice ($NOTICE) before any migration" [ "$(count_color "$png" "$NOTICE")" -eq 0 ]
     mark "$log"
     state_h "$DIR" "int before; $fields" "$V1_LOG" "$V1_ARGS" 's->self = s'
     expect "a pointer into the state was not refused: $(grep -E 'refused|reloaded' "$log" | tail -1)" \

@@ -148,6 +148,7 @@ hr_lib *hr_open(const hr_desc *desc)
     lib->watch_mode = desc->watch;
     lib->validate = desc->validate;
     lib->unload = desc->unload;
+    lib->prepare = desc->prepare;
     lib->log = desc->log ? desc->log : default_log;
     lib->user = desc->user;
     lib->proc.out_fd = -1;

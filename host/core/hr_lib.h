@@ -21,6 +21,7 @@ struct hr_lib {
     void **next_slots; /* scratch: the candidate build's symbols */
     hr_validate_fn validate;
     hr_unload_fn unload;
+    hr_prepare_fn prepare;
     hr_log_fn log;
     void *user;
     char *preflight; /* hr-preflight program, or NULL */

@@ -239,6 +239,8 @@ hr_status hr__load(hr_lib *lib)
     hr__cancel_pending(lib);
     lib->timing = (hr_timing){ 0 };
     hr_error err = stage(lib);
+    if (err == HR_ERR_NONE && lib->prepare)
+        lib->prepare(lib->pending, lib->user);
     if (err == HR_ERR_NONE && lib->preflight) {
         err = start_preflight(lib);
         if (err == HR_ERR_NONE) {

@@ -83,11 +83,17 @@ void hr_dl_pin_since(size_t count, const char *path);
 /* --- child processes (hr_proc_*.c) -------------------------------------------------------- */
 
 typedef struct hr_proc {
-    long pid;   /* 0 when no process runs */
-    int out_fd; /* read end of the child's stdout+stderr, non-blocking */
+    long pid;       /* 0 when no process runs; POSIX: HR_PROC_RUNNING while one does */
+    int out_fd;     /* read end of the child's stdout+stderr, non-blocking */
+    void *starting; /* POSIX: the helper thread that starts and reaps it (hr_proc_posix.c) */
 } hr_proc;
 
-/* Starts argv[0] (a path) with argv; 0 on success, else -1 with why. */
+/* hr_proc.pid while a helper thread runs the child (POSIX): "running" to the core, never a
+ * real process id (only the helper signals or waits for the child). */
+#define HR_PROC_RUNNING 0x7fffffffL
+
+/* Starts argv[0] (a path) with argv; 0 on success, else -1 with why. The start may finish
+ * off the caller's thread: a child that could not be started then ends with code 127. */
 int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_size);
 /* 1 while it runs; 0 once it ended, with *code = exit status, or -(signal number). */
 int hr_proc_poll(hr_proc *p, int *code);
