@@ -16,7 +16,7 @@ GAME=$TMP/inspect.so
 # The game's colours (tests/games/inspect.c) and the panel's (host/host_inspect_panel.c).
 GREEN=1ea03c RED=c81e1e PANEL=000000 NAMES=d0d0d0 VALUES=ffd6a0 REASON=ff6b6b
 # Every row of a dump, in order: fields, nested fields, array elements.
-ROWS="tick lives speed red mode flags at at.x at.y hits hits[0] hits[1] hits[2] hits[3] distance pushes"
+ROWS="tick lives speed red mode flags at at.x at.y hits hits[0] hits[1] hits[2] hits[3] distance right_presses"
 
 # build_inspect_game OUT [FLAGS...]: tests/games/inspect.c as a game library (a temporary name
 # renamed into place: a running host never sees half a file).
@@ -73,7 +73,7 @@ dump_lists_every_field() {
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ] || return
     got=$(grep -F 'livehost: inspect field=' "$log" | sed 's/^livehost: inspect field=\([^ ]*\) .*/\1/' | tr '\n' ' ')
     expect "the dump lists '$got', want '$ROWS '" [ "$got" = "$ROWS " ] || return
-    want="tick:uint64_t lives:int speed:float red:bool mode:mode flags:unsigned int at:vec2 at.x:float at.y:float hits:short[4] hits[0]:short hits[1]:short hits[2]:short hits[3]:short distance:double pushes:int "
+    want="tick:uint64_t lives:int speed:float red:bool mode:mode flags:unsigned int at:vec2 at.x:float at.y:float hits:short[4] hits[0]:short hits[1]:short hits[2]:short hits[3]:short distance:double right_presses:int "
     expect "the dump's types are '$(dump_types "$log")', want '$want'" [ "$(dump_types "$log")" = "$want" ] || return
     declare -A v
     for f in $ROWS; do v[$f]=$(dumped "$log" "$f"); done
@@ -82,7 +82,7 @@ dump_lists_every_field() {
     expect "mode is shown as '${v[mode]}', want its enumerator MODE_RUN" [ "${v[mode]}" = MODE_RUN ]
     expect "hits is summarised as '${v[hits]}'" [ "${v[hits]}" = "[4] {10, 20, 30, 40}" ]
     expect "at is summarised as '${v[at]}'" [ "${v[at]}" = "{2 fields}" ]
-    want="lives=${v[lives]} speed=${v[speed]} red=${v[red]} mode=$(mode_number "${v[mode]}") flags=${v[flags]} at=${v[at.x]},${v[at.y]} hits=${v[hits[0]]},${v[hits[1]]},${v[hits[2]]},${v[hits[3]]} distance=${v[distance]} pushes=${v[pushes]}"
+    want="lives=${v[lives]} speed=${v[speed]} red=${v[red]} mode=$(mode_number "${v[mode]}") flags=${v[flags]} at=${v[at.x]},${v[at.y]} hits=${v[hits[0]]},${v[hits[1]]},${v[hits[2]]},${v[hits[3]]} distance=${v[distance]} right_presses=${v[right_presses]}"
     expect "the dump at tick $tick says '$want', the game logged '$(game_values "$log" "$tick")'" \
         [ "$(game_values "$log" "$tick")" = "$want" ]
     expect "red=${v[red]} but the picture is not green" mostly "$png" "$GREEN"
@@ -96,19 +96,19 @@ set_changes_the_game() {
     run_host "$log" --game "$GAME" --no-overlay --frames 60 --screenshot "$png" \
         --script "$(script set '20 set lives 7' '21 set speed 0.5' '22 set red true' \
             '23 set mode MODE_JUMP' '24 set flags 2' '25 set at.y 1.25' '26 set hits[2] -5' \
-            '27 set distance 1000')"
+            '27 set distance 1000' '28 set right_presses 5')"
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ] || return
     edits=$(grep -c '^livehost: state-edit ' "$log")
-    expect "$edits state-edit events, want 8: $(grep state-edit "$log")" [ "$edits" -eq 8 ] || return
+    expect "$edits state-edit events, want 9: $(grep state-edit "$log")" [ "$edits" -eq 9 ] || return
     for e in 'lives from=3 to=7' 'speed from=2.5 to=0.5' 'red from=false to=true' \
         'mode from=MODE_RUN to=MODE_JUMP' 'flags from=5 to=2' 'at.y from=-2 to=1.25' \
-        'hits[2] from=30 to=-5'; do
+        'hits[2] from=30 to=-5' 'right_presses from=0 to=5'; do
         expect "no 'state-edit field=$e': $(grep state-edit "$log")" grep -qxF "livehost: state-edit field=$e" "$log"
     done
     expect "no 'state-edit field=distance ... to=1000'" grep -Eq '^livehost: state-edit field=distance from=[0-9.]+ to=1000$' "$log"
     line=$(grep '^livehost: log text="values ' "$log" | tail -1)
     expect "the game's last values are not the edited ones: $line" \
-        grep -Eq 'lives=7 speed=0.5 red=true mode=2 flags=2 at=1.5,1.25 hits=10,20,-5,40 distance=[0-9.]+ ' <<<"$line"
+        grep -Eq 'lives=7 speed=0.5 red=true mode=2 flags=2 at=1.5,1.25 hits=10,20,-5,40 distance=[0-9.]+ right_presses=5"$' <<<"$line"
     # distance: +2.5 per update before the speed edit, +0.5 after, from 1000 after its own.
     a=$(sed -n 's/.* distance=\([0-9.]*\) .*/\1/p' <<<"$line")
     b=$(sed -n 's/.* tick=\([0-9]*\) .*/\1/p' <<<"$line")
@@ -177,28 +177,43 @@ edit_survives_reload() {
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
 }
 
+# rewind_story LOG: from the game's "values" lines, "EDITED BACK1 BACK2 WRONG": the first tick
+# that ran with lives=7, the ticks play went on from after the first two rewinds (the tick
+# went down), and how many lines have the wrong lives: until the second rewind, 7 from EDITED
+# on and 3 before; after it (back before the edit, which is state, not input) 3.
+rewind_story() {
+    sed -n 's/^livehost: log text="values build=1 tick=\([0-9]*\) lives=\([-0-9]*\) .*/\1 \2/p' "$1" |
+        awk 'NR > 1 && $1 < last && backs < 2 { back[++backs] = $1 }
+             { last = $1; if ($2 == 7 && !edited) edited = $1
+               want = backs < 2 && edited && $1 >= edited ? 7 : 3; wrong += $2 != want }
+             END { print edited + 0, back[1] + 0, back[2] + 0, wrong + 0 }'
+}
+
 # Rewind restores the state an update had, edits included: back to an update after the edit,
-# the edited value; back past it, the value from before.
+# the edited value; back past it, the value from before, and play goes on from there with it. The same for a block of more than
+# 256 KiB, whose pages the host write-protects and tracks (the edit is a write of the host's).
 edit_seen_by_rewind() {
     ready || return
-    local log=$TMP/rewind.log edited ticks lives i
-    run_host "$log" --game "$GAME" --no-overlay --frames 160 \
-        --script "$(script rewind '30 set lives 7' '60 down F12' '70 up F12' '71 inspect' \
-            '72 down F12' '130 up F12' '131 inspect')"
-    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ] || return
-    expect "no rewind: $(grep rewind "$log")" [ "$(grep -c '^livehost: rewind state=stopped steps=[1-9]' "$log")" -eq 2 ] || return
-    # the first update that ran with the edit
-    edited=$(sed -n 's/^livehost: log text="values build=1 tick=\([0-9]*\) lives=7 .*/\1/p' "$log" | head -1)
-    expect "the game never saw the edit" [ -n "$edited" ] || return
-    mapfile -t ticks < <(dumped "$log" tick)
-    mapfile -t lives < <(dumped "$log" lives)
-    expect "${#ticks[@]} dumps, want 2" [ "${#ticks[@]}" -eq 2 ] || return
-    expect "the first rewind went back to tick ${ticks[0]}, not to after the edit (tick $edited)" [ "${ticks[0]}" -ge "$edited" ]
-    expect "the second rewind went back to tick ${ticks[1]}, not to before the edit (tick $edited)" [ "${ticks[1]}" -lt "$edited" ]
-    for i in 0 1; do
-        local want=3
-        [ "${ticks[i]}" -ge "$edited" ] && want=7
-        expect "rewound to tick ${ticks[i]}, lives=${lives[i]}, want $want (edited at tick $edited)" [ "${lives[i]}" = "$want" ]
+    local game log edited back1 back2 wrong
+    expect "could not build the big game" build_inspect_game "$TMP/big.so" -DBIG_STATE || return
+    for game in "$GAME" "$TMP/big.so"; do
+        log=$TMP/rewind-$(basename "$game" .so).log
+        run_host "$log" --game "$game" --no-overlay --frames 160 \
+            --script "$(script rewind '30 set lives 7' '60 down F12' '70 up F12' '72 down F12' '130 up F12')"
+        expect "$game: exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ] || return
+        expect "$game: the rewind stopped: $(grep rewind "$log")" \
+            [ "$(grep -c '^livehost: rewind state=stopped steps=[1-9]' "$log")" -eq 2 ] || return
+        expect "$game: a big block was not tracked: $(grep state-tracking "$log")" \
+            not grep -q '^livehost: state-tracking ' "$log"
+        read -r edited back1 back2 wrong < <(rewind_story "$log")
+        expect "$game: the game never saw the edit" [ "$edited" -gt 0 ] || return
+        expect "$game: the first rewind went on from tick $back1, want one after the edit (tick $edited)" \
+            [ "$back1" -ge "$edited" ]
+        expect "$game: no second rewind" [ "$back2" -gt 0 ] || return
+        expect "$game: the second rewind went on from tick $back2, want one before the edit (tick $edited)" \
+            [ "$back2" -lt "$edited" ]
+        expect "$game: $wrong updates ran with lives other than the state of their tick had (edited at tick $edited)" \
+            [ "$wrong" -eq 0 ]
     done
 }
 
@@ -229,7 +244,8 @@ right_half() {
 
 # The backquote opens the panel on the right half (black, names and values in their colours),
 # the game's picture untouched on the left; its keys edit (Down selects, Right/Left step, Space
-# flips a bool) and never reach the game; Escape closes it, and the next Right is the game's.
+# flips a bool, Shift makes a step ten) and never reach the game; Escape closes it, and the next
+# Right is the game's.
 panel_draws_and_edits() {
     ready || return
     local closed=$TMP/closed.png open=$TMP/open.png log=$TMP/panel.log w h box
@@ -249,13 +265,14 @@ panel_draws_and_edits() {
     log=$TMP/panel-keys.log
     run_host "$log" --game "$GAME" --no-overlay --frames 30 --screenshot "$TMP/keys.png" \
         --script "$(script keys '5 key `' '6 key Down' '7 key Right' '9 key Right' '11 key Left' \
-            '12 key Down' '13 key Down' '14 key Space' '16 key Escape' '18 key Right' '25 inspect')"
+            '12 down Left_Shift' '13 key Right' '14 up Left_Shift' '15 key Down' '16 key Down' \
+            '17 key Space' '19 key Escape' '21 key Right' '25 inspect')"
     local edits
     edits=$(sed -n 's/^livehost: state-edit \(.*\)/\1/p' "$log" | paste -sd';')
     expect "the panel's edits were '$edits'" \
-        [ "$edits" = "field=lives from=3 to=4;field=lives from=4 to=5;field=lives from=5 to=4;field=red from=false to=true" ]
+        [ "$edits" = "field=lives from=3 to=4;field=lives from=4 to=5;field=lives from=5 to=4;field=lives from=4 to=14;field=red from=false to=true" ]
     expect "Escape did not close the panel: $(grep inspector "$log")" grep -q '^livehost: inspector open=0$' "$log"
-    expect "the game saw $(dumped "$log" pushes) Right presses, want only the one after the panel closed" [ "$(dumped "$log" pushes)" = 1 ]
+    expect "the game saw $(dumped "$log" right_presses) Right presses, want only the one after the panel closed" [ "$(dumped "$log" right_presses)" = 1 ]
     expect "the game's picture is not red after Space flipped red" mostly "$TMP/keys.png" "$RED"
     log=$TMP/panel-moved.log
     run_host "$log" --game "$GAME" --no-overlay --frames 10 --key inspect=Tab \

@@ -2,10 +2,12 @@
  * inspector shows (integers, a float, a double, a bool, an enum, a bitfield, a nested struct, a
  * scalar array), whose values it logs after every update ("values build=N tick=N ...") and
  * whose bool picks the colour of the picture (green, or red when `red` is true).
- * `lives` never changes by itself, `distance` grows by `speed` every update, `pushes` counts
- * presses of the Right button: an edit shows in the log, and a key the inspector took does not.
+ * `lives` never changes by itself, `distance` grows by `speed` every update, `right_presses`
+ * counts presses of the Right button: an edit shows in the log, and a key the inspector took
+ * does not.
  * -DBUILD=N puts N in the log (a reload is seen); -DEXTRA_FIELD inserts a field before lives;
- * -DNO_STATE_TYPE leaves state_type out.
+ * -DNO_STATE_TYPE leaves state_type out; -DBIG_STATE makes the block 512 KiB bigger (big blocks
+ * are tracked page by page).
  */
 #include "game_api.h"
 
@@ -39,7 +41,10 @@ typedef struct inspect_state {
     vec2 at;            /* 1.5, -2 from init */
     short hits[4];      /* 10, 20, 30, 40 from init */
     double distance;    /* the sum of speed over the updates */
-    int pushes;         /* presses of the Right button the game saw */
+    int right_presses;  /* presses of the Right button the game saw */
+#ifdef BIG_STATE
+    unsigned char big[512 << 10]; /* a block the host write-protects page by page */
+#endif
 } inspect_state;
 
 #ifndef EXTRA_FIELD
@@ -65,13 +70,13 @@ static void inspect_update(void *state, const host_services *host, const game_in
     inspect_state *s = state;
     s->tick++;
     s->distance += s->speed;
-    s->pushes += (in->pressed & GAME_BUTTON_RIGHT) != 0;
+    s->right_presses += (in->pressed & GAME_BUTTON_RIGHT) != 0;
     host->log("values build=%d tick=%llu lives=%d speed=%g red=%s mode=%d flags=%u at=%g,%g "
-              "hits=%d,%d,%d,%d distance=%.15g pushes=%d",
+              "hits=%d,%d,%d,%d distance=%.15g right_presses=%d",
               BUILD, (unsigned long long)s->tick, s->lives, (double)s->speed,
               s->red ? "true" : "false", (int)s->mode, (unsigned)s->flags, (double)s->at.x,
               (double)s->at.y, s->hits[0], s->hits[1], s->hits[2], s->hits[3], s->distance,
-              s->pushes);
+              s->right_presses);
 }
 
 static void inspect_render(const void *state, const host_services *host)
