@@ -189,6 +189,7 @@ enum {
     HOST_INPUT_OVERLAY = 1u << 12,     /* F1: show / hide the overlay */
     HOST_INPUT_RESIZED = 1u << 13,     /* the window's size changed */
     HOST_INPUT_FULLSCREEN = 1u << 14,  /* Alt+Return: desktop fullscreen on / off */
+    HOST_INPUT_INSPECT = 1u << 15,     /* `: show / hide the state inspector */
 };
 
 /* Starts SDL's game controller subsystem (after host_video_open). 0, or -1 after a "pads-off"
@@ -585,6 +586,10 @@ typedef struct host_game_layout {
  * (a reload may migrate it into a new block). Callers may write an earlier copy of the same
  * layout into it (rewind); a game stopped by a crash stays stopped until a new build loads. */
 void *host_game_state(host_game_layout *layout);
+/* The live block's layout read from the build's debug information (host_layout.h), or NULL
+ * with the reason in why: no game yet, no state_type, no debug information. Owned by
+ * host_game.c: valid until the next build loads. */
+const struct host_layout *host_game_live_layout(char *why, size_t why_size);
 /* 1 while updates run: a build is loaded, the state is initialised, no crash stopped it. */
 int host_game_is_running(void);
 /* Puts a saved block (a state file, a recording's snapshot) into the live one: copied when

@@ -71,6 +71,15 @@
  *                                                field named); the running state stays
  *   livehost: state-save-failed path=PATH reason="..."
  *   livehost: log text="..."                     a line from the game's log service
+ *   livehost: inspector open=1 rows=N | open=0    the state inspector's panel opened / closed
+ *   livehost: inspect field=PATH type=TYPE value=VALUE
+ *                                                --script's inspect: one per field, nested
+ *                                                field and array element
+ *   livehost: inspect-unavailable reason="..."   no layout to inspect (no game, no state_type,
+ *                                                no debug information): once per request
+ *   livehost: state-edit field=PATH from=OLD to=NEW   the inspector or --script's set
+ *                                                changed a field of the state
+ *   livehost: state-edit-failed field=PATH reason="..."   an edit that was not made
  *   livehost: asset-missing name=NAME reason="..."   an image gets a placeholder texture, a
  *                                                font the built-in font, a sound or music
  *                                                plays silence (at first use, or when a saved

@@ -69,6 +69,26 @@ void host_game_adopt_layout(const game_api *api)
     game.state_hash = hash_of(api, game.layout);
 }
 
+const host_layout *host_game_live_layout(char *why, size_t why_size)
+{
+    const game_api *api = loaded_api();
+    if (game.layout)
+        return game.layout;
+    if (!api || !game.state)
+        snprintf(why, why_size, "no game is running");
+    else if (!api->state_type)
+        snprintf(why, why_size,
+                 "the game names no state_type in its game_api: no field names to show");
+    else if (HOST_RELEASE)
+        snprintf(why, why_size, "a release build reads no debug information");
+    else
+        snprintf(why, why_size,
+                 "the build has no debug information (built without -g, or by a compiler "
+                 "that writes none): the fields of \"%s\" cannot be read",
+                 api->state_type);
+    return NULL;
+}
+
 /* Names what differs from layout from to layout to ("state size changed 96 -> 128 bytes"), or
  * returns 0 if nothing does. A zero hash matches any. */
 static int describe_change(const host_game_layout *from, const host_game_layout *to, char *out,

@@ -8,6 +8,7 @@
  * from their controllers each frame, so a --script's virtual pad counts too.
  */
 #include "host.h"
+#include "host_inspect.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +131,7 @@ static struct {
     { "faster", SDL_SCANCODE_F11, HOST_INPUT_FASTER, 0 },
     { "rewind", SDL_SCANCODE_F12, HOST_INPUT_REWIND, 0 },
     { "fullscreen", SDL_SCANCODE_RETURN, HOST_INPUT_FULLSCREEN, 1 },
+    { "inspect", SDL_SCANCODE_GRAVE, HOST_INPUT_INSPECT, 0 },
 };
 enum {
     HOST_KEY_COUNT = sizeof host_keys / sizeof host_keys[0]
@@ -173,7 +175,7 @@ int host_input_bind(const host_args *args, char *why, size_t size)
         if (!eq || i == HOST_KEY_COUNT) {
             snprintf(why, size,
                      "--key %s: want ACTION=KEY, ACTION one of overlay record live save restart "
-                     "reload pause step load slower faster rewind fullscreen",
+                     "reload pause step load slower faster rewind fullscreen inspect",
                      spec);
             return -1;
         }
@@ -229,6 +231,29 @@ static const struct {
     { GAME_BUTTON_START, { SDL_SCANCODE_RETURN, SDL_SCANCODE_KP_ENTER } },
 };
 
+/* Shift, by the key's modifiers or by the key state (scripted keys carry no modifiers). */
+static int shift_held(const game_input *in, const SDL_Event *e)
+{
+    return (e && (e->key.keysym.mod & KMOD_SHIFT)) || in->keys[SDL_SCANCODE_LSHIFT] ||
+           in->keys[SDL_SCANCODE_RSHIFT];
+}
+
+/* 1 when the open inspector panel takes e: one of its keys (after the host's own keys), a
+ * click on it (selects or opens a row), a wheel turn over it (a step of the selected value). */
+static int inspector_takes(const SDL_Event *e, const game_input *in)
+{
+    switch (e->type) {
+    case SDL_KEYDOWN: return host_inspect_panel_key(e->key.keysym.scancode, shift_held(in, e));
+    case SDL_MOUSEWHEEL:
+        return host_inspect_panel_wheel((int)in->mouse_x, (int)in->mouse_y, e->wheel.y,
+                                        shift_held(in, NULL));
+    case SDL_MOUSEBUTTONDOWN:
+        return e->button.button == SDL_BUTTON_LEFT &&
+               host_inspect_panel_click(e->button.x, e->button.y);
+    default: return 0;
+    }
+}
+
 unsigned host_input_poll(game_input *in)
 {
     unsigned actions = 0;
@@ -244,6 +269,8 @@ unsigned host_input_poll(game_input *in)
                    (host = host_key_index(e.key.keysym.scancode, alt_held(in))) >= 0) {
             actions |= host_keys[host].action;
             in->keys[e.key.keysym.scancode] = !host_keys[host].alt;
+        } else if (inspector_takes(&e, in)) {
+            /* the open inspector's key, click or wheel turn: the game does not see it */
         } else if ((e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) &&
                    e.key.keysym.scancode < GAME_KEY_COUNT) {
             in->keys[e.key.keysym.scancode] = e.type == SDL_KEYDOWN;

@@ -29,7 +29,7 @@ enum {
 
 /* A host_layout_field while the arena still grows: its strings as offsets into the arena. */
 typedef struct field {
-    size_t path, type, base, dims;
+    size_t path, type, base, dims, enums;
     uint64_t bit, rel, size;
     unsigned width;
     int parent;
@@ -277,6 +277,33 @@ static uint64_t member_bit(Dwarf_Die *m)
     return bit;
 }
 
+/* The enumerators of enum type t as "NAME=VALUE NAME=VALUE" into out ("" for another type or
+ * when they do not fit): the inspector shows and parses an enum's value by name. */
+static void enumerators(Dwarf_Die *t, char *out, size_t size)
+{
+    Dwarf_Die e;
+    Dwarf_Attribute attr;
+    size_t len = 0;
+    out[0] = 0;
+    if (dwarf_tag(t) != DW_TAG_enumeration_type || dwarf_child(t, &e) != 0)
+        return;
+    do {
+        Dwarf_Sword value;
+        const char *name = dwarf_diename(&e);
+        if (dwarf_tag(&e) != DW_TAG_enumerator || !name ||
+            !dwarf_attr_integrate(&e, DW_AT_const_value, &attr) ||
+            dwarf_formsdata(&attr, &value) != 0)
+            continue;
+        int n =
+            snprintf(out + len, size - len, "%s%s=%" PRId64, len ? " " : "", name, (int64_t)value);
+        if (n < 0 || (size_t)n >= size - len) {
+            out[0] = 0;
+            return;
+        }
+        len += (size_t)n;
+    } while (dwarf_siblingof(&e, &e) == 0);
+}
+
 /* Adds member m of a struct or union at base_bit (and its members, recursively). */
 static host_layout_error add_member(host_layout *l, Dwarf_Die *m, const char *prefix,
                                     uint64_t base_bit, int parent, uint64_t parent_bit, int depth)
@@ -327,19 +354,22 @@ static host_layout_error add_member(host_layout *l, Dwarf_Die *m, const char *pr
         type_name(&peeled, base, sizeof base, 0);
     else
         snprintf(base, sizeof base, "%s", type);
-    char path[1024];
+    char path[1024], enums[1024];
     snprintf(path, sizeof path, "%s%s", prefix, name);
+    enumerators(&core, enums, sizeof enums);
     int width = dwarf_bitsize(m);
     field f = { .path = intern(l, path),
                 .type = intern(l, type),
                 .base = intern(l, base),
                 .dims = intern(l, dims),
+                .enums = intern(l, enums),
                 .bit = bit,
                 .rel = bit - parent_bit,
                 .size = size,
                 .width = width > 0 ? (unsigned)width : 0,
                 .parent = parent };
-    if (f.path == SIZE_MAX || f.type == SIZE_MAX || f.base == SIZE_MAX || f.dims == SIZE_MAX)
+    if (f.path == SIZE_MAX || f.type == SIZE_MAX || f.base == SIZE_MAX || f.dims == SIZE_MAX ||
+        f.enums == SIZE_MAX)
         return fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
     int self = l->count++;
     l->fields[self] = f;
@@ -538,6 +568,11 @@ const host_layout_field *host_layout_field_at(const host_layout *l, int i)
     return &l->view[i];
 }
 
+const char *host_layout_enumerators(const host_layout *l, int i)
+{
+    return l->view && i >= 0 && i < l->count ? l->arena + l->fields[i].enums : "";
+}
+
 /* ---- The canonical text read back (a state file's layout): one field a line. ---- */
 
 /* Parses one field line of the canonical text at line (without its '\n') into f, its strings
@@ -579,7 +614,9 @@ static int parse_field(host_layout *l, char *line, field *f)
     f->type = intern(l, colon + 2);
     f->base = intern(l, base ? base + 3 : colon + 2);
     f->dims = intern(l, dims);
-    return f->path == SIZE_MAX || f->type == SIZE_MAX || f->base == SIZE_MAX || f->dims == SIZE_MAX
+    f->enums = intern(l, ""); /* the canonical text names no enumerators */
+    return f->path == SIZE_MAX || f->type == SIZE_MAX || f->base == SIZE_MAX ||
+                   f->dims == SIZE_MAX || f->enums == SIZE_MAX
                ? -1
                : 0;
 }

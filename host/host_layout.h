@@ -70,6 +70,10 @@ uint64_t host_layout_size(const host_layout *layout);
  * by the layout. 0 fields after a failed read. */
 int host_layout_count(const host_layout *layout);
 const host_layout_field *host_layout_field_at(const host_layout *layout, int i);
+/* The enumerators of field i when it is an enum (or an array of one), as "NONE=0 STAR=1" in
+ * declaration order; "" for any other field, and for a layout read back by host_layout_parse
+ * (the canonical text names no enumerators). Owned by the layout. */
+const char *host_layout_enumerators(const host_layout *layout, int i);
 
 /* Writes what changed from layout from to layout to into out, one short item per field,
  * separated by sep ("\n", "; "): "+ float speed @24" (added), "- int old" (removed),

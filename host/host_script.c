@@ -12,6 +12,8 @@
  *     FRAME pad-down BUTTON  press and hold; pad-up BUTTON releases
  *     FRAME axis AXIS VALUE  move a stick or trigger of the virtual gamepad (-1..1)
  *     FRAME quit             ask the host to quit, as closing the window does
+ *     FRAME inspect          print every field of the state as `inspect` event lines
+ *     FRAME set FIELD VALUE  set a field of the state, as the inspector panel does
  * NAME is an SDL key name: F5, Left, Space, A, Return..., a space in it written as _
  * (Left_Alt). BUTTON and AXIS are SDL's game controller names: a, b, x, y, start, dpup,
  * leftshoulder...; leftx, lefty, righttrigger...
@@ -20,6 +22,7 @@
  * Owns the parsed list and the virtual gamepad; never touches the game.
  */
 #include "host.h"
+#include "host_inspect.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,8 @@ typedef enum script_kind {
     SCRIPT_PAD_DOWN,
     SCRIPT_PAD_UP,
     SCRIPT_AXIS,
+    SCRIPT_INSPECT,
+    SCRIPT_SET,
 } script_kind;
 
 typedef struct script_event {
@@ -45,6 +50,8 @@ typedef struct script_event {
     int code;            /* scancode, pad button or axis */
     float x, y;          /* wheel, axis value */
     char text[TEXT_MAX]; /* SCRIPT_TEXT */
+    char field[64];      /* SCRIPT_SET: the field's path, and its new value */
+    char value[32];
 } script_event;
 
 static struct {
@@ -76,6 +83,14 @@ static int add_text(uint64_t frame, const char *word)
 {
     script_event e = { .frame = frame, .kind = SCRIPT_TEXT };
     snprintf(e.text, sizeof e.text, "%s", word);
+    return add_event(e);
+}
+
+static int add_set(uint64_t frame, const char *field, const char *value)
+{
+    script_event e = { .frame = frame, .kind = SCRIPT_SET };
+    snprintf(e.field, sizeof e.field, "%s", field);
+    snprintf(e.value, sizeof e.value, "%s", value);
     return add_event(e);
 }
 
@@ -146,6 +161,10 @@ int host_script_open(const char *path)
         SDL_GameControllerButton button = SDL_GameControllerGetButtonFromString(name);
         if (n >= 2 && strcmp(action, "quit") == 0)
             rc = add(frame, SCRIPT_QUIT, 0);
+        else if (n == 2 && strcmp(action, "inspect") == 0)
+            rc = add(frame, SCRIPT_INSPECT, 0);
+        else if (n == 4 && strcmp(action, "set") == 0)
+            rc = add_set(frame, name, value);
         else if (n == 3 && strcmp(action, "text") == 0 && strlen(name) < TEXT_MAX)
             rc = add_text(frame, name);
         else if (n == 4 && strcmp(action, "wheel") == 0)
@@ -166,10 +185,12 @@ int host_script_open(const char *path)
         else if (n == 3 && is_pad_action(action) && button != SDL_CONTROLLER_BUTTON_INVALID)
             rc = add_pad(frame, action, button);
         else if (n < 3 || key == SDL_SCANCODE_UNKNOWN)
-            rc = fail(path, line,
-                      "want 'FRAME key|down|up NAME' with an SDL key name (F5, Left, Space, "
-                      "A...), 'FRAME text WORD', 'FRAME wheel DX DY', 'FRAME pad|pad-down|pad-up "
-                      "BUTTON', 'FRAME axis AXIS VALUE' or 'FRAME quit'");
+            rc = fail(
+                path, line,
+                "want 'FRAME key|down|up NAME' with an SDL key name (F5, Left, Space, "
+                "A...), 'FRAME text WORD', 'FRAME wheel DX DY', 'FRAME pad|pad-down|pad-up "
+                "BUTTON', 'FRAME axis AXIS VALUE', 'FRAME inspect', 'FRAME set FIELD VALUE' or "
+                "'FRAME quit'");
         else if (strcmp(action, "key") == 0)
             rc = add(frame, SCRIPT_KEY_DOWN, key) || add(frame + 1, SCRIPT_KEY_UP, key) ? -1 : 0;
         else if (strcmp(action, "down") == 0)
@@ -177,7 +198,8 @@ int host_script_open(const char *path)
         else if (strcmp(action, "up") == 0)
             rc = add(frame, SCRIPT_KEY_UP, key);
         else
-            rc = fail(path, line, "unknown action (key, down, up, text, wheel, pad, axis, quit)");
+            rc = fail(path, line,
+                      "unknown action (key, down, up, text, wheel, pad, axis, inspect, set, quit)");
     }
     fclose(f);
     return rc;
@@ -217,6 +239,8 @@ void host_script_push(uint64_t frame)
             SDL_JoystickSetVirtualAxis(script.pad, s->code,
                                        (Sint16)(s->x < 0 ? s->x * 32768.0f : s->x * 32767.0f));
             continue;
+        case SCRIPT_INSPECT: host_inspect_dump(); continue;
+        case SCRIPT_SET: host_inspect_set(s->field, s->value); continue;
         case SCRIPT_QUIT: break;
         }
         SDL_PushEvent(&e);

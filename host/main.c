@@ -9,6 +9,7 @@
  * play, 2 for a bad command line; a closed event log (its reader gone) is not an end.
  */
 #include "host.h"
+#include "host_inspect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -194,6 +195,8 @@ int main(int argc, char **argv)
             host_overlay_toggle();
         if (actions & HOST_INPUT_FULLSCREEN)
             host_video_toggle_fullscreen(&video);
+        if (actions & HOST_INPUT_INSPECT)
+            host_inspect_panel_toggle();
         if ((actions & HOST_INPUT_RESIZED) && follow_window) {
             int w, h;
             host_video_output_size(&video, &w, &h);
@@ -205,6 +208,7 @@ int main(int argc, char **argv)
         check_game();
         host_time_frame(actions, &input, frame); /* 0 to 4 updates, or a step back */
         host_game_render();
+        host_inspect_panel_render(video.width, video.height);
         host_overlay_render();
         if (host_guard_screenshot_requested()) /* kill -USR1: the picture now, play goes on */
             host_video_screenshot(&video, args.screenshot ? args.screenshot : "livehost.png");
@@ -226,6 +230,7 @@ int main(int argc, char **argv)
         /* Drawn again rather than kept: render does not change the state, so this is the
          * last frame, and a window's back buffer is undefined after a present. */
         host_game_render();
+        host_inspect_panel_render(video.width, video.height);
         host_overlay_render();
         host_video_screenshot(&video, args.screenshot);
     }
