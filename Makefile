@@ -267,8 +267,9 @@ fuzz:
 compdb:
 	bear -- $(MAKE) -B tests
 
+# clean: everything built (build/), or only B when it is given (make clean B=build/asan).
 clean:
-	rm -rf build compile_commands.json
+	rm -rf $(if $(filter command line,$(origin B)),$(B),build compile_commands.json)
 
 # ---- Shipping: make release ------------------------------------------------------------------
 # One plain program, $(REL)/$(RELEASE_NAME), with the game linked in and the images copied
