@@ -105,7 +105,21 @@ new_sdl_project_reloads() {
     expect "the SDL texture (the box) is not drawn" [ "$(count_color "$png" fab43c)" -eq 1600 ]
 }
 
+# A state header that includes SDL.h costs the build nothing more: the layout comes from the
+# build's debug information, so making the game is its compile and link alone, one compiler run
+# with no preprocessing pass (-E) and no step of the host's own.
+sdl_build_is_compile_and_link() {
+    local dir=$TMP/sdlsteps cmds
+    "$HOST" new --template sdl "$dir" >/dev/null 2>&1
+    expect "the SDL game's state header does not include SDL.h" grep -q '^#include <SDL.h>' "$dir/game/game_state.h" || return
+    cmds=$(cd "$dir" && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n -B build/game.so 2>&1)
+    expect "more or other than one compiler run: $cmds" \
+        [ "$(grep -cE '^(cc|gcc|clang|\$\(CC\))( |$)' <<<"$cmds")" -eq 1 ]
+    expect "the compiler run does not make the library: $cmds" grep -qE '^cc .* -shared .*-o build/game\.so' <<<"$cmds"
+    expect "a preprocessing pass: $cmds" not grep -qE '(^| )-E( |$)' <<<"$cmds"
+}
+
 for c in ${CASES:-new_project_reloads new_project_guards_its_state warnings_are_shown \
-    new_sdl_project_reloads}; do
+    new_sdl_project_reloads sdl_build_is_compile_and_link}; do
     run_case "$c"
 done
