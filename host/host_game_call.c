@@ -85,7 +85,7 @@ int host_game_call(game_call *c)
 {
     if (!c->api || !has_hook(c))
         return 0;
-    uint64_t t0 = SDL_GetTicks64();
+    uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
     host_watchdog_enter(hook_names[c->hook]);
     int sig = host_guard_call(run_hook, c);
     host_watchdog_leave();
@@ -97,7 +97,8 @@ int host_game_call(game_call *c)
         host_event_quote(quoted, sizeof quoted, at);
         if (sig == HOST_GUARD_HANG)
             host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
-                       SDL_GetTicks64() - t0, quoted, hr_version(game.lib));
+                       (host_clock_ns(CLOCK_MONOTONIC) - t0) / 1000000u, quoted,
+                       hr_version(game.lib));
         else
             report_crash(sig, c->hook, quoted);
         snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s", crash_title(sig),

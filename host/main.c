@@ -40,24 +40,24 @@ static void check_game(void)
  * load) starts counting afresh instead of racing through the missed frames. While a new build is in
  * its pre-flight (about a millisecond), the wait goes in 1 ms steps that look again, so the
  * build runs from the next frame on instead of one frame later. */
-static void pace(Uint64 *next_tick, Uint64 freq, int fps)
+static void pace(uint64_t *next_tick_ns, int fps)
 {
-    const Uint64 period = freq / (Uint64)fps;
-    *next_tick += period;
-    Uint64 now = SDL_GetPerformanceCounter();
-    if (now >= *next_tick) {
-        if (now - *next_tick > period * 15)
-            *next_tick = now;
+    const uint64_t period = 1000000000u / (uint64_t)fps, ms = 1000000u;
+    *next_tick_ns += period;
+    uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+    if (now >= *next_tick_ns) {
+        if (now - *next_tick_ns > period * 15)
+            *next_tick_ns = now;
         return;
     }
-    while (host_game_is_checking() && now + freq / 500 < *next_tick) {
+    while (host_game_is_checking() && now + 2 * ms < *next_tick_ns) {
         SDL_Delay(1);
         check_game();
-        now = SDL_GetPerformanceCounter();
+        now = host_clock_ns(CLOCK_MONOTONIC);
     }
-    Uint32 ms = now < *next_tick ? (Uint32)((*next_tick - now) * 1000 / freq) : 0;
-    if (ms)
-        SDL_Delay(ms);
+    Uint32 wait = now < *next_tick_ns ? (Uint32)((*next_tick_ns - now) / ms) : 0;
+    if (wait)
+        SDL_Delay(wait);
 }
 
 /* The build at start (host_build.c) runs before the game is opened, so that a library older
@@ -120,6 +120,11 @@ int main(int argc, char **argv)
         host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
         return 2;
     }
+    /* What was opened is closed in reverse order, by the labels at the end; rc is the exit code
+     * of a host that could not start. */
+    int rc = 1, ran = 0;
+    uint64_t frame = 0;
+    host_video video = { 0 };
     if (host_guard_install() != 0) {
         host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
         return 1;
@@ -128,19 +133,14 @@ int main(int argc, char **argv)
     /* Grace: how long the watchdog keeps trying to interrupt before it ends the process. */
     if (host_watchdog_start(args.watchdog_ms, 2000, args.stall_ms) != 0) {
         host_event("error", "reason=\"cannot start the watchdog thread\"");
-        return 1;
+        goto out_guard;
     }
-    host_video video;
-    if (host_video_open(&video, &args) != 0) {
-        host_video_close(&video);
-        return 1;
-    }
+    if (host_video_open(&video, &args) != 0)
+        goto out_video;
     host_input_open();
     if (args.script && host_script_open(args.script) != 0) {
-        host_script_close();
-        host_input_close();
-        host_video_close(&video);
-        return 2;
+        rc = 2;
+        goto out_input;
     }
     host_assets_open(video.renderer, args.assets_dir);
     host_font_open(video.renderer);
@@ -159,24 +159,16 @@ int main(int argc, char **argv)
     host_overlay_check_begin();
     if (host_game_open(&args, video.renderer) != 0) {
         host_event("error", "reason=\"out of memory\"");
-        host_build_close();
-        host_script_close();
-        host_input_close();
-        host_font_close();
-        host_audio_close();
-        host_assets_close();
-        host_video_close(&video);
-        return 1;
+        goto out_build;
     }
     host_overlay_check_end();
     host_time_open(&args, video.fps);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
     const int paced = (!args.headless || args.frames == 0) && !video.vsync; /* else present waits */
-    const Uint64 freq = SDL_GetPerformanceFrequency();
-    Uint64 next_tick = SDL_GetPerformanceCounter();
+    uint64_t next_tick = host_clock_ns(CLOCK_MONOTONIC);
     game_input input = { 0 };
-    uint64_t frame = 0, counted = 0;
+    uint64_t counted = 0;
     int started = 0; /* --frames counts from here: the game ran, or nothing more is coming */
     while (!quit) {
         host_watchdog_frame();
@@ -223,7 +215,7 @@ int main(int argc, char **argv)
         if (args.frames > 0 && counted >= (uint64_t)args.frames)
             break;
         if (paced)
-            pace(&next_tick, freq, video.fps);
+            pace(&next_tick, video.fps);
     }
 
     if (args.screenshot) {
@@ -234,19 +226,25 @@ int main(int argc, char **argv)
         host_overlay_render();
         host_video_screenshot(&video, args.screenshot);
     }
-    const int replay_failed = host_record_replay_failed();
-    host_build_close();
+    rc = host_record_replay_failed() ? 1 : 0;
+    ran = 1;
     host_time_close();
     host_game_close();
+out_build:
+    host_build_close();
+    host_overlay_close();
     host_font_close();
     host_audio_close();
     host_assets_close();
+out_input:
     host_script_close();
     host_input_close();
-    host_overlay_close();
+out_video:
     host_video_close(&video);
     host_watchdog_stop();
+out_guard:
     host_guard_uninstall();
-    host_event("exit", "frames=%" PRIu64, frame);
-    return replay_failed ? 1 : 0;
+    if (ran)
+        host_event("exit", "frames=%" PRIu64, frame);
+    return rc;
 }
