@@ -109,15 +109,23 @@ void host_game_on_loaded(const char *event)
         return;
     }
 
+    /* The reloaded event's state=: kept, fresh, migrated, or migrated changes="...". */
     const char *kind = "kept";
+    char migrated[sizeof game.migrated_changes + 40], quoted[sizeof game.migrated_changes + 20];
     if (game.pending) {
         host_game_free_block(game.state);
         game.state = game.pending;
-        kind = game.pending_kind;
         game.pending = NULL;
         host_game_adopt_layout(api);
-        if (strcmp(kind, "fresh") == 0)
+        const int fresh = game.pending_kind == PENDING_FRESH;
+        if (fresh)
             game.needs_init = 1;
+        kind = fresh ? "fresh" : "migrated";
+        if (!fresh && game.migrated_changes[0]) {
+            snprintf(migrated, sizeof migrated, "migrated changes=%s",
+                     host_event_quote(quoted, sizeof quoted, game.migrated_changes));
+            kind = migrated;
+        }
     }
     if (event)
         host_event(event, "version=%u ms=%.2f state=%s", version, ms, kind);

@@ -31,6 +31,12 @@ typedef enum game_hook {
 } game_hook;
 
 /* One call into the game, packed so the crash guard can run it through a single pointer. */
+/* What a block validate prepared holds (game.pending). */
+typedef enum pending_kind {
+    PENDING_FRESH,   /* zeroed: init runs on it */
+    PENDING_MIGRATED /* the running state carried over to a new layout */
+} pending_kind;
+
 typedef struct game_call {
     game_hook hook;
     const game_api *api;     /* the build whose hook runs */
@@ -60,12 +66,11 @@ typedef struct host_game_data {
     int told_no_debug_info; /* the fallback for a build without -g was reported */
     int needs_init;         /* init did not finish on this block */
 
-    int reset_requested;      /* F5 is loading a build: the game is shut down, any layout
-                                 goes, and the next build (or the running one) starts fresh */
-    void *pending;            /* block prepared by validate, adopted on HR_RELOADED */
-    const char *pending_kind; /* "fresh", "migrated", or migrated_kind: the reloaded event
-                                 prints it as its state= field */
-    char migrated_kind[512];  /* "migrated changes=\"+ float speed @24\"" */
+    int reset_requested;        /* F5 is loading a build: the game is shut down, any layout
+                                   goes, and the next build (or the running one) starts fresh */
+    void *pending;              /* block prepared by validate, adopted on HR_RELOADED */
+    pending_kind pending_kind;  /* what it holds: the reloaded event's state= field */
+    char migrated_changes[480]; /* PENDING_MIGRATED: "+ float speed @24; ..." or "" */
 
     int crashed;            /* safe mode: call nothing of the game until a new build loads */
     int crashes;            /* crashes and hangs since the last new build */

@@ -160,7 +160,7 @@ static void *migrate_by_name(const host_layout *from, const void *old, uint64_t 
 }
 
 /* Makes block the one adopted when the new build loads. */
-static void set_pending(void *block, const char *kind)
+static void set_pending(void *block, pending_kind kind)
 {
     host_game_free_block(game.pending);
     game.pending = block;
@@ -172,7 +172,7 @@ static int make_fresh(const game_api *api)
 {
     void *block = host_game_alloc_block(api->state_size);
     if (block)
-        set_pending(block, "fresh");
+        set_pending(block, PENDING_FRESH);
     return block ? 0 : -1;
 }
 
@@ -232,18 +232,6 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
     return -1;
 }
 
-/* "migrated", or with the field-level difference for the reloaded event's state= field:
- * migrated changes="+ float speed @24". */
-static const char *migrated_kind(const char *fields)
-{
-    char quoted[sizeof game.migrated_kind - 20];
-    if (!fields[0])
-        return "migrated";
-    snprintf(game.migrated_kind, sizeof game.migrated_kind, "migrated changes=%s",
-             host_event_quote(quoted, sizeof quoted, fields));
-    return game.migrated_kind;
-}
-
 /* Whether api (whose state layout from debug information is next, or NULL) may replace the
  * loaded build, and with which block: validate's decision once the build itself checks out. */
 static int judge_layout(const game_api *api, const host_layout *next_layout, char *why,
@@ -292,7 +280,8 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
         snprintf(change + len, sizeof change - len, " (%s)", fields);
     }
     if (migrated) {
-        set_pending(migrated, migrated_kind(fields));
+        snprintf(game.migrated_changes, sizeof game.migrated_changes, "%s", fields);
+        set_pending(migrated, PENDING_MIGRATED);
         return 0;
     }
     if (game.args->reset && make_fresh(api) == 0) {
