@@ -104,11 +104,12 @@ inject() {
 # A crash and a hang of the linked-in game are caught as in the hot-reload host: the state
 # is put back and the game stops (there is no other build to roll back to); F5 starts it again.
 release_survives_crash_and_hang() {
-    local src=$TMP/crashing log=$TMP/crash.log
+    local src=$TMP/crashing log=$TMP/crash.log rc
     src=$(game_src crashing)
     expect "could not inject the crash" inject "$src" 'if (s->tick == 30) *(volatile int *)0 = 1;'
     link_release "$src" "$src/game.bin"
-    expect "could not link the crashing game: $(head -3 "$TMP/link.log")" [ $? -eq 0 ] || return
+    rc=$?
+    expect "could not link the crashing game: $(head -3 "$TMP/link.log")" [ "$rc" -eq 0 ] || return
     timeout 30 "$src/game.bin" --headless --frames 90 --assets "$ROOT/assets" \
         --script "$(script crash '60 key F5')" --screenshot "$TMP/crash.png" 2>"$log"
     HOST_RC=$?
@@ -123,7 +124,8 @@ release_survives_crash_and_hang() {
     log=$TMP/hang.log
     expect "could not inject the hang" inject "$src" 'if (s->tick == 30) for (;;) {}'
     link_release "$src" "$src/game.bin"
-    expect "could not link the hanging game: $(head -3 "$TMP/link.log")" [ $? -eq 0 ] || return
+    rc=$?
+    expect "could not link the hanging game: $(head -3 "$TMP/link.log")" [ "$rc" -eq 0 ] || return
     timeout 30 "$src/game.bin" --headless --frames 60 --watchdog-ms 200 --assets "$ROOT/assets" \
         --screenshot "$TMP/hang.png" 2>"$log"
     HOST_RC=$?
@@ -169,7 +171,7 @@ run_project_pair() {
 # build/release/<directory name> and its assets/; without it and with no installed livehost,
 # it says what to do.
 new_project_release() {
-    local dir=$TMP/proj
+    local dir=$TMP/proj rc
     mkdir -p "$TMP/elsewhere"
     "$HOST" new "$dir" >/dev/null 2>&1
     expect "the project has no release target" grep -q '^release:' "$dir/Makefile"
@@ -178,7 +180,8 @@ new_project_release() {
     expect "no hint to install or set LIVEHOST_LIB: $(cat "$TMP/nolib.log")" \
         grep -q "make release: no libhost.a at $TMP/none/libhost.a; .*set LIVEHOST_LIB" "$TMP/nolib.log"
     quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/proj-make.log" 2>&1
-    expect "make release failed: $(tail -3 "$TMP/proj-make.log")" [ $? -eq 0 ]
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/proj-make.log")" [ "$rc" -eq 0 ]
     expect "no build/release/proj" [ -x "$dir/build/release/proj" ]
     expect "no assets/ beside it" [ -d "$dir/build/release/assets" ]
     run_project_pair "$dir" "$dir/build/release/proj" proj
@@ -187,15 +190,17 @@ new_project_release() {
 # With livehost installed (make install, here into a staging directory), a project's
 # `make release` finds libhost.a beside the livehost on PATH by itself.
 installed_project_release() {
-    local stage=$TMP/stage prefix=/opt/livehost-release dir=$TMP/instproj root
+    local stage=$TMP/stage prefix=/opt/livehost-release dir=$TMP/instproj root rc
     root=$stage$prefix
     mkdir -p "$TMP/elsewhere"
     quiet_make B="$B" CC="${CC:-cc}" DESTDIR="$stage" PREFIX="$prefix" install >"$TMP/install.log" 2>&1
-    expect "make install failed: $(tail -3 "$TMP/install.log")" [ $? -eq 0 ] || return
+    rc=$?
+    expect "make install failed: $(tail -3 "$TMP/install.log")" [ "$rc" -eq 0 ] || return
     expect "no lib/livehost/libhost.a installed" [ -s "$root/lib/livehost/libhost.a" ]
     "$root/bin/livehost" new "$dir" >/dev/null 2>&1
     PATH="$root/bin:$PATH" quiet_make -C "$dir" release >"$TMP/inst-make.log" 2>&1
-    expect "make release with the installed host failed: $(tail -3 "$TMP/inst-make.log")" [ $? -eq 0 ]
+    rc=$?
+    expect "make release with the installed host failed: $(tail -3 "$TMP/inst-make.log")" [ "$rc" -eq 0 ]
     expect "no build/release/instproj" [ -x "$dir/build/release/instproj" ]
     run_project_pair "$dir" "$dir/build/release/instproj" instproj
 }
