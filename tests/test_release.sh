@@ -3,10 +3,13 @@
 # runs from anywhere with no game library, no pre-flight and no build beside it, shows the
 # same frames as the hot-reload host after the same scripted input, and still survives a
 # crash or a hang of the game (safe mode, F5 starts over). A `livehost new` project's
-# `make release` does the same, with the host's libhost.a from the tree or from `make install`.
+# `make release` does the same, with the host's libhost.a from the tree or from `make install`,
+# for every template: the sdl one compiled and linked with its GAME_PKGS, the platformer with
+# its sprite sheet, sound and a font in subdirectories of assets/ shipped beside it.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 REL=$OUT_DIR/release
+DEJAVU=/usr/share/fonts/truetype/dejavu # fonts-dejavu-core
 
 # quiet_make ARGS...: make as a user runs it, not as a job of the make that may run this suite.
 quiet_make() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make --no-print-directory -s -j2 "$@"; }
@@ -147,8 +150,9 @@ release_needs_the_game_to_link() {
         grep -q "undefined reference to .livehost_game'" "$TMP/link.log"
 }
 
-# run_project_pair DIR PROGRAM NAME: the project's release and the hot-reload host on the
-# project's own build, 120 frames each with a key; both screenshots must be equal.
+# run_project_pair DIR PROGRAM NAME [RRGGBB]: the project's release and the hot-reload host on
+# the project's own build, 120 frames each with a key; both screenshots must be equal and
+# mostly the background RRGGBB (default: the box's and the sdl template's).
 run_project_pair() {
     local keys
     keys=$(script "$3" '20 key Space' '21 key Return' '70 key Space')
@@ -164,7 +168,7 @@ run_project_pair() {
     expect "the hot-reload host did not run the project: $(tail -2 "$TMP/$3-hot.log")" \
         grep -q '^livehost: loaded version=1 ' "$TMP/$3-hot.log"
     expect "the project's release and hot-reload frames differ" cmp -s "$TMP/$3-release.png" "$TMP/$3-hot.png"
-    expect "the scaffold's background is not on screen" mostly "$TMP/$3-release.png" 1e1e2e
+    expect "the scaffold's background is not on screen" mostly "$TMP/$3-release.png" "${4:-1e1e2e}"
 }
 
 # A `livehost new` project: `make release` with the tree's libhost.a (LIVEHOST_LIB) makes
@@ -187,6 +191,57 @@ new_project_release() {
     run_project_pair "$dir" "$dir/build/release/proj" proj
 }
 
+# The sdl template's game includes SDL.h and links SDL2 (GAME_PKGS = sdl2): its release is
+# compiled and linked with the same flags as its hot-reload build, and draws the same frames.
+sdl_project_release() {
+    local dir=$TMP/sdlproj rc
+    mkdir -p "$TMP/elsewhere"
+    "$HOST" new --template sdl "$dir" >/dev/null 2>&1
+    expect "the sdl project's GAME_PKGS is not sdl2" grep -q '^GAME_PKGS ?= sdl2$' "$dir/Makefile"
+    quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/sdl-make.log" 2>&1
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/sdl-make.log")" [ "$rc" -eq 0 ] || return
+    expect "no build/release/sdlproj" [ -x "$dir/build/release/sdlproj" ] || return
+    run_project_pair "$dir" "$dir/build/release/sdlproj" sdlproj
+}
+
+# The platformer, its assets moved into subdirectories (sprites/, sfx/, fonts/) and its score
+# drawn in a TrueType font: `make release` copies every file beside the program, subdirectories
+# kept, and the program loads them by the same names (no asset-missing), drawing the hot-reload
+# build's frames.
+platformer_project_release() {
+    local dir=$TMP/platproj rel f rc
+    mkdir -p "$TMP/elsewhere"
+    "$HOST" new --template platformer "$dir" >/dev/null 2>&1
+    expect "no $DEJAVU/DejaVuSans.ttf (Debian package fonts-dejavu-core)" [ -f "$DEJAVU/DejaVuSans.ttf" ] || return
+    mkdir -p "$dir/assets/sprites" "$dir/assets/sfx" "$dir/assets/fonts"
+    mv "$dir/assets/hero.bmp" "$dir/assets/sprites/" && mv "$dir/assets/jump.wav" "$dir/assets/sfx/" &&
+        cp "$DEJAVU/DejaVuSans.ttf" "$dir/assets/fonts/"
+    expect "could not move the platformer's assets" [ -s "$dir/assets/sfx/jump.wav" ] || return
+    sed -i 's|"hero\.bmp"|"sprites/hero.bmp"|; s|"jump\.wav"|"sfx/jump.wav"|
+        s|host->draw_text(6, 6, 1, \(.*\), score);|host->draw_font_text(host->font("fonts/DejaVuSans.ttf", 16), 6, 6, \1, score);|' \
+        "$dir/game/game.c"
+    expect "the game does not ask for its assets by their new names" \
+        [ "$(grep -c '"sprites/hero.bmp"\|"sfx/jump.wav"\|"fonts/DejaVuSans.ttf"' "$dir/game/game.c")" -eq 3 ] || return
+    quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/plat-make.log" 2>&1
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/plat-make.log")" [ "$rc" -eq 0 ] || return
+    rel=$dir/build/release
+    expect "no build/release/platproj" [ -x "$rel/platproj" ] || return
+    for f in sprites/hero.bmp sfx/jump.wav fonts/DejaVuSans.ttf; do
+        expect "$f is not beside the release: $(cd "$rel" && find assets | tr '\n' ' ')" \
+            cmp -s "$dir/assets/$f" "$rel/assets/$f" || return
+    done
+    run_project_pair "$dir" "$rel/platproj" platproj 282c50
+    expect "the release missed an asset: $(grep asset-missing "$TMP/platproj-release.log")" \
+        not grep -q '^livehost: asset-missing' "$TMP/platproj-release.log"
+    expect "the hot-reload host missed an asset: $(grep asset-missing "$TMP/platproj-hot.log")" \
+        not grep -q '^livehost: asset-missing' "$TMP/platproj-hot.log"
+    expect "the hero is not on screen" [ "$(count_color "$TMP/platproj-release.png" fab43c)" -gt 100 ]
+    expect "Space did not jump in the release: $(grep 'log text' "$TMP/platproj-release.log")" \
+        grep -q '^livehost: log text="jump at tick=' "$TMP/platproj-release.log"
+}
+
 # With livehost installed (make install, here into a staging directory), a project's
 # `make release` finds libhost.a beside the livehost on PATH by itself.
 installed_project_release() {
@@ -207,6 +262,7 @@ installed_project_release() {
 
 for c in ${CASES:-release_is_one_plain_program release_runs_anywhere release_matches_hot_reload \
     release_survives_crash_and_hang release_needs_the_game_to_link new_project_release \
+    sdl_project_release platformer_project_release \
     installed_project_release}; do
     run_case "$c"
 done
