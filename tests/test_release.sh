@@ -5,7 +5,8 @@
 # crash or a hang of the game (safe mode, F5 starts over). A `livehost new` project's
 # `make release` does the same, with the host's libhost.a from the tree or from `make install`,
 # for every template: the sdl one compiled and linked with its GAME_PKGS, the platformer with
-# its sprite sheet, sound and a font in subdirectories of assets/ shipped beside it.
+# its sprite sheet, sound and a font in subdirectories of assets/ shipped beside it. The
+# tree's `make release` ships every file of assets/ too, sounds and fonts with the images.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 REL=$OUT_DIR/release
@@ -242,6 +243,28 @@ platformer_project_release() {
         grep -q '^livehost: log text="jump at tick=' "$TMP/platproj-release.log"
 }
 
+# The tree's `make release` ships every file of assets/ beside the program, subdirectories
+# kept: here a copy of the tree whose assets/ also holds a sound in sfx/ and a font (the copy
+# keeps this tree and $B as they are). The script that draws the demo's images stays behind.
+tree_release_ships_every_asset() {
+    local copy=$TMP/tree rel f rc
+    expect "no $DEJAVU/DejaVuSans.ttf (Debian package fonts-dejavu-core)" [ -f "$DEJAVU/DejaVuSans.ttf" ] || return
+    expect "could not copy the tree" tree_copy "$copy" || return
+    "$HOST" new --template platformer "$TMP/wavsrc" >/dev/null 2>&1
+    mkdir -p "$copy/assets/sfx"
+    cp "$TMP/wavsrc/assets/jump.wav" "$copy/assets/sfx/" && cp "$DEJAVU/DejaVuSans.ttf" "$copy/assets/"
+    expect "no sound to ship" [ -s "$copy/assets/sfx/jump.wav" ] || return
+    quiet_make -C "$copy" B=build CC="${CC:-cc}" release >"$TMP/tree-make.log" 2>&1
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/tree-make.log")" [ "$rc" -eq 0 ] || return
+    rel=$copy/build/release
+    for f in ship.png star.bmp sfx/jump.wav DejaVuSans.ttf; do
+        expect "$f is not beside the release: $(cd "$rel" && find assets | tr '\n' ' ')" \
+            cmp -s "$copy/assets/$f" "$rel/assets/$f" || return
+    done
+    expect "the images' script was shipped" [ ! -e "$rel/assets/make_assets.py" ]
+}
+
 # With livehost installed (make install, here into a staging directory), a project's
 # `make release` finds libhost.a beside the livehost on PATH by itself.
 installed_project_release() {
@@ -262,7 +285,7 @@ installed_project_release() {
 
 for c in ${CASES:-release_is_one_plain_program release_runs_anywhere release_matches_hot_reload \
     release_survives_crash_and_hang release_needs_the_game_to_link new_project_release \
-    sdl_project_release platformer_project_release \
+    sdl_project_release platformer_project_release tree_release_ships_every_asset \
     installed_project_release}; do
     run_case "$c"
 done
