@@ -8,7 +8,7 @@
 #   make screenshots  the README's overlay picture, taken by the test suite
 #   make test       install missing packages, build, run the whole test suite
 #   make asan       the same suite against an ASan+UBSan build in build/asan
-#   make release    the game linked into one plain program, build/release/game, images beside it
+#   make release    the game linked into one plain program, build/release/game, assets beside it
 #   make install    install host, core, headers, pkg-config file, game, libhost.a (PREFIX, DESTDIR)
 #   make win-test   cross-build the core for Windows (mingw-w64) and test it under wine
 #   make format     clang-format the sources (format-check: fail on any difference)
@@ -272,7 +272,7 @@ clean:
 	rm -rf $(if $(filter command line,$(origin B)),$(B),build compile_commands.json)
 
 # ---- Shipping: make release ------------------------------------------------------------------
-# One plain program, $(REL)/$(RELEASE_NAME), with the game linked in and the images copied
+# One plain program, $(REL)/$(RELEASE_NAME), with the game linked in and its assets copied
 # beside it: no hot reload, watcher or pre-flight, no compiler at run time. The host is built
 # again with -DHOST_RELEASE=1 (its release defaults, host.h) and hr_static.c in place of the
 # loading core: the same hr.h calls, resolved against host/release/host_release.c's table,
@@ -291,12 +291,17 @@ REL_HOST_SRC := $(HOST_SRC) host/release/host_release.c host/core/hr_static.c \
                 host/core/hr_names.c host/core/hr_dl_posix.c
 REL_HOST_OBJ := $(REL_HOST_SRC:%.c=$(REL)/obj/%.o)
 REL_GAME_OBJ := $(GAME_SRC:%.c=$(REL)/obj/%.o)
+# copy_assets,DIR: every file under assets/ into DIR, subdirectories kept, since a game asks
+# for an asset by its path in assets/ ("sfx/jump.wav"): images, sounds, fonts, whatever the
+# game loads. Only make_assets.py, the script that draws the demo's images, is not shipped.
+copy_assets = cd assets && find . ! -type d ! -name make_assets.py \
+              -exec $(INSTALL) -D -m 644 {} '$(abspath $(1))/{}' \;
 
 .PHONY: release
 release: $(REL)/$(RELEASE_NAME)
 	rm -rf $(REL)/assets
 	mkdir -p $(REL)/assets
-	cp $(ASSET_FILES) $(REL)/assets/
+	$(call copy_assets,$(REL)/assets)
 
 $(REL)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
@@ -322,13 +327,12 @@ $(REL)/$(RELEASE_NAME): $(REL_GAME_OBJ) $(REL)/libhost.a
 #   $(PREFIX)/lib/libhr.a, $(PREFIX)/lib/pkgconfig/livehost.pc
 #   $(PREFIX)/lib/livehost/libhost.a                      the host of `make release` in a project
 #   $(PREFIX)/include/livehost/hr.h, game_api.h
-#   $(PREFIX)/share/livehost/game.so, share/livehost/assets/ the default game and its images
+#   $(PREFIX)/share/livehost/game.so, share/livehost/assets/ the default game and its assets
 # uninstall removes these files and the three livehost directories, nothing else.
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION ?= $(shell sed -n 's/^\#define LIVEHOST_VERSION "\(.*\)"/\1/p' host/host.h)
 INSTALL ?= install
-ASSET_FILES := $(wildcard assets/*.png assets/*.bmp)
 D = $(DESTDIR)$(PREFIX)
 
 .PHONY: install uninstall
@@ -342,7 +346,7 @@ install: all $(REL)/libhost.a
 	$(INSTALL) -m 644 include/hr.h include/game_api.h $(D)/include/livehost/
 	sed 's/@VERSION@/$(VERSION)/' scripts/livehost.pc.in >$(D)/lib/pkgconfig/livehost.pc
 	$(INSTALL) -m 755 $(B)/game.so $(D)/share/livehost/game.so
-	$(INSTALL) -m 644 $(ASSET_FILES) $(D)/share/livehost/assets/
+	$(call copy_assets,$(D)/share/livehost/assets)
 
 uninstall:
 	rm -f $(D)/bin/livehost $(D)/bin/hr-preflight $(D)/lib/libhr.a \

@@ -270,3 +270,14 @@ rebuild_library1() {
         ${CC:-cc} -fPIC -shared -fvisibility=hidden "$2/library1_v2.c" -o "$2/library1.so.tmp" &&
         mv -f "$2/library1.so.tmp" "$2/library1.so"
 }
+
+# tree_copy DIR: a copy of this tree's Makefile, sources, examples, assets and scripts in DIR,
+# with $B's build as DIR/build, every file's time kept: make there (B=build) finds it all
+# built and compiles nothing, so a case can change the copy's assets/ and run make release or
+# make install in it without touching this tree or $B.
+tree_copy() {
+    mkdir -p "$1/build" &&
+        cp -a "$ROOT/Makefile" "$ROOT/host" "$ROOT/game" "$ROOT/include" "$ROOT/examples" \
+            "$ROOT/assets" "$ROOT/scripts" "$1/" &&
+        (cd "$OUT_DIR" && cp -a obj gen libhr.a hr-preflight host game.so examples release "$1/build/")
+}

@@ -3,6 +3,7 @@
 # with its own PREFIX, then the seed demo (examples/) is built against the installed copy with
 # nothing but `pkg-config livehost` (the .pc is relative to itself, so the staged tree works
 # as it is), runs, reloads a rebuilt library, and `make uninstall` leaves no file behind.
+# Every file of assets/ is installed, sounds and fonts with the images, subdirectories kept.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 MAKE="${MAKE:-make}"
@@ -71,6 +72,34 @@ else
     echo "FAIL install_host_runs_a_new_project: $(grep -v 'log text' "$tmp/fresh.log" | head -4 | tr '\n' ' ')"
 fi
 stop_host TERM
+
+# make install puts every file of assets/ into share/livehost/assets/, subdirectories kept,
+# where the installed host looks for them by the names the game asks for: here a copy of the
+# tree whose assets/ also holds a sound in sfx/ and a font, installed into a stage of its own
+# (the copy keeps this tree and $B as they are). The script that draws the demo's images is
+# not installed.
+install_ships_every_asset() {
+    local copy=$tmp/tree cstage=$tmp/stage-copy shared f rc
+    shared=$cstage$prefix/share/livehost/assets
+    expect "no /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf (Debian package fonts-dejavu-core)" \
+        [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || return
+    expect "could not copy the tree" tree_copy "$copy" || return
+    "$HOST" new --template platformer "$tmp/wavsrc" >/dev/null 2>&1
+    mkdir -p "$copy/assets/sfx"
+    cp "$tmp/wavsrc/assets/jump.wav" "$copy/assets/sfx/" &&
+        cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "$copy/assets/"
+    expect "no sound to install" [ -s "$copy/assets/sfx/jump.wav" ] || return
+    env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$MAKE" --no-print-directory -s -C "$copy" B=build \
+        CC="$CC" DESTDIR="$cstage" PREFIX="$prefix" install >"$tmp/copy-install.log" 2>&1
+    rc=$?
+    expect "make install failed: $(tail -3 "$tmp/copy-install.log")" [ "$rc" -eq 0 ] || return
+    for f in ship.png star.bmp sfx/jump.wav DejaVuSans.ttf; do
+        expect "$f is not in share/livehost/assets/: $(cd "$shared/.." 2>/dev/null && find assets | tr '\n' ' ')" \
+            cmp -s "$copy/assets/$f" "$shared/$f" || return
+    done
+    expect "the images' script was installed" [ ! -e "$shared/make_assets.py" ]
+}
+run_case install_ships_every_asset
 
 # Build the demo from a copy of its sources, so nothing from the source tree's include/ leaks in.
 export PKG_CONFIG_PATH="$root/lib/pkgconfig"

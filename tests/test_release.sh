@@ -3,10 +3,14 @@
 # runs from anywhere with no game library, no pre-flight and no build beside it, shows the
 # same frames as the hot-reload host after the same scripted input, and still survives a
 # crash or a hang of the game (safe mode, F5 starts over). A `livehost new` project's
-# `make release` does the same, with the host's libhost.a from the tree or from `make install`.
+# `make release` does the same, with the host's libhost.a from the tree or from `make install`,
+# for every template: the sdl one compiled and linked with its GAME_PKGS, the platformer with
+# its sprite sheet, sound and a font in subdirectories of assets/ shipped beside it. The
+# tree's `make release` ships every file of assets/ too, sounds and fonts with the images.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 REL=$OUT_DIR/release
+DEJAVU=/usr/share/fonts/truetype/dejavu # fonts-dejavu-core
 
 # quiet_make ARGS...: make as a user runs it, not as a job of the make that may run this suite.
 quiet_make() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make --no-print-directory -s -j2 "$@"; }
@@ -104,11 +108,12 @@ inject() {
 # A crash and a hang of the linked-in game are caught as in the hot-reload host: the state
 # is put back and the game stops (there is no other build to roll back to); F5 starts it again.
 release_survives_crash_and_hang() {
-    local src=$TMP/crashing log=$TMP/crash.log
+    local src=$TMP/crashing log=$TMP/crash.log rc
     src=$(game_src crashing)
     expect "could not inject the crash" inject "$src" 'if (s->tick == 30) *(volatile int *)0 = 1;'
     link_release "$src" "$src/game.bin"
-    expect "could not link the crashing game: $(head -3 "$TMP/link.log")" [ $? -eq 0 ] || return
+    rc=$?
+    expect "could not link the crashing game: $(head -3 "$TMP/link.log")" [ "$rc" -eq 0 ] || return
     timeout 30 "$src/game.bin" --headless --frames 90 --assets "$ROOT/assets" \
         --script "$(script crash '60 key F5')" --screenshot "$TMP/crash.png" 2>"$log"
     HOST_RC=$?
@@ -123,7 +128,8 @@ release_survives_crash_and_hang() {
     log=$TMP/hang.log
     expect "could not inject the hang" inject "$src" 'if (s->tick == 30) for (;;) {}'
     link_release "$src" "$src/game.bin"
-    expect "could not link the hanging game: $(head -3 "$TMP/link.log")" [ $? -eq 0 ] || return
+    rc=$?
+    expect "could not link the hanging game: $(head -3 "$TMP/link.log")" [ "$rc" -eq 0 ] || return
     timeout 30 "$src/game.bin" --headless --frames 60 --watchdog-ms 200 --assets "$ROOT/assets" \
         --screenshot "$TMP/hang.png" 2>"$log"
     HOST_RC=$?
@@ -145,8 +151,9 @@ release_needs_the_game_to_link() {
         grep -q "undefined reference to .livehost_game'" "$TMP/link.log"
 }
 
-# run_project_pair DIR PROGRAM NAME: the project's release and the hot-reload host on the
-# project's own build, 120 frames each with a key; both screenshots must be equal.
+# run_project_pair DIR PROGRAM NAME [RRGGBB]: the project's release and the hot-reload host on
+# the project's own build, 120 frames each with a key; both screenshots must be equal and
+# mostly the background RRGGBB (default: the box's and the sdl template's).
 run_project_pair() {
     local keys
     keys=$(script "$3" '20 key Space' '21 key Return' '70 key Space')
@@ -162,14 +169,14 @@ run_project_pair() {
     expect "the hot-reload host did not run the project: $(tail -2 "$TMP/$3-hot.log")" \
         grep -q '^livehost: loaded version=1 ' "$TMP/$3-hot.log"
     expect "the project's release and hot-reload frames differ" cmp -s "$TMP/$3-release.png" "$TMP/$3-hot.png"
-    expect "the scaffold's background is not on screen" mostly "$TMP/$3-release.png" 1e1e2e
+    expect "the scaffold's background is not on screen" mostly "$TMP/$3-release.png" "${4:-1e1e2e}"
 }
 
 # A `livehost new` project: `make release` with the tree's libhost.a (LIVEHOST_LIB) makes
 # build/release/<directory name> and its assets/; without it and with no installed livehost,
 # it says what to do.
 new_project_release() {
-    local dir=$TMP/proj
+    local dir=$TMP/proj rc
     mkdir -p "$TMP/elsewhere"
     "$HOST" new "$dir" >/dev/null 2>&1
     expect "the project has no release target" grep -q '^release:' "$dir/Makefile"
@@ -178,30 +185,107 @@ new_project_release() {
     expect "no hint to install or set LIVEHOST_LIB: $(cat "$TMP/nolib.log")" \
         grep -q "make release: no libhost.a at $TMP/none/libhost.a; .*set LIVEHOST_LIB" "$TMP/nolib.log"
     quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/proj-make.log" 2>&1
-    expect "make release failed: $(tail -3 "$TMP/proj-make.log")" [ $? -eq 0 ]
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/proj-make.log")" [ "$rc" -eq 0 ]
     expect "no build/release/proj" [ -x "$dir/build/release/proj" ]
     expect "no assets/ beside it" [ -d "$dir/build/release/assets" ]
     run_project_pair "$dir" "$dir/build/release/proj" proj
 }
 
+# The sdl template's game includes SDL.h and links SDL2 (GAME_PKGS = sdl2): its release is
+# compiled and linked with the same flags as its hot-reload build, and draws the same frames.
+sdl_project_release() {
+    local dir=$TMP/sdlproj rc
+    mkdir -p "$TMP/elsewhere"
+    "$HOST" new --template sdl "$dir" >/dev/null 2>&1
+    expect "the sdl project's GAME_PKGS is not sdl2" grep -q '^GAME_PKGS ?= sdl2$' "$dir/Makefile"
+    quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/sdl-make.log" 2>&1
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/sdl-make.log")" [ "$rc" -eq 0 ] || return
+    expect "no build/release/sdlproj" [ -x "$dir/build/release/sdlproj" ] || return
+    run_project_pair "$dir" "$dir/build/release/sdlproj" sdlproj
+}
+
+# The platformer, its assets moved into subdirectories (sprites/, sfx/, fonts/) and its score
+# drawn in a TrueType font: `make release` copies every file beside the program, subdirectories
+# kept, and the program loads them by the same names (no asset-missing), drawing the hot-reload
+# build's frames.
+platformer_project_release() {
+    local dir=$TMP/platproj rel f rc
+    mkdir -p "$TMP/elsewhere"
+    "$HOST" new --template platformer "$dir" >/dev/null 2>&1
+    expect "no $DEJAVU/DejaVuSans.ttf (Debian package fonts-dejavu-core)" [ -f "$DEJAVU/DejaVuSans.ttf" ] || return
+    mkdir -p "$dir/assets/sprites" "$dir/assets/sfx" "$dir/assets/fonts"
+    mv "$dir/assets/hero.bmp" "$dir/assets/sprites/" && mv "$dir/assets/jump.wav" "$dir/assets/sfx/" &&
+        cp "$DEJAVU/DejaVuSans.ttf" "$dir/assets/fonts/"
+    expect "could not move the platformer's assets" [ -s "$dir/assets/sfx/jump.wav" ] || return
+    sed -i 's|"hero\.bmp"|"sprites/hero.bmp"|; s|"jump\.wav"|"sfx/jump.wav"|
+        s|host->draw_text(6, 6, 1, \(.*\), score);|host->draw_font_text(host->font("fonts/DejaVuSans.ttf", 16), 6, 6, \1, score);|' \
+        "$dir/game/game.c"
+    expect "the game does not ask for its assets by their new names" \
+        [ "$(grep -c '"sprites/hero.bmp"\|"sfx/jump.wav"\|"fonts/DejaVuSans.ttf"' "$dir/game/game.c")" -eq 3 ] || return
+    quiet_make -C "$dir" release LIVEHOST_LIB="$REL/libhost.a" >"$TMP/plat-make.log" 2>&1
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/plat-make.log")" [ "$rc" -eq 0 ] || return
+    rel=$dir/build/release
+    expect "no build/release/platproj" [ -x "$rel/platproj" ] || return
+    for f in sprites/hero.bmp sfx/jump.wav fonts/DejaVuSans.ttf; do
+        expect "$f is not beside the release: $(cd "$rel" && find assets | tr '\n' ' ')" \
+            cmp -s "$dir/assets/$f" "$rel/assets/$f" || return
+    done
+    run_project_pair "$dir" "$rel/platproj" platproj 282c50
+    expect "the release missed an asset: $(grep asset-missing "$TMP/platproj-release.log")" \
+        not grep -q '^livehost: asset-missing' "$TMP/platproj-release.log"
+    expect "the hot-reload host missed an asset: $(grep asset-missing "$TMP/platproj-hot.log")" \
+        not grep -q '^livehost: asset-missing' "$TMP/platproj-hot.log"
+    expect "the hero is not on screen" [ "$(count_color "$TMP/platproj-release.png" fab43c)" -gt 100 ]
+    expect "Space did not jump in the release: $(grep 'log text' "$TMP/platproj-release.log")" \
+        grep -q '^livehost: log text="jump at tick=' "$TMP/platproj-release.log"
+}
+
+# The tree's `make release` ships every file of assets/ beside the program, subdirectories
+# kept: here a copy of the tree whose assets/ also holds a sound in sfx/ and a font (the copy
+# keeps this tree and $B as they are). The script that draws the demo's images stays behind.
+tree_release_ships_every_asset() {
+    local copy=$TMP/tree rel f rc
+    expect "no $DEJAVU/DejaVuSans.ttf (Debian package fonts-dejavu-core)" [ -f "$DEJAVU/DejaVuSans.ttf" ] || return
+    expect "could not copy the tree" tree_copy "$copy" || return
+    "$HOST" new --template platformer "$TMP/wavsrc" >/dev/null 2>&1
+    mkdir -p "$copy/assets/sfx"
+    cp "$TMP/wavsrc/assets/jump.wav" "$copy/assets/sfx/" && cp "$DEJAVU/DejaVuSans.ttf" "$copy/assets/"
+    expect "no sound to ship" [ -s "$copy/assets/sfx/jump.wav" ] || return
+    quiet_make -C "$copy" B=build CC="${CC:-cc}" release >"$TMP/tree-make.log" 2>&1
+    rc=$?
+    expect "make release failed: $(tail -3 "$TMP/tree-make.log")" [ "$rc" -eq 0 ] || return
+    rel=$copy/build/release
+    for f in ship.png star.bmp sfx/jump.wav DejaVuSans.ttf; do
+        expect "$f is not beside the release: $(cd "$rel" && find assets | tr '\n' ' ')" \
+            cmp -s "$copy/assets/$f" "$rel/assets/$f" || return
+    done
+    expect "the images' script was shipped" [ ! -e "$rel/assets/make_assets.py" ]
+}
+
 # With livehost installed (make install, here into a staging directory), a project's
 # `make release` finds libhost.a beside the livehost on PATH by itself.
 installed_project_release() {
-    local stage=$TMP/stage prefix=/opt/livehost-release dir=$TMP/instproj root
+    local stage=$TMP/stage prefix=/opt/livehost-release dir=$TMP/instproj root rc
     root=$stage$prefix
     mkdir -p "$TMP/elsewhere"
     quiet_make B="$B" CC="${CC:-cc}" DESTDIR="$stage" PREFIX="$prefix" install >"$TMP/install.log" 2>&1
-    expect "make install failed: $(tail -3 "$TMP/install.log")" [ $? -eq 0 ] || return
+    rc=$?
+    expect "make install failed: $(tail -3 "$TMP/install.log")" [ "$rc" -eq 0 ] || return
     expect "no lib/livehost/libhost.a installed" [ -s "$root/lib/livehost/libhost.a" ]
     "$root/bin/livehost" new "$dir" >/dev/null 2>&1
     PATH="$root/bin:$PATH" quiet_make -C "$dir" release >"$TMP/inst-make.log" 2>&1
-    expect "make release with the installed host failed: $(tail -3 "$TMP/inst-make.log")" [ $? -eq 0 ]
+    rc=$?
+    expect "make release with the installed host failed: $(tail -3 "$TMP/inst-make.log")" [ "$rc" -eq 0 ]
     expect "no build/release/instproj" [ -x "$dir/build/release/instproj" ]
     run_project_pair "$dir" "$dir/build/release/instproj" instproj
 }
 
 for c in ${CASES:-release_is_one_plain_program release_runs_anywhere release_matches_hot_reload \
     release_survives_crash_and_hang release_needs_the_game_to_link new_project_release \
+    sdl_project_release platformer_project_release tree_release_ships_every_asset \
     installed_project_release}; do
     run_case "$c"
 done
