@@ -71,7 +71,7 @@ unreadable_input_files() {
     for args in "--script /dev/zero" "--script $TMP" "--script $fifo" "--script $TMP/huge.txt" \
         "--load-state $TMP" "--load-state $fifo" "--replay $TMP" "--replay $fifo"; do
         # shellcheck disable=SC2086 # the words are the arguments
-        err=$(timeout 20 "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>&1 >/dev/null)
+        err=$(timeout "$LIMIT" "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>&1 >/dev/null)
         rc=$?
         expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
         expect "'$args' gave no error event naming it: $err" grep -q "^livehost: error reason=\"${args% *} ${args#* }: " <<<"$err"

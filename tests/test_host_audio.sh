@@ -34,7 +34,7 @@ start_sound() {
     shift 3
     SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=$raw start_host "$log" --frames 0 --no-build \
         --game "$dir/game.so" --assets "$dir/assets" "$@"
-    expect "no loaded event: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 20
+    expect "no loaded event: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 '
 }
 
 frames() { "$SAMPLES" "$1" info 2>/dev/null | awk '{ print $1 }'; }
@@ -75,7 +75,7 @@ play_once() {
     tone "$DIR/assets/a.wav" 0.5
     tone "$DIR/assets/b.wav" 0.25
     start_sound "$DIR" "$LOG" "$RAW" || return 1
-    expect "the game did not play: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: log text="played at tick=30"$' 20 || return 1
+    expect "the game did not play: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: log text="played at tick=30"$' || return 1
     expect "no sound in the mix: $("$SAMPLES" "$RAW" info)" wait_onset "$RAW" $((TONE + 4800)) || return 1
     stop_host TERM
     expect "exit code $HOST_RC, want 0: $(tail -2 "$LOG")" [ "$HOST_RC" -eq 0 ]
@@ -114,12 +114,12 @@ replay_plays_the_same_samples() {
     tone "$dir/assets/a.wav" 0.5
     printf '%s\n' '5 key F2' '60 key F2' >"$script"
     start_sound "$dir" "$TMP/rec.log" "$TMP/rec.raw" --record "$TMP/rec.rec" --script "$script" || return
-    expect "no recording: $(tail -2 "$TMP/rec.log")" wait_for "$TMP/rec.log" '^livehost: record-saved ' 20 || return
+    expect "no recording: $(tail -2 "$TMP/rec.log")" wait_for "$TMP/rec.log" '^livehost: record-saved ' || return
     expect "no sound while recording" wait_onset "$TMP/rec.raw" $TONE || return
     stop_host TERM
     start_sound "$dir" "$TMP/replay.log" "$TMP/replay.raw" --replay "$TMP/rec.rec" || return
     expect "the replay did not play the tone: $(tail -2 "$TMP/replay.log")" \
-        wait_for "$TMP/replay.log" '^livehost: log text="played at tick=30"$' 20 || return
+        wait_for "$TMP/replay.log" '^livehost: log text="played at tick=30"$' || return
     expect "no sound in the replay" wait_onset "$TMP/replay.raw" $TONE || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
@@ -137,13 +137,13 @@ loop_survives_reload_and_save() {
     start_sound "$dir" "$log" "$raw" || return
     expect "no looped tone" wait_onset "$raw" 24000 || return
     expect "could not rebuild the game" sound_game "$dir" -DLOOP -DBUILD=2 || return
-    expect "no reload: $(tail -2 "$log")" wait_for "$log" '^livehost: log text="reload build=2"$' 20 || return
+    expect "no reload: $(tail -2 "$log")" wait_for "$log" '^livehost: log text="reload build=2"$' || return
     at=$(frames "$raw")
     expect "the file stopped growing" wait_frames "$raw" $((at + 48000)) || return
     expect "the loop broke across the reload: $(least "$raw" "$ONSET" $((at + 48000 - ONSET)))" \
         [ "$(least "$raw" "$ONSET" $((at + 48000 - ONSET)))" = "0.5 0.5" ]
     tone "$dir/assets/a.wav" 0.25 0.1
-    expect "no asset-reloaded: $(tail -2 "$log")" wait_for "$log" '^livehost: asset-reloaded name=a.wav ms=' 20 || return
+    expect "no asset-reloaded: $(tail -2 "$log")" wait_for "$log" '^livehost: asset-reloaded name=a.wav ms=' || return
     at=$(frames "$raw")
     expect "the file stopped growing" wait_frames "$raw" $((at + 2048 + 24000)) || return
     stop_host TERM
@@ -158,8 +158,8 @@ missing_file_is_silent() {
     expect "could not build the game" sound_game "$dir" || return
     start_sound "$dir" "$log" "$raw" || return
     expect "no asset-missing event: $(tail -2 "$log")" \
-        wait_for "$log" '^livehost: asset-missing name=a.wav reason="cannot open .*a.wav: No such file' 20 || return
-    expect "the game did not go on" wait_for "$log" '^livehost: log text="played at tick=30"$' 20 || return
+        wait_for "$log" '^livehost: asset-missing name=a.wav reason="cannot open .*a.wav: No such file' || return
+    expect "the game did not go on" wait_for "$log" '^livehost: log text="played at tick=30"$' || return
     expect "the file stopped growing" wait_frames "$raw" 48000 || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
@@ -172,14 +172,14 @@ no_device() {
     local dir=$TMP/nodev log=$TMP/nodev.log
     expect "could not build the game" sound_game "$dir" || return
     tone "$dir/assets/a.wav" 0.5
-    SDL_AUDIODRIVER=no-such-driver timeout 30 "$HOST" --headless --frames 60 --no-build \
+    SDL_AUDIODRIVER=no-such-driver timeout "$LIMIT" "$HOST" --headless --frames 60 --no-build \
         --game "$dir/game.so" --assets "$dir/assets" 2>"$log"
     local rc=$?
     expect "exit code $rc, want 0: $(tail -2 "$log")" [ "$rc" -eq 0 ]
     expect "want one sound-off event: $(grep sound-off "$log")" \
         [ "$(grep -c '^livehost: sound-off reason="cannot start SDL audio' "$log")" -eq 1 ]
     expect "the game did not play on" grep -q '^livehost: log text="played at tick=30"$' "$log"
-    env -u SDL_AUDIODRIVER timeout 30 "$HOST" --headless --frames 60 --no-build \
+    env -u SDL_AUDIODRIVER timeout "$LIMIT" "$HOST" --headless --frames 60 --no-build \
         --game "$dir/game.so" --assets "$dir/assets" 2>"$log"
     rc=$?
     expect "headless: exit code $rc, want 0" [ "$rc" -eq 0 ]

@@ -68,7 +68,7 @@ setup() {
         SETUP_WHY="could not build tests/games/draw.c: $(tail -3 "$GAME.log")"; }
     [ -z "${SETUP_WHY:-}" ] && { make_assets "$ASSETS" || SETUP_WHY="could not make $ASSETS"; }
     [ -z "${SETUP_WHY:-}" ] || return
-    timeout 60 "$HOST" --headless --no-overlay --game "$GAME" --assets "$ASSETS" --frames 3 \
+    timeout "$LIMIT" "$HOST" --headless --no-overlay --game "$GAME" --assets "$ASSETS" --frames 3 \
         --screenshot "$SHOT" 2>"$SHOT_LOG" ||
         SETUP_WHY="the host run failed: $(tail -2 "$SHOT_LOG")"
 }
@@ -195,17 +195,17 @@ saved_font_reloads() {
     local dir=$TMP/live LOG=$TMP/live.log sans serif builtin
     make_assets "$dir" || return
     start_host "$LOG" --no-overlay --game "$GAME" --assets "$dir" --frames 0
-    expect "no live width logged: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: log text="live w=' 20 || return
+    expect "no live width logged: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: log text="live w=' || return
     sans=$(logged "$LOG" live w)
     cp "$DEJAVU/DejaVuSerif.ttf" "$dir/live.ttf"
     expect "no asset-reloaded after writing DejaVu Serif: $(tail -2 "$LOG")" \
-        wait_for "$LOG" '^livehost: asset-reloaded name=live.ttf ms=[0-9.]+$' 20 || return
+        wait_for "$LOG" '^livehost: asset-reloaded name=live.ttf ms=[0-9.]+$' || return
     expect "the width did not change after the reload: $(grep 'live w=' "$LOG")" \
         wait_for_count "$LOG" '^livehost: log text="live w=' 2 || return
     serif=$(grep '^livehost: log text="live w=' "$LOG" | sed -n '2s/.*live w=\([0-9.]*\).*/\1/p')
     echo "not a font any more" >"$dir/live.ttf"
     expect "no asset-missing after breaking live.ttf: $(tail -2 "$LOG")" \
-        wait_for "$LOG" '^livehost: asset-missing name=live.ttf reason="not a TrueType font' 20 || return
+        wait_for "$LOG" '^livehost: asset-missing name=live.ttf reason="not a TrueType font' || return
     expect "no new width for the built-in font: $(grep 'live w=' "$LOG")" \
         wait_for_count "$LOG" '^livehost: log text="live w=' 3 || return
     builtin=$(grep '^livehost: log text="live w=' "$LOG" | sed -n '3s/.*live w=\([0-9.]*\).*/\1/p')

@@ -34,13 +34,13 @@ hook_order_across_reloads() {
     expect "could not build the hooks game: $(cat "$dir/game.so.log" 2>/dev/null)" \
         build_test_game "$GAMES/hooks.c" "$dir/game.so" -DBUILD=1 || return
     start_host "$LOG" --frames 0 --game "$dir/game.so" --no-build
-    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' 20 || return
+    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' || return
     build_test_game "$GAMES/hooks.c" "$dir/game.so" -DBUILD=2
-    expect "build 2 not loaded: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' 20 || return
+    expect "build 2 not loaded: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' || return
     echo "not a library" >"$dir/game.so.tmp" && mv -f "$dir/game.so.tmp" "$dir/game.so"
-    expect "the bad build was not refused: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reload-failed ' 20 || return
+    expect "the bad build was not refused: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reload-failed ' || return
     build_test_game "$GAMES/hooks.c" "$dir/game.so" -DBUILD=3 -DCRASH_IN_UPDATE
-    expect "no rollback after the crash: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: rollback version=4 ' 20 || return
+    expect "no rollback after the crash: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: rollback version=4 ' || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     local want="init:1 unload:1 reload:2 unload:2 reload:3 unload:3 reload:2 shutdown:2 unload:2 "
@@ -58,12 +58,12 @@ hook_order_force_reload_and_restart() {
             --script "$(script "hooks-$key" "10 key $key")"
         if [ "$key" = F6 ]; then
             want="init:1 unload:1 reload:1 shutdown:1 unload:1 "
-            expect "F6 did not reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' 20 || return
+            expect "F6 did not reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' || return
         else
             want="init:1 shutdown:1 unload:1 init:1 shutdown:1 unload:1 "
-            expect "F5 did not restart: $(tail -2 "$LOG")" wait_for "$LOG" 'hook=init.*' 20 || return
+            expect "F5 did not restart: $(tail -2 "$LOG")" wait_for "$LOG" 'hook=init.*' || return
             expect "F5 did not start the game again: $(tail -2 "$LOG")" \
-                wait_for "$LOG" '^livehost: reloaded version=2 ' 20 || return
+                wait_for "$LOG" '^livehost: reloaded version=2 ' || return
         fi
         stop_host TERM
         expect "$key: exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ] || return
@@ -146,7 +146,7 @@ sdl_game_survives_20_reloads() {
         start_host_in "$dir" "$LOG" --frames 0 --game "$dir/build/game.so" --no-build \
             --assets "$dir/assets" --no-overlay --screenshot "$TMP/sdl-$run.png" \
             --script "$TMP/sdl-keys.script"
-        expect "$run: no init: $(tail -2 "$LOG")" wait_for "$LOG" 'log text="init build=0 boxes=3"' 20 || return
+        expect "$run: no init: $(tail -2 "$LOG")" wait_for "$LOG" 'log text="init build=0 boxes=3"' || return
         if [ "$run" = reloads ]; then
             for ((i = 1; i <= 20; i++)); do
                 build_test_game "$GAMES/sdl_game.c" "$dir/build/game.so" -DBUILD=$i "${SDL_LIBS[@]}"
@@ -188,7 +188,7 @@ started_from_root_finds_files() {
     start_host_in / "$LOG" --frames 0 --game "$dir/build/game.so" --no-overlay \
         --screenshot "$TMP/rooted.png"
     expect "the level was not read from the project: $(grep -E 'init|file-error' "$LOG")" \
-        wait_for "$LOG" 'log text="init build=1 boxes=3"' 20 || return
+        wait_for "$LOG" 'log text="init build=1 boxes=3"' || return
     expect "no screenshot" frames "$LOG" || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
@@ -216,7 +216,7 @@ stale_event_watch_is_named() {
     start_host_in "$dir" "$LOG" --frames 0 --game "$dir/build/game.so" --no-build \
         --assets "$dir/assets" --script "$(script stale-keys "${keys[@]}")" \
         --save-state "$dir/saved.state"
-    expect "no init: $(tail -2 "$LOG")" wait_for "$LOG" 'log text="init build=1' 20 || return
+    expect "no init: $(tail -2 "$LOG")" wait_for "$LOG" 'log text="init build=1' || return
     build_test_game "$GAMES/sdl_game.c" "$dir/build/game.so" -DKEEP_WATCH -DBUILD=2 "${SDL_LIBS[@]}"
     wait "$HOST_PID"
     HOST_RC=$?
@@ -233,10 +233,10 @@ stale_pointer_in_state_is_a_crash() {
     mkdir -p "$dir"
     expect "could not build" build_test_game "$GAMES/stale.c" "$dir/game.so" -DKEEP_POINTER || return
     start_host "$LOG" --frames 0 --game "$dir/game.so" --no-build
-    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' 20 || return
+    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' || return
     build_test_game "$GAMES/stale.c" "$dir/game.so" -DKEEP_POINTER -DBUILD=2
     expect "no stale-code crash: $(tail -3 "$LOG")" \
-        wait_for "$LOG" '^livehost: crash signal=SIGSEGV kind=stale-code build=1 function=update .*at=".*stale_update .*\(calling 0x[0-9a-f]+: code of load 1, unloaded\)" version=2$' 20 || return
+        wait_for "$LOG" '^livehost: crash signal=SIGSEGV kind=stale-code build=1 function=update .*at=".*stale_update .*\(calling 0x[0-9a-f]+: code of load 1, unloaded\)" version=2$' || return
     expect "the host died: $(tail -2 "$LOG")" kill -0 "$HOST_PID"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
@@ -249,8 +249,8 @@ call_to_nowhere_is_a_crash() {
     expect "could not build" build_test_game "$GAMES/stale.c" "$dir/game.so" -DCALL_NOWHERE || return
     start_host "$LOG" --frames 0 --game "$dir/game.so" --no-build
     expect "no crash event: $(tail -3 "$LOG")" \
-        wait_for "$LOG" '^livehost: crash signal=SIGSEGV function=update addr=0xdead0000 at=".*stale_update .*\(calling 0xdead0000, where there is no code\)"' 20 || return
-    expect "no safe-mode: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: safe-mode ' 20 || return
+        wait_for "$LOG" '^livehost: crash signal=SIGSEGV function=update addr=0xdead0000 at=".*stale_update .*\(calling 0xdead0000, where there is no code\)"' || return
+    expect "no safe-mode: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: safe-mode ' || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
 }
@@ -268,10 +268,10 @@ cpp_game_reloads() {
     done
     cp "$dir/game-c++11.so" "$dir/game.so"
     start_host "$LOG" --frames 0 --game "$dir/game.so" --no-build --no-overlay --screenshot "$TMP/cpp.png"
-    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' 20 || return
-    expect "C++ init did not run" wait_for "$LOG" 'log text="cpp init sorted=0123"' 20 || return
+    expect "no loaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: loaded version=1 ' || return
+    expect "C++ init did not run" wait_for "$LOG" 'log text="cpp init sorted=0123"' || return
     build_test_game "$GAMES/cpp_game.cpp" "$dir/game.so" -std=c++11 -DSKY=200
-    expect "no reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' 20 || return
+    expect "no reload: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 ' || return
     expect "no screenshot" frames "$LOG" || return
     stop_host TERM
     expect "the new C++ code did not draw" mostly "$TMP/cpp.png" c85aa0
@@ -293,7 +293,7 @@ loaded_state_is_blamed() {
     expect "no state-rejected event: $(tail -3 "$LOG")" \
         wait_for "$LOG" "^livehost: state-rejected path=$dir/saved.state reason=\"the game crashed within [0-9]+ frames of loading .*not valid in another process" 20 || return
     expect "the game did not play on after the load was undone: $(tail -2 "$LOG")" \
-        wait_for "$LOG" 'log text="ran 30 updates"' 20 || return
+        wait_for "$LOG" 'log text="ran 30 updates"' || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the crash was not reported" grep -q '^livehost: crash signal=SIGSEGV .*function=update' "$LOG"

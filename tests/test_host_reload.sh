@@ -38,7 +38,7 @@ touch_is_not_a_reload() {
     chmod 700 "$OUT/game.so" && chmod 755 "$OUT/game.so"
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
     rebuild
-    expect "no reloaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded ' 10
+    expect "no reloaded event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded '
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "touch or chmod reloaded: $(grep '^livehost: reloaded ' "$LOG" | tr '\n' ' ')" \
@@ -131,11 +131,11 @@ no_debug_info_falls_back() {
     start_game nodebug || return
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
     CFLAGS="-O0 -g0" rebuild
-    expect "no layout-unchecked event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: layout-unchecked reason=".*game\.so has no debug information \(built without -g\?\): state_type \\"game_state\\" is not compared field by field' 10
-    expect "the build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=kept$' 10
+    expect "no layout-unchecked event: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: layout-unchecked reason=".*game\.so has no debug information \(built without -g\?\): state_type \\"game_state\\" is not compared field by field'
+    expect "the build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=kept$'
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
     CFLAGS="-O0 -g0" rebuild
-    expect "the second build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=3 .*state=kept$' 10
+    expect "the second build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=3 .*state=kept$'
     sleep 0.2
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]

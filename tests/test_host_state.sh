@@ -174,7 +174,7 @@ moved_keys() {
     expect "F5 did not reload the running game: $(tail -3 "$log")" grep -q '^livehost: reloaded version=2 .*state=kept$' "$log"
     for args in "--key restart=F6" "--key jump=F6" "--key restart=NoSuchKey" "--key restart"; do
         # shellcheck disable=SC2086 # the words are the arguments
-        timeout 10 "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>"$log"
+        timeout "$LIMIT" "$HOST" --headless --frames 5 --game "$OUT_DIR/game.so" $args 2>"$log"
         rc=$?
         expect "'$args' exited with $rc, want 2" [ "$rc" -eq 2 ]
         expect "'$args' gave no error event: $(cat "$log")" grep -q '^livehost: error reason="' "$log"

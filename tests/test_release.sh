@@ -58,7 +58,7 @@ release_runs_anywhere() {
     local ship=$TMP/ship log=$TMP/anywhere.log
     mkdir -p "$ship" "$TMP/elsewhere"
     cp -r "$REL/game" "$REL/assets" "$ship/"
-    (cd "$TMP/elsewhere" && exec timeout 30 "$ship/game" --headless --frames 60 \
+    (cd "$TMP/elsewhere" && exec timeout "$LIMIT" "$ship/game" --headless --frames 60 \
         --screenshot shot.png 2>"$log")
     HOST_RC=$?
     expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
@@ -81,7 +81,7 @@ release_matches_hot_reload() {
     local keys
     keys=$(script same '10 down Right' '45 up Right' '50 down Up' '80 up Up' '100 down Left' \
         '130 up Left' '150 key F2' '200 key F2')
-    (cd "$TMP" && exec timeout 30 "$REL/game" --headless --frames 300 --no-overlay \
+    (cd "$TMP" && exec timeout "$LIMIT" "$REL/game" --headless --frames 300 --no-overlay \
         --script "$keys" --screenshot "$TMP/release.png" 2>"$TMP/release-run.log")
     HOST_RC=$?
     expect "the release exited $HOST_RC: $(tail -2 "$TMP/release-run.log")" [ "$HOST_RC" -eq 0 ]
@@ -93,7 +93,7 @@ release_matches_hot_reload() {
     expect "the game logged other lines: $(diff <(grep '^livehost: log ' "$TMP/release-run.log") \
         <(grep '^livehost: log ' "$TMP/hot.log") | head -4 | tr '\n' ' ')" \
         cmp -s <(grep '^livehost: log ' "$TMP/release-run.log") <(grep '^livehost: log ' "$TMP/hot.log")
-    (cd "$TMP" && timeout 30 "$REL/game" --headless --frames 300 --no-overlay \
+    (cd "$TMP" && timeout "$LIMIT" "$REL/game" --headless --frames 300 --no-overlay \
         --screenshot "$TMP/idle.png" 2>/dev/null)
     expect "the keys did not reach the game (same picture without them)" \
         not cmp -s "$TMP/release.png" "$TMP/idle.png"
@@ -114,7 +114,7 @@ release_survives_crash_and_hang() {
     link_release "$src" "$src/game.bin"
     rc=$?
     expect "could not link the crashing game: $(head -3 "$TMP/link.log")" [ "$rc" -eq 0 ] || return
-    timeout 30 "$src/game.bin" --headless --frames 90 --assets "$ROOT/assets" \
+    timeout "$LIMIT" "$src/game.bin" --headless --frames 90 --assets "$ROOT/assets" \
         --script "$(script crash '60 key F5')" --screenshot "$TMP/crash.png" 2>"$log"
     HOST_RC=$?
     expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
@@ -130,7 +130,7 @@ release_survives_crash_and_hang() {
     link_release "$src" "$src/game.bin"
     rc=$?
     expect "could not link the hanging game: $(head -3 "$TMP/link.log")" [ "$rc" -eq 0 ] || return
-    timeout 30 "$src/game.bin" --headless --frames 60 --watchdog-ms 200 --assets "$ROOT/assets" \
+    timeout "$LIMIT" "$src/game.bin" --headless --frames 60 --watchdog-ms 200 --assets "$ROOT/assets" \
         --screenshot "$TMP/hang.png" 2>"$log"
     HOST_RC=$?
     expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
@@ -157,14 +157,14 @@ release_needs_the_game_to_link() {
 run_project_pair() {
     local keys
     keys=$(script "$3" '20 key Space' '21 key Return' '70 key Space')
-    (cd "$TMP/elsewhere" && exec timeout 30 "$2" --headless --frames 120 --no-overlay \
+    (cd "$TMP/elsewhere" && exec timeout "$LIMIT" "$2" --headless --frames 120 --no-overlay \
         --script "$keys" --screenshot "$TMP/$3-release.png" 2>"$TMP/$3-release.log")
     HOST_RC=$?
     expect "the project's release exited $HOST_RC: $(tail -2 "$TMP/$3-release.log")" [ "$HOST_RC" -eq 0 ]
     expect "the project's release did not run its game: $(head -3 "$TMP/$3-release.log")" \
         grep -q '^livehost: log text="new game"$' "$TMP/$3-release.log"
     expect "could not build the project's game.so" quiet_make -C "$1" build/game.so >/dev/null 2>&1
-    (cd "$1" && exec timeout 30 "$HOST" --headless --no-build --frames 120 --no-overlay \
+    (cd "$1" && exec timeout "$LIMIT" "$HOST" --headless --no-build --frames 120 --no-overlay \
         --script "$keys" --screenshot "$TMP/$3-hot.png" 2>"$TMP/$3-hot.log")
     expect "the hot-reload host did not run the project: $(tail -2 "$TMP/$3-hot.log")" \
         grep -q '^livehost: loaded version=1 ' "$TMP/$3-hot.log"

@@ -87,17 +87,17 @@ new_sdl_project_reloads() {
     expect "the Makefile does not link sdl2" grep -q '^GAME_PKGS ?= sdl2$' "$dir/Makefile"
     for ((i = 2; i < 20000; i += 3)); do keys+=("$i key Left"); done
     printf '%s\n' "${keys[@]}" >"$TMP/sdlproj.script"
-    (cd "$dir" && exec timeout 60 "$HOST" --headless --frames 0 --no-overlay --screenshot "$png" \
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 --no-overlay --screenshot "$png" \
         --script "$TMP/sdlproj.script" 2>"$log") &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "the SDL game did not build and load: $(tail -3 "$log")" wait_for "$log" '^livehost: loaded version=1 ' 30 || return
+    expect "the SDL game did not build and load: $(tail -3 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
     sed -i 's/^#define BACKGROUND 30, 30, 46$/#define BACKGROUND 20, 160, 90/' "$dir/game/game.c"
-    expect "the edit did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' 30 || return
+    expect "the edit did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' || return
     # A library more, through the knob, with -z defs: the link names every symbol it needs.
     sed -i 's/^#include <SDL.h>$/#include <SDL.h>\n#include <SDL_ttf.h>\nint ttf_ready(void);\nint ttf_ready(void) { return TTF_WasInit(); }/' "$dir/game/game.c"
     sed -i 's/^GAME_PKGS ?= sdl2$/GAME_PKGS ?= sdl2 SDL2_ttf/' "$dir/Makefile"
-    expect "SDL2_ttf through GAME_PKGS did not link: $(tail -3 "$log")" wait_for "$log" '^livehost: reloaded version=3 ' 30 || return
+    expect "SDL2_ttf through GAME_PKGS did not link: $(tail -3 "$log")" wait_for "$log" '^livehost: reloaded version=3 ' || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
     expect "a crash: $(grep crash "$log")" not grep -q '^livehost: crash ' "$log"
