@@ -35,13 +35,20 @@ WAITING=202630
 CRASHED=601818
 
 why=""
-# expect "what went wrong" test-command...: records the first failure of the case.
+# expect "what went wrong" test-command...: records the first failure of the case (a wait
+# that ran out adds the last lines of its log).
 expect() {
     local msg=$1
     shift
     [ -n "$why" ] && return 1
     "$@" && return 0
     why=$msg
+    # A wait that ran out: the log as it is now (a message's $(tail ...) ran before the wait).
+    case "$1" in
+        wait_for | wait_new | wait_count | frames)
+            [ -f "$2" ] && why="$why [log now: $(tail -n 2 "$2" | tr '\n' '|')]"
+            ;;
+    esac
     return 1
 }
 
