@@ -147,6 +147,7 @@ void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
     int due = updates_due(actions), step = due < 0;
     for (int i = 0; i < (step ? 1 : due) && host_game_is_running(); i++) {
         host_game_update(host_record_input(live), frame);
+        host_audio_out_update(); /* --audio-out: this update's 1/60 s of sound */
         game_clock.updates++;
         host_game_layout layout;
         void *block = host_game_is_running() ? host_game_state(&layout) : NULL;

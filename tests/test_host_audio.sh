@@ -5,7 +5,8 @@
 # tone after it at its recorded level, two tones summed, pan putting it in one channel, a
 # replay of a recording playing the same samples, a looped tone going on without a gap through
 # a reload of the game and replaced by a saved file, and a missing file or no audio device at
-# all: an event, silence, and a game that plays on.
+# all: an event, silence, and a game that plays on. --audio-out writes the sound in update time
+# instead: the same bytes at any speed.
 # Waits are for events and for the file to grow, never for a fixed time.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
@@ -188,7 +189,29 @@ no_device() {
         not grep -qv '^livehost: ' "$log"
 }
 
+# --audio-out writes the sound in update time: 800 frames (1/60 s) after each update, so the
+# tone of update 30 starts at frame 29 * 800 and 60 updates write 48000 frames, the same bytes
+# headless as fast as it can and in a window at 30 fps (two updates a frame).
+audio_out_is_in_update_time() {
+    local dir=$TMP/out
+    expect "could not build the game" sound_game "$dir" || return
+    tone "$dir/assets/a.wav" 0.5
+    timeout "$LIMIT" "$HOST" --headless --frames 60 --no-build --game "$dir/game.so" \
+        --assets "$dir/assets" --audio-out "$dir/fast.raw" 2>"$dir/fast.log"
+    expect "exit code $?: $(tail -2 "$dir/fast.log")" grep -q '^livehost: exit ' "$dir/fast.log" || return
+    expect "60 updates wrote $(frames "$dir/fast.raw") frames, want 48000" [ "$(frames "$dir/fast.raw")" = 48000 ]
+    expect "the tone of update 30 starts at $("$SAMPLES" "$dir/fast.raw" starts 480 | tr '\n' ' '), want 23200" \
+        [ "$("$SAMPLES" "$dir/fast.raw" starts 480)" = 23200 ] || return
+    expect "the tone is not at its 0.5: $(least "$dir/fast.raw" 23200 $TONE) to $(peak "$dir/fast.raw" 23200 $TONE)" \
+        [ "$(least "$dir/fast.raw" 23200 $TONE) $(peak "$dir/fast.raw" 23200 $TONE)" = "0.5 0.5 0.5 0.5" ]
+    SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$HOST" --frames 30 --fps 30 --no-build --game "$dir/game.so" \
+        --assets "$dir/assets" --audio-out "$dir/paced.raw" 2>"$dir/paced.log"
+    expect "a window at 30 fps: $(tail -2 "$dir/paced.log")" grep -q '^livehost: start .*video=window.* fps=30 ' "$dir/paced.log"
+    expect "a window at 30 fps wrote other bytes than a headless run" cmp -s "$dir/fast.raw" "$dir/paced.raw"
+    expect "--audio-out opened a device: $(grep sound-off "$dir/paced.log")" not grep -q sound-off "$dir/paced.log"
+}
+
 for c in ${CASES:-silence_then_the_tone two_tones_sum pan_right replay_plays_the_same_samples \
-    loop_survives_reload_and_save missing_file_is_silent no_device}; do
+    loop_survives_reload_and_save missing_file_is_silent no_device audio_out_is_in_update_time}; do
     run_case "$c"
 done
