@@ -311,6 +311,11 @@ void host_audio_voice_stop(game_voice voice);
 void host_audio_music(const char *name, float fade_seconds);
 /* Stops every voice and the music at once (F5: a fresh game holds no voice handle). */
 void host_audio_stop_all(void);
+/* Where the game is on its timeline of updates: host_time.c says it before every update (the
+ * count of updates behind the state the game holds) and after every rewind step (one less).
+ * Voices remember the update that started them; going back stops those started by the
+ * updates taken back, whose handles the state no longer holds. */
+void host_audio_timeline(uint64_t update);
 /* Reloads the sounds and the music read from these files, keeping their handles; voices
  * playing them go on with the new samples (a host_assets_listener). */
 void host_audio_files_changed(const char *const *names, int count);
