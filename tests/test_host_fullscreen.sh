@@ -4,7 +4,7 @@
 # "window fullscreen=1" event, and frames drawn after it at the new size, the game's sky still
 # filling them. Return alone stays the game's. A game that follows the window (GAME_SCALE_NONE)
 # is told: host->width/height become the new size and its input has GAME_WINDOW_RESIZED for
-# that one update, and it draws up to the new corner; a window that loses the keyboard focus
+# that one frame, and it draws up to the new corner; a window that loses the keyboard focus
 # clears GAME_WINDOW_FOCUSED until it gets it back (the script's focus-lost, focus-gained).
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
@@ -65,7 +65,7 @@ follow_game() {
 window_lines() { sed -n 's/^livehost: log text="\(window=.*\)"$/\1/p' "$1"; }
 
 # GAME_SCALE_NONE in a window: 400 x 300 at start; Alt+Return makes the window the desktop's
-# size, and the game's next update has the new size and the RESIZED bit (0x1; 0x2 is the
+# size, and the game's next frame has the new size and the RESIZED bit (0x1; 0x2 is the
 # focus), the one after the size alone; its corner mark is in the picture's corner.
 scale_none_game_sees_the_new_size() {
     local game=$TMP/follow.so log=$TMP/follow.log png=$TMP/follow.png size w h
