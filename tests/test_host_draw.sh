@@ -109,20 +109,22 @@ sheet_bmp() {
     } >"$1"
 }
 
-setup_sprites() {
-    mkdir -p "$SPRITE_ASSETS" && sheet_bmp "$SPRITE_ASSETS/sheet.bmp" || {
-        SPRITE_WHY="could not write $SPRITE_ASSETS/sheet.bmp"
-        return
-    }
+# build_sprite_game: tests/games/sprite.c as a game library (a temporary name, renamed).
+build_sprite_game() {
     "${CC:-cc}" -g -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$ROOT/include" \
         "$ROOT/tests/games/sprite.c" -o "$SPRITE_GAME.tmp" >"$SPRITE_GAME.log" 2>&1 &&
-        mv -f "$SPRITE_GAME.tmp" "$SPRITE_GAME" || {
+        mv -f "$SPRITE_GAME.tmp" "$SPRITE_GAME"
+}
+
+setup_sprites() {
+    if ! { mkdir -p "$SPRITE_ASSETS" && sheet_bmp "$SPRITE_ASSETS/sheet.bmp"; }; then
+        SPRITE_WHY="could not write $SPRITE_ASSETS/sheet.bmp"
+    elif ! build_sprite_game; then
         SPRITE_WHY="could not build tests/games/sprite.c: $(tail -3 "$SPRITE_GAME.log")"
-        return
-    }
-    timeout 60 "$HOST" --headless --no-overlay --game "$SPRITE_GAME" --assets "$SPRITE_ASSETS" \
-        --frames 2 --screenshot "$SPRITE_SHOT" 2>"$TMP/sprite.log" ||
+    elif ! timeout 60 "$HOST" --headless --no-overlay --game "$SPRITE_GAME" \
+        --assets "$SPRITE_ASSETS" --frames 2 --screenshot "$SPRITE_SHOT" 2>"$TMP/sprite.log"; then
         SPRITE_WHY="the host run failed: $(tail -2 "$TMP/sprite.log")"
+    fi
 }
 
 # sprite_is X Y TL TR BL BR: the 64 x 64 sprite drawn at X, Y has these colours at the centres
