@@ -164,8 +164,8 @@ static void unplug_pad(int pad)
 
 static int fail(const char *path, int line, const char *what)
 {
-    char quoted[300];
-    char why[256];
+    char quoted[1200];
+    char why[1024];
     snprintf(why, sizeof why, "%s:%d: %s", path, line, what);
     host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
     return -1;
