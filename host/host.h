@@ -66,6 +66,7 @@ typedef struct host_args {
     int stall_ms;           /* --stall-ms; default 10000 (0: off) */
     const char *record;     /* --record; default NULL (recordings stay in memory) */
     const char *replay;     /* --replay; default NULL (no recording played at start) */
+    const char *audio_out;  /* --audio-out; default NULL (sound goes to SDL's audio device) */
     int paused;             /* --pause; default 0 (running) */
     int speed_quarters;     /* --speed in quarters: 1, 2, 4, 8, 16; default 0 = 4 (1x) */
     int rewind_seconds;     /* --rewind-seconds; default 5 (0: no rewind history) */
@@ -311,12 +312,31 @@ void host_audio_voice_stop(game_voice voice);
 void host_audio_music(const char *name, float fade_seconds);
 /* Stops every voice and the music at once (F5: a fresh game holds no voice handle). */
 void host_audio_stop_all(void);
+/* Where the game is on its timeline of updates: host_time.c says it before every update (the
+ * count of updates behind the state the game holds) and after every rewind step (one less).
+ * Voices remember the update that started them; going back stops those started by the
+ * updates taken back, whose handles the state no longer holds. */
+void host_audio_timeline(uint64_t update);
 /* Reloads the sounds and the music read from these files, keeping their handles; voices
  * playing them go on with the new samples (a host_assets_listener). */
 void host_audio_files_changed(const char *const *names, int count);
 /* Mixes the next frames of sound into out (frames * 2 floats): what the audio thread runs.
  * Only with HOST_AUDIO_CALLER may anyone else call it. */
 void host_audio_mix(float *out, int frames);
+
+/* ---- host_audio_out.c: --audio-out, the sound written in update time ---- */
+
+/* Frames of sound that stand for one update (1/60 s). */
+#define HOST_AUDIO_UPDATE_FRAMES (HOST_AUDIO_RATE / 60)
+
+/* Opens FILE for the mix (host_audio_open must have been called with HOST_AUDIO_CALLER).
+ * Returns 0, or -1 after an "error" event. */
+int host_audio_out_open(const char *path);
+/* After an update: mixes HOST_AUDIO_UPDATE_FRAMES frames and appends them to the file. A write
+ * that fails gives one "sound-off" event and ends the writing. No-op when nothing is open. */
+void host_audio_out_update(void);
+/* Closes the file (if any). */
+void host_audio_out_close(void);
 
 /* ---- host_audio_file.c: sound files made ready for the mixer ---- */
 

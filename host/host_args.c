@@ -60,6 +60,9 @@ static const char usage[] =
     "  --record FILE      write the F2 recording to FILE when its loop starts (or at exit)\n"
     "  --replay FILE      loop the recording in FILE (its state, then its inputs) from the start;\n"
     "                     exit code 1 if it cannot play\n"
+    "  --audio-out FILE   no audio device: write the sound to FILE (raw float stereo, 48 kHz),\n"
+    "                     1/60 s of it after each update, so the same updates write the same\n"
+    "                     bytes at any speed (a paused or rewinding game writes none)\n"
     "  --rewind-seconds N keep N seconds of snapshots to rewind with F12 (default 5; 0 = none)\n"
     "  --save-state FILE  write the state block to FILE at exit; F4 and F9 use FILE too\n"
     "                     (default for F4 and F9: livehost.state in the current directory)\n"
@@ -431,11 +434,12 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->watch_dirs[args->watch_dir_count++] = argv[++i];
             continue;
         }
-        const char *const with_value[] = {
-            "--game",           "--assets",      "--screenshot", "--frames", "--width",  "--height",
-            "--script",         "--watchdog-ms", "--stall-ms",   "--record", "--replay", "--speed",
-            "--rewind-seconds", "--save-state",  "--load-state", "--vsync",  "--fps"
-        };
+        const char *const with_value[] = { "--game",           "--assets",      "--screenshot",
+                                           "--frames",         "--width",       "--height",
+                                           "--script",         "--watchdog-ms", "--stall-ms",
+                                           "--record",         "--replay",      "--speed",
+                                           "--rewind-seconds", "--save-state",  "--load-state",
+                                           "--vsync",          "--fps",         "--audio-out" };
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known |= strcmp(flag, with_value[k]) == 0;
@@ -459,6 +463,8 @@ int host_args_parse(host_args *args, int argc, char **argv)
             args->record = value;
         } else if (strcmp(flag, "--replay") == 0) {
             args->replay = value;
+        } else if (strcmp(flag, "--audio-out") == 0) {
+            args->audio_out = value;
         } else if (strcmp(flag, "--save-state") == 0) {
             args->save_state = value;
         } else if (strcmp(flag, "--load-state") == 0) {

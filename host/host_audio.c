@@ -11,8 +11,10 @@
  * Voice handles are serial numbers, handed out in the order of the play calls whether there is
  * a device or not, so the game's state never depends on the sound card or the audio thread.
  * Sounds are started by update (or init), so a recording replays them at the same updates.
- * Pause, slow motion and rewind leave the mixer alone: what plays plays on (a looped voice
- * keeps looping while paused); updates run again after a rewind start their sounds again.
+ * Pause and slow motion leave the mixer alone: what plays plays on (a looped voice keeps
+ * looping while paused). A voice remembers the update that started it, and a rewind that takes
+ * that update back stops it (the state no longer holds its handle, so nothing else could);
+ * updates run again after a rewind start their sounds again.
  */
 #include "host.h"
 
@@ -43,6 +45,7 @@ typedef struct voice {
     float left, right;  /* gains from volume and pan */
     float volume;       /* the quietest voice is taken when all are busy */
     uint64_t age;       /* ... the oldest of equals */
+    uint64_t update;    /* the update that started it (host_audio_timeline) */
 } voice;
 
 typedef struct track {
@@ -62,8 +65,9 @@ static struct {
     voice voices[HOST_AUDIO_VOICES];
     game_voice last_id;
     uint64_t last_age;
-    track *music[2];  /* [0] playing or fading in, [1] fading out */
-    char *music_name; /* the music asked for last, NULL for none */
+    uint64_t timeline; /* the update running now, as host_audio_timeline said */
+    track *music[2];   /* [0] playing or fading in, [1] fading out */
+    char *music_name;  /* the music asked for last, NULL for none */
 } audio;
 
 static void lock(void)
@@ -322,7 +326,8 @@ game_voice host_audio_play(game_sound snd, float volume, float pan, float pitch,
                   .samples = s->data.samples,
                   .frames = s->data.frames,
                   .loop = loop != 0,
-                  .age = ++audio.last_age };
+                  .age = ++audio.last_age,
+                  .update = audio.timeline };
     set_voice(v, volume, pan, pitch);
     unlock();
     return id;
@@ -406,6 +411,19 @@ void host_audio_music(const char *name, float fade_seconds)
     free(audio.music_name);
     audio.music_name = copy;
     switch_music(fade_seconds);
+}
+
+void host_audio_timeline(uint64_t update)
+{
+    const int back = update < audio.timeline;
+    audio.timeline = update;
+    if (!back || audio.state != ON)
+        return;
+    lock();
+    for (int i = 0; i < HOST_AUDIO_VOICES; i++)
+        if (audio.voices[i].id && audio.voices[i].update >= update)
+            audio.voices[i].id = 0;
+    unlock();
 }
 
 void host_audio_stop_all(void)

@@ -6,7 +6,8 @@
  * dt never changes: slow motion runs one update every 2nd or 4th frame, fast forward 2 or 4
  * per frame (at 60 frames per second; --fps 30 runs twice as many per frame, 120 half), so a
  * recording plays back the same at any speed. After every update the block goes into the rewind
- * history; holding F12 runs no update and steps one snapshot back per frame instead. Owns only the
+ * history; holding F12 runs no update and steps one snapshot back per frame instead, and the
+ * sounds of each update it takes back stop (host_audio_timeline). Owns only the
  * clock; the modules it drives own their own data. Never calls game code itself: updates go through
  * host_game_update().
  */
@@ -22,6 +23,7 @@ static struct {
     int fps;           /* frames per second: a frame stands for 60 / fps updates at 1x */
     int owed;          /* quarters of an update, times fps, carried to the next frame */
     uint64_t updates;  /* updates run so far */
+    uint64_t timeline; /* updates behind the state the game holds: updates, less rewind steps */
     int rewinding;     /* F12 is held */
     int crashed;       /* the game was stopped by a crash when the rewind began */
     uint64_t rewound;  /* snapshots stepped back in this rewind */
@@ -69,8 +71,11 @@ static void rewind_frame(void)
         host_event("rewind", "state=started snapshots=%d", host_rewind_available());
     }
     void *block = host_game_state(&layout);
-    if (block && host_rewind_step(block, &layout))
+    if (block && host_rewind_step(block, &layout)) {
         game_clock.rewound++;
+        game_clock.timeline -= game_clock.timeline > 0;
+        host_audio_timeline(game_clock.timeline); /* the sounds of the update taken back stop */
+    }
 }
 
 static void rewind_end(void)
@@ -146,8 +151,11 @@ void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
 
     int due = updates_due(actions), step = due < 0;
     for (int i = 0; i < (step ? 1 : due) && host_game_is_running(); i++) {
+        host_audio_timeline(game_clock.timeline);
         host_game_update(host_record_input(live), frame);
+        host_audio_out_update(); /* --audio-out: this update's 1/60 s of sound */
         game_clock.updates++;
+        game_clock.timeline++;
         host_game_layout layout;
         void *block = host_game_is_running() ? host_game_state(&layout) : NULL;
         if (block && host_rewind_push(block, &layout) != 0 && !game_clock.rewind_broken) {

@@ -144,8 +144,13 @@ int main(int argc, char **argv)
     }
     host_assets_open(video.renderer, args.assets_dir);
     host_font_open(video.renderer);
-    /* Without a device (a sound-off event) the game still runs, in silence. */
-    host_audio_open(host_assets_dir(), args.headless ? HOST_AUDIO_HEADLESS : HOST_AUDIO_DEVICE);
+    /* Without a device (a sound-off event) the game still runs, in silence. --audio-out
+     * takes no device: the mix goes to the file, in update time. */
+    host_audio_open(host_assets_dir(), args.audio_out  ? HOST_AUDIO_CALLER
+                                       : args.headless ? HOST_AUDIO_HEADLESS
+                                                       : HOST_AUDIO_DEVICE);
+    if (args.audio_out && host_audio_out_open(args.audio_out) != 0)
+        goto out_media;
     host_assets_listen(host_audio_files_changed); /* saved sounds reload like images */
     host_files_open(args.project_dir);
     host_draw_bind(video.renderer);
@@ -233,6 +238,8 @@ int main(int argc, char **argv)
 out_build:
     host_build_close();
     host_overlay_close();
+    host_audio_out_close();
+out_media:
     host_font_close();
     host_audio_close();
     host_assets_close();

@@ -297,6 +297,34 @@ static void loop_until_stopped(void)
     host_audio_close();
 }
 
+/* The timeline going back (a rewind step) stops the voices started at or after the update it
+ * goes back to, and only those; going forward stops nothing. */
+static void rewind_stops_later_voices(void)
+{
+    write_dc("dc.wav", 0.25f, 100);
+    open_mixer();
+    game_sound s = host_audio_sound("dc.wav");
+    host_audio_timeline(10);
+    host_audio_play(s, 1, -1, 1, 1); /* update 10: the left channel */
+    host_audio_timeline(11);
+    host_audio_timeline(12);
+    host_audio_play(s, 1, 1, 1, 1); /* update 12: the right channel */
+    host_audio_timeline(13);
+    mix(100);
+    CHECK(out[0] == 0.25f && out[1] == 0.25f, "both voices: %g %g", out[0], out[1]);
+    host_audio_timeline(12); /* update 12 taken back */
+    mix(100);
+    CHECK(out[0] == 0.25f && out[1] == 0, "after going back to 12: %g %g, want 0.25 0", out[0],
+          out[1]);
+    host_audio_timeline(11);
+    mix(100);
+    CHECK(out[0] == 0.25f, "going back to 11 stopped update 10's voice");
+    host_audio_timeline(10); /* update 10 taken back */
+    mix(100);
+    CHECK(peak(0, 100) == 0, "update 10's voice plays on after it was taken back");
+    host_audio_close();
+}
+
 /* NaN, infinities and numbers out of range reach the mixer as safe values. */
 static void odd_numbers_are_safe(void)
 {
@@ -626,6 +654,7 @@ int main(void)
     RUN(two_voices_sum, passed, failed);
     RUN(pitch_resamples, passed, failed);
     RUN(loop_until_stopped, passed, failed);
+    RUN(rewind_stops_later_voices, passed, failed);
     RUN(odd_numbers_are_safe, passed, failed);
     RUN(full_mixer_takes_quietest, passed, failed);
     RUN(formats_convert, passed, failed);

@@ -5,7 +5,9 @@
 # tone after it at its recorded level, two tones summed, pan putting it in one channel, a
 # replay of a recording playing the same samples, a looped tone going on without a gap through
 # a reload of the game and replaced by a saved file, and a missing file or no audio device at
-# all: an event, silence, and a game that plays on.
+# all: an event, silence, and a game that plays on. --audio-out writes the sound in update time
+# instead (the same bytes at any speed), which shows to the frame what a rewind does to a
+# looped sound: stopped when the update that started it is taken back, started again by it.
 # Waits are for events and for the file to grow, never for a fixed time.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
@@ -188,7 +190,60 @@ no_device() {
         not grep -qv '^livehost: ' "$log"
 }
 
+# --audio-out writes the sound in update time: 800 frames (1/60 s) after each update, so the
+# tone of update 30 starts at frame 29 * 800 and 60 updates write 48000 frames, the same bytes
+# headless as fast as it can and in a window at 30 fps (two updates a frame).
+audio_out_is_in_update_time() {
+    local dir=$TMP/out
+    expect "could not build the game" sound_game "$dir" || return
+    tone "$dir/assets/a.wav" 0.5
+    timeout "$LIMIT" "$HOST" --headless --frames 60 --no-build --game "$dir/game.so" \
+        --assets "$dir/assets" --audio-out "$dir/fast.raw" 2>"$dir/fast.log"
+    expect "exit code $?: $(tail -2 "$dir/fast.log")" grep -q '^livehost: exit ' "$dir/fast.log" || return
+    expect "60 updates wrote $(frames "$dir/fast.raw") frames, want 48000" [ "$(frames "$dir/fast.raw")" = 48000 ]
+    expect "the tone of update 30 starts at $("$SAMPLES" "$dir/fast.raw" starts 480 | tr '\n' ' '), want 23200" \
+        [ "$("$SAMPLES" "$dir/fast.raw" starts 480)" = 23200 ] || return
+    expect "the tone is not at its 0.5: $(least "$dir/fast.raw" 23200 $TONE) to $(peak "$dir/fast.raw" 23200 $TONE)" \
+        [ "$(least "$dir/fast.raw" 23200 $TONE) $(peak "$dir/fast.raw" 23200 $TONE)" = "0.5 0.5 0.5 0.5" ]
+    SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$HOST" --frames 30 --fps 30 --no-build --game "$dir/game.so" \
+        --assets "$dir/assets" --audio-out "$dir/paced.raw" 2>"$dir/paced.log"
+    expect "a window at 30 fps: $(tail -2 "$dir/paced.log")" grep -q '^livehost: start .*video=window.* fps=30 ' "$dir/paced.log"
+    expect "a window at 30 fps wrote other bytes than a headless run" cmp -s "$dir/fast.raw" "$dir/paced.raw"
+    expect "--audio-out opened a device: $(grep sound-off "$dir/paced.log")" not grep -q sound-off "$dir/paced.log"
+}
+
+# Rewind and sound, in update time (--audio-out): a looped tone starts at update 30; F12 held
+# from frame 60 to 100 takes 40 updates back, past the one that started it, so it stops (the
+# state holds its handle no more: left playing, nothing could ever stop it); while rewinding no
+# update runs, so nothing new plays and nothing is written; played on, update 30 comes again
+# after 10 updates and starts it again: one voice, at its 0.5, not two summed.
+# In the file: the tone from update 30 to 60 (frames 23200..48000), silence for the 9 updates
+# after the rewind, the tone again from frame (60 + 9) * 800 = 55200 to the end (80 updates).
+rewind_stops_and_replays_sounds() {
+    local dir=$TMP/rewind log=$TMP/rewind.log raw=$TMP/rewind.raw
+    expect "could not build the game" sound_game "$dir" -DLOOP || return
+    tone "$dir/assets/a.wav" 0.5
+    printf '%s\n' '60 down F12' '100 up F12' >"$TMP/rewind.script"
+    timeout "$LIMIT" "$HOST" --headless --frames 120 --no-build --game "$dir/game.so" \
+        --assets "$dir/assets" --script "$TMP/rewind.script" --audio-out "$raw" 2>"$log"
+    expect "exit code $?: $(tail -2 "$log")" grep -q '^livehost: exit ' "$log" || return
+    expect "the rewind did not take 40 updates back: $(grep rewind "$log")" \
+        grep -q '^livehost: rewind state=stopped steps=40 ' "$log" || return
+    expect "update 30 did not play twice: $(grep 'log text' "$log")" \
+        [ "$(grep -c '^livehost: log text="played at tick=30"$' "$log")" = 2 ] || return
+    expect "$(frames "$raw") frames for 80 updates, want 64000" [ "$(frames "$raw")" = 64000 ] || return
+    expect "the tone starts at $("$SAMPLES" "$raw" starts 480 | tr '\n' ' '), want at 23200 and 55200" \
+        [ "$("$SAMPLES" "$raw" starts 480 | tr '\n' ' ')" = "23200 55200 " ] || return
+    expect "the first tone is not at 0.5: $(least "$raw" 23200 24800) to $(peak "$raw" 23200 24800)" \
+        [ "$(least "$raw" 23200 24800) $(peak "$raw" 23200 24800)" = "0.5 0.5 0.5 0.5" ]
+    expect "the tone plays on after the rewind took its update back: $(peak "$raw" 48000 7200)" \
+        [ "$(peak "$raw" 48000 7200)" = "0 0" ]
+    expect "after the rewind the tone is not one voice at 0.5: $(least "$raw" 55200 8800) to $(peak "$raw" 55200 8800)" \
+        [ "$(least "$raw" 55200 8800) $(peak "$raw" 55200 8800)" = "0.5 0.5 0.5 0.5" ]
+}
+
 for c in ${CASES:-silence_then_the_tone two_tones_sum pan_right replay_plays_the_same_samples \
-    loop_survives_reload_and_save missing_file_is_silent no_device}; do
+    loop_survives_reload_and_save missing_file_is_silent no_device audio_out_is_in_update_time \
+    rewind_stops_and_replays_sounds}; do
     run_case "$c"
 done

@@ -7,6 +7,9 @@
 # asset-missing event and a handle that draws with the built-in font; a font saved while the
 # game runs is read again behind the same handle; and the host frees it all (valgrind).
 # The game is tests/games/draw.c; one headless run of it gives the screenshot most cases read.
+# Sprites: tests/games/sprite.c draws one frame of a sprite sheet (written here as a BMP: four
+# quadrants of four colours, the rest of the sheet yellow) flipped, turned, tinted, faded and
+# added, and the cases read where each quadrant's colour landed.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
@@ -59,6 +62,147 @@ wait_for_count() {
         sleep 0.05
     done
     return 1
+}
+
+# The sprite game (tests/games/sprite.c), its sheet and one screenshot of it.
+SPRITE_GAME=$TMP/sprite.so
+SPRITE_ASSETS=$TMP/sprite-assets
+SPRITE_SHOT=$TMP/sprite.png
+
+# bytes HEX: those bytes, e.g. bytes 424d for "BM".
+bytes() {
+    local esc="" i
+    for ((i = 0; i < ${#1}; i += 2)); do esc+="\\x${1:i:2}"; done
+    printf '%b' "$esc"
+}
+
+# le NUMBER SIZE: NUMBER as SIZE little-endian bytes.
+le() {
+    local hex="" i
+    for ((i = 0; i < $2; i++)); do hex+=$(printf '%02x' $((($1 >> (8 * i)) & 255))); done
+    bytes "$hex"
+}
+
+# sheet_bmp FILE: a 16 x 16 24-bit BMP, yellow but for its frame of 8 x 8 texels at 8, 8: red
+# top-left, green top-right, blue bottom-left, white bottom-right quadrants (rows are stored
+# bottom-up, texels as blue, green, red).
+sheet_bmp() {
+    local x y row
+    {
+        bytes 424d && le $((54 + 768)) 4 && le 0 4 && le 54 4 && le 40 4 && le 16 4 && le 16 4 &&
+            le 1 2 && le 24 2 && le 0 4 && le 768 4 && le 2835 4 && le 2835 4 && le 0 4 && le 0 4
+        for ((y = 15; y >= 0; y--)); do
+            row=""
+            for ((x = 0; x < 16; x++)); do
+                if ((x < 8 || y < 8)); then
+                    row+=00ffff
+                elif ((y < 12)); then
+                    if ((x < 12)); then row+=0000ff; else row+=00ff00; fi
+                elif ((x < 12)); then
+                    row+=ff0000
+                else
+                    row+=ffffff
+                fi
+            done
+            bytes "$row"
+        done
+    } >"$1"
+}
+
+# build_sprite_game: tests/games/sprite.c as a game library (a temporary name, renamed).
+build_sprite_game() {
+    "${CC:-cc}" -g -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$ROOT/include" \
+        "$ROOT/tests/games/sprite.c" -o "$SPRITE_GAME.tmp" >"$SPRITE_GAME.log" 2>&1 &&
+        mv -f "$SPRITE_GAME.tmp" "$SPRITE_GAME"
+}
+
+setup_sprites() {
+    if ! { mkdir -p "$SPRITE_ASSETS" && sheet_bmp "$SPRITE_ASSETS/sheet.bmp"; }; then
+        SPRITE_WHY="could not write $SPRITE_ASSETS/sheet.bmp"
+    elif ! build_sprite_game; then
+        SPRITE_WHY="could not build tests/games/sprite.c: $(tail -3 "$SPRITE_GAME.log")"
+    elif ! timeout 60 "$HOST" --headless --no-overlay --game "$SPRITE_GAME" \
+        --assets "$SPRITE_ASSETS" --frames 2 --screenshot "$SPRITE_SHOT" 2>"$TMP/sprite.log"; then
+        SPRITE_WHY="the host run failed: $(tail -2 "$TMP/sprite.log")"
+    fi
+}
+
+# sprite_is X Y TL TR BL BR: the 64 x 64 sprite drawn at X, Y has these colours at the centres
+# of its quadrants (16 and 48 pixels in), and its corner pixels are inside its box: its
+# top-left one is the TL colour at X, Y and the pixels just outside (X-1, Y-1 and X+64, Y+64)
+# are the sky.
+sprite_is() {
+    local x=$1 y=$2 at want got
+    shift 2
+    expect "${SPRITE_WHY:-}" [ -z "${SPRITE_WHY:-}" ] || return
+    for at in "16 16 $1" "48 16 $2" "16 48 $3" "48 48 $4" "0 0 $1" "63 63 $4" "-1 -1 000000" "64 64 000000"; do
+        read -r dx dy want <<<"$at"
+        got=$("$PIXEL" "$SPRITE_SHOT" at $((x + dx)) $((y + dy)))
+        expect "the sprite at $x,$y has $got at +$dx,+$dy, want $want" [ "$got" = "$want" ] || return
+    done
+}
+
+RED=ff0000 GREEN=00ff00 BLUE=0000ff WHITE=ffffff
+
+# The frame as it is: the quadrants in place, inside its box, and no yellow of the sheet
+# around it on screen (the source rectangle is the frame's).
+sprite_frame_lands_in_its_box() {
+    sprite_is 20 20 $RED $GREEN $BLUE $WHITE || return
+    expect "the sheet's yellow is on screen: the source rectangle is not the frame's" \
+        [ "$(count_color "$SPRITE_SHOT" ffff00)" = 0 ]
+}
+
+# GAME_FLIP_X mirrors left and right, GAME_FLIP_Y top and bottom.
+sprite_flips() {
+    sprite_is 120 20 $GREEN $RED $WHITE $BLUE || return
+    sprite_is 220 20 $BLUE $WHITE $RED $GREEN
+}
+
+# angle 90 turns it a quarter clockwise about its centre: the top-left quadrant goes to the
+# top-right; with GAME_FLIP_X too, the mirror is turned (SDL flips first, then rotates).
+sprite_rotates_clockwise() {
+    sprite_is 320 20 $BLUE $RED $WHITE $GREEN || return
+    sprite_is 520 20 $WHITE $GREEN $BLUE $RED
+}
+
+# tint 255, 128, 0 multiplies every texel: red stays, green halves, blue goes black, white
+# becomes the tint. (A black quadrant is the sky's colour: its corner check is left out.)
+sprite_tint_multiplies() {
+    local at want got
+    expect "${SPRITE_WHY:-}" [ -z "${SPRITE_WHY:-}" ] || return
+    for at in "436 36 ff0000" "468 36 008000" "436 68 000000" "468 68 ff8000" "420 20 ff0000" "483 83 ff8000"; do
+        read -r x y want <<<"$at"
+        got=$("$PIXEL" "$SPRITE_SHOT" at "$x" "$y")
+        expect "the tinted sprite has $got at $x,$y, want $want" [ "$got" = "$want" ] || return
+    done
+}
+
+# near HEX WANT TOL: each channel of HEX within TOL of WANT's.
+near() {
+    local i
+    for i in 0 2 4; do
+        (($(printf '%d' "0x${1:i:2}") - $(printf '%d' "0x${2:i:2}") <= $3)) &&
+            (($(printf '%d' "0x${2:i:2}") - $(printf '%d' "0x${1:i:2}") <= $3)) || return 1
+    done
+}
+
+# Alpha 128 over the black sky: every quadrant at half its colour (a blend rounds either
+# way: within 2); GAME_BLEND_ADD adds the texels to the 0, 0, 128 box beneath (full alpha:
+# exact, clamped at 255), and with alpha 128 adds half of them.
+sprite_alpha_and_add_blend() {
+    local at want got
+    expect "${SPRITE_WHY:-}" [ -z "${SPRITE_WHY:-}" ] || return
+    for at in "36 136 800000" "68 136 008000" "36 168 000080" "68 168 808080"; do
+        read -r x y want <<<"$at"
+        got=$("$PIXEL" "$SPRITE_SHOT" at "$x" "$y")
+        expect "alpha 128: $got at $x,$y, want about $want" near "$got" "$want" 2 || return
+    done
+    sprite_is 120 120 ff0080 00ff80 0000ff ffffff || return
+    for at in "236 136 800080" "268 136 008080" "236 168 0000ff" "268 168 8080ff"; do
+        read -r x y want <<<"$at"
+        got=$("$PIXEL" "$SPRITE_SHOT" at "$x" "$y")
+        expect "GAME_BLEND_ADD at alpha 128: $got at $x,$y, want about $want" near "$got" "$want" 2 || return
+    done
 }
 
 setup() {
@@ -242,6 +386,7 @@ valgrind_clean() {
 }
 
 setup
+setup_sprites
 # valgrind cannot run a sanitizer build (make asan): that run leaves the case out.
 valgrind_case=valgrind_clean
 [ -n "${SANFLAGS:-}" ] && valgrind_case=
@@ -249,6 +394,7 @@ valgrind_case=valgrind_clean
 for c in ${CASES:-filled_circle_covers_its_area circle_outline_is_closed_and_thin \
     line_lies_on_its_path polygon_covers_its_area translucent_polygon_blends_once \
     ttf_text_draws_where_measured ttf_kerning_and_utf8 bad_fonts_draw_builtin \
-    saved_font_reloads $valgrind_case}; do
+    saved_font_reloads sprite_frame_lands_in_its_box sprite_flips sprite_rotates_clockwise \
+    sprite_tint_multiplies sprite_alpha_and_add_blend $valgrind_case}; do
     run_case "$c"
 done

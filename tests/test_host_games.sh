@@ -2,7 +2,9 @@
 # test_host_games.sh - games written the way real SDL2 games are: the hook order around every
 # swap (unload on the old code before it goes), a game that uses SDL and SDL2_ttf directly
 # across 20 reloads, callbacks and function pointers left behind by a reload (a crash event,
-# never a silent death), calls to nowhere, and a game written in C++.
+# never a silent death), calls to nowhere, a game written in C++, and the input a game gets:
+# typed text, the wheel, gamepads (the script's virtual ones, plugged in and pulled out while
+# it runs) and the window settings it asks for.
 # The test games are tests/games/*.c(pp), built here with the flags a game's Makefile uses.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
@@ -314,7 +316,7 @@ input_reaches_the_game() {
     expect "no pad-added event" grep -q '^livehost: pad-added slot=0 name=' "$LOG"
     local want
     for want in 'text=hello' 'wheel=0.0,2.0' 'pad0 pressed=0x1' 'pad0 pressed=0x2' \
-        'leftx=1.00' 'leftx=0.00' 'window=0x2'; do
+        'leftx=1.00' 'leftx=0.00' 'window=0x2 area=640x360'; do
         expect "the game did not see $want: $(grep 'log text' "$LOG" | tr '\n' ' ')" \
             grep -q "log text=\"$want\"" "$LOG"
     done
@@ -337,6 +339,29 @@ pad_recording_replays() {
     expect "the replay differs from the recorded run" cmp -s "$dir/rec.png" "$dir/replay.png"
     run_host "$dir/live.log" --game "$dir/game.so" --frames 70 --no-build --screenshot "$dir/live.png"
     expect "the pad's input made no difference to the picture" not cmp -s "$dir/live.png" "$dir/rec.png"
+}
+
+# Gamepads plugged in and pulled out while the game runs (the script's virtual pads 0, 1, 2):
+# each takes the first free slot, with a pad-added or pad-removed event, and the game sees
+# connected change in its input the same frame; a button of pad 1 reaches pads[1], one of pad 2
+# (in slot 0, freed by pad 0) reaches pads[0], and one of an unplugged pad reaches nothing.
+pads_plugged_and_pulled() {
+    local dir=$TMP/plug LOG=$TMP/plug.log got want
+    mkdir -p "$dir"
+    expect "could not build" build_test_game "$GAMES/input.c" "$dir/game.so" || return
+    run_host "$LOG" --game "$dir/game.so" --frames 70 --no-build --script "$(script plug \
+        '10 plug 0' '20 plug 1' '25 pad a 1' '30 unplug 0' '35 pad y 0' '40 plug 2' '46 pad x 2' \
+        '50 unplug 1' '55 unplug 2')"
+    expect "exit code $HOST_RC, want 0: $(tail -2 "$LOG")" [ "$HOST_RC" -eq 0 ] || return
+    got=$(sed -n 's/^livehost: \(pad-added slot=[0-9]\|pad-removed slot=[0-9]\).*/\1/p;
+        s/^livehost: log text="\(connected=.*\|pad[01] pressed=.*\)"$/\1/p' "$LOG" | tr '\n' ' ')
+    want="pad-added slot=0 connected=0x1 pad-added slot=1 connected=0x3 pad1 pressed=0x1 "
+    want+="pad-removed slot=0 connected=0x2 pad-added slot=0 connected=0x3 pad0 pressed=0x4 "
+    want+="pad-removed slot=1 connected=0x1 pad-removed slot=0 connected=0x0 "
+    expect "the pads came and went as '$got', want '$want'" [ "$got" = "$want" ] || return
+    run_host "$LOG" --frames 1 --script "$(script badplug '5 plug 8')"
+    expect "plug 8 exited $HOST_RC, want 2" [ "$HOST_RC" -eq 2 ] || return
+    expect "no reason for plug 8: $(cat "$LOG")" grep -q 'plug.*0 to 7' "$LOG"
 }
 
 # The game's own window settings are used at start; --width / --height still win.
@@ -363,6 +388,6 @@ for c in ${CASES:-hook_order_across_reloads hook_order_force_reload_and_restart 
     sdl_game_survives_20_reloads stale_event_watch_is_named stale_pointer_in_state_is_a_crash \
     call_to_nowhere_is_a_crash cpp_game_reloads loaded_state_is_blamed \
     started_from_root_finds_files input_reaches_the_game pad_recording_replays \
-    game_picks_its_window}; do
+    pads_plugged_and_pulled game_picks_its_window}; do
     run_case "$c"
 done

@@ -6,7 +6,8 @@
 # gamepad, its jump plays a sound (SDL's disk audio driver writes the mix to a file), and it
 # keeps its place through an edit of the game; the menu game takes a typed name (with a
 # Backspace), moves its menu's highlight, and answers a typed guess. A recording made with the
-# gamepad and the jump's sound replays after a reload with the same frames and samples.
+# gamepad and two jumps' sounds replays headless after a reload with the same frames and the
+# same samples at the same updates.
 # Waits are for events and files, never for a fixed time.
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
@@ -143,62 +144,82 @@ menu_takes_a_name_and_a_guess() {
         grep -Eq '^livehost: log text="guess 50: (higher|lower|correct)"$' "$LOG"
 }
 
-# onset_of RAW FRAMES: waits until the disk driver's file holds a sound and FRAMES frames past
-# its start (it writes in real time); prints where the sound starts.
-onset_of() {
-    local i onset
-    for ((i = 0; i < 600; i++)); do
-        onset=$("$SAMPLES" "$1" info 2>/dev/null | awk -v n="$2" '$2 >= 0 && $1 >= $2 + n { print $2 }')
-        [ -n "$onset" ] && echo "$onset" && return 0
-        sleep 0.05
-    done
-    return 1
+# A sound of the platformer (its jump, 0.12 s) in frames of --audio-out's 48 kHz stream, and the
+# frames one update stands for there.
+JUMP=5760
+PER_UPDATE=800
+
+# starts RAW: where the sounds in an --audio-out file start, one frame number a line.
+starts() { "$SAMPLES" "$1" starts 480; }
+
+# has_sounds RAW N: the file holds N sound starts and the last one's whole jump.
+has_sounds() {
+    local s
+    s=$(starts "$1" | sed -n "${2}p")
+    [ -n "$s" ] && [ "$("$SAMPLES" "$1" info | awk '{ print $1 }')" -ge $((s + JUMP)) ]
 }
 
-# paced_run NAME UNTIL [HOST ARGS...]: the platformer project $TMP/rec at 60 fps, its mix in
-# $TMP/NAME.raw, until the jump's 5760 frames (0.12 s) are written and the log has a line
-# matching UNTIL; then stopped.
-paced_run() {
-    local name=$1 until=$2 log=$TMP/$1.log
-    shift 2
-    : >"$log"
-    (cd "$TMP/rec" && SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=$TMP/$name.raw exec timeout "$LIMIT" \
-        "$HOST" --headless --no-build --frames 0 "$@" 2>"$log" >/dev/null) &
+# A recording made with the gamepad: two jumps with A, 52 updates apart, and a run with the
+# d-pad between them. It is replayed headless, looping, with a reload (F6) at its start, and
+# with --audio-out, which writes the sound in update time (1/60 s of it after each update), so
+# the bytes do not depend on how fast the machine runs. The first loop that runs whole after
+# the reload plays both jumps exactly as the recording did: the same samples, bit for bit, and
+# the same spacing between the two starts, 52 updates' worth of frames. The replay is paused
+# (F7) at a fixed frame and its last frame is byte for byte that of a replay without the reload.
+# (The pause is what fixes the frame: headless with --frames N runs as fast as it can, so a
+# reload, which takes its pre-flight's time, could land after the last frame; paced at 60 fps
+# it has until the pause, a few seconds, and the test checks that it landed before the loop it
+# compares.)
+pad_and_sound_replay_after_a_reload() {
+    local dir=$TMP/rec n pause before i t1 t2 a1 a2 b1 b2
+    new_project platformer "$dir" || return
+    printf '%s\n' '3 key F2' '6 pad a' '20 pad-down dpright' '28 pad-up dpright' '58 pad a' \
+        '80 key F2' >"$TMP/rec.script"
+    (cd "$dir" && timeout "$LIMIT" "$HOST" --headless --no-build --frames 90 --record "$TMP/rec.rec" \
+        --script "$TMP/rec.script" --audio-out "$TMP/recorded.raw" 2>"$TMP/recorded.log" >/dev/null)
+    n=$(event_field "$TMP/recorded.log" record-saved frames)
+    expect "no recording: $(grep record "$TMP/recorded.log")" [ -n "$n" ] || return
+    read -r t1 t2 <<<"$(log_ticks "$TMP/recorded.log" jump | head -2 | tr '\n' ' ')"
+    read -r a1 a2 <<<"$(starts "$TMP/recorded.raw" | head -2 | tr '\n' ' ')"
+    expect "the recording did not jump twice: $(grep 'log text' "$TMP/recorded.log")" [ -n "$t2" ] || return
+    expect "the recording's sounds start at frames '$a1 $a2', want two" [ -n "$a2" ] || return
+    expect "the jumps at updates $t1 and $t2 start $((a2 - a1)) frames apart, want $(((t2 - t1) * PER_UPDATE))" \
+        [ $((a2 - a1)) -eq $(((t2 - t1) * PER_UPDATE)) ] || return
+    expect "a coin was taken: more sounds than the jumps" not grep -q 'log text="coin' "$TMP/recorded.log" || return
+
+    pause=$((4 * n + 70))
+    printf '%s\n' '2 key F6' "$pause key F7" >"$TMP/f6.script"
+    LOG=$TMP/replayed.log
+    : >"$LOG"
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless --no-build --no-overlay --frames 0 \
+        --replay "$TMP/rec.rec" --script "$TMP/f6.script" --audio-out "$TMP/replayed.raw" \
+        --screenshot "$TMP/reloaded.png" 2>"$LOG" >/dev/null) &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
-    expect "$name: no jump: $(tail -2 "$log")" wait_for "$log" '^livehost: log text="jump at tick=' || return
-    expect "$name: the jump made no sound: $("$SAMPLES" "$TMP/$name.raw" info 2>&1)" \
-        onset_of "$TMP/$name.raw" 5760 >/dev/null || return
-    expect "$name: no '$until': $(tail -2 "$log")" wait_for "$log" "$until" || return
+    expect "no reload in the replay: $(tail -2 "$LOG")" \
+        wait_for "$LOG" '^livehost: reloaded version=2 .*state=kept$' || return
+    expect "the replay did not pause: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: time state=paused ' || return
     stop_host TERM
-    expect "$name: exit code $HOST_RC" [ "$HOST_RC" -eq 0 ]
-}
+    expect "exit code $HOST_RC" [ "$HOST_RC" -eq 0 ] || return
+    # The jumps the replay logged before the reload; the next whole loop starts after them.
+    before=$(sed -n '/^livehost: reloaded version=2 /q; /^livehost: log text="jump at tick=/p' "$LOG" | wc -l)
+    i=$(((before + 1) / 2 * 2 + 1))
+    expect "no whole loop after the reload before the pause (the reload took $before jumps)" \
+        has_sounds "$TMP/replayed.raw" $((i + 1)) || return
+    read -r b1 b2 <<<"$(starts "$TMP/replayed.raw" | sed -n "${i},$((i + 1))p" | tr '\n' ' ')"
+    expect "after the reload the jumps start $((b2 - b1)) frames apart, the recording's $((a2 - a1))" \
+        [ $((b2 - b1)) -eq $((a2 - a1)) ] || return
+    expect "the replay after a reload sounds different: $("$SAMPLES" "$TMP/recorded.raw" same \
+        "$TMP/replayed.raw" $((a2 - a1 + JUMP)) "$a1" "$b1" 2>&1)" \
+        "$SAMPLES" "$TMP/recorded.raw" same "$TMP/replayed.raw" $((a2 - a1 + JUMP)) "$a1" "$b1" || return
 
-# A recording made with the gamepad (a jump with A, a run with the d-pad) and the jump's
-# sound, replayed after a reload (F6 while the recording loops): the same frames, byte for
-# byte, as a replay without the reload, and the same samples as the recording played.
-pad_and_sound_replay_after_a_reload() {
-    local dir=$TMP/rec
-    new_project platformer "$dir" || return
-    printf '%s\n' '5 key F2' '8 pad a' '50 pad-down dpright' '70 pad-up dpright' '90 key F2' >"$TMP/rec.script"
-    printf '%s\n' '2 key F6' >"$TMP/f6.script"
-    paced_run recorded '^livehost: record-saved ' --record "$TMP/rec.rec" --script "$TMP/rec.script" || return
-    expect "no recording: $(grep record "$TMP/recorded.log")" grep -q '^livehost: record-saved ' "$TMP/recorded.log" || return
-    paced_run replayed '^livehost: reloaded version=2 ' --replay "$TMP/rec.rec" --script "$TMP/f6.script" || return
-    expect "no reload in the replay: $(grep reload "$TMP/replayed.log")" \
-        grep -q '^livehost: reloaded version=2 .*state=kept$' "$TMP/replayed.log"
-    expect "the replay after a reload sounds different: $("$SAMPLES" "$TMP/recorded.raw" same "$TMP/replayed.raw" 5760 2>&1)" \
-        "$SAMPLES" "$TMP/recorded.raw" same "$TMP/replayed.raw" 5760
-    # The frames: 80 frames of the replay (the run done), with and without a reload, in a
-    # window under the dummy driver: paced at 60 fps, so the reload's pre-flight is done well
-    # before the last frame (headless, 80 frames may pass before it is).
-    (cd "$dir" && SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$HOST" --no-build --no-overlay --frames 80 \
-        --replay "$TMP/rec.rec" --screenshot "$TMP/plain.png" 2>"$TMP/plain.log" >/dev/null)
-    (cd "$dir" && SDL_VIDEODRIVER=dummy timeout "$LIMIT" "$HOST" --no-build --no-overlay --frames 80 \
-        --replay "$TMP/rec.rec" --script "$TMP/f6.script" --screenshot "$TMP/reloaded.png" \
-        2>"$TMP/reloaded.log" >/dev/null)
-    expect "no reload: $(tail -2 "$TMP/reloaded.log")" grep -q '^livehost: reloaded version=2 ' "$TMP/reloaded.log"
-    expect "the hero did not run in the replay: x $(hero_x "$TMP/plain.png")" [ "$(hero_x "$TMP/plain.png")" -gt 60 ]
+    echo "$pause key F7" >"$TMP/pause.script"
+    (cd "$dir" && timeout "$LIMIT" "$HOST" --headless --no-build --no-overlay --frames $((pause + 3)) \
+        --replay "$TMP/rec.rec" --script "$TMP/pause.script" --screenshot "$TMP/plain.png" \
+        2>"$TMP/plain.log" >/dev/null)
+    expect "the plain replay did not pause: $(tail -2 "$TMP/plain.log")" \
+        grep -q '^livehost: time state=paused ' "$TMP/plain.log" || return
+    expect "the hero did not run in the replay: x $(hero_x "$TMP/plain.png")" [ "$(hero_x "$TMP/plain.png")" -gt 50 ]
     expect "the frames after a reload differ from the replay's" cmp -s "$TMP/plain.png" "$TMP/reloaded.png"
 }
 

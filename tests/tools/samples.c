@@ -1,5 +1,6 @@
-/* samples.c - reads what SDL's disk audio driver wrote for the host (raw float stereo at
- * 48 kHz, the mixer's format) and answers one question about it, for the host's shell tests;
+/* samples.c - reads what SDL's disk audio driver, or the host's --audio-out, wrote (raw float
+ * stereo at 48 kHz, the mixer's format) and answers one question about it, for the host's
+ * shell tests;
  * also writes the test tones they play:
  *
  *   samples FILE info                  prints "FRAMES ONSET": the whole frames in the file and
@@ -7,8 +8,12 @@
  *   samples FILE peak FROM COUNT       prints "LEFT RIGHT", the largest |sample| of each channel
  *                                      in frames FROM .. FROM+COUNT-1 (cut to the file)
  *   samples FILE least FROM COUNT      the same with the smallest |sample| (0: a gap)
- *   samples A same B COUNT             exit 0 when COUNT frames from A's onset are bit for bit
- *                                      those from B's onset, else 1 with the first difference
+ *   samples FILE starts GAP            prints where each sound starts, one frame number a
+ *                                      line: a non-zero frame after GAP or more silent frames
+ *                                      (or at the file's start)
+ *   samples A same B COUNT [AT_A AT_B] exit 0 when COUNT frames from A's onset (or frame AT_A)
+ *                                      are bit for bit those from B's onset (or frame AT_B),
+ *                                      else 1 with the first difference
  *   samples tone FILE HZ AMP SECONDS   writes a 16-bit mono 48 kHz WAV of a square wave that
  *                                      starts at +AMP (so its first frame is its onset)
  *
@@ -81,7 +86,8 @@ int main(int argc, char **argv)
     if (argc == 6 && strcmp(argv[1], "tone") == 0)
         return tone(argv[2], atof(argv[3]), atof(argv[4]), atof(argv[5]));
     if (argc < 3) {
-        fputs("usage: samples FILE info | peak FROM COUNT | least FROM COUNT | same B COUNT\n"
+        fputs("usage: samples FILE info | peak FROM COUNT | least FROM COUNT | starts GAP |\n"
+              "       samples A same B COUNT [AT_A AT_B]\n"
               "       samples tone FILE HZ AMP SECONDS\n",
               stderr);
         return 1;
@@ -102,10 +108,24 @@ int main(int argc, char **argv)
         printf("%g %g\n", m[0], m[1]);
         return 0;
     }
-    if (argc == 5 && strcmp(argv[2], "same") == 0) {
+    if (argc == 4 && strcmp(argv[2], "starts") == 0) {
+        long gap = atol(argv[3]), silent = gap;
+        for (long i = 0; i < frames; i++) {
+            if (x[2 * i] == 0 && x[2 * i + 1] == 0) {
+                silent++;
+                continue;
+            }
+            if (silent >= gap)
+                printf("%ld\n", i);
+            silent = 0;
+        }
+        return 0;
+    }
+    if ((argc == 5 || argc == 7) && strcmp(argv[2], "same") == 0) {
         long other_frames, count = atol(argv[4]);
         float *y = load(argv[3], &other_frames);
-        long a = onset(x, frames), b = onset(y, other_frames);
+        long a = argc == 7 ? atol(argv[5]) : onset(x, frames);
+        long b = argc == 7 ? atol(argv[6]) : onset(y, other_frames);
         if (a < 0 || b < 0 || a + count > frames || b + count > other_frames) {
             fprintf(stderr, "onsets %ld and %ld, %ld and %ld frames: no %ld to compare\n", a, b,
                     frames, other_frames, count);
@@ -116,7 +136,7 @@ int main(int argc, char **argv)
             memcpy(&xbits, &x[2 * a + i], sizeof xbits);
             memcpy(&ybits, &y[2 * b + i], sizeof ybits);
             if (xbits != ybits) {
-                fprintf(stderr, "frame %ld after the onset: %g, %g\n", i / 2, x[2 * a + i],
+                fprintf(stderr, "frame %ld after the start: %g, %g\n", i / 2, x[2 * a + i],
                         y[2 * b + i]);
                 return 1;
             }
