@@ -254,13 +254,6 @@ static void texel(char c, unsigned char *bgr)
     memcpy(bgr, c == 'o' ? body : c == 'k' ? dark : c == 'w' ? white : c == 'b' ? legs : key, 3);
 }
 
-/* A file's tag ("RIFF", "BM"): its characters alone, no terminating zero. */
-static void put_tag(unsigned char *p, const char *tag)
-{
-    for (size_t i = 0; tag[i]; i++)
-        p[i] = (unsigned char)tag[i];
-}
-
 static void put_le(unsigned char *p, uint32_t v, int bytes)
 {
     for (int i = 0; i < bytes; i++)
