@@ -136,7 +136,7 @@ no_debug_info_falls_back() {
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 40 200 90
     CFLAGS="-O0 -g0" rebuild
     expect "the second build without -g did not load: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=3 .*state=kept$'
-    sleep 0.2
+    expect "no frame after the last reload" frames "$LOG"
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the fallback was told $(grep -c layout-unchecked "$LOG") times, want once" [ "$(grep -c '^livehost: layout-unchecked ' "$LOG")" -eq 1 ]

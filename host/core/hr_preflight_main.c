@@ -13,14 +13,17 @@
 #include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
     /* PR_SET_PDEATHSIG follows the thread that spawned us, which the core's callers keep alive
-     * while they poll. A parent that died just before it was set shows as a changed parent. */
-    const pid_t parent = getppid();
+     * while they poll. A parent that died before it was set shows as another parent: the core
+     * names its process in HR_PARENT_PID (without it, the parent at our start is taken). */
+    const char *named = getenv("HR_PARENT_PID");
+    const pid_t parent = named ? (pid_t)strtol(named, NULL, 10) : getppid();
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         return 5;
     if (argc < 2) {

@@ -9,7 +9,9 @@
  * The helper lives exactly as long as the child, which the pre-flight program needs: its
  * PR_SET_PDEATHSIG follows the thread that spawned it. The helper blocks every signal (the
  * host's handlers are for its own threads) and gives the child the caller's signal mask, the
- * one a direct spawn would have passed on.
+ * one a direct spawn would have passed on. The child's environment says which process started it
+ * (HR_PARENT_PID): a child whose parent died before it could ask for PR_SET_PDEATHSIG (between
+ * the exec and its main, which a sanitizer's start-up makes long) sees another parent and ends.
  */
 #include "hr_platform.h"
 
@@ -33,6 +35,7 @@ typedef struct start_job {
     int out_write;     /* the pipe's write end: the child's stdout and stderr */
     sigset_t mask;     /* the caller's signal mask, for the child */
     char **argv;       /* a copy: the caller's strings may go before the helper runs */
+    char **envp;       /* environ's entries and HR_PARENT_PID (the last one is the job's) */
     atomic_long pid;   /* the child's, once spawned */
     atomic_int cancel; /* hr_proc_end wants the child gone */
     atomic_int done;   /* the child ended (or never started): status is set */
@@ -55,7 +58,7 @@ static void *start_child(void *arg)
     posix_spawnattr_setsigmask(&attr, &job->mask);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
     pid_t pid = 0;
-    job->spawn_rc = posix_spawn(&pid, job->argv[0], &fa, &attr, job->argv, environ);
+    job->spawn_rc = posix_spawn(&pid, job->argv[0], &fa, &attr, job->argv, job->envp);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     close(job->out_write);
@@ -77,7 +80,36 @@ static void free_job(start_job *job)
     for (char **a = job->argv; a && *a; a++)
         free(*a);
     free(job->argv);
+    if (job->envp) {
+        size_t n = 0;
+        while (job->envp[n])
+            n++;
+        free(job->envp[n - 1]); /* HR_PARENT_PID=..., the one string of its own */
+        free(job->envp);
+    }
     free(job);
+}
+
+/* environ without any HR_PARENT_PID, then HR_PARENT_PID=this process; NULL when out of memory. */
+static char **child_environment(void)
+{
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    char **envp = calloc(n + 2, sizeof *envp);
+    char *mine = malloc(40);
+    if (!envp || !mine) {
+        free(envp);
+        free(mine);
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "HR_PARENT_PID=", 14) != 0)
+            envp[k++] = environ[i];
+    snprintf(mine, 40, "HR_PARENT_PID=%ld", (long)getpid());
+    envp[k] = mine;
+    return envp;
 }
 
 /* A copy of argv, or NULL when out of memory. */
@@ -110,9 +142,11 @@ int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_siz
         return -1;
     }
     start_job *job = calloc(1, sizeof *job);
-    if (job)
+    if (job) {
         job->argv = copy_argv(argv);
-    if (!job || !job->argv) {
+        job->envp = child_environment();
+    }
+    if (!job || !job->argv || !job->envp) {
         snprintf(why, why_size, "cannot start %s: out of memory", argv[0]);
         goto fail;
     }
