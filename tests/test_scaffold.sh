@@ -94,9 +94,10 @@ new_sdl_project_reloads() {
     expect "the SDL game did not build and load: $(tail -3 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
     sed -i 's/^#define BACKGROUND 30, 30, 46$/#define BACKGROUND 20, 160, 90/' "$dir/game/game.c"
     expect "the edit did not reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$' || return
-    # A library more, through the knob, with -z defs: the link names every symbol it needs.
-    sed -i 's/^#include <SDL.h>$/#include <SDL.h>\n#include <SDL_ttf.h>\nint ttf_ready(void);\nint ttf_ready(void) { return TTF_WasInit(); }/' "$dir/game/game.c"
+    # A library more, through the knob, with -z defs: the link names every symbol it needs. The
+    # Makefile first: the host builds on a save in game/, not on one of the Makefile.
     sed -i 's/^GAME_PKGS ?= sdl2$/GAME_PKGS ?= sdl2 SDL2_ttf/' "$dir/Makefile"
+    sed -i 's/^#include <SDL.h>$/#include <SDL.h>\n#include <SDL_ttf.h>\nint ttf_ready(void);\nint ttf_ready(void) { return TTF_WasInit(); }/' "$dir/game/game.c"
     expect "SDL2_ttf through GAME_PKGS did not link: $(tail -3 "$log")" wait_for "$log" '^livehost: reloaded version=3 ' || return
     stop_host TERM
     expect "exit code $HOST_RC, want 0: $(tail -2 "$log")" [ "$HOST_RC" -eq 0 ]
