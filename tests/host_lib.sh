@@ -65,6 +65,11 @@ run_case() {
 # ends as soon as what it waits for is there, so only a failing case ever spends it. LIMIT is
 # what a whole host run or tool may take before `timeout` ends it.
 DEADLINE=${DEADLINE:-120}
+# The game-call budget of the hosts start_host and run_host start: 2 s, not the default 500 ms.
+# On a loaded machine (a sanitizer build, suites side by side) an update can wait that long for
+# a CPU, and the watchdog would take it for a hang; the cases about hangs set their own budget
+# (a later --watchdog-ms wins).
+TEST_BUDGET=(--watchdog-ms 2000)
 LIMIT=${LIMIT:-300}
 
 # wait_until COMMAND...: until COMMAND succeeds, at most DEADLINE seconds.
@@ -98,7 +103,7 @@ start_host() {
     local log=$1
     shift
     : >"$log" # there at once: a failure message may read it before the host writes
-    timeout "$LIMIT" "$HOST" --headless "$@" 2>"$log" >"$log.stdout" &
+    timeout "$LIMIT" "$HOST" --headless "${TEST_BUDGET[@]}" "$@" 2>"$log" >"$log.stdout" &
     HOST_PID=$!
     HOST_PIDS+=("$HOST_PID")
 }
@@ -219,7 +224,7 @@ rebuild() {
 run_host() {
     local log=$1
     shift
-    timeout "$LIMIT" "$HOST" --headless --game "$OUT_DIR/game.so" --assets "$ROOT/assets" "$@" 2>"$log"
+    timeout "$LIMIT" "$HOST" --headless "${TEST_BUDGET[@]}" --game "$OUT_DIR/game.so" --assets "$ROOT/assets" "$@" 2>"$log"
     HOST_RC=$?
 }
 
