@@ -173,8 +173,9 @@ static void on_status(hr_status status)
             game.pending); /* validate prepared a block for a build that did not come in */
         game.pending = NULL;
     }
-    /* A build in its pre-flight (HR_ERR_CHECKING) is the normal path of every reload, and how
-     * it ends gets its own event: no not-ready line for it. A real wait after it is news again. */
+    /* A build in its pre-flight or being copied (HR_ERR_CHECKING) is the normal path of a
+     * reload, and how it ends gets its own event: no not-ready line for it. A real wait after
+     * it is news again. */
     const hr_error why = hr_error_code(game.lib);
     const int checking = status == HR_NOT_READY && why == HR_ERR_CHECKING;
     if (status != HR_NOT_READY || checking)

@@ -34,13 +34,19 @@ extern "C" {
  * being copied: every load copies the file first, into memory on a tmpfs. */
 #define HR_MAX_LIBRARY_BYTES ((uint64_t)1 << 30)
 
+/* The largest library copied inside the call that sees it (4 MiB: about a millisecond). A
+ * bigger one (debug information makes a library hundreds of MiB) is copied by a thread while
+ * hr_check() returns HR_NOT_READY with HR_ERR_CHECKING, and loaded by a later check. */
+#define HR_MAX_SYNC_COPY_BYTES ((uint64_t)4 << 20)
+
 /* What hr_check() saw. 0 is "nothing to do". */
 typedef enum hr_status {
     HR_UNCHANGED = 0, /* no new build since the last check */
     HR_RELOADED,      /* a new build is loaded and every slot points into it */
     HR_NOT_READY,     /* a change was seen but the file is missing or still being written, or
-                         the new build is being tried in the pre-flight process
-                         (HR_ERR_CHECKING): the old code stays, a later check loads it */
+                         the new build is being copied (over HR_MAX_SYNC_COPY_BYTES) or tried
+                         in the pre-flight process (HR_ERR_CHECKING): the old code stays, a
+                         later check loads it */
     HR_LOAD_FAILED,   /* the new build could not be loaded (see hr_error_text); old code stays */
     HR_REFUSED,       /* the validate hook refused the new build; old code stays */
 } hr_status;
@@ -62,7 +68,8 @@ typedef enum hr_error {
     HR_ERR_PREFLIGHT,    /* loading the build in a separate process crashed, failed or hung */
     HR_ERR_FORBIDDEN,    /* this exact content was marked bad with hr_forbid() */
     HR_ERR_NO_ROLLBACK,  /* hr_rollback() has no earlier good build to go back to */
-    HR_ERR_CHECKING,     /* not a failure: the new build is being loaded in the pre-flight
+    HR_ERR_CHECKING,     /* not a failure: the new build is being copied into the private
+                            directory by a thread (a big one), or loaded in the pre-flight
                             process; the next checks load it or say why not */
     HR_ERR_NO_WATCH,     /* the OS's change notification is unavailable (a system limit, say):
                             changes are seen by polling (warning, not fatal) */
@@ -80,7 +87,8 @@ typedef enum hr_watch_mode {
 /* Called with every event line the core has to tell, never by a check that found nothing new:
  *   level 0, info: a build loaded (the file, hr_version(), how long), or a change is not ready
  *            (hr_check() returned HR_NOT_READY): told once per reason, not at every check,
- *            and not for a running pre-flight (HR_ERR_CHECKING), whose outcome is told;
+ *            and not for a copy or pre-flight under way (HR_ERR_CHECKING), whose outcome is
+ *            told;
  *   level 1, warning: something is off but nothing failed (HR_ERR_STILL_LOADED, and once
  *            HR_ERR_NO_WATCH: changes are seen by polling, and why);
  *   level 2, error: a load failed or was refused (HR_LOAD_FAILED, HR_REFUSED, also from
@@ -140,7 +148,8 @@ typedef struct hr_range {
 
 /* Time spent in the phases of the last load attempt, in nanoseconds. */
 typedef struct hr_timing {
-    uint64_t copy_ns;      /* copying the library into the private directory */
+    uint64_t copy_ns;      /* copying the library into the private directory (a big one: in a
+                              thread, spread over several checks) */
     uint64_t check_ns;     /* structural checks of the file (before the copy) and the copy */
     uint64_t preflight_ns; /* the separate-process load, spread over several checks */
     uint64_t open_ns;      /* dlopen of the copy */
@@ -152,25 +161,30 @@ typedef struct hr_timing {
 typedef struct hr_lib hr_lib;
 
 /* Creates the private temp directory (cleaning leftovers of killed processes beside it),
- * starts watching desc->path and loads it once. That first load waits for its pre-flight (up
- * to preflight_timeout_ms, when a constructor never returns): only hr_check() never blocks.
+ * starts watching desc->path and loads it once. That first load waits for its copy and its
+ * pre-flight (up to preflight_timeout_ms, when a constructor never returns): only hr_check()
+ * never blocks.
  * Returns a handle even when the first load fails: hr_is_loaded() says whether code runs,
  * hr_error_text() says why not, and a later hr_check() loads the first good build.
  * Returns NULL only when out of memory. Free with hr_close(). */
 hr_lib *hr_open(const hr_desc *desc);
 
-/* Unloads the library, removes its copies and the private directory, frees the handle.
- * Every slot is set to NULL. Accepts NULL. */
+/* Unloads the library, removes its copies and the private directory, frees the handle; a copy
+ * or pre-flight under way is stopped first. Every slot is set to NULL. Accepts NULL. */
 void hr_close(hr_lib *lib);
 
 /* Looks for a new build (one non-blocking read, or one stat() when polling) and loads it if
- * one is complete. On anything but HR_RELOADED the previous code and slots stay valid.
+ * one is complete; a build over HR_MAX_SYNC_COPY_BYTES is copied by a thread, and a pre-flight
+ * runs in a process of its own, so the load may take several checks (HR_NOT_READY,
+ * HR_ERR_CHECKING, meanwhile). A newer build seen meanwhile replaces the one under way.
+ * On anything but HR_RELOADED the previous code and slots stay valid.
  * A touch or chmod of the running build's file is no new build (HR_UNCHANGED), and neither is
  * a build that rewrites that file in place with the very same bytes (a relink that changed
  * nothing); a build renamed into place loads, whatever its bytes. */
 hr_status hr_check(hr_lib *lib);
 
-/* Loads the file now, changed or not (a "force reload"). Same results as hr_check(). */
+/* Loads the file now, changed or not (a "force reload"), dropping a build under way. Same
+ * results as hr_check(). */
 hr_status hr_reload(hr_lib *lib);
 
 /* Unloads the code (slots become NULL) but keeps watching: the next change loads again. */
@@ -179,8 +193,8 @@ void hr_unload(hr_lib *lib);
 /* 1 while code is loaded and the slots are valid, else 0. */
 int hr_is_loaded(const hr_lib *lib);
 
-/* 1 while a new build is being tried in the pre-flight process: the next hr_check() may load
- * it (a caller can look again sooner than usual), else 0. */
+/* 1 while a new build is being copied by a thread or tried in the pre-flight process: the next
+ * hr_check() may load it (a caller can look again sooner than usual), else 0. */
 int hr_is_checking(const hr_lib *lib);
 
 /* The resolved symbol at index i of desc.symbols, or NULL while nothing is loaded. */

@@ -7,9 +7,10 @@
  * platform's side of the functions declared below: the work directory, installing a fixture
  * the way a build does (write, then rename), files and directories, whether a copy is still
  * mapped, and checking until the core reports a change (notifications may arrive late on some
- * platforms) or a reload. This file gives the helpers that need nothing of the platform
- * (read_file, value, open_lib; hear and check_heard, a log hook that records what it is told),
- * and CORE_CASES(X) lists the cases for the drivers' RUN lines.
+ * platforms) or a reload, or while a build is being copied or pre-flighted (hr_is_checking). This
+ * file gives the helpers that need nothing of the platform (read_file, value, open_lib; hear and
+ * check_heard, a log hook that records what it is told), and CORE_CASES(X) lists the cases for the
+ * drivers' RUN lines.
  */
 #ifndef CORE_CASES_H
 #define CORE_CASES_H
@@ -27,6 +28,7 @@ static int exists(const char *path);
 static int mapped(const char *path);
 static hr_status check_until_changed(hr_lib *lib);
 static hr_status check_until_reloaded(hr_lib *lib);
+static hr_status check_while_checking(hr_lib *lib);
 
 #define CORE_CASES(X)                                                                              \
     X(open_loads_and_resolves)                                                                     \
@@ -45,6 +47,7 @@ static hr_status check_until_reloaded(hr_lib *lib);
     X(rollback_and_forbid)                                                                         \
     X(code_ranges_cover_functions)                                                                 \
     X(log_tells_each_event)                                                                        \
+    X(big_builds_are_copied_in_a_thread)                                                           \
     X(names_of_codes)
 
 static long read_file(const char *path, char *buf, long cap)
@@ -539,6 +542,72 @@ static void log_tells_each_event(void)
     CHECK(strstr(h.text, "version 2"), "reload line without the version: %s", h.text);
     CHECK(hr_check(lib) == HR_UNCHANGED && h.calls == 0, "idle check told '%s'", h.text);
     hr_close(lib);
+    remove_work_dir();
+}
+
+/* A build over HR_MAX_SYNC_COPY_BYTES (fx_big, 16 MiB) is copied by a thread: the check that
+ * sees it says so (HR_NOT_READY, HR_ERR_CHECKING, hr_is_checking; no wait line) and a later one
+ * loads it, the old code running meanwhile. A newer build seen during the copy wins, and
+ * hr_reload starts it over; hr_close stops it. No partial copy is left behind. */
+static void big_builds_are_copied_in_a_thread(void)
+{
+    new_work_dir();
+    install(FX("fx_v1"), lib_path);
+    void *slots[2];
+    heard h = { 0 };
+    hr_lib *lib = open_heard(lib_path, slots, &h, NULL);
+    check_heard(&h, lib, 0, "first load");
+    install(FX("fx_big"), lib_path);
+    hr_status st = check_until_changed(lib);
+    CHECK(st == HR_NOT_READY && hr_error_code(lib) == HR_ERR_CHECKING &&
+              strstr(hr_error_text(lib), "being copied into the private directory") &&
+              hr_is_checking(lib),
+          "the check that saw it: %s (%s), checking %d", hr_status_name(st), hr_error_text(lib),
+          hr_is_checking(lib));
+    CHECK(value(slots) == 1 && h.calls == 0, "during the copy: value %d, %d lines, last '%s'",
+          value(slots), h.calls, h.text);
+    st = check_while_checking(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 3 && !hr_is_checking(lib),
+          "after the copy: %s (%s), value %d", hr_status_name(st), hr_error_text(lib),
+          value(slots));
+    check_heard(&h, lib, 0, "load after the copy");
+    CHECK(hr_last_timing(lib).copy_ns > 0, "no copy time recorded");
+    CHECK(count_entries(hr_temp_dir(lib)) == 2, "%d files in the private dir (want 2)",
+          count_entries(hr_temp_dir(lib)));
+
+    install(FX("fx_big"), lib_path);
+    st = check_until_changed(lib);
+    CHECK(st == HR_NOT_READY && hr_is_checking(lib), "second copy: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
+    install(FX("fx_v2"), lib_path);
+    st = check_until_reloaded(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 2 && !hr_is_checking(lib),
+          "a newer build during the copy: %s (%s), value %d", hr_status_name(st),
+          hr_error_text(lib), value(slots));
+    CHECK(count_entries(hr_temp_dir(lib)) == 2, "newer build: %d files in the private dir (want 2)",
+          count_entries(hr_temp_dir(lib)));
+
+    install(FX("fx_big"), lib_path);
+    st = check_until_changed(lib);
+    CHECK(st == HR_NOT_READY && hr_is_checking(lib), "third copy: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
+    st = hr_reload(lib);
+    CHECK(st == HR_NOT_READY && hr_error_code(lib) == HR_ERR_CHECKING && hr_is_checking(lib),
+          "hr_reload during the copy: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    st = check_while_checking(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 3, "after hr_reload: %s (%s), value %d",
+          hr_status_name(st), hr_error_text(lib), value(slots));
+    CHECK(count_entries(hr_temp_dir(lib)) == 2, "hr_reload: %d files in the private dir (want 2)",
+          count_entries(hr_temp_dir(lib)));
+
+    install(FX("fx_big"), lib_path);
+    st = check_until_changed(lib);
+    CHECK(st == HR_NOT_READY && hr_is_checking(lib), "fourth copy: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", hr_temp_dir(lib));
+    hr_close(lib);
+    CHECK(!exists(dir), "hr_close during a copy left %s behind", dir);
     remove_work_dir();
 }
 

@@ -1,7 +1,8 @@
 /* core_hostile.h - the core's Linux cases against hostile files and a system at its limits:
  * a named pipe or a device where the library should be, a file of gigabytes, a disk that fills
  * up during the copy, a library path that is a chain of symbolic links, touch and chmod of a
- * library that did not change, inotify at its limits, temp directories that cannot hold one.
+ * library that did not change, inotify at its limits, temp directories that cannot hold one,
+ * a big build's copy in a thread meeting a pre-flight, a writer, a full disk or a change.
  * Included by
  * tests/test_core.c after its helpers (work, lib_path, install, write_file, open_heard, ...);
  * HOSTILE_CASES(X) lists the cases for its RUN lines.
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 
 #define HOSTILE_CASES(X)                                                                           \
@@ -24,7 +26,8 @@
     X(symlinked_library_sees_its_target)                                                           \
     X(touch_and_chmod_are_no_build)                                                                \
     X(polling_instead_of_inotify_is_told)                                                          \
-    X(unusable_temp_dirs_are_skipped)
+    X(unusable_temp_dirs_are_skipped)                                                              \
+    X(big_build_copies_meet_trouble)
 
 /* A reader stuck in open() of a named pipe waits for a writer forever. The guard opens the
  * pipe's writing end after a generous deadline, which lets such a reader go on: the case then
@@ -442,6 +445,139 @@ static void unusable_temp_dirs_are_skipped(void)
         setenv("TMPDIR", saved_tmp, 1);
     else
         unsetenv("TMPDIR");
+    remove_work_dir();
+}
+
+/* The core's sendfile calls come here first too. An armed gate holds the copy at its second
+ * slice until the case says go: the case then acts while the copy is surely under way,
+ * however fast or slow the machine. A generous deadline lets a forgotten copy go on. */
+static struct {
+    atomic_int armed, calls, held, go;
+} copy_gate;
+
+ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+    if (atomic_load(&copy_gate.armed) && atomic_fetch_add(&copy_gate.calls, 1) == 1) {
+        atomic_store(&copy_gate.held, 1);
+        for (int ms = 0; ms < 120000 && !atomic_load(&copy_gate.go); ms++)
+            usleep(1000);
+    }
+    return (ssize_t)syscall(SYS_sendfile, out_fd, in_fd, offset, count);
+}
+
+static void arm_copy_gate(void)
+{
+    atomic_store(&copy_gate.calls, 0);
+    atomic_store(&copy_gate.held, 0);
+    atomic_store(&copy_gate.go, 0);
+    atomic_store(&copy_gate.armed, 1);
+}
+
+/* 1 once the copy waits at the gate (0 if it never came). */
+static int copy_held(void)
+{
+    for (double end = now_s() + 120; !atomic_load(&copy_gate.held) && now_s() < end;)
+        usleep(1000);
+    return atomic_load(&copy_gate.held);
+}
+
+static void open_copy_gate(void)
+{
+    atomic_store(&copy_gate.go, 1);
+    atomic_store(&copy_gate.armed, 0);
+}
+
+/* A big build's copy, made in a thread, on the rough paths: hr_open waits for it and its
+ * pre-flight, and a check goes from the copy to the pre-flight; a writer starting in place
+ * during the copy stops it; a disk that fills up fails it (HR_ERR_TEMP); a source that changes
+ * while it is copied is not loaded (HR_ERR_INCOMPLETE). No partial copy stays, the old code
+ * runs throughout. */
+static void big_build_copies_meet_trouble(void)
+{
+    static char buf[1 << 20];
+    long n = read_file(fixture("fx_v2.so"), buf, sizeof buf);
+    new_work_dir();
+    install("fx_big.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .preflight = preflight_path });
+    CHECK(hr_is_loaded(lib) && value(slots) == 3 && !hr_is_checking(lib),
+          "hr_open of a big build: %s", hr_error_text(lib));
+    install("fx_v1.so", lib_path);
+    CHECK(check_until_settled(lib) == HR_RELOADED && value(slots) == 1, "small build: %s",
+          hr_error_text(lib));
+    install("fx_big.so", lib_path);
+    hr_status st = hr_check(lib);
+    CHECK(st == HR_NOT_READY && strstr(hr_error_text(lib), "being copied"), "copy: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    while (st == HR_NOT_READY && !strstr(hr_error_text(lib), "(pre-flight)") &&
+           hr_is_checking(lib)) {
+        usleep(1000);
+        st = hr_check(lib);
+    }
+    CHECK(st == HR_NOT_READY && hr_error_code(lib) == HR_ERR_CHECKING && hr_is_checking(lib),
+          "after the copy, the pre-flight: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    st = check_until_settled(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 3, "big build after its pre-flight: %s (%s)",
+          hr_status_name(st), hr_error_text(lib));
+    hr_close(lib);
+
+    install("fx_v1.so", lib_path);
+    lib = open_lib(slots, HR_WATCH_DEFAULT);
+    install("fx_big.so", lib_path);
+    st = hr_check(lib);
+    CHECK(st == HR_NOT_READY && hr_is_checking(lib), "copy: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
+    int fd = open(lib_path, O_WRONLY | O_TRUNC);
+    CHECK(write(fd, buf, (size_t)n / 2) == n / 2, "short write");
+    st = hr_check(lib);
+    CHECK(st == HR_NOT_READY && hr_error_code(lib) == HR_ERR_INCOMPLETE && !hr_is_checking(lib),
+          "a writer during the copy: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    CHECK(count_entries(hr_temp_dir(lib)) == 1, "writer: %d files in the private dir (want 1)",
+          count_entries(hr_temp_dir(lib)));
+    CHECK(write(fd, buf + n / 2, (size_t)(n - n / 2)) == n - n / 2, "short write");
+    close(fd);
+    st = hr_check(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 2, "after the writer: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
+
+    install("fx_big.so", lib_path);
+    limit_file_size(4096);
+    st = hr_check(lib);
+    hr_status end = check_while_checking(lib);
+    limit_file_size(0);
+    CHECK(st == HR_NOT_READY && end == HR_LOAD_FAILED && hr_error_code(lib) == HR_ERR_TEMP &&
+              strstr(hr_error_text(lib), "failed"),
+          "full disk: %s then %s (%s)", hr_status_name(st), hr_status_name(end),
+          hr_error_text(lib));
+    CHECK(hr_is_loaded(lib) && value(slots) == 2, "full disk: old code lost");
+    CHECK(count_entries(hr_temp_dir(lib)) == 2, "full disk: %d files in the private dir (want 2)",
+          count_entries(hr_temp_dir(lib)));
+    hr_close(lib);
+
+    install("fx_v1.so", lib_path);
+    lib = open_lib(slots, HR_WATCH_NONE);
+    install("fx_big.so", lib_path);
+    arm_copy_gate();
+    st = hr_reload(lib);
+    int held = copy_held();
+    if (held && truncate(lib_path, 1 << 20) != 0)
+        held = 0;
+    open_copy_gate();
+    CHECK(st == HR_NOT_READY && held, "copy: %s (%s), held %d", hr_status_name(st),
+          hr_error_text(lib), held);
+    st = check_while_checking(lib);
+    CHECK(st == HR_NOT_READY && hr_error_code(lib) == HR_ERR_INCOMPLETE &&
+              strstr(hr_error_text(lib), "changed while it was copied"),
+          "changed during the copy: %s (%s)", hr_status_name(st), hr_error_text(lib));
+    CHECK(hr_is_loaded(lib) && value(slots) == 1, "changed: old code lost");
+    CHECK(count_entries(hr_temp_dir(lib)) == 1, "changed: %d files in the private dir (want 1)",
+          count_entries(hr_temp_dir(lib)));
+    hr_close(lib);
     remove_work_dir();
 }
 

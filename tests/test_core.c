@@ -59,15 +59,17 @@ static void write_file(const char *path, const char *data, long size)
 /* What a well-behaved build does: write a temp name, rename it over the library. */
 static void install(const char *fixture_name, const char *dst)
 {
-    static char buf[1 << 20];
+    static char buf[1 << 16];
     char tmp[700];
-    long n = read_file(fixture(fixture_name), buf, sizeof buf);
-    if (n <= 0)
-        abort();
     snprintf(tmp, sizeof tmp, "%s.tmp", dst);
-    write_file(tmp, buf, n);
-    if (rename(tmp, dst) != 0)
+    FILE *in = fopen(fixture(fixture_name), "rb"), *out = fopen(tmp, "wb");
+    size_t n, total = 0;
+    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0 && fwrite(buf, 1, n, out) == n)
+        total += n;
+    if (!in || !out || ferror(in) || ferror(out) || total == 0 || fclose(out) != 0 ||
+        rename(tmp, dst) != 0)
         abort();
+    fclose(in);
 }
 
 static int count_entries(const char *dir)
@@ -123,6 +125,27 @@ static hr_status check_until_reloaded(hr_lib *lib)
     hr_status st = HR_UNCHANGED;
     for (int tries = 0; tries < 3 && st != HR_RELOADED; tries++)
         st = hr_check(lib);
+    return st;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Checks while a build is being copied or pre-flighted, returns the first other status. The
+ * deadline is generous (a sanitizer build on a busy machine): only a case that fails ever
+ * reaches it. */
+static hr_status check_while_checking(hr_lib *lib)
+{
+    hr_status st = HR_NOT_READY;
+    for (double end = now_s() + 120; st == HR_NOT_READY && hr_is_checking(lib) && now_s() < end;) {
+        st = hr_check(lib);
+        if (st == HR_NOT_READY && hr_is_checking(lib))
+            usleep(1000);
+    }
     return st;
 }
 
@@ -389,13 +412,6 @@ static void private_dir_and_cleanup(void)
 }
 
 static char preflight_path[600];
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Checks until the pre-flight is over, returns the final status. The deadline is generous (a
  * sanitizer build on a busy machine): only a case that fails ever reaches it. */

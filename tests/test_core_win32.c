@@ -89,13 +89,23 @@ static void install_data(const char *data, long size, const char *dst)
         die("cannot rename over", dst);
 }
 
+/* The same with a fixture, copied through a small buffer (fx_big.dll is 16 MiB). */
 static void install(const char *fixture_name, const char *dst)
 {
-    static char buf[1 << 20];
-    long n = read_file(fixture(fixture_name), buf, sizeof buf);
-    if (n <= 0)
+    static char buf[1 << 16];
+    char tmp[MAX_PATH + 8];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+    FILE *in = fopen(fixture(fixture_name), "rb"), *out = fopen(tmp, "wb");
+    size_t n, total = 0;
+    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0 && fwrite(buf, 1, n, out) == n)
+        total += n;
+    if (!in || ferror(in) || total == 0)
         die("cannot read", fixture(fixture_name));
-    install_data(buf, n, dst);
+    if (!out || ferror(out) || fclose(out) != 0)
+        die("cannot write", tmp);
+    fclose(in);
+    if (!MoveFileExA(tmp, dst, MOVEFILE_REPLACE_EXISTING))
+        die("cannot rename over", dst);
 }
 
 static int exists(const char *path)
@@ -143,6 +153,19 @@ static hr_status check_until_reloaded(hr_lib *lib)
         st = hr_check(lib);
         if (st != HR_RELOADED)
             Sleep(5); /* notifications arrive asynchronously */
+    }
+    return st;
+}
+
+/* Checks while a build is being copied or pre-flighted, returns the first other status. */
+static hr_status check_while_checking(hr_lib *lib)
+{
+    hr_status st = HR_NOT_READY;
+    for (DWORD end = GetTickCount() + DEADLINE_MS;
+         st == HR_NOT_READY && hr_is_checking(lib) && before(end);) {
+        st = hr_check(lib);
+        if (st == HR_NOT_READY && hr_is_checking(lib))
+            Sleep(5);
     }
     return st;
 }

@@ -47,8 +47,9 @@ hr_status hr__tell(hr_lib *lib, hr_status st, const char *how)
     switch (st) {
     case HR_UNCHANGED: return st;
     case HR_NOT_READY:
-        /* A wait is told once per reason, not at every check while a build is written. The
-         * pre-flight is the normal path, and how it ends is told: no line for it. */
+        /* A wait is told once per reason, not at every check while a build is written. A copy
+         * in a thread and the pre-flight are the normal path, and how they end is told: no
+         * line for them. */
         if (lib->error == HR_ERR_CHECKING)
             break;
         if (strcmp(lib->error_text, lib->told_wait) != 0) {
@@ -165,10 +166,11 @@ hr_lib *hr_open(const hr_desc *desc)
     }
     lib->have_dir = 1;
     open_watch(lib);
-    /* The first load waits for its pre-flight: a program starts with its code or a reason. */
+    /* The first load waits for its copy and its pre-flight: a program starts with its code or
+     * a reason. */
     hr_status st = hr__load(lib);
-    while (st == HR_NOT_READY && lib->proc.pid > 0) {
-        st = hr__poll_preflight(lib);
+    while (st == HR_NOT_READY && hr__is_busy(lib)) {
+        st = hr__poll_busy(lib);
         if (st == HR_NOT_READY)
             hr_os_sleep_ms(1);
     }
@@ -216,7 +218,7 @@ hr_status hr_check(hr_lib *lib)
 {
     assert(lib);
     if (!lib->have_dir || !lib->watch)
-        return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
+        return hr__tell(lib, hr__poll_busy(lib), "loaded");
     hr_watch_event ev = lib->watch->poll(lib->watch);
     if (ev == HR_WATCH_LOST) {
         /* The directory was removed or moved, or a link on the way to the file now leads
@@ -243,13 +245,13 @@ hr_status hr_check(hr_lib *lib)
         }
     }
     if (ev == HR_WATCH_WRITING) {
-        hr__cancel_pending(lib); /* a newer build is coming: the candidate is stale */
+        hr__cancel_pending(lib); /* a newer build is coming: the candidate (its copy) is stale */
         hr__fail(lib, HR_ERR_INCOMPLETE, "%s is being written; waiting until it is complete",
                  lib->path);
         return hr__tell(lib, HR_NOT_READY, "loaded");
     }
     if (ev == HR_WATCH_QUIET && !lib->retry)
-        return lib->proc.pid > 0 ? hr__tell(lib, hr__poll_preflight(lib), "loaded") : HR_UNCHANGED;
+        return hr__tell(lib, hr__poll_busy(lib), "loaded"); /* nothing in flight: unchanged */
     lib->retry = 0;
     if (lib->handle && !lib->pending[0] && is_running_build(lib))
         return HR_UNCHANGED;
@@ -277,7 +279,7 @@ int hr_is_loaded(const hr_lib *lib)
 
 int hr_is_checking(const hr_lib *lib)
 {
-    return lib && lib->proc.pid > 0;
+    return lib && hr__is_busy(lib);
 }
 
 void *hr_slot(const hr_lib *lib, int i)

@@ -34,6 +34,8 @@ struct hr_lib {
     int watch_fallback;       /* polling only because the native watch failed at open */
     int told_polling;         /* the warning that the native watch is unavailable was given */
     hr_watch *watch;
+    hr_copy *copy; /* the candidate's copy under way in a thread (a big build), or NULL */
+    uint64_t copy_started_ns;
     hr_proc proc; /* the running pre-flight, pid 0 if none */
     uint64_t proc_started_ns;
 
@@ -74,9 +76,14 @@ void hr__clear_error(hr_lib *lib);
 hr_status hr__tell(hr_lib *lib, hr_status st, const char *how); /* log what an attempt ended in */
 
 /* hr_load.c */
-hr_status hr__load(hr_lib *lib);           /* start loading the file as it is now */
-hr_status hr__poll_preflight(hr_lib *lib); /* follow a running pre-flight */
-void hr__cancel_pending(hr_lib *lib);      /* drop the candidate (and its pre-flight) */
+hr_status hr__load(hr_lib *lib); /* start loading the file as it is now */
+/* 1 while a candidate is in flight: its copy is being made in a thread, or its pre-flight runs.
+ * Every step that waits on something outside the caller's thread counts here, and only here. */
+int hr__is_busy(const hr_lib *lib);
+/* Follows the candidate in flight one step, without blocking: HR_NOT_READY (HR_ERR_CHECKING)
+ * while it is, what its load ended in once it is over; HR_UNCHANGED when nothing is in flight. */
+hr_status hr__poll_busy(hr_lib *lib);
+void hr__cancel_pending(hr_lib *lib); /* drop the candidate (its copy under way, its pre-flight) */
 void hr__close_loaded(hr_lib *lib, int keep_as_prev);
 
 #endif /* HR_LIB_H */

@@ -1,5 +1,7 @@
 /* hr_load.c - the load pipeline of the core: copy, check, pre-flight, open, resolve, validate,
- * commit; plus rollback to the previous build and refusing forbidden content.
+ * commit; plus rollback to the previous build and refusing forbidden content. A step that runs
+ * outside the caller's thread (the copy of a big build, the pre-flight) spreads the pipeline
+ * over several checks: hr__poll_busy follows it.
  *
  * The rule it keeps: the running code and the caller's slots stay untouched until a candidate
  * has passed every step. The loader itself is never interrupted (jumping out of a crashing
@@ -39,8 +41,15 @@ static int is_forbidden(const hr_lib *lib, const char *copy, uint64_t *hash)
     return 0;
 }
 
+int hr__is_busy(const hr_lib *lib)
+{
+    return lib->copy != NULL || lib->proc.pid > 0;
+}
+
 void hr__cancel_pending(hr_lib *lib)
 {
+    hr_os_copy_cancel(lib->copy); /* removes what it copied so far */
+    lib->copy = NULL;
     if (lib->proc.pid > 0 || lib->proc.out_fd >= 0)
         hr_proc_end(&lib->proc);
     if (lib->pending[0])
@@ -150,8 +159,34 @@ static hr_error missing(hr_lib *lib)
     return hr__fail(lib, HR_ERR_MISSING, "%s does not exist (yet); waiting for a build", lib->path);
 }
 
-/* Copies the file into the private directory and checks the copy (never the original, which
- * the build may rewrite at any moment). Leaves the candidate in lib->pending. */
+/* Takes the outcome of the copy (err, with hr_os_copy's why) and checks the copy: its headers
+ * again (the build may have replaced the file since they were read) and whether its content
+ * was forbidden. HR_ERR_NONE when lib->pending may be loaded. */
+static hr_error copied(hr_lib *lib, hr_error err, const char *why)
+{
+    if (err == HR_ERR_MISSING)
+        return missing(lib);
+    if (err != HR_ERR_NONE)
+        return hr__fail(lib, err, "%s", why);
+    char text[768] = "";
+    uint64_t t0 = hr_os_now_ns();
+    err = hr_image_check(lib->pending, text, sizeof text);
+    lib->timing.check_ns += hr_os_now_ns() - t0;
+    if (err != HR_ERR_NONE)
+        return hr__fail(lib, err, "%s: %s", lib->path, text);
+    uint64_t hash;
+    if (is_forbidden(lib, lib->pending, &hash))
+        return hr__fail(lib, HR_ERR_FORBIDDEN,
+                        "%s is the exact build that was marked bad with hr_forbid before "
+                        "(content %016llx); change it to try again",
+                        lib->path, (unsigned long long)hash);
+    return HR_ERR_NONE;
+}
+
+/* Looks at the file and copies it into the private directory, under a new name kept in
+ * lib->pending: what is loaded is always the copy, never the original, which the build may
+ * rewrite at any moment. A build over HR_MAX_SYNC_COPY_BYTES is copied by a thread: then
+ * lib->copy is set and the result is HR_ERR_CHECKING; the copy is checked once it is over. */
 static hr_error stage(hr_lib *lib)
 {
     char why[768] = "";
@@ -181,24 +216,20 @@ static hr_error stage(hr_lib *lib)
         lib->pending[0] = 0;
         return hr__fail(lib, HR_ERR_TEMP, "copy path for %s is too long", lib->path);
     }
+    if (src.size > HR_MAX_SYNC_COPY_BYTES) {
+        /* Hundreds of milliseconds for a library with a lot of debug information: never
+         * inside the caller's frame. The next checks follow it (hr__poll_busy). */
+        err = hr_os_copy_start(lib->path, lib->pending, &lib->copy, why, sizeof why);
+        if (err != HR_ERR_NONE)
+            return err == HR_ERR_MISSING ? missing(lib) : hr__fail(lib, err, "%s", why);
+        lib->copy_started_ns = t1;
+        return hr__fail(lib, HR_ERR_CHECKING,
+                        "%s is being copied into the private directory (%llu MiB)", lib->path,
+                        (unsigned long long)(src.size >> 20));
+    }
     err = hr_os_copy(lib->path, lib->pending, &lib->pending_sig, why, sizeof why);
-    uint64_t t2 = hr_os_now_ns();
-    lib->timing.copy_ns = t2 - t1;
-    if (err == HR_ERR_MISSING)
-        return missing(lib);
-    if (err != HR_ERR_NONE)
-        return hr__fail(lib, err, "%s", why);
-    err = hr_image_check(lib->pending, why, sizeof why);
-    lib->timing.check_ns += hr_os_now_ns() - t2;
-    if (err != HR_ERR_NONE)
-        return hr__fail(lib, err, "%s: %s", lib->path, why);
-    uint64_t hash;
-    if (is_forbidden(lib, lib->pending, &hash))
-        return hr__fail(lib, HR_ERR_FORBIDDEN,
-                        "%s is the exact build that was marked bad with hr_forbid before "
-                        "(content %016llx); change it to try again",
-                        lib->path, (unsigned long long)hash);
-    return HR_ERR_NONE;
+    lib->timing.copy_ns = hr_os_now_ns() - t1;
+    return copied(lib, err, why);
 }
 
 static hr_error start_preflight(hr_lib *lib)
@@ -233,24 +264,48 @@ static hr_status finish(hr_lib *lib, hr_error err, uint64_t t0)
     return status_for(err);
 }
 
-hr_status hr__load(hr_lib *lib)
+/* The steps after a good copy: the prepare hook, then the pre-flight or the load. Ends the
+ * attempt unless a pre-flight was started. t0: when the caller's call began. */
+static hr_status after_copy(hr_lib *lib, hr_error err, uint64_t t0)
 {
-    uint64_t t0 = hr_os_now_ns();
-    hr__cancel_pending(lib);
-    lib->timing = (hr_timing){ 0 };
-    hr_error err = stage(lib);
     if (err == HR_ERR_NONE && lib->prepare)
         lib->prepare(lib->pending, lib->user);
     if (err == HR_ERR_NONE && lib->preflight) {
         err = start_preflight(lib);
         if (err == HR_ERR_NONE) {
-            lib->timing.total_ns = hr_os_now_ns() - t0;
+            lib->timing.total_ns += hr_os_now_ns() - t0;
             return HR_NOT_READY;
         }
     } else if (err == HR_ERR_NONE) {
         err = commit(lib, lib->pending, &lib->pending_sig, 1);
     }
     return finish(lib, err, t0);
+}
+
+hr_status hr__load(hr_lib *lib)
+{
+    uint64_t t0 = hr_os_now_ns();
+    hr__cancel_pending(lib);
+    lib->timing = (hr_timing){ 0 };
+    hr_error err = stage(lib);
+    if (err == HR_ERR_CHECKING) { /* copying in a thread */
+        lib->timing.total_ns += hr_os_now_ns() - t0;
+        return HR_NOT_READY;
+    }
+    return after_copy(lib, err, t0);
+}
+
+/* Follows a copy made in a thread; once it is over, the load goes on from the copy. */
+static hr_status poll_copy(hr_lib *lib)
+{
+    uint64_t t0 = hr_os_now_ns();
+    hr_error err;
+    char why[768] = "";
+    if (hr_os_copy_poll(lib->copy, &err, &lib->pending_sig, why, sizeof why))
+        return HR_NOT_READY;
+    lib->copy = NULL;
+    lib->timing.copy_ns = t0 - lib->copy_started_ns;
+    return after_copy(lib, copied(lib, err, why), t0);
 }
 
 static void describe_exit(int code, const char *out, char *why, size_t size)
@@ -271,7 +326,7 @@ static void describe_exit(int code, const char *out, char *why, size_t size)
     }
 }
 
-hr_status hr__poll_preflight(hr_lib *lib)
+static hr_status poll_preflight(hr_lib *lib)
 {
     uint64_t t0 = hr_os_now_ns();
     int code = 0;
@@ -306,6 +361,15 @@ hr_status hr__poll_preflight(hr_lib *lib)
         err = commit(lib, lib->pending, &lib->pending_sig, 1);
     }
     return finish(lib, err, t0);
+}
+
+hr_status hr__poll_busy(hr_lib *lib)
+{
+    if (lib->copy)
+        return poll_copy(lib);
+    if (lib->proc.pid > 0)
+        return poll_preflight(lib);
+    return HR_UNCHANGED;
 }
 
 void hr_forbid(hr_lib *lib)

@@ -1,6 +1,8 @@
-/* hr_os_posix.c - files, private directories and time for the core on POSIX systems.
+/* hr_os_posix.c - files, private directories and time for the core on POSIX systems, and
+ * copies made by a thread of their own (hr_os_copy_start).
  *
- * Owns nothing: hr.c owns the directory path and the copies. The trap this file exists for:
+ * Owns nothing but a copy under way (its thread and files, until it is polled over or
+ * cancelled): hr.c owns the directory path and the copies. The trap this file exists for:
  * copies must never land at a predictable path in a shared directory (another user could plant
  * a symlink there), so every copy goes into a mkdtemp directory of mode 0700 and is created
  * with O_EXCL | O_NOFOLLOW.
@@ -10,7 +12,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,24 +164,34 @@ void hr_os_remove_private_dir(const char *dir)
     rmdir(dir);
 }
 
+/* A copy in a thread goes in slices of this size (a few milliseconds each, from a cold disk
+ * too), so that cancelling it waits for one slice at most. */
+#define COPY_SLICE ((uint64_t)1 << 20)
+
 /* sendfile copies inside the kernel, across filesystems too (the build's disk -> tmpfs), in
- * one call for a game-sized library; read/write is the fallback. 0 copied all, 1 the source
- * shrank meanwhile, -1 error. */
-static int copy_bytes(int in, int out, uint64_t size)
+ * one call for a game-sized library; read/write is the fallback. With stop (a copy in a
+ * thread), in slices, looking at *stop before each. 0 copied all, 1 the source shrank meanwhile
+ * (or stop was set), -1 error. */
+static int copy_bytes(int in, int out, uint64_t size, atomic_int *stop)
 {
     uint64_t done = 0;
     int use_sendfile = 1;
     while (done < size) {
+        if (stop && atomic_load(stop))
+            return 1;
+        uint64_t want = size - done;
+        if (stop && want > COPY_SLICE)
+            want = COPY_SLICE;
         ssize_t n = -1;
         if (use_sendfile) {
-            n = sendfile(out, in, NULL, (size_t)(size - done));
+            n = sendfile(out, in, NULL, (size_t)want);
             if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
                 use_sendfile = 0;
                 continue;
             }
         } else {
             char buf[1 << 16];
-            n = read(in, buf, sizeof buf);
+            n = read(in, buf, want < sizeof buf ? (size_t)want : sizeof buf);
             if (n > 0 && write(out, buf, (size_t)n) != n)
                 return -1;
         }
@@ -249,26 +263,39 @@ int hr_os_same_content(const char *a, const char *b)
     return same;
 }
 
-hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)
+/* The part of a copy that is decided at once: the source opened (a regular file of at most
+ * HR_MAX_LIBRARY_BYTES), dst created. HR_ERR_NONE with both open, else the code and why. */
+static hr_error copy_open(const char *src, const char *dst, int *in, int *out, struct stat *before,
+                          char *why, size_t why_size)
 {
-    struct stat before, after;
     hr_error err = HR_ERR_NONE;
-    int in = open_regular(src, &before, &err, why, why_size);
-    if (in < 0)
+    *in = open_regular(src, before, &err, why, why_size);
+    if (*in < 0)
         return err;
-    if ((uint64_t)before.st_size > HR_MAX_LIBRARY_BYTES) {
-        close(in);
+    if ((uint64_t)before->st_size > HR_MAX_LIBRARY_BYTES) {
+        close(*in);
         snprintf(why, why_size, "%s is %llu bytes, more than a library may be (%llu)", src,
-                 (unsigned long long)before.st_size, (unsigned long long)HR_MAX_LIBRARY_BYTES);
+                 (unsigned long long)before->st_size, (unsigned long long)HR_MAX_LIBRARY_BYTES);
         return HR_ERR_NOT_LIBRARY;
     }
-    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
-    if (out < 0) {
+    *out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+    if (*out < 0) {
         snprintf(why, why_size, "cannot create the private copy %s: %s", dst, strerror(errno));
-        close(in);
+        close(*in);
         return HR_ERR_TEMP;
     }
-    int rc = copy_bytes(in, out, (uint64_t)before.st_size);
+    return HR_ERR_NONE;
+}
+
+/* Copies the bytes, closes both files and says how it went; removes dst unless all went well.
+ * stop: see copy_bytes. */
+static hr_error copy_run(const char *src, const char *dst, int in, int out,
+                         const struct stat *before, atomic_int *stop, hr_file_sig *sig, char *why,
+                         size_t why_size)
+{
+    struct stat after;
+    hr_error err = HR_ERR_NONE;
+    int rc = copy_bytes(in, out, (uint64_t)before->st_size, stop);
     int saved = errno;
     fstat(in, &after);
     close(in);
@@ -276,7 +303,7 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
         rc = -1;
         saved = errno;
     }
-    *sig = sig_from_stat(&before);
+    *sig = sig_from_stat(before);
     hr_file_sig now = sig_from_stat(&after);
     if (rc < 0) {
         snprintf(why, why_size, "copying %s to %s failed: %s", src, dst, strerror(saved));
@@ -288,6 +315,107 @@ hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *wh
     if (err != HR_ERR_NONE)
         unlink(dst); /* a copy cut short (a full disk) is never left behind */
     return err;
+}
+
+hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)
+{
+    int in, out;
+    struct stat before;
+    hr_error err = copy_open(src, dst, &in, &out, &before, why, why_size);
+    if (err != HR_ERR_NONE)
+        return err;
+    return copy_run(src, dst, in, out, &before, NULL, sig, why, why_size);
+}
+
+/* A copy under way: its thread owns the files until done is set; the caller owns the rest. */
+struct hr_copy {
+    pthread_t thread;
+    char *src, *dst; /* copies of the caller's paths */
+    int in, out;
+    struct stat before;
+    atomic_int stop; /* hr_os_copy_cancel wants it over */
+    atomic_int done; /* err, sig and why are set, the files closed */
+    hr_error err;
+    hr_file_sig sig;
+    char why[768];
+};
+
+static void *copy_thread(void *arg)
+{
+    hr_copy *job = arg;
+    job->err = copy_run(job->src, job->dst, job->in, job->out, &job->before, &job->stop, &job->sig,
+                        job->why, sizeof job->why);
+    atomic_store(&job->done, 1);
+    return NULL;
+}
+
+static void free_copy(hr_copy *job)
+{
+    free(job->src);
+    free(job->dst);
+    free(job);
+}
+
+hr_error hr_os_copy_start(const char *src, const char *dst, hr_copy **job, char *why,
+                          size_t why_size)
+{
+    *job = NULL;
+    hr_copy *j = calloc(1, sizeof *j);
+    if (j) {
+        j->src = strdup(src);
+        j->dst = strdup(dst);
+    }
+    if (!j || !j->src || !j->dst) {
+        snprintf(why, why_size, "cannot copy %s: out of memory", src);
+        if (j)
+            free_copy(j);
+        return HR_ERR_TEMP;
+    }
+    hr_error err = copy_open(src, dst, &j->in, &j->out, &j->before, why, why_size);
+    if (err != HR_ERR_NONE) {
+        free_copy(j);
+        return err;
+    }
+    /* The thread starts with every signal blocked (the program's handlers are for its own
+     * threads), set here so that none arrives before it could block them itself. A write past
+     * RLIMIT_FSIZE then fails with EFBIG instead of raising SIGXFSZ. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&j->thread, NULL, copy_thread, j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        snprintf(why, why_size, "cannot copy %s: thread: %s", src, strerror(rc));
+        close(j->in);
+        close(j->out);
+        unlink(dst);
+        free_copy(j);
+        return HR_ERR_TEMP;
+    }
+    *job = j;
+    return HR_ERR_NONE;
+}
+
+int hr_os_copy_poll(hr_copy *job, hr_error *err, hr_file_sig *sig, char *why, size_t why_size)
+{
+    if (!atomic_load(&job->done))
+        return 1;
+    pthread_join(job->thread, NULL); /* it has finished: returns at once */
+    *err = job->err;
+    *sig = job->sig;
+    snprintf(why, why_size, "%s", job->why);
+    free_copy(job);
+    return 0;
+}
+
+void hr_os_copy_cancel(hr_copy *job)
+{
+    if (!job)
+        return;
+    atomic_store(&job->stop, 1);
+    pthread_join(job->thread, NULL);
+    unlink(job->dst);
+    free_copy(job);
 }
 
 void hr_os_remove(const char *path)

@@ -315,6 +315,55 @@ done:
     return result;
 }
 
+/* A "copy in a thread" that is made at once, in hr_os_copy_start, and is over at the first
+ * poll. The trap a real thread would fall into: Windows refuses to rename a file over one that
+ * is open (ERROR_ACCESS_DENIED, FILE_SHARE_DELETE or not), so holding the build's file open for
+ * the length of a big copy would make the build itself fail when it replaces the library. */
+struct hr_copy {
+    char *dst; /* the copy, removed if the job is cancelled */
+    hr_file_sig sig;
+};
+
+hr_error hr_os_copy_start(const char *src, const char *dst, hr_copy **job, char *why,
+                          size_t why_size)
+{
+    *job = NULL;
+    hr_copy *j = calloc(1, sizeof *j);
+    if (!j || !(j->dst = _strdup(dst))) {
+        free(j);
+        snprintf(why, why_size, "cannot copy %s: out of memory", src);
+        return HR_ERR_TEMP;
+    }
+    hr_error err = hr_os_copy(src, dst, &j->sig, why, why_size);
+    if (err != HR_ERR_NONE) {
+        free(j->dst);
+        free(j);
+        return err;
+    }
+    *job = j;
+    return HR_ERR_NONE;
+}
+
+int hr_os_copy_poll(hr_copy *job, hr_error *err, hr_file_sig *sig, char *why, size_t why_size)
+{
+    *err = HR_ERR_NONE;
+    *sig = job->sig;
+    if (why_size > 0)
+        why[0] = 0;
+    free(job->dst);
+    free(job);
+    return 0;
+}
+
+void hr_os_copy_cancel(hr_copy *job)
+{
+    if (!job)
+        return;
+    hr_os_remove(job->dst);
+    free(job->dst);
+    free(job);
+}
+
 /* Opened to read, sharing everything: never in the way of a build replacing the file. */
 static HANDLE open_to_read(const char *path)
 {

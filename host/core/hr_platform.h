@@ -61,6 +61,26 @@ void hr_os_remove_private_dir(const char *dir);
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size);
 void hr_os_remove(const char *path);
 
+/* A copy made off the caller's thread: a big build takes hundreds of milliseconds to copy,
+ * which must not land inside one frame. */
+typedef struct hr_copy hr_copy;
+
+/* Starts copying src to the new file dst, as hr_os_copy() would, in a thread of its own. What
+ * can be told at once is told here, with hr_os_copy()'s codes and why, *job left NULL: a source
+ * that is missing, no regular file or too large, a dst that cannot be created. Else returns
+ * HR_ERR_NONE with *job the copy under way: follow it with hr_os_copy_poll() until it is over,
+ * or end it with hr_os_copy_cancel(). Opens the files on the caller's thread and never blocks
+ * on a source that is not a regular file. A platform where a thread cannot do the job may copy
+ * everything here and report it over at the first poll (Windows: see hr_os_win32.c). */
+hr_error hr_os_copy_start(const char *src, const char *dst, hr_copy **job, char *why,
+                          size_t why_size);
+/* 1 while the copy runs. 0 once it is over: then *err, *sig and why are what hr_os_copy()
+ * would have given (dst exists only on HR_ERR_NONE) and the job is freed. Never blocks. */
+int hr_os_copy_poll(hr_copy *job, hr_error *err, hr_file_sig *sig, char *why, size_t why_size);
+/* Stops a copy under way (waiting for the slice of a few milliseconds it is writing), removes
+ * dst and frees the job. Accepts NULL. */
+void hr_os_copy_cancel(hr_copy *job);
+
 /* --- dynamic loader (hr_dl_*.c) ----------------------------------------------------------- */
 
 /* Opens with every symbol bound now and kept local. NULL on failure with the loader's text. */
