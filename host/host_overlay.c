@@ -73,7 +73,7 @@ static struct {
 
     int in_check; /* between check_begin and check_end */
     uint64_t check_start;
-    int reload_seen; /* a loaded/reloaded event during this check */
+    int reload_seen; /* during this check: 1 a reloaded event, 2 the first build's loaded */
 
     int building; /* a host-driven build runs */
     int build_ok; /* the last build: ok, duration, its save and start times */
@@ -85,10 +85,14 @@ static struct {
         int built; /* the host ran the build (else: an external build) */
         int saved; /* ... after a save (else: at start, with no library to load) */
         double debounce, build, detect, copy, check, preflight, load, hook, total;
+        double frame;            /* from the end of the check that loaded it to its first frame */
+        uint64_t loaded_ns;      /* ... that check's end */
         uint64_t origin_ns;      /* the save (host build) or the library's mtime, monotonic */
         int total_pending;       /* total is taken when the first frame of the new code is drawn */
         uint64_t first_frame_ns; /* ... at this time */
-        int await_build; /* the reload came before its build was reaped: figures to follow */
+        int await_build;  /* the reload came before its build was reaped: figures to follow */
+        int reported;     /* the timeline event was printed (or is not to be) */
+        unsigned version; /* the build it is about */
     } tl;
 
     char compile[4096]; /* the last failed build's compiler lines */
@@ -177,7 +181,7 @@ void host_overlay_note(const char *name, const char *fields)
                 remove_problem(i);
         ov.compile[0] = ov.source[0] = 0;
         ov.compile_errors = 0;
-        ov.reload_seen = ov.in_check;
+        ov.reload_seen = ov.in_check ? (name[0] == 'l' ? 2 : 1) : 0;
         hide_if_clear();
         return;
     }
@@ -224,6 +228,25 @@ static void take_build_figures(void)
         ov.tl.total = ms_between(ov.tl.origin_ns, ov.tl.first_frame_ns);
 }
 
+/* The timeline event: once per loaded build, when both its first frame and (for a host build)
+ * the build's figures are known. Not for a library that was simply there (the first load of a
+ * --game, F6 on an old build): its age is no build's latency. */
+static void report_timeline(void)
+{
+    if (ov.tl.reported || ov.tl.total_pending || ov.tl.await_build)
+        return;
+    ov.tl.reported = 1;
+    const char *from = ov.tl.built ? (ov.tl.saved ? "save" : "start") : "library";
+    char build[96] = "";
+    if (ov.tl.built)
+        snprintf(build, sizeof build, " wait=%.1f build=%.1f", ov.tl.debounce, ov.tl.build);
+    host_event("timeline",
+               "version=%u from=%s ms=%.1f%s detect=%.1f copy=%.2f check=%.2f preflight=%.1f "
+               "load=%.2f hook=%.2f frame=%.1f",
+               ov.tl.version, from, ov.tl.total, build, ov.tl.detect, ov.tl.copy, ov.tl.check,
+               ov.tl.preflight, ov.tl.load, ov.tl.hook, ov.tl.frame);
+}
+
 /* The code around the first error (errors come first in messages). */
 static void find_source(const char *messages)
 {
@@ -255,6 +278,7 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
             take_build_figures();
         else
             ov.tl.built = 0; /* not this build's library after all */
+        report_timeline();
     }
     ov.warnings[0] = 0;
     ov.warning_count = 0;
@@ -301,6 +325,7 @@ void host_overlay_check_end(void)
     ov.in_check = 0;
     if (!ov.reload_seen)
         return;
+    const int first_load = ov.reload_seen == 2;
     uint64_t end = host_clock_ns(CLOCK_MONOTONIC);
     host_game_info info;
     host_game_info_get(&info);
@@ -334,6 +359,9 @@ void host_overlay_check_end(void)
         take_build_figures();
     ov.tl.valid = 1;
     ov.tl.total_pending = 1;
+    ov.tl.version = info.version;
+    ov.tl.loaded_ns = end;
+    ov.tl.reported = !ov.tl.built && (first_load || since_write > BUILD_FOR_MS);
 }
 
 /* One drawn line of the panel. */
@@ -388,7 +416,9 @@ void host_overlay_render(void)
     if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */
         ov.tl.first_frame_ns = now;
         ov.tl.total = ms_between(ov.tl.origin_ns, now);
+        ov.tl.frame = ms_between(ov.tl.loaded_ns, now);
         ov.tl.total_pending = 0;
+        report_timeline();
     }
     if (!ov.open || !ov.visible)
         return;
