@@ -229,6 +229,11 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./$(B)/host $(HOST_RUN_FLAGS) $(HOST_FLAGS)
 
+# The command make run gives the host: bench/run.sh runs it in a copy of this tree.
+.PHONY: host-build-cmd
+host-build-cmd:
+	@echo '$(HOST_BUILD_CMD)'
+
 # The host under gdb: the game library carries its symbols into every private copy, and
 # scripts/livehost.gdb keeps breakpoints on game code (break game.c:60) across reloads.
 debug: deps
@@ -438,7 +443,8 @@ $(WB)/tests/fixtures/undef_fx.dll: tests/fixtures/undef_fx.c
 # core would time the compiler, not the design); $(B)/host and $(B)/game.so are measured as
 # BUILD builds them and are skipped while they do not build. Everything lands in $(B)/bench/,
 # including the libraries generated at bench time; no binary is ever committed.
-# Knobs: BENCH_CFLAGS (default -O2 -g), BENCH_QUICK=1 (few runs: a smoke test, not figures).
+# Knobs: BENCH_CFLAGS (default -O2 -g), BENCH_QUICK=1 (few runs: a smoke test, not figures),
+# BENCH_ONLY="3m 5f" (only the rows whose id starts with one of these).
 BENCH_CFLAGS ?= -O2 -g
 BB := $(B)/bench
 BENCH_ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude -Ihost/core $(BENCH_CFLAGS)
@@ -455,6 +461,7 @@ bench:
 	    echo "bench: host or game does not build (see $(BB)/host-build.log); rows skipped" >&2
 	@$(MAKE) --no-print-directory -s bench-build
 	@B=$(B) BB=$(BB) CC="$(CC)" GAME_CC="$(GAME_CC)" BENCH_QUICK="$(BENCH_QUICK)" \
+	    BENCH_ONLY="$(BENCH_ONLY)" \
 	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
 	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
 
