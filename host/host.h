@@ -559,8 +559,9 @@ void host_game_on_window(void (*hook)(const game_window *want));
  * resized window of a GAME_SCALE_NONE game). */
 void host_game_set_view(SDL_Renderer *renderer, int width, int height);
 
-/* Looks for a new build and reloads it (call once per frame). */
-void host_game_check(void);
+/* Looks for a new build and reloads it (call once per frame). Returns 1 when a new build was
+ * loaded and runs from now on. */
+int host_game_check(void);
 /* 1 while a new build is in its pre-flight: looking again at the end of the frame loads it
  * before the next update instead of a frame later. */
 int host_game_is_checking(void);
@@ -692,9 +693,15 @@ int host_state_save_stuck(char *fields, size_t size);
  * args->project_dir, like every build; host_build_is_running() tells when it ended). Returns 0,
  * or -1 after a "build-off" event (nothing to watch: the host still reloads external builds). */
 int host_build_open(const host_args *args);
-/* Notes saves, starts a debounced build, collects a finished one (once per frame; never
- * blocks). */
-void host_build_poll(void);
+/* Notes saves, starts a build once a save has settled, collects a finished one (once per frame,
+ * and after host_build_wait; never blocks). Returns 1 when a new library may be in place: the
+ * build renamed it there, or a build ended. */
+int host_build_poll(void);
+/* Sleeps up to timeout_ms, less when a save comes in, a pending build is due, the build's
+ * library lands or its output arrives or ends. Returns 1 when host_build_poll has something to
+ * do, 0 when the time ran out with nothing new (an idle frame adds no read). Without host
+ * builds, a plain sleep. */
+int host_build_wait(int timeout_ms);
 /* 1 while a build runs. */
 int host_build_is_running(void);
 /* Stops a running build (its whole process group) and closes the watch. */
