@@ -87,7 +87,7 @@ static struct {
         double debounce, build, detect, copy, check, preflight, load, hook, total;
         double frame;            /* from the end of the check that loaded it to its first frame */
         uint64_t loaded_ns;      /* ... that check's end */
-        uint64_t origin_ns;      /* the save (host build) or the library's mtime, monotonic */
+        uint64_t origin_ns;      /* the save (host build) or the library's ctime, monotonic */
         int total_pending;       /* total is taken when the first frame of the new code is drawn */
         uint64_t first_frame_ns; /* ... at this time */
         int await_build;  /* the reload came before its build was reaped: figures to follow */
@@ -337,15 +337,21 @@ void host_overlay_check_end(void)
     /* The check that finished the load also ran the reload hook (and printed its events). */
     ov.tl.hook = check_call > ov.tl.load ? check_call - ov.tl.load : 0;
 
-    /* The library's mtime is when the build finished writing it: from there to the end of this
-     * check, minus the phases, is the time the change waited to be noticed. One stat() per
-     * reload, never per frame. */
+    /* The library's ctime is when it landed: the rename that put it in place (the mtime is
+     * older by the time the build took to run its mv), or a build's last write in place. From
+     * there to the end of this check, minus the phases, is the time the change waited to be
+     * noticed. One stat() per reload, never per frame. */
     struct stat st;
     double since_write = 0;
     if (stat(ov.game_path, &st) == 0) {
-        uint64_t mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-        since_write = ms_between(mtime, host_clock_ns(CLOCK_REALTIME));
+        uint64_t ctime = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+        since_write = ms_between(ctime, host_clock_ns(CLOCK_REALTIME));
     }
+    /* A build that found the library up to date (at start) did not write it: the wait to be
+     * noticed counts from that build's end. */
+    if (!ov.building && ov.build_ok && ov.build_done_ns &&
+        since_write > ms_between(ov.build_started_ns, end))
+        since_write = ms_between(ov.build_done_ns, end);
     double phases = ov.tl.copy + ov.tl.check + ov.tl.preflight + ov.tl.load + ov.tl.hook;
     ov.tl.detect = since_write > phases ? since_write - phases : 0;
 
