@@ -44,9 +44,13 @@ static inline uint64_t host_clock_ns(clockid_t clock)
 
 #define HOST_WATCH_DIRS_MAX 16
 #define HOST_KEYS_MAX 16 /* --key options */
-/* The recipe `make watch` runs; flock keeps the two from building at the same moment. */
+/* A project's build: flock keeps it from running at the same moment as another build of the
+ * project's; -j%ld: one compiler per processor online (host_args.c puts the number in);
+ * -Otarget keeps each compiler's messages together; `[ -d build ]` is the shell's own test,
+ * so no mkdir is started per build. */
 #define HOST_BUILD_CMD_DEFAULT                                                                     \
-    "mkdir -p build && flock build/.game-build.lock make -s build/game.so"
+    "[ -d build ] || mkdir -p build; flock build/.game-build.lock make -s -j%ld -Otarget "         \
+    "build/game.so"
 
 typedef struct host_args {
     const char *game_path;  /* --game; default PROJECT/build/game.so */
