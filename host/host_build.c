@@ -58,7 +58,8 @@ static struct {
     char *dir[WATCH_MAX];
     int count;
     int lib_wd;           /* the game library's directory, -1 when it is not watched */
-    const char *lib_name; /* ... and the library's name in it */
+    const char *lib_path; /* the library (its directory may appear with the first build) */
+    const char *lib_name; /* ... and its name in that directory */
     int lib_landed;       /* the library was renamed (or written) into place */
     const char *cmd;      /* the build command, run by /bin/sh -c */
     const char *cwd;      /* ... in this directory: the project's root */
@@ -175,6 +176,7 @@ static void start_build(void);
  * written there counts as a change (as it always did). */
 static void watch_library(const char *path)
 {
+    build.lib_path = path;
     char dir[1024];
     const char *slash = strrchr(path, '/');
     if (slash)
@@ -378,6 +380,8 @@ static void drain(void)
 static void finish(int status)
 {
     char quoted[700], first[600], messages[MESSAGES_MAX];
+    if (build.lib_wd < 0 && build.lib_path) /* a new project's build/ is made by its build */
+        watch_library(build.lib_path);
     drain();
     close(build.out);
     build.out = -1;
