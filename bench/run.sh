@@ -5,7 +5,8 @@
 # scaling libraries, runs the programs in order, collects their rows and prints them as one
 # aligned table, with the machine it ran on. It writes the same table as Markdown to
 # $BB/results.md (for docs/PERFORMANCE.md) and the programs' stderr to $BB/bench.log.
-# It never fails a build on a figure: targets only label rows "met" or "MISSED".
+# It never fails a build on a figure: targets only label rows "met" or "MISSED". The charts
+# (bench/charts.sh) are drawn from the same rows, into $BB/perf-*.svg.
 #
 # Environment (set by the Makefile): B, BB, CC, GAME_CC, BENCH_QUICK (1: few runs, a smoke test),
 # BENCH_ONLY (ids: only the steps whose id starts with one of them, e.g. "3m 5f"),
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
-if [ "${1:-}" = --table ]; then # reprint the last run's table: bench/run.sh --table
+if [ "${1:-}" = --table ]; then # reprint the last run's table (and charts): bench/run.sh --table
     table_only=1
 else
     table_only=
@@ -104,6 +105,7 @@ print_table() {
 
 if [ -n "$table_only" ]; then
     print_table "$rows" 0
+    bench/charts.sh "$rows" "$BB"
     exit
 fi
 rm -rf "$work" "$gen"
@@ -353,6 +355,7 @@ fi
 # --- 9. sound -------------------------------------------------------------------------------------
 step 9 "mixer" "$BB/bench_audio" 9 "$(n 30 3)" "$work/audio"
 
-# --- the table ------------------------------------------------------------------------------------
+# --- the table and the charts ------------------------------------------------------------------------
 print_table "$rows" $(($(date +%s) - start))
-echo "(rows: $rows; Markdown: $BB/results.md; log: $log)"
+bench/charts.sh "$rows" "$BB"
+echo "(rows: $rows; Markdown: $BB/results.md; charts: $BB/perf-*.svg; log: $log)"
