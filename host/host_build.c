@@ -250,7 +250,7 @@ static void read_changes(void)
     for (ssize_t off = 0; n > 0 && off < n;) {
         const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
         off += (ssize_t)(sizeof *ev + ev->len);
-        if (ev->wd == build.lib_wd) {
+        if (build.lib_wd >= 0 && ev->wd == build.lib_wd) { /* (IN_Q_OVERFLOW has wd -1) */
             build.lib_landed |= ev->len && strcmp(ev->name, build.lib_name) == 0;
             continue;
         }
