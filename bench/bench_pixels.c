@@ -169,7 +169,8 @@ int main(int argc, char **argv)
     if (build(fdir, cmd) != 0)
         bench_die("the floor's first build");
 
-    bench_samples total = { 0 }, floor = { 0 }, host_build = { 0 }, phase[PHASES] = { 0 };
+    bench_samples total = { 0 }, floor = { 0 }, host_build = { 0 }, over = { 0 };
+    bench_samples phase[PHASES] = { 0 };
     unsigned edit = 0;
     for (int r = 0; r < runs + WARMUP; r++) {
         double f = 0, t = 0, ms = 0, v[PHASES] = { 0 }, hb = 0;
@@ -207,6 +208,7 @@ int main(int argc, char **argv)
             continue;
         bench_add(&total, t);
         bench_add(&floor, f);
+        bench_add(&over, t - f);
         bench_add(&host_build, hb);
         for (int p = 0; p < PHASES; p++)
             bench_add(&phase[p], v[p]);
@@ -214,16 +216,18 @@ int main(int argc, char **argv)
     host_stop(&h, 1);
 
     bench_stats s = bench_stats_of(&total), fl = bench_stats_of(&floor);
-    bench_stats hbs = bench_stats_of(&host_build);
+    bench_stats hbs = bench_stats_of(&host_build), ov = bench_stats_of(&over);
     const double budget = 1e9 / 60 + 5e6; /* one frame at 60 Hz and 5 ms */
     char note[400], id2[32], target[64];
+    /* Judged by the runs' own differences (each host run against the floor run next to it):
+     * on a busy machine the build alone varies by more than the budget. */
     bench_str(target, sizeof target, "<= floor + %.1f ms", budget / 1e6);
     bench_str(note, sizeof note,
-              "edits %s; median over floor median %+.1f ms; the host's build event (to the "
-              "command's exit) %.1f ms",
-              file, (s.median - fl.median) / 1e6, hbs.median / 1e6);
+              "edits %s; over the floor run beside it: median %+.1f ms (medians apart: "
+              "%+.1f ms); the host's build event (to the command's exit) %.1f ms",
+              file, ov.median / 1e6, (s.median - fl.median) / 1e6, hbs.median / 1e6);
     bench_row(id, figure, "ns", s, "the same build command alone", fl, target,
-              bench_verdict(1, s.median <= fl.median + budget), note);
+              bench_verdict(1, ov.median <= budget), note);
     for (int p = 0; p < PHASES; p++) {
         bench_str(id2, sizeof id2, "%s-%s", id, phase_id[p]);
         bench_stats ps = bench_stats_of(&phase[p]);
@@ -237,6 +241,7 @@ int main(int argc, char **argv)
         bench_free(&phase[p]);
     bench_free(&total);
     bench_free(&floor);
+    bench_free(&over);
     bench_free(&host_build);
     free(text);
     return 0;
