@@ -35,7 +35,7 @@ if [ -s "$tmp/frame.dat" ]; then
     gnuplot <<EOF
 $svg
 set output "$out/perf-frame-state.svg"
-set title "What a frame costs with a bigger state block: the same, whatever its size$suffix"
+set title "CPU per frame against the size of the game's state block$suffix"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border rgb "#404040"
@@ -43,8 +43,8 @@ set boxwidth 0.9
 set ylabel "CPU per frame, median (us)"
 set xlabel "state block of the game (rewind on; a headless host, user + system of every thread)"
 set yrange [0:*]
-set offsets 0, 0, graph 0.15, 0
-set key top left
+set offsets 0, 0, graph 0.1, 0
+set key outside bottom center horizontal
 set grid ytics lc rgb "#dddddd"
 plot "$tmp/frame.dat" using 2:xtic(1) title "the game with that state" lc rgb "#3b7dd8", \
      "" using 4 title "floor: the same host, empty game (64-byte state)" lc rgb "#b8b8b8", \
