@@ -260,13 +260,20 @@ static void put_le(unsigned char *p, uint32_t v, int bytes)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
+/* A header's tag ("BM", "RIFF"): its characters, without the string's terminating NUL. */
+static void put_tag(unsigned char *p, const char *tag)
+{
+    for (; *tag; tag++)
+        *p++ = (unsigned char)*tag;
+}
+
 /* A 24-bit BMP: a 14-byte file header, a 40-byte info header, rows bottom-up (each row of
  * 64 texels is 192 bytes, already the multiple of 4 BMP wants). */
 static size_t make_sheet(unsigned char *out)
 {
     const uint32_t row = SHEET_W * 3, size = 54 + row * FRAME;
     memset(out, 0, 54);
-    memcpy(out, "BM", 2);
+    put_tag(out, "BM");
     put_le(out + 2, size, 4);
     put_le(out + 10, 54, 4);
     put_le(out + 14, 40, 4);
@@ -277,7 +284,8 @@ static size_t make_sheet(unsigned char *out)
     put_le(out + 34, row * FRAME, 4);
     for (int y = 0; y < FRAME; y++)
         for (int x = 0; x < SHEET_W; x++)
-            texel(hero[x / FRAME][y][x % FRAME], out + 54 + (FRAME - 1 - y) * row + x * 3);
+            texel(hero[x / FRAME][y][x % FRAME],
+                  out + 54 + (size_t)(FRAME - 1 - y) * row + (size_t)x * 3);
     return size;
 }
 
@@ -290,9 +298,9 @@ enum {
 static size_t make_jump(unsigned char *out)
 {
     const uint32_t data = JUMP_FRAMES * 2;
-    memcpy(out, "RIFF", 4);
+    put_tag(out, "RIFF");
     put_le(out + 4, 36 + data, 4);
-    memcpy(out + 8, "WAVEfmt ", 8);
+    put_tag(out + 8, "WAVEfmt ");
     put_le(out + 16, 16, 4);
     put_le(out + 20, 1, 2); /* PCM */
     put_le(out + 22, 1, 2); /* mono */
@@ -300,7 +308,7 @@ static size_t make_jump(unsigned char *out)
     put_le(out + 28, RATE * 2, 4);
     put_le(out + 32, 2, 2);
     put_le(out + 34, 16, 2);
-    memcpy(out + 36, "data", 4);
+    put_tag(out + 36, "data");
     put_le(out + 40, data, 4);
     double phase = 0;
     for (int i = 0; i < JUMP_FRAMES; i++) {
@@ -308,7 +316,7 @@ static size_t make_jump(unsigned char *out)
         phase += hz / RATE;
         double level = 9000 * (1 - t);
         int16_t v = (int16_t)(phase - (int)phase < 0.5 ? level : -level);
-        put_le(out + 44 + 2 * i, (uint16_t)v, 2);
+        put_le(out + 44 + (size_t)2 * i, (uint16_t)v, 2);
     }
     return 44 + data;
 }
