@@ -8,7 +8,8 @@
  * waits on the compiler; the frame's pacing wait can sleep on the descriptors instead
  * (host_build_wait), so a save starts its build within a millisecond, and the library the
  * build renames into place is looked at as it lands, before the build command has exited (the
- * same descriptor watches the library's directory for that one name).
+ * same descriptor watches the library's directory for that one name). The project's Makefile
+ * is watched too: a save of it is a change like a source's.
  * A source file closed after writing, or renamed into place, is complete: its build starts
  * SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that time).
  * Other changes (a temp file, a file moved away or deleted, a new directory) usually have more
@@ -61,6 +62,7 @@ static struct {
     const char *lib_path; /* the library (its directory may appear with the first build) */
     const char *lib_name; /* ... and its name in that directory */
     int lib_landed;       /* the library was renamed (or written) into place */
+    int make_wd;          /* the project's root, for its Makefile; -1 when not watched */
     const char *cmd;      /* the build command, run by /bin/sh -c */
     const char *cwd;      /* ... in this directory: the project's root */
     char **env;      /* environ without make's own variables (see build_env), and a free slot */
@@ -80,7 +82,7 @@ static struct {
     uint64_t build_changed_ns; /* first_change_ns of the burst this build is for */
     char *output;              /* what it printed so far (stdout and stderr interleaved) */
     size_t len;
-} build = { .fd = -1, .out = -1, .lib_wd = -1 };
+} build = { .fd = -1, .out = -1, .lib_wd = -1, .make_wd = -1 };
 
 /* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
  * (name~), emacs lock and autosave files (.#name, #name#). A build for each would be a build
@@ -191,6 +193,23 @@ static void watch_library(const char *path)
     build.lib_name = slash ? slash + 1 : path;
 }
 
+/* Watches the project's root for its Makefile: a project's build depends on it as much as on
+ * its sources (a library added to GAME_PKGS, a flag), and it is not under game/. Only the
+ * makefile names count there; the root's other files (notes, a README) start no build. */
+static void watch_makefile(const char *root)
+{
+    int wd = inotify_add_watch(build.fd, root ? root : ".",
+                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR | IN_MASK_ADD);
+    if (wd >= 0 && !dir_of(wd) && wd != build.lib_wd)
+        build.make_wd = wd;
+}
+
+static int is_makefile(const char *name)
+{
+    return strcmp(name, "Makefile") == 0 || strcmp(name, "makefile") == 0 ||
+           strcmp(name, "GNUmakefile") == 0;
+}
+
 int host_build_open(const host_args *args)
 {
     if (args->no_build) {
@@ -231,6 +250,7 @@ int host_build_open(const host_args *args)
     build.env = build_env();
     if (args->game_path)
         watch_library(args->game_path);
+    watch_makefile(args->project_dir);
     host_event("build-watch", "dirs=%s cmd=%s", host_event_quote(quoted, sizeof quoted, list),
                host_event_quote(cmd, sizeof cmd, build.cmd));
     /* The build at start: the sources may have changed while the host was down, and a library
@@ -257,7 +277,14 @@ static void read_changes(void)
         const char *dir = dir_of(ev->wd);
         int relevant = (ev->mask & IN_Q_OVERFLOW) != 0; /* events were lost: build anyway */
         int complete = 0; /* a source file closed after writing, or renamed into place */
-        if (dir && ev->len && !is_ignored(ev->name)) {
+        if (build.make_wd >= 0 && ev->wd == build.make_wd) {
+            if (!ev->len || !is_makefile(ev->name))
+                continue;
+            relevant = complete = 1;
+            if (!build.dirty)
+                snprintf(build.changed, sizeof build.changed, "%s/%s", build.cwd ? build.cwd : ".",
+                         ev->name);
+        } else if (dir && ev->len && !is_ignored(ev->name)) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", dir, ev->name);
             if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
@@ -482,5 +509,5 @@ void host_build_close(void)
     free(build.env);
     free(build.output);
     memset(&build, 0, sizeof build);
-    build.fd = build.out = build.lib_wd = -1;
+    build.fd = build.out = build.lib_wd = build.make_wd = -1;
 }
