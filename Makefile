@@ -23,6 +23,9 @@ CC ?= cc
 BUILD ?= debug
 B ?= build
 SAN ?=
+# $(B)/game.so when that is all this make is asked for (the host's build after a save): it
+# then reads only the game's dependency files (see the -include lines).
+GAME_ONLY := $(filter $(B)/game.so,$(MAKECMDGOALS))$(filter-out $(B)/game.so,$(MAKECMDGOALS))
 
 ifeq ($(BUILD),release)
 CFLAGS ?= -O2 -g
@@ -52,15 +55,20 @@ DW_LIBS = $(shell pkg-config --libs libdw)
 STB_CFLAGS := -isystem /usr/include/stb
 
 # gcc marks some symbols STB_GNU_UNIQUE, which makes dlclose a no-op; clang has no such flag.
-IS_GCC := $(shell $(CC) --version 2>/dev/null | grep -qi 'free software foundation' && echo 1)
-ifeq ($(IS_GCC),1)
-NO_UNIQUE := -fno-gnu-unique
+# Which compiler CC is, is asked once per CC and kept in $(B)/obj/cc.kind, beside the CC it
+# was asked of (cc.name): the host's build after a save starts no compiler just to ask.
+# (make clean after pointing the same CC at another compiler.)
+ifneq ($(file <$(B)/obj/cc.name),$(CC))
+$(shell mkdir -p $(B)/obj)
+$(file >$(B)/obj/cc.kind,$(shell $(CC) --version 2>/dev/null | grep -qi 'free software foundation' \
+                            && echo gcc))
+$(file >$(B)/obj/cc.name,$(CC))
 endif
+IS_GCC := $(filter gcc,$(file <$(B)/obj/cc.kind))
+NO_UNIQUE := $(if $(IS_GCC),-fno-gnu-unique)
 # clang 14 writes DWARF 5 that valgrind 3.19 cannot read (its debuginfo reader stops the run):
 # DWARF 4 there, which libdw and gdb read as well. gcc's DWARF 5 is read fine.
-ifneq ($(IS_GCC),1)
-DWARF_FLAGS := -gdwarf-4
-endif
+DWARF_FLAGS := $(if $(IS_GCC),,-gdwarf-4)
 # Game libraries: one exported symbol, position independent, every reference resolved at link
 # time (-z defs), stack probes so a huge frame cannot jump the guard page.
 # Sanitizer builds (SAN=1, or SANFLAGS from a test) leave __asan_* undefined in the library
@@ -81,9 +89,12 @@ ifeq ($(notdir $(GAME_CC)),tcc)
 $(B)/obj/game/%.pic.o: DEPFLAGS = -MD -MF $(@:.o=.d)
 $(B)/game.so: GAME_LDFLAGS = -shared
 endif
+# Read and written by make itself ($(file)): no shell is started for it at every make.
 GAME_CC_STAMP := $(B)/obj/game/cc.stamp
-$(shell mkdir -p $(B)/obj/game && [ "$$(cat $(GAME_CC_STAMP) 2>/dev/null)" = "$(GAME_CC)" ] || \
-        echo "$(GAME_CC)" >$(GAME_CC_STAMP))
+ifneq ($(file <$(GAME_CC_STAMP)),$(GAME_CC))
+$(shell mkdir -p $(B)/obj/game)
+$(file >$(GAME_CC_STAMP),$(GAME_CC))
+endif
 
 # The core's platform seam: portable hr.c plus one file per OS service (see hr_platform.h).
 # A port replaces the POSIX/ELF/inotify files here with its own.
@@ -138,7 +149,6 @@ $(B)/host: $(HOST_OBJ) $(B)/libhr.a
 # with an unused variable loads, and the host shows the warning (build-ok warnings=N). The
 # host and the core stay -Werror.
 $(B)/obj/game/%.pic.o: game/%.c $(GAME_CC_STAMP)
-	@mkdir -p $(@D)
 	$(GAME_CC) $(filter-out -Werror,$(ALL_CFLAGS)) $(GAME_CFLAGS) -c $< -o $@
 
 # LIVEHOST_REBUILD (set by the host, and by make watch, for a build that follows saves made
@@ -153,10 +163,12 @@ $(B)/game.so: $(GAME_OBJ) $(B)/gen/game_sources
 	mv -f $@.tmp $@
 
 # The list of game sources, rewritten only when it changes: a deleted file relinks the game
-# (no object is newer then, yet the old library still holds that file's code).
-$(B)/gen/game_sources: FORCE
-	@mkdir -p $(@D)
-	@echo '$(GAME_SRC)' | cmp -s - $@ || echo '$(GAME_SRC)' >$@
+# (no object is newer then, yet the old library still holds that file's code). Compared and
+# written by make itself while it reads this file: no shell, cmp or mkdir per build.
+ifneq ($(file <$(B)/gen/game_sources),$(GAME_SRC))
+$(shell mkdir -p $(B)/gen)
+$(file >$(B)/gen/game_sources,$(GAME_SRC))
+endif
 FORCE:
 
 # The seed demo: a plain program and two libraries, using only hr.h.
@@ -221,13 +233,22 @@ deps-test:
 # the recipe make watch runs, into the same $(B) and with the knobs given to this make (CC=...).
 BUILD_KNOBS := CC CFLAGS LDFLAGS BUILD SAN GAME_CC
 # flock: `make watch` in another terminal may build at the same moment; one build at a time.
-HOST_BUILD_CMD ?= $(strip flock $(B)/.game-build.lock make -s B=$(B) $(foreach v,$(BUILD_KNOBS),$(if \
-                  $(filter command line,$(origin $(v))),$(v)="$($(v))")) $(B)/game.so)
+# -j: the game's files compile side by side, GAME_JOBS at a time (default: the processors
+# online); -Otarget keeps each compiler's messages together for the overlay.
+GAME_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+HOST_BUILD_CMD ?= $(strip flock $(B)/.game-build.lock make -s -j$(GAME_JOBS) -Otarget B=$(B) \
+                  $(foreach v,$(BUILD_KNOBS),$(if $(filter command line,$(origin $(v))),$(v)="$($(v))")) \
+                  $(B)/game.so)
 HOST_RUN_FLAGS = --game $(B)/game.so --build-cmd '$(HOST_BUILD_CMD)'
 
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(B)/host $(HOST_RUN_FLAGS) $(HOST_FLAGS)
+
+# The command make run gives the host: bench/run.sh runs it in a copy of this tree.
+.PHONY: host-build-cmd
+host-build-cmd:
+	@echo '$(HOST_BUILD_CMD)'
 
 # The host under gdb: the game library carries its symbols into every private copy, and
 # scripts/livehost.gdb keeps breakpoints on game code (break game.c:60) across reloads.
@@ -318,7 +339,9 @@ $(REL)/$(RELEASE_NAME): $(REL_GAME_OBJ) $(REL)/libhost.a
 	$(CC) $(LDFLAGS) $(REL_GAME_OBJ) $(REL)/libhost.a -o $@.tmp $(RELEASE_LIBS)
 	mv -f $@.tmp $@
 
--include $(shell find $(REL) -name '*.d' 2>/dev/null)
+ifneq ($(GAME_ONLY),$(B)/game.so)
+-include $(wildcard $(REL)/obj/*/*.d $(REL)/obj/*/*/*.d)
+endif
 
 # ---- Install: make install, make uninstall -----------------------------------------------------
 # Knobs: PREFIX (default /usr/local), DESTDIR (staging root, prepended to every path).
@@ -438,7 +461,16 @@ $(WB)/tests/fixtures/undef_fx.dll: tests/fixtures/undef_fx.c
 	$(WIN_DLLTOOL) -d $(@D)/undef.def -l $(@D)/libundef.a
 	$(WIN_CC) $(WIN_ALL_CFLAGS) -shared $< $(@D)/libundef.a -o $@
 
--include $(shell find $(B)/obj $(B)/tests $(B)/examples $(WB) -name '*.d' 2>/dev/null)
+# Dependency files, found by make itself (a find would start two processes at every make).
+# The host's build after a save (make run, make watch) asks for the game library alone: it
+# reads the game's only, not the host's, whose lists of SDL headers took most of its start-up.
+ifeq ($(GAME_ONLY),$(B)/game.so)
+-include $(wildcard $(B)/obj/game/*.d)
+else
+-include $(wildcard $(B)/*.d $(B)/obj/*/*.d $(B)/obj/*/*/*.d $(B)/tests/*.d $(B)/tests/*/*.d \
+                    $(B)/examples/*.d $(WB)/obj/*/*.d $(WB)/obj/*/*/*.d $(WB)/*.d \
+                    $(WB)/tests/*.d $(WB)/tests/*/*.d)
+endif
 
 # ---- Benchmarks: make bench ------------------------------------------------------------------
 # Runs bench/run.sh: every figure next to its floor, one table (see docs/PERFORMANCE.md).
@@ -446,7 +478,8 @@ $(WB)/tests/fixtures/undef_fx.dll: tests/fixtures/undef_fx.c
 # core would time the compiler, not the design); $(B)/host and $(B)/game.so are measured as
 # BUILD builds them and are skipped while they do not build. Everything lands in $(B)/bench/,
 # including the libraries generated at bench time; no binary is ever committed.
-# Knobs: BENCH_CFLAGS (default -O2 -g), BENCH_QUICK=1 (few runs: a smoke test, not figures).
+# Knobs: BENCH_CFLAGS (default -O2 -g), BENCH_QUICK=1 (few runs: a smoke test, not figures),
+# BENCH_ONLY="3m 5f" (only the rows whose id starts with one of these).
 BENCH_CFLAGS ?= -O2 -g
 BB := $(B)/bench
 BENCH_ALL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude -Ihost/core $(BENCH_CFLAGS)
@@ -463,6 +496,7 @@ bench:
 	    echo "bench: host or game does not build (see $(BB)/host-build.log); rows skipped" >&2
 	@$(MAKE) --no-print-directory -s bench-build
 	@B=$(B) BB=$(BB) CC="$(CC)" GAME_CC="$(GAME_CC)" BENCH_QUICK="$(BENCH_QUICK)" \
+	    BENCH_ONLY="$(BENCH_ONLY)" \
 	    GAME_WARN_FLAGS="$(WARN) -Iinclude" GAME_OPT_FLAGS="$(CFLAGS)" \
 	    GAME_PIC_FLAGS="$(GAME_CFLAGS)" GAME_LINK_FLAGS="$(GAME_LDFLAGS)" bench/run.sh
 
@@ -510,4 +544,6 @@ $(BB)/lib_calls_%.so: bench/lib_calls.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DBENCH_BUILD_ID=$* $< -o $@
 
--include $(shell find $(BB) -name '*.d' 2>/dev/null)
+ifneq ($(GAME_ONLY),$(B)/game.so)
+-include $(wildcard $(BB)/*.d $(BB)/obj/*/*.d $(BB)/obj/*/*/*.d)
+endif

@@ -23,8 +23,8 @@ typedef struct host_proc {
     size_t len;
 } host_proc;
 
-static inline void host_start(host_proc *h, const char *host, const char *lib, const char *assets,
-                              long frames, const char *screenshot)
+/* Starts argv[0] with argv in the directory dir (NULL: ours), its stderr on a pipe. */
+static inline void host_start_argv(host_proc *h, const char *dir, const char *const *argv)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -34,18 +34,26 @@ static inline void host_start(host_proc *h, const char *host, const char *lib, c
     posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
+    if (dir)
+        posix_spawn_file_actions_addchdir_np(&fa, dir);
+    if (posix_spawn(&h->pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0)
+        bench_die(argv[0]);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    h->fd = fds[0];
+    h->len = 0;
+}
+
+static inline void host_start(host_proc *h, const char *host, const char *lib, const char *assets,
+                              long frames, const char *screenshot)
+{
     char nframes[32];
     bench_str(nframes, sizeof nframes, "%ld", frames);
     const char *argv[] = { host,       "--headless", "--frames",
                            nframes,    "--game",     lib,
                            "--assets", assets,       screenshot ? "--screenshot" : NULL,
                            screenshot, NULL };
-    if (posix_spawn(&h->pid, host, &fa, NULL, (char *const *)argv, environ) != 0)
-        bench_die(host);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    h->fd = fds[0];
-    h->len = 0;
+    host_start_argv(h, NULL, argv);
 }
 
 /* 1 if the n-byte line is the event `name` ("livehost: name" alone or followed by a space). */

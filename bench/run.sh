@@ -5,16 +5,18 @@
 # scaling libraries, runs the programs in order, collects their rows and prints them as one
 # aligned table, with the machine it ran on. It writes the same table as Markdown to
 # $BB/results.md (for docs/PERFORMANCE.md) and the programs' stderr to $BB/bench.log.
-# It never fails a build on a figure: targets only label rows "met" or "MISSED".
+# It never fails a build on a figure: targets only label rows "met" or "MISSED". The charts
+# (bench/charts.sh) are drawn from the same rows, into $BB/perf-*.svg.
 #
 # Environment (set by the Makefile): B, BB, CC, GAME_CC, BENCH_QUICK (1: few runs, a smoke test),
+# BENCH_ONLY (ids: only the steps whose id starts with one of them, e.g. "3m 5f"),
 # GAME_WARN_FLAGS, GAME_OPT_FLAGS, GAME_PIC_FLAGS, GAME_LINK_FLAGS (the game library's flags).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
 BB="${BB:-$B/bench}"
 CC="${CC:-cc}"
-if [ "${1:-}" = --table ]; then # reprint the last run's table: bench/run.sh --table
+if [ "${1:-}" = --table ]; then # reprint the last run's table (and charts): bench/run.sh --table
     table_only=1
 else
     table_only=
@@ -23,6 +25,7 @@ fi
 GAME_CC="${GAME_CC:-$CC}"
 export CC GAME_CC GAME_WARN_FLAGS GAME_OPT_FLAGS GAME_PIC_FLAGS GAME_LINK_FLAGS
 quick="${BENCH_QUICK:-}"
+only="${BENCH_ONLY:-}"
 rows="$BB/rows.tsv"
 log="$BB/bench.log"
 work="$BB/work"
@@ -102,6 +105,7 @@ print_table() {
 
 if [ -n "$table_only" ]; then
     print_table "$rows" 0
+    bench/charts.sh "$rows" "$BB"
     exit
 fi
 rm -rf "$work" "$gen"
@@ -117,10 +121,21 @@ missing() {
     printf 'row\t%s\t%s\t-\t0\t0\t0\t0\t-\t-\t-\t-\t-\t-\tskipped: %s\n' "$1" "$2" "$3" >>"$rows"
 }
 
+# wants ID: the step ID is to run (BENCH_ONLY is empty or names a prefix of it).
+wants() {
+    local w
+    [ -z "$only" ] && return 0
+    for w in $only; do
+        case $1 in "$w"*) return 0 ;; esac
+    done
+    return 1
+}
+
 # step ID WHAT COMMAND...: runs one bench program, its rows to the table, the rest to the log.
 step() {
     local id=$1 what=$2
     shift 2
+    wants "$id" || return 0
     echo "bench: $id $what" >&2
     echo "== $id $what: $*" >>"$log"
     if ! "$@" >>"$rows" 2>>"$log"; then
@@ -168,6 +183,46 @@ else
     missing 3 "edit to pixels" "needs $B/host and game/"
 fi
 
+# --- 3m, 3n. save to pixels through the host's own build ------------------------------------------
+# pixels ID FIGURE KIND [VAR=VALUE...]: a host running a project as the user would (KIND demo:
+# a copy of this tree's game, the Makefile and the command `make run` gives the host; KIND new:
+# a `livehost new` project and the host's default command), one file saved again and again.
+pixels() {
+    local id=$1 figure=$2 kind=$3 dir="$work/pixels-$1" d file exe
+    shift 3
+    wants "$id" || return 0
+    mkdir -p "$dir"
+    exe="$(cd "$(dirname "$host")" && pwd)/host" # the host runs in the project's directory
+    for d in host floor; do
+        if [ "$kind" = demo ]; then
+            mkdir -p "$dir/$d/build"
+            cp -r game include assets Makefile "$dir/$d/"
+        else
+            "$B/host" new "$dir/$d" >>"$log" 2>&1 # finds include/ beside the tree's host
+        fi
+    done
+    if [ "$kind" = demo ]; then
+        file=game/game.h
+        local cmd
+        cmd=$(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory -C "$dir/host" \
+            B=build host-build-cmd)
+        step "$id" "$figure" "$BB/bench_pixels" "$id" "$figure" "$(n 20 3)" "$dir/host" \
+            "$dir/floor" "$file" "$@" -- "$exe" --game build/game.so --build-cmd "$cmd"
+    else
+        file=game/game.c
+        step "$id" "$figure" "$BB/bench_pixels" "$id" "$figure" "$(n 20 3)" "$dir/host" \
+            "$dir/floor" "$file" "$@" -- "$exe"
+    fi
+}
+if [ $have_host = 1 ] && [ -d game ]; then
+    pixels 3m "save to pixels, make run: the demo, game.h edited, $CC" demo "GAME_CC=$CC"
+    pixels 3mt "save to pixels, make run: the demo, game.h edited, GAME_CC=tcc" demo GAME_CC=tcc
+    pixels 3n "save to pixels, new project: game.c edited, $CC" new "CC=$CC"
+    pixels 3nt "save to pixels, new project: game.c edited, CC=tcc" new CC=tcc
+else
+    missing 3m "save to pixels" "needs $B/host and game/"
+fi
+
 # --- 4. idle overhead -----------------------------------------------------------------------------
 step 4 "idle check" "$BB/bench_idle" 4 "$(n 300 30)" "$lib" "$work/idle"
 
@@ -209,6 +264,7 @@ build_gen() {
         -o "$gen/$1.so" >>"$log" 2>&1
 }
 for count in 1 1000 10000; do
+    wants 5- || break
     gen_functions $count >"$gen/fn$count.c"
     if build_gen "fn$count" "-fvisibility=default" &&
         cp "$gen/fn$count.c" "$gen/fn${count}h.c" && build_gen "fn${count}h" ""; then
@@ -222,7 +278,9 @@ for count in 1 1000 10000; do
     fi
 done
 gen_blob 10 >"$gen/blob10.c"
-if build_gen blob10 ""; then
+if ! wants 5-10mb; then
+    :
+elif build_gen blob10 ""; then
     step 5 "scaling" "$BB/bench_reload" --brief 5-10mb "10 MiB of code" "$gen/blob10.so" \
         bench_entry "$(n 50 5)" "$work/scale"
 else
@@ -244,7 +302,9 @@ gen_dwarf() {
     }'
 }
 gen_dwarf 24000 >"$gen/dwarf10.c"
-if build_gen dwarf10 "-g -fvisibility=default"; then
+if ! wants 1l-10mb; then
+    :
+elif build_gen dwarf10 "-g -fvisibility=default"; then
     step 1l-10mb "state layout" "$BB/bench_layout" 1l-10mb "$(n 30 5)" "$gen/dwarf10.so" bench_state
 else
     missing 1l-10mb "state layout: a 10 MiB library" "the generated library did not build"
@@ -253,6 +313,7 @@ if [ $have_host = 1 ]; then
     for size in 1024:1KiB 1048576:1MiB 67108864:64MiB; do
         bytes=${size%%:*}
         name=${size##*:}
+        wants "5-$name" || wants "5f-$name" || continue
         for v in 1 2; do
             cp bench/empty_game.c "$gen/state_${name}_v$v.c"
             build_gen "state_${name}_v$v" "-DBENCH_STATE_SIZE=$bytes -DBENCH_STATE_VERSION=$v"
@@ -294,6 +355,7 @@ fi
 # --- 9. sound -------------------------------------------------------------------------------------
 step 9 "mixer" "$BB/bench_audio" 9 "$(n 30 3)" "$work/audio"
 
-# --- the table ------------------------------------------------------------------------------------
+# --- the table and the charts ------------------------------------------------------------------------
 print_table "$rows" $(($(date +%s) - start))
-echo "(rows: $rows; Markdown: $BB/results.md; log: $log)"
+bench/charts.sh "$rows" "$BB"
+echo "(rows: $rows; Markdown: $BB/results.md; charts: $BB/perf-*.svg; log: $log)"

@@ -44,9 +44,13 @@ static inline uint64_t host_clock_ns(clockid_t clock)
 
 #define HOST_WATCH_DIRS_MAX 16
 #define HOST_KEYS_MAX 16 /* --key options */
-/* The recipe `make watch` runs; flock keeps the two from building at the same moment. */
+/* A project's build: flock keeps it from running at the same moment as another build of the
+ * project's; -j%ld: one compiler per processor online (host_args.c puts the number in);
+ * -Otarget keeps each compiler's messages together; `[ -d build ]` is the shell's own test,
+ * so no mkdir is started per build. */
 #define HOST_BUILD_CMD_DEFAULT                                                                     \
-    "mkdir -p build && flock build/.game-build.lock make -s build/game.so"
+    "[ -d build ] || mkdir -p build; flock build/.game-build.lock make -s -j%ld -Otarget "         \
+    "build/game.so"
 
 typedef struct host_args {
     const char *game_path;  /* --game; default PROJECT/build/game.so */
@@ -580,8 +584,9 @@ void host_game_on_window(void (*hook)(const game_window *want));
  * resized window of a GAME_SCALE_NONE game). */
 void host_game_set_view(SDL_Renderer *renderer, int width, int height);
 
-/* Looks for a new build and reloads it (call once per frame). */
-void host_game_check(void);
+/* Looks for a new build and reloads it (call once per frame). Returns 1 when a new build was
+ * loaded and runs from now on. */
+int host_game_check(void);
 /* 1 while a new build is in its pre-flight: looking again at the end of the frame loads it
  * before the next update instead of a frame later. */
 int host_game_is_checking(void);
@@ -728,9 +733,15 @@ int host_state_save_stuck(char *fields, size_t size);
  * args->project_dir, like every build; host_build_is_running() tells when it ended). Returns 0,
  * or -1 after a "build-off" event (nothing to watch: the host still reloads external builds). */
 int host_build_open(const host_args *args);
-/* Notes saves, starts a debounced build, collects a finished one (once per frame; never
- * blocks). */
-void host_build_poll(void);
+/* Notes saves, starts a build once a save has settled, collects a finished one (once per frame,
+ * and after host_build_wait; never blocks). Returns 1 when a new library may be in place: the
+ * build renamed it there, or a build ended. */
+int host_build_poll(void);
+/* Sleeps up to timeout_ms, less when a save comes in, a pending build is due, the build's
+ * library lands or its output arrives or ends. Returns 1 when host_build_poll has something to
+ * do, 0 when the time ran out with nothing new (an idle frame adds no read). Without host
+ * builds, a plain sleep. */
+int host_build_wait(int timeout_ms);
 /* 1 while a build runs. */
 int host_build_is_running(void);
 /* Stops a running build (its whole process group) and closes the watch. */

@@ -71,10 +71,13 @@ static const char usage[] =
     "  --no-overlay       do not open the overlay by itself when something is wrong\n"
     "                     (default: it opens on a failed build, crash or hang)\n"
     "  --watch-dir DIR    run the build command on every save under DIR; repeatable\n"
-    "                     (default: PROJECT/game and PROJECT/include, when they exist)\n"
+    "                     (default: PROJECT/game and PROJECT/include, when they exist);\n"
+    "                     a save of PROJECT/Makefile runs it too\n"
     "  --build-cmd CMD    the build command, run by /bin/sh -c in PROJECT at start and\n"
     "                     after every save\n"
-    "                     (default \"" HOST_BUILD_CMD_DEFAULT "\")\n"
+    "                     (default \"[ -d build ] || mkdir -p build; flock\n"
+    "                     build/.game-build.lock make -s -jN -Otarget build/game.so\",\n"
+    "                     N: the processors online)\n"
     "  --no-build         do not run builds: reload only what another build writes\n"
     "                     (implied by --game PATH without --build-cmd or --watch-dir)\n"
     "  --help             print this help and exit\n"
@@ -364,8 +367,11 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .stall_ms = 10000,
         .rewind_seconds = 5,
         .fps = 60,
-        .build_cmd = HOST_BUILD_CMD_DEFAULT,
     };
+    static char default_cmd[160];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(default_cmd, sizeof default_cmd, HOST_BUILD_CMD_DEFAULT, cpus > 0 ? cpus : 1);
+    args->build_cmd = default_cmd;
     int game_given = 0, assets_given = 0, build_given = 0;
     const char *project = NULL;
     if (argc >= 1 && argv[0][0]) {

@@ -5,11 +5,18 @@
  * running build (a child in its own process group) and the pipe its output comes back
  * through. Idle, a frame costs one non-blocking read() of the inotify descriptor; while a
  * build runs, one read() of the pipe and one waitpid(WNOHANG) more. The frame loop never
- * waits on the compiler.
- * A burst of saves within DEBOUNCE_MS is one build; a save that lands while a build runs gets
- * exactly one more build after it (the running one may have read the file before the save),
- * run with LIVEHOST_REBUILD=1 in its environment, since make would take the objects the first
- * build wrote afterwards, from the old text, for up to date.
+ * waits on the compiler; the frame's pacing wait can sleep on the descriptors instead
+ * (host_build_wait), so a save starts its build within a millisecond, and the library the
+ * build renames into place is looked at as it lands, before the build command has exited (the
+ * same descriptor watches the library's directory for that one name). The project's Makefile
+ * is watched too: a save of it is a change like a source's.
+ * A source file closed after writing, or renamed into place, is complete: its build starts
+ * SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that time).
+ * Other changes (a temp file, a file moved away or deleted, a new directory) usually have more
+ * to follow and wait FALLBACK_MS. Saves within those waits are one build; a save that lands
+ * while a build runs gets exactly one more build after it (the running one may have read the
+ * file before the save), run with LIVEHOST_REBUILD=1 in its environment, since make would take
+ * the objects the first build wrote afterwards, from the old text, for up to date.
  * The build command runs in the project's root; the first build runs when the host starts
  * (main opens the game after it), so a library older than its sources never runs.
  * Never loads anything itself: the build renames the new library into place and host_game.c's
@@ -20,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -34,14 +42,15 @@
 extern char **environ;
 
 enum {
-    DEBOUNCE_MS = 50,        /* editors write a file in several steps: one build per burst */
+    SETTLE_MS = 5,           /* after a complete source file: the rest of a multi-file save */
+    FALLBACK_MS = 50,        /* after any other change: the rest of what an editor does */
     WATCH_MAX = 256,         /* directories watched, subdirectories included */
     OUTPUT_MAX = 64 * 1024,  /* build output kept for the overlay; the rest is counted */
     MESSAGES_MAX = 8 * 1024, /* the compiler lines handed to the overlay */
 };
 
 /* inotify events that mean "a file's content may be different now". IN_CLOSE_WRITE, not
- * IN_MODIFY: a file still being written is not built. */
+ * IN_MODIFY: a file still being written (`cat > game.c` at a terminal) is not built. */
 #define CHANGE_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
 
 static struct {
@@ -49,25 +58,31 @@ static struct {
     int wd[WATCH_MAX]; /* watch descriptors and the directories they name */
     char *dir[WATCH_MAX];
     int count;
-    const char *cmd; /* the build command, run by /bin/sh -c */
-    const char *cwd; /* ... in this directory: the project's root */
+    int lib_wd;           /* the game library's directory, -1 when it is not watched */
+    const char *lib_path; /* the library (its directory may appear with the first build) */
+    const char *lib_name; /* ... and its name in that directory */
+    int lib_landed;       /* the library was renamed (or written) into place */
+    int make_wd;          /* the project's root, for its Makefile; -1 when not watched */
+    const char *cmd;      /* the build command, run by /bin/sh -c */
+    const char *cwd;      /* ... in this directory: the project's root */
     char **env;      /* environ without make's own variables (see build_env), and a free slot */
     size_t env_free; /* index of that slot: LIVEHOST_REBUILD=1 goes there, or NULL */
     int saved_while_building; /* a save landed while the running build ran */
 
     int dirty;                /* a save arrived since the last build started */
     uint64_t first_change_ns; /* the burst's first save (the start of "save to pixels") */
-    uint64_t last_change_ns;  /* the burst's latest save (the debounce counts from it) */
+    uint64_t due_ns;          /* the burst's build may start then: its latest save's wait */
     char changed[1024];       /* the burst's first changed file */
     int changed_moved;        /* ... was renamed away: the next name it moved to replaces it */
 
-    pid_t pid; /* the running build, 0 when none */
-    int out;   /* read end of its output pipe */
+    pid_t pid;   /* the running build, 0 when none */
+    int out;     /* read end of its output pipe */
+    int out_eof; /* ... which every writer has closed: the build is ending */
     uint64_t started_ns;
     uint64_t build_changed_ns; /* first_change_ns of the burst this build is for */
     char *output;              /* what it printed so far (stdout and stderr interleaved) */
     size_t len;
-} build = { .fd = -1, .out = -1 };
+} build = { .fd = -1, .out = -1, .lib_wd = -1, .make_wd = -1 };
 
 /* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
  * (name~), emacs lock and autosave files (.#name, #name#). A build for each would be a build
@@ -78,6 +93,20 @@ static int is_ignored(const char *name)
     return n == 0 || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' ||
            strcmp(name, "4913") == 0 || (n > 4 && strcmp(name + n - 4, ".swp") == 0) ||
            (n > 4 && strcmp(name + n - 4, ".swx") == 0);
+}
+
+/* A source file's name: a short extension of letters and digits (game.c, game.h, level.inl),
+ * which the temporary files that editors and sed -i write and then rename over a source lack
+ * (sedAb12Cd, game.c___jb_tmp___, game.c.tmp). Such a file, once closed, is complete. */
+static int is_source_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name || !dot[1] || strlen(dot + 1) > 4 || strcmp(dot, ".tmp") == 0)
+        return 0;
+    for (const char *p = dot + 1; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return 0;
+    return 1;
 }
 
 /* Watches dir and every subdirectory under it (inotify is not recursive). */
@@ -144,6 +173,43 @@ static char **build_env(void)
 
 static void start_build(void);
 
+/* Watches the directory of the game library for the library's own name. IN_MASK_ADD: if that
+ * directory is a watched source directory too, its events stay as they are, and a library
+ * written there counts as a change (as it always did). */
+static void watch_library(const char *path)
+{
+    build.lib_path = path;
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    int wd = inotify_add_watch(build.fd, dir[0] ? dir : "/",
+                               IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR | IN_MASK_ADD);
+    if (wd < 0 || dir_of(wd))
+        return;
+    build.lib_wd = wd;
+    build.lib_name = slash ? slash + 1 : path;
+}
+
+/* Watches the project's root for its Makefile: a project's build depends on it as much as on
+ * its sources (a library added to GAME_PKGS, a flag), and it is not under game/. Only the
+ * makefile names count there; the root's other files (notes, a README) start no build. */
+static void watch_makefile(const char *root)
+{
+    int wd = inotify_add_watch(build.fd, root ? root : ".",
+                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR | IN_MASK_ADD);
+    if (wd >= 0 && !dir_of(wd) && wd != build.lib_wd)
+        build.make_wd = wd;
+}
+
+static int is_makefile(const char *name)
+{
+    return strcmp(name, "Makefile") == 0 || strcmp(name, "makefile") == 0 ||
+           strcmp(name, "GNUmakefile") == 0;
+}
+
 int host_build_open(const host_args *args)
 {
     if (args->no_build) {
@@ -182,6 +248,9 @@ int host_build_open(const host_args *args)
         return -1;
     }
     build.env = build_env();
+    if (args->game_path)
+        watch_library(args->game_path);
+    watch_makefile(args->project_dir);
     host_event("build-watch", "dirs=%s cmd=%s", host_event_quote(quoted, sizeof quoted, list),
                host_event_quote(cmd, sizeof cmd, build.cmd));
     /* The build at start: the sources may have changed while the host was down, and a library
@@ -201,9 +270,21 @@ static void read_changes(void)
     for (ssize_t off = 0; n > 0 && off < n;) {
         const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
         off += (ssize_t)(sizeof *ev + ev->len);
+        if (build.lib_wd >= 0 && ev->wd == build.lib_wd) { /* (IN_Q_OVERFLOW has wd -1) */
+            build.lib_landed |= ev->len && strcmp(ev->name, build.lib_name) == 0;
+            continue;
+        }
         const char *dir = dir_of(ev->wd);
         int relevant = (ev->mask & IN_Q_OVERFLOW) != 0; /* events were lost: build anyway */
-        if (dir && ev->len && !is_ignored(ev->name)) {
+        int complete = 0; /* a source file closed after writing, or renamed into place */
+        if (build.make_wd >= 0 && ev->wd == build.make_wd) {
+            if (!ev->len || !is_makefile(ev->name))
+                continue;
+            relevant = complete = 1;
+            if (!build.dirty)
+                snprintf(build.changed, sizeof build.changed, "%s/%s", build.cwd ? build.cwd : ".",
+                         ev->name);
+        } else if (dir && ev->len && !is_ignored(ev->name)) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", dir, ev->name);
             if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
@@ -211,6 +292,7 @@ static void read_changes(void)
                 relevant = 1;
             } else if (!(ev->mask & IN_CREATE)) { /* a new file: its IN_CLOSE_WRITE follows */
                 relevant = 1;
+                complete = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_source_name(ev->name);
             }
             /* Editors and sed -i write a temp file and rename it over the source: the burst's
              * file is the name it was renamed to, not the temp one. */
@@ -228,7 +310,9 @@ static void read_changes(void)
         if (!build.dirty)
             build.first_change_ns = now;
         build.dirty = 1;
-        build.last_change_ns = now;
+        /* The latest change decides: sed -i's temp file waits long, the rename over game.h
+         * that follows it in the same read is complete. */
+        build.due_ns = now + (complete ? SETTLE_MS : FALLBACK_MS) * 1000000ull;
         build.saved_while_building |= build.pid != 0;
     }
 }
@@ -296,6 +380,7 @@ static void start_build(void)
         return;
     }
     build.out = fds[0];
+    build.out_eof = 0;
     fcntl(build.out, F_SETFL, fcntl(build.out, F_GETFL) | O_NONBLOCK);
 }
 
@@ -309,6 +394,7 @@ static void drain(void)
         char *to = build.output && build.len < OUTPUT_MAX ? build.output + build.len : sink;
         size_t room = to == sink ? sizeof sink : OUTPUT_MAX - build.len;
         ssize_t n = read(build.out, to, room);
+        build.out_eof |= n == 0;
         if (n <= 0)
             break; /* EAGAIN: nothing more yet; 0: every writer is gone */
         if (to != sink)
@@ -321,6 +407,8 @@ static void drain(void)
 static void finish(int status)
 {
     char quoted[700], first[600], messages[MESSAGES_MAX];
+    if (build.lib_wd < 0 && build.lib_path) /* a new project's build/ is made by its build */
+        watch_library(build.lib_path);
     drain();
     close(build.out);
     build.out = -1;
@@ -357,20 +445,48 @@ static void finish(int status)
     host_overlay_build_finished(0, ms, errors, messages, build.build_changed_ns, build.started_ns);
 }
 
-void host_build_poll(void)
+int host_build_poll(void)
 {
     if (build.fd < 0)
-        return;
+        return 0;
     read_changes();
+    int landed = build.lib_landed;
+    build.lib_landed = 0;
     if (build.pid) {
         drain();
         int status;
-        if (waitpid(build.pid, &status, WNOHANG) == build.pid)
+        if (waitpid(build.pid, &status, WNOHANG) == build.pid) {
             finish(status);
+            landed = 1;
+        }
     }
-    if (!build.pid && build.dirty &&
-        host_clock_ns(CLOCK_MONOTONIC) - build.last_change_ns >= DEBOUNCE_MS * 1000000ull)
+    if (!build.pid && build.dirty && host_clock_ns(CLOCK_MONOTONIC) >= build.due_ns)
         start_build();
+    return landed;
+}
+
+int host_build_wait(int timeout_ms)
+{
+    if (build.fd < 0) {
+        if (timeout_ms > 0)
+            poll(NULL, 0, timeout_ms);
+        return 0;
+    }
+    /* A pending build's start, and a build whose output has ended but which is not reaped
+     * yet (exit closes the pipe a moment before the process can be waited for), cut it short. */
+    if (!build.pid && build.dirty) {
+        uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+        uint64_t left = build.due_ns > now ? (build.due_ns - now + 999999) / 1000000 : 0;
+        timeout_ms = left < (uint64_t)timeout_ms ? (int)left : timeout_ms;
+    }
+    if (build.pid && build.out_eof)
+        timeout_ms = timeout_ms > 1 ? 1 : timeout_ms;
+    struct pollfd fds[2] = { { .fd = build.fd, .events = POLLIN },
+                             { .fd = build.pid && !build.out_eof ? build.out : -1,
+                               .events = POLLIN } };
+    int ready = timeout_ms > 0 ? poll(fds, 2, timeout_ms) : 0;
+    return ready > 0 || (build.pid && build.out_eof) ||
+           (!build.pid && build.dirty && host_clock_ns(CLOCK_MONOTONIC) >= build.due_ns);
 }
 
 int host_build_is_running(void)
@@ -393,5 +509,5 @@ void host_build_close(void)
     free(build.env);
     free(build.output);
     memset(&build, 0, sizeof build);
-    build.fd = build.out = -1;
+    build.fd = build.out = build.lib_wd = build.make_wd = -1;
 }

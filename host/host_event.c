@@ -98,6 +98,14 @@
  *   livehost: build-failed ms=N errors=N first="file:line: message"
  *                                                the old code keeps running; the overlay shows
  *                                                the compiler's messages
+ *   livehost: timeline version=N from=save|start|library ms=F [wait=F build=F] detect=F
+ *               copy=F check=F preflight=F load=F hook=F frame=F
+ *                                                a new build's first frame was drawn: ms from
+ *                                                the save (the host's build), the host's start
+ *                                                (the build at start) or the library's write
+ *                                                (a build of someone else's), and where they
+ *                                                went, as the overlay's timeline shows them;
+ *                                                frame: from the load to that frame
  *   livehost: core level=warning text="..."      a warning from the hot-reload core
  *   livehost: window size=WxH scale=fit|none title="..."   the game's window settings, at
  *                                                its first load

@@ -277,9 +277,11 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     return 0;
 }
 
-void host_game_check(void)
+int host_game_check(void)
 {
-    on_status(hr_check(game.lib));
+    hr_status status = hr_check(game.lib);
+    on_status(status);
+    return status == HR_RELOADED;
 }
 
 int host_game_is_checking(void)

@@ -75,7 +75,7 @@ static struct {
 
     int in_check; /* between check_begin and check_end */
     uint64_t check_start;
-    int reload_seen; /* a loaded/reloaded event during this check */
+    int reload_seen; /* during this check: 1 a reloaded event, 2 the first build's loaded */
 
     int building; /* a host-driven build runs */
     int build_ok; /* the last build: ok, duration, its save and start times */
@@ -87,10 +87,14 @@ static struct {
         int built; /* the host ran the build (else: an external build) */
         int saved; /* ... after a save (else: at start, with no library to load) */
         double debounce, build, detect, copy, check, preflight, load, hook, total;
-        uint64_t origin_ns;      /* the save (host build) or the library's mtime, monotonic */
+        double frame;            /* from the end of the check that loaded it to its first frame */
+        uint64_t loaded_ns;      /* ... that check's end */
+        uint64_t origin_ns;      /* the save (host build) or the library's ctime, monotonic */
         int total_pending;       /* total is taken when the first frame of the new code is drawn */
         uint64_t first_frame_ns; /* ... at this time */
-        int await_build; /* the reload came before its build was reaped: figures to follow */
+        int await_build;  /* the reload came before its build was reaped: figures to follow */
+        int reported;     /* the timeline event was printed (or is not to be) */
+        unsigned version; /* the build it is about */
     } tl;
 
     char compile[4096]; /* the last failed build's compiler lines */
@@ -197,7 +201,7 @@ void host_overlay_note(const char *name, const char *fields)
         note_migration(fields);
         ov.compile[0] = ov.source[0] = 0;
         ov.compile_errors = 0;
-        ov.reload_seen = ov.in_check;
+        ov.reload_seen = ov.in_check ? (name[0] == 'l' ? 2 : 1) : 0;
         hide_if_clear();
         return;
     }
@@ -244,6 +248,25 @@ static void take_build_figures(void)
         ov.tl.total = ms_between(ov.tl.origin_ns, ov.tl.first_frame_ns);
 }
 
+/* The timeline event: once per loaded build, when both its first frame and (for a host build)
+ * the build's figures are known. Not for a library that was simply there (the first load of a
+ * --game, F6 on an old build): its age is no build's latency. */
+static void report_timeline(void)
+{
+    if (ov.tl.reported || ov.tl.total_pending || ov.tl.await_build)
+        return;
+    ov.tl.reported = 1;
+    const char *from = ov.tl.built ? (ov.tl.saved ? "save" : "start") : "library";
+    char build[96] = "";
+    if (ov.tl.built)
+        snprintf(build, sizeof build, " wait=%.1f build=%.1f", ov.tl.debounce, ov.tl.build);
+    host_event("timeline",
+               "version=%u from=%s ms=%.1f%s detect=%.1f copy=%.2f check=%.2f preflight=%.1f "
+               "load=%.2f hook=%.2f frame=%.1f",
+               ov.tl.version, from, ov.tl.total, build, ov.tl.detect, ov.tl.copy, ov.tl.check,
+               ov.tl.preflight, ov.tl.load, ov.tl.hook, ov.tl.frame);
+}
+
 /* The code around the first error (errors come first in messages). */
 static void find_source(const char *messages)
 {
@@ -275,6 +298,7 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
             take_build_figures();
         else
             ov.tl.built = 0; /* not this build's library after all */
+        report_timeline();
     }
     ov.warnings[0] = 0;
     ov.warning_count = 0;
@@ -321,6 +345,7 @@ void host_overlay_check_end(void)
     ov.in_check = 0;
     if (!ov.reload_seen)
         return;
+    const int first_load = ov.reload_seen == 2;
     uint64_t end = host_clock_ns(CLOCK_MONOTONIC);
     host_game_info info;
     host_game_info_get(&info);
@@ -332,15 +357,21 @@ void host_overlay_check_end(void)
     /* The check that finished the load also ran the reload hook (and printed its events). */
     ov.tl.hook = check_call > ov.tl.load ? check_call - ov.tl.load : 0;
 
-    /* The library's mtime is when the build finished writing it: from there to the end of this
-     * check, minus the phases, is the time the change waited to be noticed. One stat() per
-     * reload, never per frame. */
+    /* The library's ctime is when it landed: the rename that put it in place (the mtime is
+     * older by the time the build took to run its mv), or a build's last write in place. From
+     * there to the end of this check, minus the phases, is the time the change waited to be
+     * noticed. One stat() per reload, never per frame. */
     struct stat st;
     double since_write = 0;
     if (stat(ov.game_path, &st) == 0) {
-        uint64_t mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-        since_write = ms_between(mtime, host_clock_ns(CLOCK_REALTIME));
+        uint64_t ctime = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+        since_write = ms_between(ctime, host_clock_ns(CLOCK_REALTIME));
     }
+    /* A build that found the library up to date (at start) did not write it: the wait to be
+     * noticed counts from that build's end. */
+    if (!ov.building && ov.build_ok && ov.build_done_ns &&
+        since_write > ms_between(ov.build_started_ns, end))
+        since_write = ms_between(ov.build_done_ns, end);
     double phases = ov.tl.copy + ov.tl.check + ov.tl.preflight + ov.tl.load + ov.tl.hook;
     ov.tl.detect = since_write > phases ? since_write - phases : 0;
 
@@ -354,6 +385,9 @@ void host_overlay_check_end(void)
         take_build_figures();
     ov.tl.valid = 1;
     ov.tl.total_pending = 1;
+    ov.tl.version = info.version;
+    ov.tl.loaded_ns = end;
+    ov.tl.reported = !ov.tl.built && (first_load || since_write > BUILD_FOR_MS);
 }
 
 /* One drawn line of the panel. */
@@ -408,7 +442,9 @@ void host_overlay_render(void)
     if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */
         ov.tl.first_frame_ns = now;
         ov.tl.total = ms_between(ov.tl.origin_ns, now);
+        ov.tl.frame = ms_between(ov.tl.loaded_ns, now);
         ov.tl.total_pending = 0;
+        report_timeline();
     }
     if (!ov.open || !ov.visible)
         return;

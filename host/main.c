@@ -28,18 +28,23 @@ static void open_std_descriptors(void)
             return;
 }
 
-/* Looks for a new build, with the overlay timing the look. */
-static void check_game(void)
+/* Looks for a new build, with the overlay timing the look. Returns 1 when one was loaded. */
+static int check_game(void)
 {
     host_overlay_check_begin();
-    host_game_check();
+    const int loaded = host_game_check();
     host_overlay_check_end();
+    return loaded;
 }
 
 /* Waits until the next frame's tick (1/fps s). A host that fell far behind (a breakpoint, a slow
- * load) starts counting afresh instead of racing through the missed frames. While a new build is in
- * its pre-flight (about a millisecond), the wait goes in 1 ms steps that look again, so the
- * build runs from the next frame on instead of one frame later. */
+ * load) starts counting afresh instead of racing through the missed frames.
+ * The wait is where a save turns into pixels, so it does not sleep through one: it wakes for the
+ * host's build (a save, the build's output, its library landing, its end: host_build_wait),
+ * looks for the new library as soon as it is in place, and goes in 1 ms steps that look again
+ * while a new build is in its pre-flight (about a millisecond). A build that loads during the
+ * wait is drawn at once: the frame clock starts again from now, instead of holding the new
+ * code's first frame back until the tick. */
 static void pace(uint64_t *next_tick_ns, int fps)
 {
     const uint64_t period = 1000000000u / (uint64_t)fps, ms = 1000000u;
@@ -50,14 +55,20 @@ static void pace(uint64_t *next_tick_ns, int fps)
             *next_tick_ns = now;
         return;
     }
-    while (host_game_is_checking() && now + 2 * ms < *next_tick_ns) {
-        SDL_Delay(1);
-        check_game();
+    for (;;) {
+        int wait = (int)((*next_tick_ns - now) / ms);
+        if (wait <= 0)
+            return;
+        const int woken = host_build_wait(host_game_is_checking() ? 1 : wait);
+        const int landed = woken && host_build_poll();
+        if ((landed || host_game_is_checking()) && check_game()) {
+            *next_tick_ns = host_clock_ns(CLOCK_MONOTONIC);
+            return;
+        }
         now = host_clock_ns(CLOCK_MONOTONIC);
+        if (now >= *next_tick_ns)
+            return;
     }
-    Uint32 wait = now < *next_tick_ns ? (Uint32)((*next_tick_ns - now) / ms) : 0;
-    if (wait)
-        SDL_Delay(wait);
 }
 
 /* The build at start (host_build.c) runs before the game is opened, so that a library older
@@ -79,7 +90,7 @@ static int wait_for_first_build(const host_args *args, host_video *video)
                           "building the game:", args->build_cmd);
         host_overlay_render();
         host_video_present(video);
-        SDL_Delay(10);
+        host_build_wait(10); /* wakes when the build ends */
     }
     return 0;
 }

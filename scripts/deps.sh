@@ -21,7 +21,8 @@ case "$what" in
     test) pkgs+=(inotify-tools xvfb xauth procps strace g++ libsdl2-ttf-dev fonts-dejavu-core
         vorbis-tools clang clang-format clang-tidy valgrind gdb mingw-w64 wine wine64) ;;
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
-    bench) pkgs+=(inotify-tools clang tcc strace) ;;
+    # gnuplot-nox: the charts make bench draws from its rows (no X11 needed).
+    bench) pkgs+=(inotify-tools clang tcc strace gnuplot-nox) ;;
     lint) pkgs+=(shellcheck) ;;
     *) echo "deps.sh: unknown target '$what' (run, test, watch, fuzz, bench or lint)" >&2; exit 2 ;;
 esac

@@ -15,6 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "${SRC:-$root}" || exit 1
 B="${B:-build}"
 MAKE="${MAKE:-make}"
+jobs=$(nproc 2>/dev/null || echo 2) # the game's files compile side by side, as in make run
 read -r -a dirs <<<"${WATCH_DIRS:-game include}"
 
 # is_source PATH: not an editor's dropping.
@@ -30,7 +31,7 @@ build() {
     t0=$(date +%s%N)
     mkdir -p "$B"
     out=$(LIVEHOST_REBUILD=${1:-} flock "$B/.game-build.lock" "$MAKE" --no-print-directory -s \
-        -f "$root/Makefile" B="$B" "$B/game.so" 2>&1)
+        -j"$jobs" -Otarget -f "$root/Makefile" B="$B" "$B/game.so" 2>&1)
     rc=$?
     t1=$(date +%s%N)
     local ms=$(((t1 - t0) / 1000000))

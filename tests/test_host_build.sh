@@ -24,11 +24,17 @@ edit_rebuilds_and_reloads() {
 }
 
 # Saves in a burst are one build; a save during a build gets exactly one more build after it.
+# The burst is five saves of game.h one right after the other, as an editor's "save all" or a
+# checkout makes them: written by the shell itself, no process started between them (saves a
+# process apart are a burst only as long as the host's short wait after a complete file).
 burst_and_save_during_build() {
     start_watched burst || return
-    local i
+    local i texts=()
     for i in 1 2 3 4 5; do
-        set_sky "$SRC" 200 40 $((80 + i)) || break
+        texts+=("$(sed "s/^#define GAME_BACKGROUND GAME_RGBA([^)]*)/#define GAME_BACKGROUND GAME_RGBA(200, 40, $((80 + i)), 255)/" "$SRC/game/game.h")")
+    done
+    for i in 0 1 2 3 4; do
+        printf '%s\n' "${texts[$i]}" >"$SRC/game/game.h"
     done
     expect "no build-start event" wait_until count_at_least 2 "$LOG" '^livehost: build-start '
     # The last save lands while that build runs: it must be built too, after it.
@@ -39,7 +45,7 @@ burst_and_save_during_build() {
     # replaced before the host saw it): its sky on screen tells.
     expect "the last save (28c85a) never showed: $(grep -E 'build-|reloaded' "$LOG" | tr '\n' ' ')" \
         wait_until shows "$LOG" "$PNG" 28c85a
-    # A third build would start within the 50 ms debounce: 6 paced frames are longer.
+    # A third build would start within the host's wait after a save: 6 paced frames are longer.
     expect "no frames after the last build" frames "$LOG" 6
     stop_host TERM
     expect "the burst was built $(grep -c '^livehost: build-start' "$LOG") times, want 2 (and 1 at start)" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 3 ]
@@ -114,7 +120,8 @@ failing_command_is_reported() {
 }
 
 # --no-build: the host only reloads what someone else builds; editor droppings never build.
-# A build would start within the 50 ms debounce after the save: 6 paced frames are longer.
+# A build would start within the host's wait after the save (at most 50 ms): 6 paced frames
+# are longer.
 # The droppings come before a real save: had they counted, the one build would name one of
 # them (a burst is named after its first file), or they would have had a build of their own.
 no_build_and_ignored_files() {

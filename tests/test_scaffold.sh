@@ -107,20 +107,44 @@ new_sdl_project_reloads() {
 }
 
 # A state header that includes SDL.h costs the build nothing more: the layout comes from the
-# build's debug information, so making the game is its compile and link alone, one compiler run
-# with no preprocessing pass (-E) and no step of the host's own.
+# build's debug information, so making the game is its compile and link alone: one compiler run
+# per source and one link, no preprocessing pass (-E), no step of the host's own.
 sdl_build_is_compile_and_link() {
     local dir=$TMP/sdlsteps cmds
     "$HOST" new --template sdl "$dir" >/dev/null 2>&1
     expect "the SDL game's state header does not include SDL.h" grep -q '^#include <SDL.h>' "$dir/game/game_state.h" || return
     cmds=$(cd "$dir" && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n -B build/game.so 2>&1)
-    expect "more or other than one compiler run: $cmds" \
-        [ "$(grep -cE '^(cc|gcc|clang|\$\(CC\))( |$)' <<<"$cmds")" -eq 1 ]
-    expect "the compiler run does not make the library: $cmds" grep -qE '^cc .* -shared .*-o build/game\.so' <<<"$cmds"
+    local sources runs
+    sources=$(find "$dir/game" -name '*.c' | wc -l)
+    runs=$(grep -cE '^(cc|gcc|clang)( |$)' <<<"$cmds")
+    expect "$runs compiler runs for $sources sources, want one each and a link: $cmds" [ "$runs" -eq $((sources + 1)) ]
+    expect "no link makes the library: $cmds" grep -qE '^cc .* -shared .*-o build/game\.so' <<<"$cmds"
     expect "a preprocessing pass: $cmds" not grep -qE '(^| )-E( |$)' <<<"$cmds"
 }
 
+# The project's Makefile is part of its build: a save of it (a flag, a library in GAME_PKGS)
+# builds again, like a save under game/, and compiles the game again with it. Here a flag
+# that changes the sky.
+makefile_save_rebuilds() {
+    local dir=$TMP/mkproj log=$TMP/mkproj.log png=$TMP/mkproj.png
+    "$HOST" new "$dir" >/dev/null 2>&1
+    sed -i 's/^#define BACKGROUND GAME_RGBA(30, 30, 46, 255)$/#ifndef SKY_R\n#define SKY_R 30\n#define SKY_G 30\n#define SKY_B 46\n#endif\n#define BACKGROUND GAME_RGBA(SKY_R, SKY_G, SKY_B, 255)/' "$dir/game/game.c"
+    expect "could not make the sky a flag" grep -q '^#define BACKGROUND GAME_RGBA(SKY_R, SKY_G, SKY_B, 255)$' "$dir/game/game.c"
+    (cd "$dir" && exec timeout "$LIMIT" "$HOST" --headless --frames 0 --screenshot "$png" 2>"$log") &
+    HOST_PID=$!
+    HOST_PIDS+=("$HOST_PID")
+    expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
+    sed -i 's/^CFLAGS ?= \(.*\)$/CFLAGS ?= \1 -DSKY_R=200 -DSKY_G=40 -DSKY_B=90/' "$dir/Makefile"
+    expect "the Makefile was not edited" grep -q -- '-DSKY_B=90$' "$dir/Makefile"
+    expect "no build for the Makefile's save: $(grep build-start "$log")" wait_for "$log" "^livehost: build-start file=.*/Makefile\$"
+    expect "the Makefile's flag did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$'
+    expect "no frame after the reload" frames "$log"
+    stop_host TERM
+    expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
+    expect "the flag's colour is not on screen" mostly "$png" c8285a
+}
+
 for c in ${CASES:-new_project_reloads new_project_guards_its_state warnings_are_shown \
-    new_sdl_project_reloads sdl_build_is_compile_and_link}; do
+    new_sdl_project_reloads makefile_save_rebuilds sdl_build_is_compile_and_link}; do
     run_case "$c"
 done
