@@ -111,9 +111,10 @@ check_fences_closed() {
 # The targets the Makefile's opening comment announces ("#   make run ...").
 check_make_targets_documented() {
     local target bad=""
-    for target in $(sed -n 's/^#  *make \([a-z-]*\).*/\1/p' Makefile | sort -u); do
+    while read -r target; do
+        [ -n "$target" ] || continue
         cat "${pages[@]}" | grep -qE -- "make ${target}([^a-z-]|$)" || bad+=" $target"
-    done
+    done < <(sed -n 's/^#  *make \([a-z-]*\).*/\1/p' Makefile | sort -u)
     if [ -z "$bad" ]; then
         echo "PASS make_targets_documented"
     else
