@@ -13,14 +13,29 @@
 #   make win-test   cross-build the core for Windows (mingw-w64) and test it under wine
 #   make format     clang-format the sources (format-check: fail on any difference)
 #   make analyze    clang-tidy: static analyzer and bug-prone checks
-#   make clean      remove build/
+#   make clean      remove build/ (make clean B=DIR: remove DIR only)
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
 # Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
 #        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds),
-#        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags).
+#        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags),
+#        V=1 (print each command in full instead of one short line per step).
 
 CC ?= cc
 BUILD ?= debug
+
+# One short line per step ("  CC   host/main.c", "  LD   build/host"); the compilers' own
+# messages still come in full. V=1 prints the commands instead, and so do -n (the commands are
+# what it is asked for) and -s (nothing but the compilers' messages: the host's build after a
+# save reads those, and starts no shell for a line it would drop). The step's name is coloured
+# when stdout is a terminal and NO_COLOR is not set.
+# MAKEFLAGS starts with make's one-letter options ("s", "ns"), if any.
+V ?=
+MAKE_SHORT_FLAGS := $(filter-out --%,$(firstword -$(MAKEFLAGS)))
+ifeq ($(filter-out 0,$(V))$(findstring s,$(MAKE_SHORT_FLAGS))$(findstring n,$(MAKE_SHORT_FLAGS)),)
+Q := @
+say = if [ -t 1 ]$(if $(NO_COLOR), && false); then printf '  \033[32m%-4s\033[0m %s\n' '$(1)' '$(2)'; \
+      else printf '  %-4s %s\n' '$(1)' '$(2)'; fi;
+endif
 B ?= build
 SAN ?=
 # $(B)/game.so when that is all this make is asked for (the host's build after a save): it
@@ -126,30 +141,30 @@ all: $(B)/libhr.a $(B)/hr-preflight $(B)/host $(B)/game.so examples
 
 $(B)/libhr.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	$(Q)$(call say,AR,$@)$(AR) rcs $@ $^
 
 # The pre-flight program the core starts to try a new build in a separate process.
 $(B)/hr-preflight: host/core/hr_preflight_main.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@ -ldl
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@ -ldl
 
 $(B)/obj/host/core/%.o: host/core/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 
 $(B)/host: $(HOST_OBJ) $(B)/libhr.a
-	$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
 
 # The game: linked under a temporary name and renamed into place, so a running host never
 # sees a half-written library. Its warnings are warnings, not errors (no -Werror): a build
 # with an unused variable loads, and the host shows the warning (build-ok warnings=N). The
 # host and the core stay -Werror.
 $(B)/obj/game/%.pic.o: game/%.c $(GAME_CC_STAMP)
-	$(GAME_CC) $(filter-out -Werror,$(ALL_CFLAGS)) $(GAME_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(GAME_CC) $(filter-out -Werror,$(ALL_CFLAGS)) $(GAME_CFLAGS) -c $< -o $@
 
 # LIVEHOST_REBUILD (set by the host, and by make watch, for a build that follows saves made
 # while the previous build ran): that build may have written objects from the old text after
@@ -159,8 +174,8 @@ $(GAME_OBJ): FORCE
 endif
 
 $(B)/game.so: $(GAME_OBJ) $(B)/gen/game_sources
-	$(GAME_CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $(GAME_OBJ) -o $@.tmp -lm
-	mv -f $@.tmp $@
+	$(Q)$(call say,LD,$@)$(GAME_CC) $(ALL_LDFLAGS) $(GAME_LDFLAGS) $(GAME_OBJ) -o $@.tmp -lm
+	$(Q)mv -f $@.tmp $@
 
 # The list of game sources, rewritten only when it changes: a deleted file relinks the game
 # (no object is newer then, yet the old library still holds that file's code). Compared and
@@ -175,54 +190,54 @@ FORCE:
 examples: $(EXAMPLES)
 $(B)/examples/main: examples/main.c $(B)/libhr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl
 $(B)/examples/%.so: examples/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@.tmp
-	mv -f $@.tmp $@
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@.tmp
+	$(Q)mv -f $@.tmp $@
 
 # Tests: C unit tests, small tools the shell tests use, fixture libraries built from source.
 tests: all release $(TESTS) $(TOOLS) $(FIXTURES)
 $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
 # The layout reader is the host's own code, tested on its own against the layout_* fixtures.
 LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
 # The migration by field name reads the layouts of the test's own types: built with -g.
 MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/host_layout_migrate.o
 $(B)/tests/test_migrate: tests/test_migrate.c $(MIGRATE_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -g -Ihost $(ALL_LDFLAGS) $< $(MIGRATE_OBJ) -o $@ $(DW_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -g -Ihost $(ALL_LDFLAGS) $< $(MIGRATE_OBJ) -o $@ $(DW_LIBS) -lm
 # The mixer is the host's own code too, tested without a device; the test stands in for the
 # event log.
 AUDIO_OBJ := $(B)/obj/host/host_audio.o $(B)/obj/host/host_audio_file.o
 $(B)/tests/test_audio: tests/test_audio.c $(AUDIO_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $(ALL_LDFLAGS) $< $(AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $(ALL_LDFLAGS) $< $(AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 $(B)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
 $(B)/tests/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@ -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@ -lm
 $(B)/tests/fixtures/%.o: tests/fixtures/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -c $< -o $@
 # tests/fixtures/layout.c is one state type in variants: layout.so is the base, layout_NAME.so
 # the variant -DLAYOUT_NAME, layout_nodebug.so the base without debug information.
 $(B)/tests/fixtures/layout_%.so: tests/fixtures/layout.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DLAYOUT_$* $< -o $@
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DLAYOUT_$* $< -o $@
 $(B)/tests/fixtures/layout_nodebug.so: tests/fixtures/layout.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -g0 $< -o $@
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -g0 $< -o $@
 # Fixtures named undef_* reference a symbol nobody defines: no -z defs for them.
 $(B)/tests/fixtures/undef_%.so: tests/fixtures/undef_%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -shared $< -o $@
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) -shared $< -o $@
 
 deps:
 	@scripts/deps.sh run
@@ -320,24 +335,24 @@ copy_assets = cd assets && find . ! -type d ! -name make_assets.py \
 
 .PHONY: release
 release: $(REL)/$(RELEASE_NAME)
-	rm -rf $(REL)/assets
-	mkdir -p $(REL)/assets
-	$(call copy_assets,$(REL)/assets)
+	$(Q)rm -rf $(REL)/assets
+	$(Q)mkdir -p $(REL)/assets
+	$(Q)$(call say,CP,$(REL)/assets)$(call copy_assets,$(REL)/assets)
 
 $(REL)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) -DHOST_RELEASE=1 $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(REL_CFLAGS) -DHOST_RELEASE=1 $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(REL)/obj/game/%.o: game/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) -fvisibility=hidden -fstack-clash-protection -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(REL_CFLAGS) -fvisibility=hidden -fstack-clash-protection -c $< -o $@
 $(REL)/libhost.a: $(REL_HOST_OBJ)
-	$(LD) -r $^ -o $(REL)/libhost.o
-	$(OBJCOPY) --keep-global-symbol=main $(REL)/libhost.o
-	rm -f $@
-	$(AR) rcs $@ $(REL)/libhost.o
+	$(Q)$(call say,LD,$(REL)/libhost.o)$(LD) -r $^ -o $(REL)/libhost.o
+	$(Q)$(OBJCOPY) --keep-global-symbol=main $(REL)/libhost.o
+	$(Q)rm -f $@
+	$(Q)$(call say,AR,$@)$(AR) rcs $@ $(REL)/libhost.o
 $(REL)/$(RELEASE_NAME): $(REL_GAME_OBJ) $(REL)/libhost.a
-	$(CC) $(LDFLAGS) $(REL_GAME_OBJ) $(REL)/libhost.a -o $@.tmp $(RELEASE_LIBS)
-	mv -f $@.tmp $@
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) $(REL_GAME_OBJ) $(REL)/libhost.a -o $@.tmp $(RELEASE_LIBS)
+	$(Q)mv -f $@.tmp $@
 
 ifneq ($(GAME_ONLY),$(B)/game.so)
 -include $(wildcard $(REL)/obj/*/*.d $(REL)/obj/*/*/*.d)
@@ -440,26 +455,26 @@ win-test:
 
 $(WB)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(WIN_CC) $(WIN_ALL_CFLAGS) -c $< -o $@
 $(WB)/libhr.a: $(WIN_CORE_OBJ)
-	$(WIN_AR) rcs $@ $^
+	$(Q)$(call say,AR,$@)$(WIN_AR) rcs $@ $^
 $(WB)/hr-preflight.exe: host/core/hr_preflight_win32.c $(WB)/libhr.a
-	$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost/core $< $(WB)/libhr.a -o $@
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost/core $< $(WB)/libhr.a -o $@
 $(WB)/tests/%.exe: tests/%.c $(WB)/libhr.a
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_ALL_CFLAGS) $< $(WB)/libhr.a -o $@
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $< $(WB)/libhr.a -o $@
 # DLLs link their own copy of libgcc: nothing beside them but what Windows itself has.
 $(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_ALL_CFLAGS) -shared -static-libgcc $< -o $@
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -shared -static-libgcc $< -o $@
 # The Windows twin of "a symbol nobody defines": an import from a DLL that does not exist,
 # through an import library made on the spot. LoadLibrary then fails on that import.
 # (Not a missing function of kernel32.dll: wine stubs those of its own DLLs and loads anyway.)
 $(WB)/tests/fixtures/undef_fx.dll: tests/fixtures/undef_fx.c
 	@mkdir -p $(@D)
-	printf 'LIBRARY fx_nobody.dll\nEXPORTS\nfx_symbol_nobody_defines\n' >$(@D)/undef.def
-	$(WIN_DLLTOOL) -d $(@D)/undef.def -l $(@D)/libundef.a
-	$(WIN_CC) $(WIN_ALL_CFLAGS) -shared $< $(@D)/libundef.a -o $@
+	$(Q)printf 'LIBRARY fx_nobody.dll\nEXPORTS\nfx_symbol_nobody_defines\n' >$(@D)/undef.def
+	$(Q)$(call say,GEN,$(@D)/libundef.a)$(WIN_DLLTOOL) -d $(@D)/undef.def -l $(@D)/libundef.a
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -shared $< $(@D)/libundef.a -o $@
 
 # Dependency files, found by make itself (a find would start two processes at every make).
 # The host's build after a save (make run, make watch) asks for the game library alone: it
@@ -504,45 +519,45 @@ bench-build: $(BENCH_PROGS) $(BENCH_LIBS)
 
 $(BB)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
 $(BB)/libhr.a: $(BENCH_CORE_OBJ)
-	$(AR) rcs $@ $^
+	$(Q)$(call say,AR,$@)$(AR) rcs $@ $^
 $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
-	$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
 # The call-overhead bench times the host's crash guard too: it links the guard, the watchdog
 # and the state block's write tracker it consults, built here with the bench flags.
 BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c host/host_dirty_posix.c)
 BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
 $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
-	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
 	    -ldl -lpthread
 # The mixer bench calls the host's mixer directly, built here with the bench flags.
 BENCH_AUDIO_OBJ := $(BB)/obj/host/host_audio.o $(BB)/obj/host/host_audio_file.o
 $(BENCH_AUDIO_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(BB)/bench_audio: bench/bench_audio.c $(BENCH_AUDIO_OBJ)
-	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 # The layout bench times the host's DWARF reader, built here with the bench flags.
 BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o
 $(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
 $(BB)/bench_layout: bench/bench_layout.c $(BENCH_LAYOUT_OBJ)
-	$(CC) $(BENCH_ALL_CFLAGS) -Ihost $< $(BENCH_LAYOUT_OBJ) -o $@ $(DW_LIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $< $(BENCH_LAYOUT_OBJ) -o $@ $(DW_LIBS)
 # The frame-cost bench runs a bare SDL loop as its floor.
 $(BB)/bench_frame: bench/bench_frame.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $< -o $@ $(SDL_LIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $< -o $@ $(SDL_LIBS)
 $(BB)/empty_game.so: bench/empty_game.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@
 $(BB)/lib_calls_%.so: bench/lib_calls.c
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DBENCH_BUILD_ID=$* $< -o $@
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) -DBENCH_BUILD_ID=$* $< -o $@
 
 ifneq ($(GAME_ONLY),$(B)/game.so)
 -include $(wildcard $(BB)/*.d $(BB)/obj/*/*.d $(BB)/obj/*/*/*.d)

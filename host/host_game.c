@@ -62,13 +62,17 @@ set_status(uint32_t color, const char *fmt, ...)
     game.status_until = game.services.frame + STATUS_FRAMES;
 }
 
-/* The core tells loads, failures and waits too, but on_status already reports each of them as
+/* The core tells loads, failures and waits too, but check() already reports each of them as
  * its own event (loaded, reloaded, reload-failed, refused, not-ready): forwarding them would
- * put every one in the log twice. Only warnings have no other way out. */
+ * put every one in the log twice. Only warnings have no other way out. An info line is noted:
+ * the core tells a wait once per reason, so a check that ends not ready with one is news (the
+ * core is the one place that decides it; check() follows). */
 static void core_log(int level, const char *text, void *user)
 {
     (void)user;
     char quoted[1200];
+    if (level == 0)
+        game.core_told = 1;
     if (level == 1)
         host_event("core", "level=warning text=%s", host_event_quote(quoted, sizeof quoted, text));
 }
@@ -76,8 +80,8 @@ static void core_log(int level, const char *text, void *user)
 void host_game_on_loaded(const char *event)
 {
     const game_api *api = loaded_api();
-    hr_range ranges[GONE_RANGES_MAX];
-    host_guard_set_code(ranges, hr_code_ranges(game.lib, ranges, GONE_RANGES_MAX));
+    hr_range ranges[HR_MAX_CODE_RANGES];
+    host_guard_set_code(ranges, hr_code_ranges(game.lib, ranges, HR_MAX_CODE_RANGES));
     host_guard_add_gone(game.gone, game.gone_count, game.gone_version);
     game.gone_count = 0;
     if (event)
@@ -163,9 +167,11 @@ static const char *error_text(char *out, size_t size)
     return out;
 }
 
-/* Reports what hr_check/hr_reload saw and acts on a new build. */
-static void on_status(hr_status status)
+/* Runs hr_check or hr_reload (core_check), reports what it saw and acts on a new build. */
+static hr_status check(hr_status (*core_check)(hr_lib *lib))
 {
+    game.core_told = 0;
+    const hr_status status = core_check(game.lib);
     char quoted[1500], text[1200];
     error_text(text, sizeof text);
     if (status != HR_RELOADED && game.pending) {
@@ -174,12 +180,10 @@ static void on_status(hr_status status)
         game.pending = NULL;
     }
     /* A build in its pre-flight or being copied (HR_ERR_CHECKING) is the normal path of a
-     * reload, and how it ends gets its own event: no not-ready line for it. A real wait after
-     * it is news again. */
+     * reload, and how it ends gets its own event: no not-ready line for it (the core tells
+     * none either). */
     const hr_error why = hr_error_code(game.lib);
     const int checking = status == HR_NOT_READY && why == HR_ERR_CHECKING;
-    if (status != HR_NOT_READY || checking)
-        game.not_ready[0] = 0;
     switch (status) {
     case HR_UNCHANGED: break;
     case HR_RELOADED:
@@ -187,10 +191,8 @@ static void on_status(hr_status status)
         game.reset_requested = 0;
         break;
     case HR_NOT_READY:
-        if (!checking && strcmp(text, game.not_ready) != 0) {
-            snprintf(game.not_ready, sizeof game.not_ready, "%s", text);
+        if (game.core_told)
             host_event("not-ready", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
-        }
         break;
     case HR_LOAD_FAILED:
         host_event("reload-failed", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
@@ -216,6 +218,7 @@ static void on_status(hr_status status)
             host_game_call_live(HOOK_INIT, NULL);
         }
     }
+    return status;
 }
 
 int host_game_open(const host_args *args, SDL_Renderer *renderer)
@@ -279,9 +282,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
 
 int host_game_check(void)
 {
-    hr_status status = hr_check(game.lib);
-    on_status(status);
-    return status == HR_RELOADED;
+    return check(hr_check) == HR_RELOADED;
 }
 
 int host_game_is_checking(void)
@@ -295,7 +296,7 @@ void host_game_reset(void)
     if (is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
     game.reset_requested = 1;
-    on_status(hr_reload(game.lib));
+    check(hr_reload);
 }
 
 void host_game_update(const game_input *input, uint64_t frame)
@@ -352,7 +353,7 @@ int host_game_is_running(void)
 void host_game_force_reload(void)
 {
     host_event("force-reload", "version=%u", hr_version(game.lib));
-    on_status(hr_reload(game.lib));
+    check(hr_reload);
 }
 
 /* The overlay's view of the game: read-only, safe while nothing is loaded. */

@@ -237,7 +237,7 @@ void host_game_call_unload(void *const *slots, void *user)
     game_call c = { .hook = HOOK_UNLOAD, .api = slots[0], .state = game.state };
     /* Its code leaves the process now: keep its addresses reserved, so a callback or pointer
      * kept into it faults recognisably (host_game_on_loaded hands them to the guard). */
-    game.gone_count = hr_code_ranges(game.lib, game.gone, GONE_RANGES_MAX);
+    game.gone_count = hr_code_ranges(game.lib, game.gone, HR_MAX_CODE_RANGES);
     game.gone_version = hr_version(game.lib);
     if (!game.state)
         return; /* no game ever ran on this build */

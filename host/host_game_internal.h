@@ -16,9 +16,6 @@
 /* A crash within this many frames of a state loaded from a file is blamed on the file. */
 #define HOST_GAME_SUSPECT_FRAMES 60
 
-/* Code ranges of one build, as hr_code_ranges gives them. */
-#define GONE_RANGES_MAX 8
-
 /* The hooks call_game() knows, and the names crash events use for them. */
 typedef enum game_hook {
     HOOK_INIT,
@@ -81,12 +78,13 @@ typedef struct host_game_data {
     char status[512]; /* status bar text and until which frame it shows */
     uint64_t status_until;
     uint32_t status_color;
-    char not_ready[1200];           /* the last not-ready reason, so it is reported once */
-    void *trusted;                  /* the live block as it was before a state file replaced it */
-    uint64_t trusted_size;          /* its bytes (the live layout's size) */
-    uint64_t suspect_until;         /* frame until which a crash is the loaded file's fault */
-    char suspect_file[512];         /* that file */
-    hr_range gone[GONE_RANGES_MAX]; /* code of the build being unloaded, and its load number */
+    int core_told;          /* the core's log hook got an info line in this check:
+                               with HR_NOT_READY, a wait that is news (host_game.c) */
+    void *trusted;          /* the live block as it was before a state file replaced it */
+    uint64_t trusted_size;  /* its bytes (the live layout's size) */
+    uint64_t suspect_until; /* frame until which a crash is the loaded file's fault */
+    char suspect_file[512]; /* that file */
+    hr_range gone[HR_MAX_CODE_RANGES]; /* code of the build being unloaded, and its load number */
     int gone_count;
     unsigned gone_version;
 } host_game_data;

@@ -50,9 +50,9 @@
 #include <unistd.h>
 
 #define ALT_STACK_SIZE ((size_t)64 * 1024)
-#define MAX_CODE_RANGES 8
-/* Unloaded builds whose code stays reserved and recognised; the oldest is let go after that. */
-#define MAX_GONE_RANGES 32
+/* The code of the last four unloaded builds stays reserved and recognised; the oldest range is
+ * let go after that. */
+#define MAX_GONE_RANGES (4 * HR_MAX_CODE_RANGES)
 #define MAX_FRAMES 32
 /* A fault this far below the lowest stack address is still the stack's: Linux keeps a 1 MiB
  * gap under a growing stack, and a thread's guard pages are inside that reach. */
@@ -81,7 +81,7 @@ static _Thread_local volatile unsigned fault_gone_version;
 static _Thread_local sigset_t fault_mask; /* the mask the jumping handler interrupted */
 
 /* The game library's machine code, published by host_game.c after each load. */
-static volatile uintptr_t code_start[MAX_CODE_RANGES], code_end[MAX_CODE_RANGES];
+static volatile uintptr_t code_start[HR_MAX_CODE_RANGES], code_end[HR_MAX_CODE_RANGES];
 static volatile sig_atomic_t code_count;
 
 /* Code of unloaded builds (host_guard_add_gone): reserved, page-aligned, with the load number
@@ -454,11 +454,11 @@ void host_guard_uninstall(void)
 void host_guard_set_code(const hr_range *ranges, int count)
 {
     code_count = 0; /* no jump out while the table changes */
-    for (int i = 0; i < count && i < MAX_CODE_RANGES; i++) {
+    for (int i = 0; i < count && i < HR_MAX_CODE_RANGES; i++) {
         code_start[i] = ranges[i].start;
         code_end[i] = ranges[i].end;
     }
-    code_count = count < MAX_CODE_RANGES ? count : MAX_CODE_RANGES;
+    code_count = count < HR_MAX_CODE_RANGES ? count : HR_MAX_CODE_RANGES;
 }
 
 void host_guard_add_gone(const hr_range *ranges, int count, unsigned version)

@@ -140,7 +140,9 @@ typedef struct hr_desc {
     int preflight_timeout_ms;   /* a pre-flight running longer fails; default 2000 */
 } hr_desc;
 
-/* An address range of loaded machine code, [start, end). */
+/* An address range of loaded machine code, [start, end). A build has at most
+ * HR_MAX_CODE_RANGES of them (one per executable segment: a library has one or two). */
+#define HR_MAX_CODE_RANGES 8
 typedef struct hr_range {
     uintptr_t start; /* first byte */
     uintptr_t end;   /* one past the last byte */
@@ -223,9 +225,10 @@ void hr_forbid(hr_lib *lib);
  * Goes back one build only. Later changes of the file load as usual. */
 hr_status hr_rollback(hr_lib *lib);
 
-/* Fills out with the executable address ranges of the loaded code, returns how many there are
- * (0 if nothing is loaded). A signal handler or watchdog can test an instruction pointer
- * against them without calling into the loader. */
+/* Fills out (room for max ranges; HR_MAX_CODE_RANGES is always enough) with the executable
+ * address ranges of the loaded code, returns how many there are (0 if nothing is loaded). A
+ * signal handler or watchdog can test an instruction pointer against them without calling into
+ * the loader. */
 int hr_code_ranges(const hr_lib *lib, hr_range *out, int max);
 
 /* Number of successful loads so far (1 after the first load, 2 after the first reload...). */

@@ -457,8 +457,9 @@ static void code_ranges_cover_functions(void)
     install(FX("fx_v1"), lib_path);
     void *slots[2];
     hr_lib *lib = open_lib(slots, HR_WATCH_DEFAULT);
-    hr_range r[8];
-    int n = hr_code_ranges(lib, r, 8), fn_inside = 0, data_inside = 0, ours_inside = 0;
+    hr_range r[HR_MAX_CODE_RANGES];
+    int n = hr_code_ranges(lib, r, HR_MAX_CODE_RANGES), fn_inside = 0, data_inside = 0,
+        ours_inside = 0;
     uintptr_t fn = (uintptr_t)slots[0], data = (uintptr_t)slots[1];
     uintptr_t ours = (uintptr_t)&code_ranges_cover_functions;
     for (int i = 0; i < n; i++) {
@@ -470,7 +471,7 @@ static void code_ranges_cover_functions(void)
     CHECK(!data_inside, "fx_data lies in a code range");
     CHECK(!ours_inside, "a range covers the test program");
     hr_unload(lib);
-    CHECK(hr_code_ranges(lib, r, 8) == 0, "ranges after unload");
+    CHECK(hr_code_ranges(lib, r, HR_MAX_CODE_RANGES) == 0, "ranges after unload");
     hr_close(lib);
     remove_work_dir();
 }

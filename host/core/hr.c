@@ -6,6 +6,7 @@
  * watcher, the symbol names and the internal slots. No global state: libraries are independent.
  */
 #include "hr_lib.h"
+#include "hr_preflight.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -307,8 +308,7 @@ hr_error hr_call(hr_lib *lib, const char *name, void *arg)
                         lib->path);
     void *fn = hr_sym(lib, name);
     if (!fn)
-        return hr__fail(lib, HR_ERR_SYMBOL, "cannot call '%s': %s does not export it", name,
-                        lib->path);
+        return hr__fail(lib, HR_ERR_SYMBOL, "%s " HR_NOT_EXPORTED_FMT, lib->path, name);
     ((void (*)(void *))fn)(arg);
     return HR_ERR_NONE;
 }

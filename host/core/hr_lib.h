@@ -8,8 +8,6 @@
 
 #include <limits.h>
 
-#define HR_MAX_RANGES 8
-
 struct hr_lib {
     /* What the caller asked for. */
     char *path;        /* the file the build writes */
@@ -43,7 +41,7 @@ struct hr_lib {
     void *handle;           /* loader handle, NULL if none */
     char loaded[PATH_MAX];  /* path of its copy */
     hr_file_sig loaded_sig; /* the source file it came from */
-    hr_range ranges[HR_MAX_RANGES];
+    hr_range ranges[HR_MAX_CODE_RANGES];
     int range_count;
     unsigned version; /* successful loads */
 

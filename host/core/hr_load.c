@@ -9,6 +9,7 @@
  * process first.
  */
 #include "hr_lib.h"
+#include "hr_preflight.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,9 +102,7 @@ static hr_error commit(hr_lib *lib, const char *copy, const hr_file_sig *sig, in
     for (int i = 0; i < lib->count && err == HR_ERR_NONE; i++) {
         lib->next_slots[i] = hr_dl_sym(handle, lib->names[i]);
         if (!lib->next_slots[i])
-            err = hr__fail(lib, HR_ERR_SYMBOL,
-                           "%s does not export '%s' (is it static, hidden or misspelt?)", lib->path,
-                           lib->names[i]);
+            err = hr__fail(lib, HR_ERR_SYMBOL, "%s " HR_NOT_EXPORTED_FMT, lib->path, lib->names[i]);
     }
     if (err == HR_ERR_NONE && lib->validate) {
         why[0] = 0;
@@ -125,7 +124,7 @@ static hr_error commit(hr_lib *lib, const char *copy, const hr_file_sig *sig, in
     lib->handle = handle;
     memmove(lib->loaded, copy, strlen(copy) + 1);
     lib->loaded_sig = *sig;
-    lib->range_count = hr_dl_code_ranges(handle, lib->loaded, lib->ranges, HR_MAX_RANGES);
+    lib->range_count = hr_dl_code_ranges(handle, lib->loaded, lib->ranges, HR_MAX_CODE_RANGES);
     lib->version++;
     for (int i = 0; i < lib->count; i++)
         lib->slots[i] = lib->next_slots[i];
@@ -315,9 +314,9 @@ static void describe_exit(int code, const char *out, char *why, size_t size)
         hr_proc_signal_text(-code, sig, sizeof sig);
         snprintf(why, size, "loading it crashed with %s (a constructor, or a corrupt file)%s%s",
                  sig, out[0] ? ": " : "", out);
-    } else if (code == 3 || code == 4) {
+    } else if (code == HR_PREFLIGHT_LOAD_FAILED || code == HR_PREFLIGHT_NO_SYMBOL) {
         snprintf(why, size, "%s", out);
-    } else if (code == 127) {
+    } else if (code == HR_PREFLIGHT_NOT_RUN) {
         snprintf(why, size, "the dynamic loader gave up on it (exit 127: corrupt file?)%s%s",
                  out[0] ? ": " : "", out);
     } else {
@@ -347,15 +346,15 @@ static hr_status poll_preflight(hr_lib *lib)
     out[strcspn(out, "\n")] = 0;
     hr_proc_end(&lib->proc);
     hr_error err;
-    if (code != 0) {
+    if (code != HR_PREFLIGHT_OK) {
         char why[768];
         describe_exit(code, out, why, sizeof why);
         /* A missing symbol, or a file the loader refuses (an undefined symbol), is the same
          * mistake whether the pre-flight or the core found it: the same code. */
         err = hr__fail(lib,
-                       code == 4   ? HR_ERR_SYMBOL
-                       : code == 3 ? HR_ERR_DLOPEN
-                                   : HR_ERR_PREFLIGHT,
+                       code == HR_PREFLIGHT_NO_SYMBOL     ? HR_ERR_SYMBOL
+                       : code == HR_PREFLIGHT_LOAD_FAILED ? HR_ERR_DLOPEN
+                                                          : HR_ERR_PREFLIGHT,
                        "%s: %s", lib->path, why);
     } else {
         err = commit(lib, lib->pending, &lib->pending_sig, 1);

@@ -20,10 +20,8 @@
 
 uint64_t hr_os_now_ns(void)
 {
-    static LARGE_INTEGER freq; /* constant for the life of the system: safe to cache */
-    LARGE_INTEGER now;
-    if (!freq.QuadPart)
-        QueryPerformanceFrequency(&freq);
+    LARGE_INTEGER freq, now; /* the frequency is read each time: no state shared by threads */
+    QueryPerformanceFrequency(&freq);
     QueryPerformanceCounter(&now);
     uint64_t c = (uint64_t)now.QuadPart, f = (uint64_t)freq.QuadPart;
     return c / f * 1000000000u + c % f * 1000000000u / f; /* split: c * 1e9 would overflow */
@@ -222,21 +220,40 @@ void hr_os_remove_private_dir(const char *dir)
     free(w);
 }
 
+/* 0 when size bytes were copied, 1 when the source ended early, -1 on an error (GetLastError()
+ * says which). The buffer is the copy's own, from the heap: a static one would be state shared
+ * by every hr_lib (two copying at once would mix their bytes), and 64 KiB frames are unkind to
+ * game threads. */
 static int copy_bytes(HANDLE in, HANDLE out, uint64_t size)
 {
-    static char buf[1 << 16]; /* not on the stack: 64 KiB frames are unkind to game threads */
+    enum {
+        BUF_SIZE = 1 << 16
+    };
+    char *buf = malloc(BUF_SIZE);
+    if (!buf) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return -1;
+    }
     uint64_t done = 0;
+    int rc = 0;
     while (done < size) {
-        DWORD want = size - done < sizeof buf ? (DWORD)(size - done) : (DWORD)sizeof buf, got, put;
-        if (!ReadFile(in, buf, want, &got, NULL))
-            return -1;
+        DWORD want = size - done < BUF_SIZE ? (DWORD)(size - done) : (DWORD)BUF_SIZE, got, put;
+        if (!ReadFile(in, buf, want, &got, NULL)) {
+            rc = -1;
+            break;
+        }
         if (got == 0)
             break; /* the source shrank while we copied */
-        if (!WriteFile(out, buf, got, &put, NULL) || put != got)
-            return -1;
+        if (!WriteFile(out, buf, got, &put, NULL) || put != got) {
+            rc = -1;
+            break;
+        }
         done += got;
     }
-    return done == size ? 0 : 1;
+    DWORD saved = GetLastError(); /* free() may set it */
+    free(buf);
+    SetLastError(saved);
+    return rc < 0 ? rc : done == size ? 0 : 1;
 }
 
 hr_error hr_os_copy(const char *src, const char *dst, hr_file_sig *sig, char *why, size_t why_size)

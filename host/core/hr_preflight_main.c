@@ -4,12 +4,12 @@
  *
  *     hr-preflight LIBRARY [SYMBOL...]
  *
- * Exit status: 0 loaded, resolved and unloaded cleanly; 2 usage; 3 the loader refused the file
- * (its text on stdout); 4 a symbol is missing (named on stdout); 5 its parent is gone. A signal or
- * any other status comes from the library's own code (or the loader) and is reported by the core as
- * such. It dies with the process that started it: a constructor that loops forever must not outlive
- * a host that was killed while waiting for it.
+ * Exit status: one of hr_preflight_exit (hr_preflight.h), shared with the core that reads it. It
+ * dies with the process that started it: a constructor that loops forever must not outlive a host
+ * that was killed while waiting for it.
  */
+#include "hr_preflight.h"
+
 #include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,22 +25,22 @@ int main(int argc, char **argv)
     const char *named = getenv("HR_PARENT_PID");
     const pid_t parent = named ? (pid_t)strtol(named, NULL, 10) : getppid();
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-        return 5;
+        return HR_PREFLIGHT_ORPHANED;
     if (argc < 2) {
         fprintf(stderr, "usage: hr-preflight LIBRARY [SYMBOL...]\n");
-        return 2;
+        return HR_PREFLIGHT_USAGE;
     }
     void *handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         printf("%s\n", dlerror());
-        return 3;
+        return HR_PREFLIGHT_LOAD_FAILED;
     }
     for (int i = 2; i < argc; i++) {
         if (!dlsym(handle, argv[i])) {
-            printf("does not export '%s' (is it static, hidden or misspelt?)\n", argv[i]);
-            return 4;
+            printf(HR_NOT_EXPORTED_FMT "\n", argv[i]);
+            return HR_PREFLIGHT_NO_SYMBOL;
         }
     }
     dlclose(handle); /* runs the destructors too: they must not crash either */
-    return 0;
+    return HR_PREFLIGHT_OK;
 }

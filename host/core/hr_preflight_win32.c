@@ -5,11 +5,11 @@
  *
  *     hr-preflight.exe LIBRARY [SYMBOL...]
  *
- * Exit status: 0 loaded, resolved and unloaded cleanly; 2 usage; 3 the loader refused the file
- * (its text on stdout); 4 a symbol is missing (named on stdout). A crash ends it with the
- * exception code (0xC0000005...), abort() with 0xC0000409; the core reports either as a crash.
+ * Exit status: one of hr_preflight_exit (hr_preflight.h). A crash ends it with the exception code
+ * (0xC0000005...), abort() with 0xC0000409; the core reports either as a crash.
  */
 #include "hr_platform.h"
+#include "hr_preflight.h"
 #include "hr_win32.h"
 
 #include <signal.h>
@@ -20,7 +20,8 @@
 #include <shellapi.h> /* after windows.h, which it needs */
 
 /* The C runtime's abort() ends the process with status 3, which the core reads as "the loader
- * refused the file". Report it the way the Universal CRT's own fast-fail path does. */
+ * refused the file" (HR_PREFLIGHT_LOAD_FAILED). Report it the way the Universal CRT's own fast-fail
+ * path does. */
 static void on_abort(int sig)
 {
     (void)sig;
@@ -35,7 +36,7 @@ int main(void)
     wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &argc);
     if (!wargv || argc < 2) {
         fprintf(stderr, "usage: hr-preflight LIBRARY [SYMBOL...]\n");
-        return 2;
+        return HR_PREFLIGHT_USAGE;
     }
     /* No "application error" box on a crash, no "DLL missing" box on a bad import: the core
      * waits for an exit status, not for a click. */
@@ -46,15 +47,15 @@ int main(void)
     void *handle = hr_dl_open(path, why, sizeof why);
     if (!handle) {
         printf("%s\n", why);
-        return 3;
+        return HR_PREFLIGHT_LOAD_FAILED;
     }
     for (int i = 2; i < argc; i++) {
         hr_win32_narrow(wargv[i], name, sizeof name);
         if (!hr_dl_sym(handle, name)) {
-            printf("does not export '%s' (is it static, hidden or misspelt?)\n", name);
-            return 4;
+            printf(HR_NOT_EXPORTED_FMT "\n", name);
+            return HR_PREFLIGHT_NO_SYMBOL;
         }
     }
     hr_dl_close(handle); /* runs DllMain's detach and the destructors: they must not crash */
-    return 0;
+    return HR_PREFLIGHT_OK;
 }

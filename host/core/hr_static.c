@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RANGES 8
-
 struct hr_lib {
     char *path;       /* desc.path: names the program in texts */
     char **names;     /* symbol names, copied from the desc */
@@ -35,7 +33,7 @@ struct hr_lib {
     void *user;
     int loaded;       /* the slots hold the table's symbols */
     unsigned version; /* successful loads */
-    hr_range ranges[MAX_RANGES];
+    hr_range ranges[HR_MAX_CODE_RANGES];
     int range_count;
     hr_error error;
     char error_text[1024];
@@ -106,7 +104,7 @@ static hr_status load(hr_lib *lib)
     lib->loaded = 1;
     lib->version++;
     /* "" is how the loader names the program itself. */
-    lib->range_count = hr_dl_code_ranges(NULL, "", lib->ranges, MAX_RANGES);
+    lib->range_count = hr_dl_code_ranges(NULL, "", lib->ranges, HR_MAX_CODE_RANGES);
     snprintf(why, sizeof why, "%s linked in, version %u", lib->path, lib->version);
     lib->log(0, why, lib->user);
     return st;
