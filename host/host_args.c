@@ -110,12 +110,12 @@ __attribute__((format(printf, 1, 2)))
 static int
 bad(const char *fmt, ...)
 {
-    char why[1024], quoted[1200];
+    char why[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(ERROR, HOST_TEXT("reason", why));
     fprintf(stderr, "Try '%s --help'.\n", program_name);
     return HOST_ARGS_EXIT_ERROR;
 }
