@@ -22,8 +22,9 @@ enum {
 
 /* Every event, in the order a session meets them: X(ID, name, overlay, fields, when).
  * fields: the keys in the order they are printed, [optional] ones bracketed, | between the
- * keys of different forms of the event. Lines marked "raw" are written with write(2) by a
- * signal handler or a thread that cannot use stdio, in the same format. */
+ * keys of different forms of the event. stuck, and the crash of old code outside a game call,
+ * are written with write(2) by the watchdog thread and a signal handler (no stdio there), in
+ * the same format. */
 #define HOST_EVENT_LIST(X)                                                                         \
     X(START, "start", HOST_EVENT_HIDDEN,                                                           \
       "game assets size video renderer vsync fps preflight pid",                                   \
@@ -43,10 +44,9 @@ enum {
     X(NOT_READY, "not-ready", HOST_EVENT_HIDDEN, "reason",                                         \
       "a build is half-written or gone; looked at again later")                                    \
     X(CRASH, "crash", HOST_EVENT_OPENS,                                                            \
-      "signal [kind] [build] function [addr] at version | (raw) signal kind function addr "        \
-      "build exit [state-saved] reason",                                                           \
-      "a game call faulted and the state was put back; raw: code of an unloaded build ran "        \
-      "outside any game call (exit code 4)")                                                       \
+      "signal [kind] [build] function [addr] at version | signal kind function addr build exit " \
+      "[state-saved] reason",                                                                      \
+      "a game call faulted (the state is put back), or old code ran outside one (exit code 4)")   \
     X(STATE_REJECTED, "state-rejected", HOST_EVENT_HIDDEN, "path reason",                          \
       "a crash right after a state file was loaded: the file is blamed")                           \
     X(HANG, "hang", HOST_EVENT_OPENS, "function ms at version",                                    \
@@ -56,7 +56,7 @@ enum {
     X(SAFE_MODE, "safe-mode", HOST_EVENT_OPENS, "state reason",                                    \
       "a second failure, or nothing to roll back to: no game code runs")                           \
     X(STUCK, "stuck", HOST_EVENT_HIDDEN,                                                           \
-      "(raw) function|loop ms exit [state-saved|state-save-failed] reason",                        \
+      "function|loop ms exit [state-saved|state-save-failed] reason",                        \
       "a hang that cannot be interrupted, or a stalled frame loop: exit code 3")                   \
     X(RESET, "reset", HOST_EVENT_HIDDEN, "reason", "the game restarts with a fresh state")         \
     X(FORCE_RELOAD, "force-reload", HOST_EVENT_HIDDEN, "version",                                  \
