@@ -175,11 +175,12 @@ int main(int argc, char **argv)
     host_game_on_window(apply_game_window);
     /* Opened like a check, so that the overlay's timeline shows the build at start. */
     host_overlay_check_begin();
-    if (host_game_open(&args, video.renderer) != 0) {
-        host_event(ERROR, HOST_TEXT("reason", "out of memory"));
-        goto out_build;
-    }
+    const int game_opened = host_game_open(&args, video.renderer);
     host_overlay_check_end();
+    if (game_opened != 0) {
+        host_event(ERROR, HOST_TEXT("reason", "out of memory"));
+        goto out_game;
+    }
     host_time_open(&args, video.fps);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
@@ -247,15 +248,15 @@ int main(int argc, char **argv)
     rc = host_record_replay_failed() ? 1 : 0;
     ran = 1;
     host_time_close();
-    host_game_close();
-out_build:
+out_game:
+    host_game_close(); /* also after a failed open: it may have set up part of the game */
     host_build_close();
     host_event_unlisten(host_overlay_on_event);
     host_overlay_close();
     host_audio_out_close();
 out_media:
-    host_font_close();
     host_audio_close();
+    host_font_close();
     host_assets_close();
 out_input:
     host_script_close();
