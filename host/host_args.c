@@ -7,8 +7,8 @@
 #include "host.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,95 +57,158 @@ typedef struct option {
 
 /* In --help's order. */
 static const option options[] = {
-    { .name = "--project", .value = "DIR", TEXT(project_dir), .nonempty = 1,
+    { .name = "--project",
+      .value = "DIR",
+      TEXT(project_dir),
+      .nonempty = 1,
       .help = "the game project (default: the current directory or the first of\n"
               "its parents that holds game/ and a Makefile or build/game.so); the\n"
               "defaults below are its files, and the build command runs there" },
-    { .name = "--game", .value = "PATH", TEXT(game_path),
+    { .name = "--game",
+      .value = "PATH",
+      TEXT(game_path),
       .help = "game library to load and watch (default PROJECT/build/game.so; an\n"
               "installed host run outside any project runs the demo in\n"
               "PREFIX/share/livehost/game.so)" },
-    { .name = "--assets", .value = "DIR", TEXT(assets_dir),
+    { .name = "--assets",
+      .value = "DIR",
+      TEXT(assets_dir),
       .help = "directory the game's images are loaded from (default PROJECT/assets;\n"
               "outside a project, an installed host's PREFIX/share/livehost/assets)" },
-    { .name = "--headless", SET(headless, 1),
+    { .name = "--headless",
+      SET(headless, 1),
       .help = "no window: render into memory with the same drawing code\n"
               "(sets SDL_VIDEODRIVER=dummy unless it is set)" },
-    { .name = "--frames", .value = "N", LONG(frames, 0, 1000000000L), .wants = "--frames wants a whole number >= 0",
+    { .name = "--frames",
+      .value = "N",
+      LONG(frames, 0, 1000000000L),
+      .wants = "--frames wants a whole number >= 0",
       .help = "exit after N frames; 0 runs until closed (default 0); frames before\n"
               "the first build at start has loaded or failed do not count" },
-    { .name = "--screenshot", .value = "PATH", TEXT(screenshot),
+    { .name = "--screenshot",
+      .value = "PATH",
+      TEXT(screenshot),
       .help = "at exit, save the last frame: .png, anything else .bmp; kill -USR1\n"
               "saves the next one there at any time (default then livehost.png)" },
-    { .name = "--width", .value = "W", LONG(width, 16, 16384), .given = offsetof(host_args, width_given), .wants = WANTS_SIZE,
+    { .name = "--width",
+      .value = "W",
+      LONG(width, 16, 16384),
+      .given = offsetof(host_args, width_given),
+      .wants = WANTS_SIZE,
       .help = "drawing area width in pixels (default 640)" },
-    { .name = "--height", .value = "H", LONG(height, 16, 16384), .given = offsetof(host_args, height_given), .wants = WANTS_SIZE,
+    { .name = "--height",
+      .value = "H",
+      LONG(height, 16, 16384),
+      .given = offsetof(host_args, height_given),
+      .wants = WANTS_SIZE,
       .help = "drawing area height in pixels (default 360)" },
-    { .name = "--reset", SET(reset, 1),
+    { .name = "--reset",
+      SET(reset, 1),
       .help = "when a new build changes the state layout and cannot migrate it,\n"
               "restart the game with a fresh state instead of refusing the build" },
-    { .name = "--watchdog-ms", .value = "N", LONG(watchdog_ms, 0, 3600000L), .wants = "--watchdog-ms wants milliseconds from 0 to 3600000",
+    { .name = "--watchdog-ms",
+      .value = "N",
+      LONG(watchdog_ms, 0, 3600000L),
+      .wants = "--watchdog-ms wants milliseconds from 0 to 3600000",
       .help = "a game call running longer than N ms is interrupted like a crash\n"
               "(default 500; 0 turns the watchdog off)" },
-    { .name = "--stall-ms", .value = "N", LONG(stall_ms, 0, 3600000L), .wants = "--stall-ms wants milliseconds from 0 to 3600000",
+    { .name = "--stall-ms",
+      .value = "N",
+      LONG(stall_ms, 0, 3600000L),
+      .wants = "--stall-ms wants milliseconds from 0 to 3600000",
       .help = "end the host (exit code 3) when its frame loop stops advancing for\n"
               "N ms outside game code (default 10000; 0 = never)" },
-    { .name = "--script", .value = "FILE", TEXT(script),
+    { .name = "--script",
+      .value = "FILE",
+      TEXT(script),
       .help = "scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
               "prints the state's fields, \"120 set FIELD VALUE\" edits one (see README)" },
-    { .name = "--key", .value = "ACTION=KEY", LIST(keys, key_count, HOST_KEYS_MAX),
+    { .name = "--key",
+      .value = "ACTION=KEY",
+      LIST(keys, key_count, HOST_KEYS_MAX),
       .help = "move a host key; repeatable. Actions: overlay record live save\n"
               "restart reload pause step load slower faster rewind fullscreen\n"
               "inspect; KEY is an SDL key name (F1, Escape, Tab, R...), Alt+KEY\n"
               "with Alt held" },
-    { .name = "--pause", SET(paused, 1),
+    { .name = "--pause",
+      SET(paused, 1),
       .help = "start with the game's clock paused (F7 resumes, F8 steps)" },
-    { .name = "--vsync", .value = "on|off", FIELD(vsync), .kind = OPT_ON_OFF, .wants = "--vsync wants on or off",
+    { .name = "--vsync",
+      .value = "on|off",
+      FIELD(vsync),
+      .kind = OPT_ON_OFF,
+      .wants = "--vsync wants on or off",
       .help = "wait for the display's refresh at each frame (default off: the host\n"
               "paces the frames itself, at --fps); headless has no display: off" },
-    { .name = "--fps", .value = "N", LONG(fps, 1, 1000), .wants = "--fps wants a whole number from 1 to 1000",
+    { .name = "--fps",
+      .value = "N",
+      LONG(fps, 1, 1000),
+      .wants = "--fps wants a whole number from 1 to 1000",
       .help = "frames per second without vsync, 1 to 1000 (default 60); updates stay\n"
               "1/60 s, so the game runs at the same speed at any frame rate" },
-    { .name = "--speed", .value = "X", FIELD(speed_quarters), .kind = OPT_SPEED, .wants = "--speed wants 0.25, 0.5, 1, 2 or 4",
+    { .name = "--speed",
+      .value = "X",
+      FIELD(speed_quarters),
+      .kind = OPT_SPEED,
+      .wants = "--speed wants 0.25, 0.5, 1, 2 or 4",
       .help = "game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
               "slower runs one every 2nd/4th frame, faster 2 or 4 per frame" },
-    { .name = "--record", .value = "FILE", TEXT(record),
+    { .name = "--record",
+      .value = "FILE",
+      TEXT(record),
       .help = "write the F2 recording to FILE when its loop starts (or at exit)" },
-    { .name = "--replay", .value = "FILE", TEXT(replay),
+    { .name = "--replay",
+      .value = "FILE",
+      TEXT(replay),
       .help = "loop the recording in FILE (its state, then its inputs) from the start;\n"
               "exit code 1 if it cannot play" },
-    { .name = "--audio-out", .value = "FILE", TEXT(audio_out),
+    { .name = "--audio-out",
+      .value = "FILE",
+      TEXT(audio_out),
       .help = "no audio device: write the sound to FILE (raw float stereo, 48 kHz),\n"
               "1/60 s of it after each update, so the same updates write the same\n"
               "bytes at any speed (a paused or rewinding game writes none)" },
-    { .name = "--rewind-seconds", .value = "N", LONG(rewind_seconds, 0, 600), .wants = "--rewind-seconds wants a whole number from 0 to 600",
+    { .name = "--rewind-seconds",
+      .value = "N",
+      LONG(rewind_seconds, 0, 600),
+      .wants = "--rewind-seconds wants a whole number from 0 to 600",
       .help = "keep N seconds of snapshots to rewind with F12 (default 5; 0 = none)" },
-    { .name = "--save-state", .value = "FILE", TEXT(save_state),
+    { .name = "--save-state",
+      .value = "FILE",
+      TEXT(save_state),
       .help = "write the state block to FILE at exit; F4 and F9 use FILE too\n"
               "(default for F4 and F9: livehost.state in the current directory)" },
-    { .name = "--load-state", .value = "FILE", TEXT(load_state),
+    { .name = "--load-state",
+      .value = "FILE",
+      TEXT(load_state),
       .help = "load the state block from FILE as soon as the game runs" },
-    { .name = "--overlay", SET(overlay, 1),
-      .help = "show the overlay (F1) from the start" },
-    { .name = "--no-overlay", SET(overlay, -1),
+    { .name = "--overlay", SET(overlay, 1), .help = "show the overlay (F1) from the start" },
+    { .name = "--no-overlay",
+      SET(overlay, -1),
       .help = "do not open the overlay by itself when something is wrong\n"
               "(default: it opens on a failed build, crash or hang)" },
-    { .name = "--watch-dir", .value = "DIR", LIST(watch_dirs, watch_dir_count, HOST_WATCH_DIRS_MAX),
+    { .name = "--watch-dir",
+      .value = "DIR",
+      LIST(watch_dirs, watch_dir_count, HOST_WATCH_DIRS_MAX),
       .help = "run the build command on every save under DIR; repeatable\n"
               "(default: PROJECT/game and PROJECT/include, when they exist);\n"
               "a save of PROJECT/Makefile runs it too" },
-    { .name = "--build-cmd", .value = "CMD", TEXT(build_cmd), .nonempty = 1,
+    { .name = "--build-cmd",
+      .value = "CMD",
+      TEXT(build_cmd),
+      .nonempty = 1,
       .help = "the build command, run by /bin/sh -c in PROJECT at start and\n"
               "after every save\n"
               "(default \"[ -d build ] || mkdir -p build; flock\n"
               "build/.game-build.lock make -s -jN -Otarget build/game.so\",\n"
               "N: the processors online)" },
-    { .name = "--no-build", SET(no_build, 1),
+    { .name = "--no-build",
+      SET(no_build, 1),
       .help = "do not run builds: reload only what another build writes\n"
               "(implied by --game PATH without --build-cmd or --watch-dir)" },
-    { .name = "--help", .kind = OPT_HELP,
-      .help = "print this help and exit" },
-    { .name = "--version", .kind = OPT_VERSION,
+    { .name = "--help", .kind = OPT_HELP, .help = "print this help and exit" },
+    { .name = "--version",
+      .kind = OPT_VERSION,
       .help = "print the release and the game_api.h version, and exit" },
 };
 

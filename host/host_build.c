@@ -337,8 +337,7 @@ static void start_build(void)
     build.started_ns = host_now_ns();
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(why, sizeof why, "cannot start the build: pipe: %s", strerror(errno));
-        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0),
-                   HOST_TEXT("first", why));
+        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
         host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
         return;
     }
@@ -374,8 +373,7 @@ static void start_build(void)
         close(fds[0]);
         build.pid = 0;
         snprintf(why, sizeof why, "cannot start /bin/sh: %s", strerror(rc));
-        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0),
-                   HOST_TEXT("first", why));
+        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
         host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
         return;
     }

@@ -44,9 +44,9 @@ enum {
     X(NOT_READY, "not-ready", HOST_EVENT_HIDDEN, "reason",                                         \
       "a build is half-written or gone; looked at again later")                                    \
     X(CRASH, "crash", HOST_EVENT_OPENS,                                                            \
-      "signal [kind] [build] function [addr] at version | signal kind function addr build exit " \
+      "signal [kind] [build] function [addr] at version | signal kind function addr build exit "   \
       "[state-saved] reason",                                                                      \
-      "a game call faulted (the state is put back), or old code ran outside one (exit code 4)")   \
+      "a game call faulted (the state is put back), or old code ran outside one (exit code 4)")    \
     X(STATE_REJECTED, "state-rejected", HOST_EVENT_HIDDEN, "path reason",                          \
       "a crash right after a state file was loaded: the file is blamed")                           \
     X(HANG, "hang", HOST_EVENT_OPENS, "function ms at version",                                    \
@@ -56,7 +56,7 @@ enum {
     X(SAFE_MODE, "safe-mode", HOST_EVENT_OPENS, "state reason",                                    \
       "a second failure, or nothing to roll back to: no game code runs")                           \
     X(STUCK, "stuck", HOST_EVENT_HIDDEN,                                                           \
-      "function|loop ms exit [state-saved|state-save-failed] reason",                        \
+      "function|loop ms exit [state-saved|state-save-failed] reason",                              \
       "a hang that cannot be interrupted, or a stalled frame loop: exit code 3")                   \
     X(RESET, "reset", HOST_EVENT_HIDDEN, "reason", "the game restarts with a fresh state")         \
     X(FORCE_RELOAD, "force-reload", HOST_EVENT_HIDDEN, "version",                                  \
@@ -79,7 +79,7 @@ enum {
     X(STATE_LOADED, "state-loaded", HOST_EVENT_HIDDEN, "path layout [changes]",                    \
       "F9, --load-state")                                                                          \
     X(STATE_REFUSED, "state-refused", HOST_EVENT_HIDDEN, "path reason",                            \
-      "a state file that cannot be loaded; the running state stays")                              \
+      "a state file that cannot be loaded; the running state stays")                               \
     X(STATE_SAVE_FAILED, "state-save-failed", HOST_EVENT_HIDDEN, "path reason",                    \
       "the state could not be written")                                                            \
     X(LOG, "log", HOST_EVENT_HIDDEN, "text", "a line from the game's log service")                 \
@@ -115,7 +115,7 @@ enum {
       "the build command failed; the old code runs on")                                            \
     X(TIMELINE, "timeline", HOST_EVENT_HIDDEN,                                                     \
       "version from ms [wait] [build] detect copy check preflight load hook frame",                \
-      "a new build's first frame was drawn: where the time since the save went")                  \
+      "a new build's first frame was drawn: where the time since the save went")                   \
     X(CORE, "core", HOST_EVENT_HIDDEN, "level text", "a warning from the hot-reload core")         \
     X(WINDOW, "window", HOST_EVENT_HIDDEN, "size scale title | fullscreen [reason]",               \
       "the game's window settings, or Alt+Return")                                                 \
@@ -130,7 +130,7 @@ typedef enum host_event_kind {
 #define HOST_EVENT_ENUM(id, name, overlay, fields, when) HOST_EVENT_##id,
     HOST_EVENT_LIST(HOST_EVENT_ENUM)
 #undef HOST_EVENT_ENUM
-        HOST_EVENT_COUNT
+    HOST_EVENT_COUNT
 } host_event_kind;
 
 /* How a field's value is printed. */
@@ -154,16 +154,35 @@ typedef struct host_event_field {
     int absent;       /* 1 leaves the field out (an optional number) */
 } host_event_field;
 
-#define HOST_WORD(k, v) { .key = (k), .type = HOST_FIELD_WORD, .text = (v) }
-#define HOST_TEXT(k, v) { .key = (k), .type = HOST_FIELD_TEXT, .text = (v) }
-#define HOST_INT(k, v) { .key = (k), .type = HOST_FIELD_INT, .i = (v) }
-#define HOST_UINT(k, v) { .key = (k), .type = HOST_FIELD_UINT, .u = (v) }
-#define HOST_REAL(k, v, d) { .key = (k), .type = HOST_FIELD_REAL, .real = (v), .decimals = (d) }
+#define HOST_WORD(k, v)                                                                            \
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_WORD, .text = (v)                                           \
+    }
+#define HOST_TEXT(k, v)                                                                            \
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_TEXT, .text = (v)                                           \
+    }
+#define HOST_INT(k, v)                                                                             \
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_INT, .i = (v)                                               \
+    }
+#define HOST_UINT(k, v)                                                                            \
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_UINT, .u = (v)                                              \
+    }
+#define HOST_REAL(k, v, d)                                                                         \
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_REAL, .real = (v), .decimals = (d)                          \
+    }
 /* A number printed only when present is true (present 0: the field is left out). */
 #define HOST_UINT_IF(k, v, present)                                                                \
-    { .key = (k), .type = HOST_FIELD_UINT, .u = (v), .absent = !(present) }
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_UINT, .u = (v), .absent = !(present)                        \
+    }
 #define HOST_REAL_IF(k, v, d, present)                                                             \
-    { .key = (k), .type = HOST_FIELD_REAL, .real = (v), .decimals = (d), .absent = !(present) }
+    {                                                                                              \
+        .key = (k), .type = HOST_FIELD_REAL, .real = (v), .decimals = (d), .absent = !(present)    \
+    }
 
 /* What listeners get: valid during the call only. */
 typedef struct host_event_data {

@@ -300,7 +300,8 @@ int host_game_is_checking(void)
 
 void host_game_reset(void)
 {
-    host_event(RESET, HOST_TEXT("reason", host_input_key_name(HOST_INPUT_RESET))); /* F5, or moved */
+    host_event(RESET,
+               HOST_TEXT("reason", host_input_key_name(HOST_INPUT_RESET))); /* F5, or moved */
     if (is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
     game.reset_requested = 1;

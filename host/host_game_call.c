@@ -61,7 +61,7 @@ static void report_crash(int sig, game_hook hook, const char *at)
     if (has_addr)
         snprintf(addr, sizeof addr, "0x%" PRIxPTR, (uintptr_t)host_guard_fault_address());
     const unsigned stale = host_guard_fault_stale_build();
-    const char *kind = stale                                ? "stale-code"
+    const char *kind = stale                                  ? "stale-code"
                        : host_guard_fault_is_stack_overflow() ? "stack-overflow"
                                                               : NULL;
     host_event(CRASH, HOST_WORD("signal", host_guard_signal_name(sig)), HOST_WORD("kind", kind),
@@ -202,8 +202,8 @@ static void on_crash(game_hook hook)
     game.crashes++;
     hr_forbid(game.lib);
     if (game.crashes == 1 && hook != HOOK_INIT && hr_rollback(game.lib) == HR_RELOADED) {
-        host_event(ROLLBACK, HOST_UINT("version", hr_version(game.lib)),
-                   HOST_WORD("state", state), HOST_TEXT("reason", game.crash_text));
+        host_event(ROLLBACK, HOST_UINT("version", hr_version(game.lib)), HOST_WORD("state", state),
+                   HOST_TEXT("reason", game.crash_text));
         host_game_on_loaded(0);
         return;
     }

@@ -241,12 +241,13 @@ static void report_timeline(void)
         return;
     ov.tl.reported = 1;
     const char *from = ov.tl.built ? (ov.tl.saved ? "save" : "start") : "library";
-    host_event(TIMELINE, HOST_UINT("version", ov.tl.version), HOST_WORD("from", from),
-               HOST_REAL("ms", ov.tl.total, 1), HOST_REAL_IF("wait", ov.tl.debounce, 1, ov.tl.built),
-               HOST_REAL_IF("build", ov.tl.build, 1, ov.tl.built), HOST_REAL("detect", ov.tl.detect, 1),
-               HOST_REAL("copy", ov.tl.copy, 2), HOST_REAL("check", ov.tl.check, 2),
-               HOST_REAL("preflight", ov.tl.preflight, 1), HOST_REAL("load", ov.tl.load, 2),
-               HOST_REAL("hook", ov.tl.hook, 2), HOST_REAL("frame", ov.tl.frame, 1));
+    host_event(
+        TIMELINE, HOST_UINT("version", ov.tl.version), HOST_WORD("from", from),
+        HOST_REAL("ms", ov.tl.total, 1), HOST_REAL_IF("wait", ov.tl.debounce, 1, ov.tl.built),
+        HOST_REAL_IF("build", ov.tl.build, 1, ov.tl.built), HOST_REAL("detect", ov.tl.detect, 1),
+        HOST_REAL("copy", ov.tl.copy, 2), HOST_REAL("check", ov.tl.check, 2),
+        HOST_REAL("preflight", ov.tl.preflight, 1), HOST_REAL("load", ov.tl.load, 2),
+        HOST_REAL("hook", ov.tl.hook, 2), HOST_REAL("frame", ov.tl.frame, 1));
 }
 
 /* The code around the first error (errors come first in messages). */

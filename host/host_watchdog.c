@@ -84,7 +84,7 @@ static void *watch(void *arg)
     (void)arg;
     const uint64_t ms = 1000000u;
     uint64_t awake = host_now_ns(); /* when this thread last looked */
-    uint64_t resumed = 0; /* the end of the last gap in which the whole process slept */
+    uint64_t resumed = 0;           /* the end of the last gap in which the whole process slept */
     while (!atomic_load(&dog.stop)) {
         /* start before now: a call that begins in between must not look like one that began
          * in the future (an unsigned "elapsed" would wrap to centuries). */
