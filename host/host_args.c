@@ -590,7 +590,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
         const option *o = find_option(argv[i]);
         if (!o)
             return bad("unknown option '%s'", argv[i]);
-        const char *value = NULL;
+        const char *value = ""; /* what an option without a value is handed */
         if (o->value) {
             if (i + 1 >= argc || (o->nonempty && !argv[i + 1][0]))
                 return bad("option '%s' needs a value", argv[i]);
