@@ -211,9 +211,9 @@ MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/host_layout_migrate.o
 $(B)/tests/test_migrate: tests/test_migrate.c $(MIGRATE_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -g -Ihost $(ALL_LDFLAGS) $< $(MIGRATE_OBJ) -o $@ $(DW_LIBS) -lm
-# The mixer is the host's own code too, tested without a device; the test stands in for the
-# event log.
-AUDIO_OBJ := $(B)/obj/host/host_audio.o $(B)/obj/host/host_audio_file.o
+# The mixer is the host's own code too, tested without a device; the test listens to the
+# host's event log.
+AUDIO_OBJ := $(B)/obj/host/host_audio.o $(B)/obj/host/host_audio_file.o $(B)/obj/host/host_event.o
 $(B)/tests/test_audio: tests/test_audio.c $(AUDIO_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $(ALL_LDFLAGS) $< $(AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm

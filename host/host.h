@@ -10,6 +10,8 @@
 #define HOST_H
 
 #include "game_api.h"
+#include "host_clock.h"
+#include "host_event.h"
 #include "hr.h"
 
 #include <SDL.h>
@@ -28,17 +30,6 @@
 #ifndef HOST_RELEASE
 #define HOST_RELEASE 0
 #endif
-
-/* ---- the clock, for every module that times something ---- */
-
-/* Nanoseconds of clock: CLOCK_MONOTONIC for durations, CLOCK_REALTIME to compare with file
- * times. The vDSO answers without a system call, so the frame loop may call it freely. */
-static inline uint64_t host_clock_ns(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- host_args.c: the command line ---- */
 
@@ -110,34 +101,6 @@ enum {
  * HOST_ARGS_EXIT_ERROR (the problem and a usage hint were printed on stderr) or HOST_ARGS_NEW
  * (`new DIR`: args->new_dir and args->exe_path are set). */
 int host_args_parse(host_args *args, int argc, char **argv);
-
-/* ---- host_event.c: one grep-able line per event on stderr ---- */
-
-/* Prints "livehost: <name> <fields>\n"; fields is a printf format of key=value pairs. */
-void host_event(const char *name, const char *fields, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-/* Writes text into buf as a double-quoted value (\" \\ \n escaped, cut to fit) and returns buf. */
-const char *host_event_quote(char *buf, size_t size, const char *text);
-
-/* Like host_event_quote, but leaves a plain word (no space, quote or control byte) bare. */
-const char *host_event_word(char *buf, size_t size, const char *text);
-/* Copies the value of key=VALUE or key="VALUE" (unescaped; \n becomes a space) from an event's
- * fields to out (size bytes). Returns 1, or 0 when there is no such key. */
-int host_event_field(const char *fields, const char *key, char *out, size_t size);
-/* An event's fields for a reader: "reason=..." goes last and unquoted, after a colon; the other
- * fields stay as the event line has them. */
-void host_event_describe(const char *fields, char *out, size_t size);
-
-/* The game's log service: one "log text=..." event. */
-void host_event_game_log(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
 
 /* ---- host_video.c: window or headless surface, the renderer, screenshots ---- */
 
@@ -780,8 +743,8 @@ void host_overlay_close(void);
 /* F1. */
 void host_overlay_toggle(void);
 int host_overlay_is_visible(void);
-/* Every event line (host_event calls it): problems to show, good builds that clear them. */
-void host_overlay_note(const char *name, const char *fields);
+/* A host_event_listener (main adds it): problems to show, good builds that clear them. */
+void host_overlay_on_event(const host_event_data *event);
 /* From host_build.c. count and messages: a failed build's errors and compiler lines (errors
  * first), a good build's warnings and their lines; changed_ns and started_ns: the save and the
  * build's start (CLOCK_MONOTONIC). */

@@ -1,13 +1,14 @@
 /* host_args.c - the host's command line: flags, their defaults and --help, and the project the
  * defaults belong to (found upward from the current directory, as git finds its repository).
  * Owns nothing but the host_args it fills and the paths they point to (static, for the whole
- * run); every flag is listed once, in the usage text.
+ * run); every flag is one row of the options table, which parsing and --help both read.
  * Never exits the process itself: main decides what a parse result means.
  */
 #include "host.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,72 +18,202 @@
 /* How the host was called ("livehost" installed, "host" in the tree): usage and errors say it. */
 static const char *program_name = "livehost";
 
-/* After "usage: PROGRAM [options]" and "PROGRAM new DIR ...". */
-static const char usage[] =
-    "Runs a game library and reloads it whenever a new build of it appears.\n"
-    "\n"
-    "  --project DIR      the game project (default: the current directory or the first of\n"
-    "                     its parents that holds game/ and a Makefile or build/game.so); the\n"
-    "                     defaults below are its files, and the build command runs there\n"
-    "  --game PATH        game library to load and watch (default PROJECT/build/game.so; an\n"
-    "                     installed host run outside any project runs the demo in\n"
-    "                     PREFIX/share/livehost/game.so)\n"
-    "  --assets DIR       directory the game's images are loaded from (default PROJECT/assets;\n"
-    "                     outside a project, an installed host's PREFIX/share/livehost/assets)\n"
-    "  --headless         no window: render into memory with the same drawing code\n"
-    "                     (sets SDL_VIDEODRIVER=dummy unless it is set)\n"
-    "  --frames N         exit after N frames; 0 runs until closed (default 0); frames before\n"
-    "                     the first build at start has loaded or failed do not count\n"
-    "  --screenshot PATH  at exit, save the last frame: .png, anything else .bmp; kill -USR1\n"
-    "                     saves the next one there at any time (default then livehost.png)\n"
-    "  --width W          drawing area width in pixels (default 640)\n"
-    "  --height H         drawing area height in pixels (default 360)\n"
-    "  --reset            when a new build changes the state layout and cannot migrate it,\n"
-    "                     restart the game with a fresh state instead of refusing the build\n"
-    "  --watchdog-ms N    a game call running longer than N ms is interrupted like a crash\n"
-    "                     (default 500; 0 turns the watchdog off)\n"
-    "  --stall-ms N       end the host (exit code 3) when its frame loop stops advancing for\n"
-    "                     N ms outside game code (default 10000; 0 = never)\n"
-    "  --script FILE      scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
-    "                     prints the state's fields, \"120 set FIELD VALUE\" edits one (see README)\n"
-    "  --key ACTION=KEY   move a host key; repeatable. Actions: overlay record live save\n"
-    "                     restart reload pause step load slower faster rewind fullscreen\n"
-    "                     inspect; KEY is an SDL key name (F1, Escape, Tab, R...), Alt+KEY\n"
-    "                     with Alt held\n"
+/* How an option takes its value (its row of the table below). */
+enum {
+    OPT_TEXT,    /* the value is kept (a const char * field) */
+    OPT_SET,     /* no value: the int field becomes set_to */
+    OPT_LONG,    /* a whole number from min to max (an int or long field) */
+    OPT_LIST,    /* repeatable: appended to a const char * array, its count in `given` */
+    OPT_SPEED,   /* 0.25, 0.5, 1, 2 or 4, kept as quarters */
+    OPT_ON_OFF,  /* on or off: 1 or 0 */
+    OPT_HELP,    /* prints --help */
+    OPT_VERSION, /* prints the release */
+};
 
-    "  --pause            start with the game's clock paused (F7 resumes, F8 steps)\n"
-    "  --vsync on|off     wait for the display's refresh at each frame (default off: the host\n"
-    "                     paces the frames itself, at --fps); headless has no display: off\n"
-    "  --fps N            frames per second without vsync, 1 to 1000 (default 60); updates stay\n"
-    "                     1/60 s, so the game runs at the same speed at any frame rate\n"
-    "  --speed X          game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
-    "                     slower runs one every 2nd/4th frame, faster 2 or 4 per frame\n"
-    "  --record FILE      write the F2 recording to FILE when its loop starts (or at exit)\n"
-    "  --replay FILE      loop the recording in FILE (its state, then its inputs) from the start;\n"
-    "                     exit code 1 if it cannot play\n"
-    "  --audio-out FILE   no audio device: write the sound to FILE (raw float stereo, 48 kHz),\n"
-    "                     1/60 s of it after each update, so the same updates write the same\n"
-    "                     bytes at any speed (a paused or rewinding game writes none)\n"
-    "  --rewind-seconds N keep N seconds of snapshots to rewind with F12 (default 5; 0 = none)\n"
-    "  --save-state FILE  write the state block to FILE at exit; F4 and F9 use FILE too\n"
-    "                     (default for F4 and F9: livehost.state in the current directory)\n"
-    "  --load-state FILE  load the state block from FILE as soon as the game runs\n"
-    "  --overlay          show the overlay (F1) from the start\n"
-    "  --no-overlay       do not open the overlay by itself when something is wrong\n"
-    "                     (default: it opens on a failed build, crash or hang)\n"
-    "  --watch-dir DIR    run the build command on every save under DIR; repeatable\n"
-    "                     (default: PROJECT/game and PROJECT/include, when they exist);\n"
-    "                     a save of PROJECT/Makefile runs it too\n"
-    "  --build-cmd CMD    the build command, run by /bin/sh -c in PROJECT at start and\n"
-    "                     after every save\n"
-    "                     (default \"[ -d build ] || mkdir -p build; flock\n"
-    "                     build/.game-build.lock make -s -jN -Otarget build/game.so\",\n"
-    "                     N: the processors online)\n"
-    "  --no-build         do not run builds: reload only what another build writes\n"
-    "                     (implied by --game PATH without --build-cmd or --watch-dir)\n"
-    "  --help             print this help and exit\n"
-    "  --version          print the release and the game_api.h version, and exit\n"
-    "\n"
+/* One option of the command line: parsing, --help and the docs check (tests/test_reference.sh)
+ * all read this table, so they cannot drift. */
+typedef struct option {
+    const char *name;  /* "--frames" */
+    const char *value; /* the value's name in --help ("N"); NULL: the option takes none */
+    int kind;          /* OPT_* */
+    size_t field;      /* offsetof the host_args field it sets */
+    size_t size;       /* sizeof that field (OPT_LONG: int or long) */
+    long min, max;     /* OPT_LONG: the range; OPT_LIST: max is the most entries */
+    int set_to;        /* OPT_SET: the value */
+    size_t given;      /* OPT_LONG: offsetof an int set to 1 when given (0: none); OPT_LIST:
+                          offsetof the count */
+    int nonempty;      /* 1: an empty value is no value */
+    const char *wants; /* the error's words for a value it does not take */
+    const char *help;  /* --help's lines, \n between them */
+} option;
+
+#define FIELD(f) .field = offsetof(host_args, f), .size = sizeof(((host_args *)0)->f)
+#define TEXT(f) FIELD(f), .kind = OPT_TEXT
+#define SET(f, v) FIELD(f), .kind = OPT_SET, .set_to = (v)
+#define LONG(f, lo, hi) FIELD(f), .kind = OPT_LONG, .min = (lo), .max = (hi)
+#define LIST(f, count, most)                                                                       \
+    FIELD(f), .kind = OPT_LIST, .max = (most), .given = offsetof(host_args, count), .nonempty = 1
+#define WANTS_SIZE "--width and --height want a whole number from 16 to 16384"
+
+/* In --help's order. */
+static const option options[] = {
+    { .name = "--project",
+      .value = "DIR",
+      TEXT(project_dir),
+      .nonempty = 1,
+      .help = "the game project (default: the current directory or the first of\n"
+              "its parents that holds game/ and a Makefile or build/game.so); the\n"
+              "defaults below are its files, and the build command runs there" },
+    { .name = "--game",
+      .value = "PATH",
+      TEXT(game_path),
+      .help = "game library to load and watch (default PROJECT/build/game.so; an\n"
+              "installed host run outside any project runs the demo in\n"
+              "PREFIX/share/livehost/game.so)" },
+    { .name = "--assets",
+      .value = "DIR",
+      TEXT(assets_dir),
+      .help = "directory the game's images are loaded from (default PROJECT/assets;\n"
+              "outside a project, an installed host's PREFIX/share/livehost/assets)" },
+    { .name = "--headless",
+      SET(headless, 1),
+      .help = "no window: render into memory with the same drawing code\n"
+              "(sets SDL_VIDEODRIVER=dummy unless it is set)" },
+    { .name = "--frames",
+      .value = "N",
+      LONG(frames, 0, 1000000000L),
+      .wants = "--frames wants a whole number >= 0",
+      .help = "exit after N frames; 0 runs until closed (default 0); frames before\n"
+              "the first build at start has loaded or failed do not count" },
+    { .name = "--screenshot",
+      .value = "PATH",
+      TEXT(screenshot),
+      .help = "at exit, save the last frame: .png, anything else .bmp; kill -USR1\n"
+              "saves the next one there at any time (default then livehost.png)" },
+    { .name = "--width",
+      .value = "W",
+      LONG(width, 16, 16384),
+      .given = offsetof(host_args, width_given),
+      .wants = WANTS_SIZE,
+      .help = "drawing area width in pixels (default 640)" },
+    { .name = "--height",
+      .value = "H",
+      LONG(height, 16, 16384),
+      .given = offsetof(host_args, height_given),
+      .wants = WANTS_SIZE,
+      .help = "drawing area height in pixels (default 360)" },
+    { .name = "--reset",
+      SET(reset, 1),
+      .help = "when a new build changes the state layout and cannot migrate it,\n"
+              "restart the game with a fresh state instead of refusing the build" },
+    { .name = "--watchdog-ms",
+      .value = "N",
+      LONG(watchdog_ms, 0, 3600000L),
+      .wants = "--watchdog-ms wants milliseconds from 0 to 3600000",
+      .help = "a game call running longer than N ms is interrupted like a crash\n"
+              "(default 500; 0 turns the watchdog off)" },
+    { .name = "--stall-ms",
+      .value = "N",
+      LONG(stall_ms, 0, 3600000L),
+      .wants = "--stall-ms wants milliseconds from 0 to 3600000",
+      .help = "end the host (exit code 3) when its frame loop stops advancing for\n"
+              "N ms outside game code (default 10000; 0 = never)" },
+    { .name = "--script",
+      .value = "FILE",
+      TEXT(script),
+      .help = "scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
+              "prints the state's fields, \"120 set FIELD VALUE\" edits one (see README)" },
+    { .name = "--key",
+      .value = "ACTION=KEY",
+      LIST(keys, key_count, HOST_KEYS_MAX),
+      .help = "move a host key; repeatable. Actions: overlay record live save\n"
+              "restart reload pause step load slower faster rewind fullscreen\n"
+              "inspect; KEY is an SDL key name (F1, Escape, Tab, R...), Alt+KEY\n"
+              "with Alt held" },
+    { .name = "--pause",
+      SET(paused, 1),
+      .help = "start with the game's clock paused (F7 resumes, F8 steps)" },
+    { .name = "--vsync",
+      .value = "on|off",
+      FIELD(vsync),
+      .kind = OPT_ON_OFF,
+      .wants = "--vsync wants on or off",
+      .help = "wait for the display's refresh at each frame (default off: the host\n"
+              "paces the frames itself, at --fps); headless has no display: off" },
+    { .name = "--fps",
+      .value = "N",
+      LONG(fps, 1, 1000),
+      .wants = "--fps wants a whole number from 1 to 1000",
+      .help = "frames per second without vsync, 1 to 1000 (default 60); updates stay\n"
+              "1/60 s, so the game runs at the same speed at any frame rate" },
+    { .name = "--speed",
+      .value = "X",
+      FIELD(speed_quarters),
+      .kind = OPT_SPEED,
+      .wants = "--speed wants 0.25, 0.5, 1, 2 or 4",
+      .help = "game speed: 0.25, 0.5, 1, 2 or 4 (default 1); updates stay 1/60 s,\n"
+              "slower runs one every 2nd/4th frame, faster 2 or 4 per frame" },
+    { .name = "--record",
+      .value = "FILE",
+      TEXT(record),
+      .help = "write the F2 recording to FILE when its loop starts (or at exit)" },
+    { .name = "--replay",
+      .value = "FILE",
+      TEXT(replay),
+      .help = "loop the recording in FILE (its state, then its inputs) from the start;\n"
+              "exit code 1 if it cannot play" },
+    { .name = "--audio-out",
+      .value = "FILE",
+      TEXT(audio_out),
+      .help = "no audio device: write the sound to FILE (raw float stereo, 48 kHz),\n"
+              "1/60 s of it after each update, so the same updates write the same\n"
+              "bytes at any speed (a paused or rewinding game writes none)" },
+    { .name = "--rewind-seconds",
+      .value = "N",
+      LONG(rewind_seconds, 0, 600),
+      .wants = "--rewind-seconds wants a whole number from 0 to 600",
+      .help = "keep N seconds of snapshots to rewind with F12 (default 5; 0 = none)" },
+    { .name = "--save-state",
+      .value = "FILE",
+      TEXT(save_state),
+      .help = "write the state block to FILE at exit; F4 and F9 use FILE too\n"
+              "(default for F4 and F9: livehost.state in the current directory)" },
+    { .name = "--load-state",
+      .value = "FILE",
+      TEXT(load_state),
+      .help = "load the state block from FILE as soon as the game runs" },
+    { .name = "--overlay", SET(overlay, 1), .help = "show the overlay (F1) from the start" },
+    { .name = "--no-overlay",
+      SET(overlay, -1),
+      .help = "do not open the overlay by itself when something is wrong\n"
+              "(default: it opens on a failed build, crash or hang)" },
+    { .name = "--watch-dir",
+      .value = "DIR",
+      LIST(watch_dirs, watch_dir_count, HOST_WATCH_DIRS_MAX),
+      .help = "run the build command on every save under DIR; repeatable\n"
+              "(default: PROJECT/game and PROJECT/include, when they exist);\n"
+              "a save of PROJECT/Makefile runs it too" },
+    { .name = "--build-cmd",
+      .value = "CMD",
+      TEXT(build_cmd),
+      .nonempty = 1,
+      .help = "the build command, run by /bin/sh -c in PROJECT at start and\n"
+              "after every save\n"
+              "(default \"[ -d build ] || mkdir -p build; flock\n"
+              "build/.game-build.lock make -s -jN -Otarget build/game.so\",\n"
+              "N: the processors online)" },
+    { .name = "--no-build",
+      SET(no_build, 1),
+      .help = "do not run builds: reload only what another build writes\n"
+              "(implied by --game PATH without --build-cmd or --watch-dir)" },
+    { .name = "--help", .kind = OPT_HELP, .help = "print this help and exit" },
+    { .name = "--version",
+      .kind = OPT_VERSION,
+      .help = "print the release and the game_api.h version, and exit" },
+};
+
+/* After the options in --help. */
+static const char keys_help[] =
     "Keys (--key moves them; Zylinski's template has F5 reload and F6 restart, which is\n"
     "--key reload=F5 --key restart=F6):\n"
     "F5 restarts the game with a fresh state (loading the newest build).\n"
@@ -102,7 +233,9 @@ static const char usage[] =
     "Updates of 1/60 s; a window runs at --fps frames per second (60), each running as many\n"
     "updates as the time it stands for (2 at 30 fps, one every 2nd frame at 120); so does\n"
     "--headless with --frames 0, while --headless with --frames N runs as fast as it can.\n"
-    "Events are printed on stderr, one line each: \"livehost: <event> key=value ...\".\n";
+    "\n"
+    "Events are printed on stderr, one line each: \"livehost: <event> key=value ...\"; the\n"
+    "keys of each ([optional], | between its forms) and when it is printed:\n";
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
@@ -110,12 +243,12 @@ __attribute__((format(printf, 1, 2)))
 static int
 bad(const char *fmt, ...)
 {
-    char why[1024], quoted[1200];
+    char why[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(ERROR, HOST_TEXT("reason", why));
     fprintf(stderr, "Try '%s --help'.\n", program_name);
     return HOST_ARGS_EXIT_ERROR;
 }
@@ -335,6 +468,85 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     return HOST_ARGS_RUN;
 }
 
+/* --help: the usage, the templates, every option of the table, the keys and the events. */
+static void print_help(void)
+{
+    printf("usage: %s [options]\n"
+           "       %s new [--template NAME] DIR  write a new game project into DIR\n"
+           "                          (then: cd DIR && %s); templates:\n",
+           program_name, program_name, program_name);
+    host_new_print_templates(stdout);
+    fputs("\nRuns a game library and reloads it whenever a new build of it appears.\n\n", stdout);
+    for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
+        const option *o = &options[k];
+        char head[40];
+        snprintf(head, sizeof head, "%s%s%s", o->name, o->value ? " " : "",
+                 o->value ? o->value : "");
+        printf("  %-18s ", head);
+        for (const char *line = o->help; *line;) {
+            const size_t len = strcspn(line, "\n");
+            printf("%s%.*s\n", line == o->help ? "" : "                     ", (int)len, line);
+            line += len + (line[len] == '\n');
+        }
+    }
+    putchar('\n');
+    fputs(keys_help, stdout);
+    host_event_print_list(stdout);
+}
+
+/* The option called name ("-h" is --help), or NULL. */
+static const option *find_option(const char *name)
+{
+    if (strcmp(name, "-h") == 0)
+        name = "--help";
+    for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
+        if (strcmp(options[k].name, name) == 0)
+            return &options[k];
+    return NULL;
+}
+
+/* Puts one option's value into args. HOST_ARGS_RUN, or what parsing ends with. */
+static int take_option(host_args *args, const option *o, const char *value)
+{
+    char *field = (char *)args + o->field;
+    long n = 0;
+    switch (o->kind) {
+    case OPT_TEXT: *(const char **)(void *)field = value; break;
+    case OPT_SET: *(int *)(void *)field = o->set_to; break;
+    case OPT_LIST: {
+        int *count = (int *)(void *)((char *)args + o->given);
+        if (*count == o->max)
+            return bad("at most %ld %s options", o->max, o->name);
+        ((const char **)(void *)field)[(*count)++] = value;
+        break;
+    }
+    case OPT_LONG:
+        if (parse_long(value, o->min, o->max, &n) != 0)
+            return bad("%s, not '%s'", o->wants, value);
+        if (o->size == sizeof(long))
+            *(long *)(void *)field = n;
+        else
+            *(int *)(void *)field = (int)n;
+        if (o->given)
+            *(int *)(void *)((char *)args + o->given) = 1;
+        break;
+    case OPT_SPEED:
+        if (parse_speed(value, (int *)(void *)field) != 0)
+            return bad("%s, not '%s'", o->wants, value);
+        break;
+    case OPT_ON_OFF:
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+            return bad("%s, not '%s'", o->wants, value);
+        *(int *)(void *)field = strcmp(value, "on") == 0;
+        break;
+    case OPT_HELP: print_help(); return HOST_ARGS_EXIT_OK;
+    default:
+        printf("livehost %s (game_api.h version %d)\n", LIVEHOST_VERSION, GAME_API_VERSION);
+        return HOST_ARGS_EXIT_OK;
+    }
+    return HOST_ARGS_RUN;
+}
+
 /* `new [--sdl | --template NAME] DIR` (--sdl: --template sdl). */
 static int parse_new(host_args *args, int argc, char **argv)
 {
@@ -368,12 +580,6 @@ int host_args_parse(host_args *args, int argc, char **argv)
         .rewind_seconds = 5,
         .fps = 60,
     };
-    static char default_cmd[160];
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    snprintf(default_cmd, sizeof default_cmd, HOST_BUILD_CMD_DEFAULT, cpus > 0 ? cpus : 1);
-    args->build_cmd = default_cmd;
-    int game_given = 0, assets_given = 0, build_given = 0;
-    const char *project = NULL;
     if (argc >= 1 && argv[0][0]) {
         const char *slash = strrchr(argv[0], '/');
         program_name = slash ? slash + 1 : argv[0];
@@ -381,132 +587,28 @@ int host_args_parse(host_args *args, int argc, char **argv)
     if (!HOST_RELEASE && argc >= 2 && strcmp(argv[1], "new") == 0)
         return parse_new(args, argc, argv);
     for (int i = 1; i < argc; i++) {
-        const char *flag = argv[i];
-        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
-            printf("usage: %s [options]\n"
-                   "       %s new [--template NAME] DIR  write a new game project into DIR\n"
-                   "                          (then: cd DIR && %s); templates:\n",
-                   program_name, program_name, program_name);
-            host_new_print_templates(stdout);
-            putchar('\n');
-            fputs(usage, stdout);
-            return HOST_ARGS_EXIT_OK;
+        const option *o = find_option(argv[i]);
+        if (!o)
+            return bad("unknown option '%s'", argv[i]);
+        const char *value = ""; /* what an option without a value is handed */
+        if (o->value) {
+            if (i + 1 >= argc || (o->nonempty && !argv[i + 1][0]))
+                return bad("option '%s' needs a value", argv[i]);
+            value = argv[++i];
         }
-        if (strcmp(flag, "--version") == 0) {
-            printf("livehost %s (game_api.h version %d)\n", LIVEHOST_VERSION, GAME_API_VERSION);
-            return HOST_ARGS_EXIT_OK;
-        }
-        if (strcmp(flag, "--headless") == 0) {
-            args->headless = 1;
-            continue;
-        }
-        if (strcmp(flag, "--reset") == 0) {
-            args->reset = 1;
-            continue;
-        }
-        if (strcmp(flag, "--pause") == 0) {
-            args->paused = 1;
-            continue;
-        }
-        if (strcmp(flag, "--overlay") == 0 || strcmp(flag, "--no-overlay") == 0) {
-            args->overlay = strcmp(flag, "--overlay") == 0 ? 1 : -1;
-            continue;
-        }
-        if (strcmp(flag, "--no-build") == 0) {
-            args->no_build = 1;
-            continue;
-        }
-        if (strcmp(flag, "--watch-dir") == 0 || strcmp(flag, "--build-cmd") == 0 ||
-            strcmp(flag, "--project") == 0 || strcmp(flag, "--key") == 0) {
-            if (i + 1 >= argc || !argv[i + 1][0])
-                return bad("option '%s' needs a value", flag);
-            if (strcmp(flag, "--project") == 0) {
-                project = argv[++i];
-                continue;
-            }
-            if (strcmp(flag, "--key") == 0) {
-                if (args->key_count == HOST_KEYS_MAX)
-                    return bad("at most %d --key options", HOST_KEYS_MAX);
-                args->keys[args->key_count++] = argv[++i];
-                continue;
-            }
-            if (strcmp(flag, "--build-cmd") == 0) {
-                args->build_cmd = argv[++i];
-                build_given = 1;
-                continue;
-            }
-            if (args->watch_dir_count == HOST_WATCH_DIRS_MAX)
-                return bad("at most %d --watch-dir options", HOST_WATCH_DIRS_MAX);
-            args->watch_dirs[args->watch_dir_count++] = argv[++i];
-            continue;
-        }
-        const char *const with_value[] = { "--game",           "--assets",      "--screenshot",
-                                           "--frames",         "--width",       "--height",
-                                           "--script",         "--watchdog-ms", "--stall-ms",
-                                           "--record",         "--replay",      "--speed",
-                                           "--rewind-seconds", "--save-state",  "--load-state",
-                                           "--vsync",          "--fps",         "--audio-out" };
-        int known = 0;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-            known |= strcmp(flag, with_value[k]) == 0;
-        if (!known)
-            return bad("unknown option '%s'", flag);
-        if (i + 1 >= argc)
-            return bad("option '%s' needs a value", flag);
-        const char *value = argv[++i];
-        long n = 0;
-        if (strcmp(flag, "--game") == 0) {
-            args->game_path = value;
-            game_given = 1;
-        } else if (strcmp(flag, "--assets") == 0) {
-            args->assets_dir = value;
-            assets_given = 1;
-        } else if (strcmp(flag, "--script") == 0) {
-            args->script = value;
-        } else if (strcmp(flag, "--screenshot") == 0) {
-            args->screenshot = value;
-        } else if (strcmp(flag, "--record") == 0) {
-            args->record = value;
-        } else if (strcmp(flag, "--replay") == 0) {
-            args->replay = value;
-        } else if (strcmp(flag, "--audio-out") == 0) {
-            args->audio_out = value;
-        } else if (strcmp(flag, "--save-state") == 0) {
-            args->save_state = value;
-        } else if (strcmp(flag, "--load-state") == 0) {
-            args->load_state = value;
-        } else if (strcmp(flag, "--speed") == 0) {
-            if (parse_speed(value, &args->speed_quarters) != 0)
-                return bad("--speed wants 0.25, 0.5, 1, 2 or 4, not '%s'", value);
-        } else if (strcmp(flag, "--vsync") == 0) {
-            if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
-                return bad("--vsync wants on or off, not '%s'", value);
-            args->vsync = strcmp(value, "on") == 0;
-        } else if (strcmp(flag, "--fps") == 0) {
-            if (parse_long(value, 1, 1000, &n) != 0)
-                return bad("--fps wants a whole number from 1 to 1000, not '%s'", value);
-            args->fps = (int)n;
-        } else if (strcmp(flag, "--rewind-seconds") == 0) {
-            if (parse_long(value, 0, 600, &n) != 0)
-                return bad("--rewind-seconds wants a whole number from 0 to 600, not '%s'", value);
-            args->rewind_seconds = (int)n;
-        } else if (strcmp(flag, "--frames") == 0) {
-            if (parse_long(value, 0, 1000000000L, &n) != 0)
-                return bad("--frames wants a whole number >= 0, not '%s'", value);
-            args->frames = n;
-        } else if (strcmp(flag, "--watchdog-ms") == 0 || strcmp(flag, "--stall-ms") == 0) {
-            if (parse_long(value, 0, 3600000L, &n) != 0)
-                return bad("%s wants milliseconds from 0 to 3600000, not '%s'", flag, value);
-            *(strcmp(flag, "--stall-ms") == 0 ? &args->stall_ms : &args->watchdog_ms) = (int)n;
-        } else {
-            if (parse_long(value, 16, 16384, &n) != 0)
-                return bad("--width and --height want a whole number from 16 to 16384, "
-                           "not '%s'",
-                           value);
-            *(strcmp(flag, "--width") == 0 ? &args->width : &args->height) = (int)n;
-            *(strcmp(flag, "--width") == 0 ? &args->width_given : &args->height_given) = 1;
-        }
+        const int taken = take_option(args, o, value);
+        if (taken != HOST_ARGS_RUN)
+            return taken;
     }
+    /* What was not given gets its default here: whether it was given changes other defaults. */
+    const int game_given = args->game_path != NULL, assets_given = args->assets_dir != NULL;
+    const int build_given = args->build_cmd != NULL;
+    const char *project = args->project_dir;
+    static char default_cmd[160];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(default_cmd, sizeof default_cmd, HOST_BUILD_CMD_DEFAULT, cpus > 0 ? cpus : 1);
+    if (!build_given)
+        args->build_cmd = default_cmd;
     /* Read whole at start: regular files only, and no bigger than a script of key presses,
      * a state block (256 MiB at most, host_game_state.c) or a state and 10 minutes of inputs. */
     if (check_input_file("--script", args->script, 1 << 20) != HOST_ARGS_RUN ||

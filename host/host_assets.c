@@ -161,10 +161,7 @@ static int load(asset *a)
     SDL_Surface *surface = a->name ? load_image(a->name, why, sizeof why) : NULL;
     int from_file = surface != NULL;
     if (!surface && a->name) {
-        char word[300], quoted[600];
-        host_event("asset-missing", "name=%s reason=%s",
-                   host_event_word(word, sizeof word, a->name),
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(ASSET_MISSING, HOST_WORD("name", a->name), HOST_TEXT("reason", why));
         surface = make_placeholder();
     }
     if (!surface)
@@ -282,12 +279,10 @@ void host_assets_poll(void)
         if (!a->changed)
             continue;
         a->changed = 0;
-        uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
+        uint64_t t0 = host_now_ns();
         if (load(a)) {
-            char word[300];
-            double ms = (double)(host_clock_ns(CLOCK_MONOTONIC) - t0) / 1e6;
-            host_event("asset-reloaded", "name=%s ms=%.2f",
-                       host_event_word(word, sizeof word, a->name), ms);
+            double ms = (double)(host_now_ns() - t0) / 1e6;
+            host_event(ASSET_RELOADED, HOST_WORD("name", a->name), HOST_REAL("ms", ms, 2));
         }
     }
     for (int i = 0; named && i < assets.listeners; i++)

@@ -163,10 +163,10 @@ static void callback(void *user, Uint8 *stream, int bytes)
 
 static int sound_off(const char *what)
 {
-    char why[600], quoted[700];
+    char why[600];
     const char *driver = SDL_GetCurrentAudioDriver();
     snprintf(why, sizeof why, "%s (driver %s): %s", what, driver ? driver : "none", SDL_GetError());
-    host_event("sound-off", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(SOUND_OFF, HOST_TEXT("reason", why));
     return -1;
 }
 
@@ -228,16 +228,13 @@ void host_audio_close(void)
 
 static void asset_missing(const char *name, const char *why)
 {
-    char word[300], quoted[700];
-    host_event("asset-missing", "name=%s reason=%s", host_event_word(word, sizeof word, name),
-               host_event_quote(quoted, sizeof quoted, why));
+    host_event(ASSET_MISSING, HOST_WORD("name", name), HOST_TEXT("reason", why));
 }
 
 static void asset_reloaded(const char *name, uint64_t t0)
 {
-    char word[300];
-    host_event("asset-reloaded", "name=%s ms=%.2f", host_event_word(word, sizeof word, name),
-               (double)(host_clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+    host_event(ASSET_RELOADED, HOST_WORD("name", name),
+               HOST_REAL("ms", (double)(host_now_ns() - t0) / 1e6, 2));
 }
 
 /* Decodes name's file into out, or gives the asset-missing event and an empty sound. */
@@ -442,7 +439,7 @@ void host_audio_stop_all(void)
 static void reload_sound(int index)
 {
     sound *s = &audio.sounds[index];
-    uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t t0 = host_now_ns();
     host_audio_data data;
     int ok = load(s->name, &data) == 0;
     lock();
@@ -471,7 +468,7 @@ void host_audio_files_changed(const char *const *names, int count)
                 reload_sound(i);
         if (audio.music_name && strcmp(audio.music_name, names[n]) == 0) {
             /* The saved file plays from its start, at once. */
-            uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
+            uint64_t t0 = host_now_ns();
             if (switch_music(0))
                 asset_reloaded(audio.music_name, t0);
         }

@@ -23,13 +23,13 @@ static struct {
 
 int host_audio_out_open(const char *path)
 {
-    char word[600], why[600], quoted[700];
+    char word[600], why[600];
     out.file = fopen(path, "wb");
     if (out.file)
         return 0;
     snprintf(why, sizeof why, "--audio-out %s: %s", host_event_word(word, sizeof word, path),
              strerror(errno));
-    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(ERROR, HOST_TEXT("reason", why));
     return -1;
 }
 
@@ -41,9 +41,9 @@ void host_audio_out_update(void)
     /* Flushed each time: a reader of the file while the game runs sees whole updates. */
     if (fwrite(out.mix, sizeof out.mix, 1, out.file) == 1 && fflush(out.file) == 0)
         return;
-    char why[300], quoted[400];
+    char why[300];
     snprintf(why, sizeof why, "cannot write --audio-out: %s", strerror(errno));
-    host_event("sound-off", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(SOUND_OFF, HOST_TEXT("reason", why));
     fclose(out.file);
     out.file = NULL;
 }

@@ -213,22 +213,24 @@ static int is_makefile(const char *name)
 int host_build_open(const host_args *args)
 {
     if (args->no_build) {
-        host_event("build-off", "reason=%s",
-                   HOST_RELEASE ? "\"a release build: the game is linked in\""
-                                : "\"--no-build, or --game without --build-cmd or --watch-dir: "
-                                  "builds are up to you; new ones load as they land\"");
+        host_event(BUILD_OFF,
+                   HOST_TEXT("reason", HOST_RELEASE
+                                           ? "a release build: the game is linked in"
+                                           : "--no-build, or --game without --build-cmd or "
+                                             "--watch-dir: builds are up to you; new ones load "
+                                             "as they land"));
         return 0;
     }
     const char *const *dirs = args->watch_dirs;
     int count = args->watch_dir_count;
-    char list[1024] = "", quoted[1200], cmd[1200];
+    char list[1024] = "";
 
     build.cmd = args->build_cmd;
     build.cwd = args->project_dir;
     build.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (build.fd < 0) {
         snprintf(list, sizeof list, "inotify: %s", strerror(errno));
-        host_event("build-off", "reason=%s", host_event_quote(quoted, sizeof quoted, list));
+        host_event(BUILD_OFF, HOST_TEXT("reason", list));
         return -1;
     }
     for (int i = 0; i < count; i++) {
@@ -243,7 +245,7 @@ int host_build_open(const host_args *args)
         snprintf(list, sizeof list,
                  "no source directory to watch (%s%s); --watch-dir DIR names one", dirs[0],
                  count > 1 ? " ..." : "");
-        host_event("build-off", "reason=%s", host_event_quote(quoted, sizeof quoted, list));
+        host_event(BUILD_OFF, HOST_TEXT("reason", list));
         host_build_close();
         return -1;
     }
@@ -251,8 +253,7 @@ int host_build_open(const host_args *args)
     if (args->game_path)
         watch_library(args->game_path);
     watch_makefile(args->project_dir);
-    host_event("build-watch", "dirs=%s cmd=%s", host_event_quote(quoted, sizeof quoted, list),
-               host_event_quote(cmd, sizeof cmd, build.cmd));
+    host_event(BUILD_WATCH, HOST_TEXT("dirs", list), HOST_TEXT("cmd", build.cmd));
     /* The build at start: the sources may have changed while the host was down, and a library
      * left from then would run stale code (or refuse every later build for its old state
      * layout). make decides what is out of date; main opens the game once this build ends. */
@@ -306,7 +307,7 @@ static void read_changes(void)
         }
         if (!relevant)
             continue;
-        uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+        uint64_t now = host_now_ns();
         if (!build.dirty)
             build.first_change_ns = now;
         build.dirty = 1;
@@ -319,7 +320,7 @@ static void read_changes(void)
 
 static void start_build(void)
 {
-    char quoted[600], why[300];
+    char why[300];
     int fds[2];
     /* A save that landed while the last build compiled is older than the objects that build
      * wrote afterwards from the file's old text: make would call them up to date. This build
@@ -331,14 +332,12 @@ static void start_build(void)
     build.dirty = 0;
     build.build_changed_ns = build.first_change_ns;
     build.len = 0;
-    host_event("build-start", "file=%s",
-               host_event_word(quoted, sizeof quoted, build.changed[0] ? build.changed : "?"));
+    host_event(BUILD_START, HOST_WORD("file", build.changed[0] ? build.changed : "?"));
     host_overlay_build_started();
-    build.started_ns = host_clock_ns(CLOCK_MONOTONIC);
+    build.started_ns = host_now_ns();
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(why, sizeof why, "cannot start the build: pipe: %s", strerror(errno));
-        host_event("build-failed", "ms=0 errors=0 first=%s",
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
         host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
         return;
     }
@@ -374,8 +373,7 @@ static void start_build(void)
         close(fds[0]);
         build.pid = 0;
         snprintf(why, sizeof why, "cannot start /bin/sh: %s", strerror(rc));
-        host_event("build-failed", "ms=0 errors=0 first=%s",
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
         host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
         return;
     }
@@ -406,14 +404,14 @@ static void drain(void)
 
 static void finish(int status)
 {
-    char quoted[700], first[600], messages[MESSAGES_MAX];
+    char first[600], messages[MESSAGES_MAX];
     if (build.lib_wd < 0 && build.lib_path) /* a new project's build/ is made by its build */
         watch_library(build.lib_path);
     drain();
     close(build.out);
     build.out = -1;
     build.pid = 0;
-    uint64_t end = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t end = host_now_ns();
     double ms = (double)(end - build.started_ns) / 1e6;
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
@@ -421,10 +419,10 @@ static void finish(int status)
         int warnings = host_build_warnings(build.output ? build.output : "", messages,
                                            sizeof messages, first, sizeof first);
         if (warnings)
-            host_event("build-ok", "ms=%.0f warnings=%d first=%s", ms, warnings,
-                       host_event_quote(quoted, sizeof quoted, first));
+            host_event(BUILD_OK, HOST_REAL("ms", ms, 0), HOST_INT("warnings", warnings),
+                       HOST_TEXT("first", first));
         else
-            host_event("build-ok", "ms=%.0f", ms);
+            host_event(BUILD_OK, HOST_REAL("ms", ms, 0));
         host_overlay_build_finished(1, ms, warnings, messages, build.build_changed_ns,
                                     build.started_ns);
         return;
@@ -440,8 +438,8 @@ static void finish(int status)
     }
     if (!messages[0])
         snprintf(messages, sizeof messages, "%s", first);
-    host_event("build-failed", "ms=%.0f errors=%d first=%s", ms, errors,
-               host_event_quote(quoted, sizeof quoted, first));
+    host_event(BUILD_FAILED, HOST_REAL("ms", ms, 0), HOST_INT("errors", errors),
+               HOST_TEXT("first", first));
     host_overlay_build_finished(0, ms, errors, messages, build.build_changed_ns, build.started_ns);
 }
 
@@ -460,7 +458,7 @@ int host_build_poll(void)
             landed = 1;
         }
     }
-    if (!build.pid && build.dirty && host_clock_ns(CLOCK_MONOTONIC) >= build.due_ns)
+    if (!build.pid && build.dirty && host_now_ns() >= build.due_ns)
         start_build();
     return landed;
 }
@@ -475,7 +473,7 @@ int host_build_wait(int timeout_ms)
     /* A pending build's start, and a build whose output has ended but which is not reaped
      * yet (exit closes the pipe a moment before the process can be waited for), cut it short. */
     if (!build.pid && build.dirty) {
-        uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+        uint64_t now = host_now_ns();
         uint64_t left = build.due_ns > now ? (build.due_ns - now + 999999) / 1000000 : 0;
         timeout_ms = left < (uint64_t)timeout_ms ? (int)left : timeout_ms;
     }
@@ -486,7 +484,7 @@ int host_build_wait(int timeout_ms)
                                .events = POLLIN } };
     int ready = timeout_ms > 0 ? poll(fds, 2, timeout_ms) : 0;
     return ready > 0 || (build.pid && build.out_eof) ||
-           (!build.pid && build.dirty && host_clock_ns(CLOCK_MONOTONIC) >= build.due_ns);
+           (!build.pid && build.dirty && host_now_ns() >= build.due_ns);
 }
 
 int host_build_is_running(void)

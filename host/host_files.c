@@ -36,10 +36,9 @@ static int full_path(const char *name, char *out, size_t size)
 /* One file-error event: name as the game gave it, the path it meant and why it failed. */
 static int fail(const char *op, const char *name, const char *path, const char *why)
 {
-    char word[600], quoted[800], text[900];
-    snprintf(text, sizeof text, "%s %s: %s", op, path, why);
-    host_event("file-error", "name=%s reason=%s", host_event_word(word, sizeof word, name),
-               host_event_quote(quoted, sizeof quoted, text));
+    char text[900];
+    snprintf(text, sizeof text, "%s %.600s: %s", op, path, why); /* a long path is cut */
+    host_event(FILE_ERROR, HOST_WORD("name", name), HOST_TEXT("reason", text));
     return -1;
 }
 

@@ -279,11 +279,8 @@ static int load(font *f)
         data = NULL;
     }
     forget(f);
-    char word[300], quoted[600];
     if (!data) {
-        host_event("asset-missing", "name=%s reason=%s",
-                   host_event_word(word, sizeof word, f->name),
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(ASSET_MISSING, HOST_WORD("name", f->name), HOST_TEXT("reason", why));
         return 0;
     }
     f->data = data;
@@ -304,9 +301,7 @@ static int load(font *f)
     if (atlas_resize(f, w / 4) != 0) {
         snprintf(why, sizeof why, "no texture for its glyphs: %s", SDL_GetError());
         forget(f);
-        host_event("asset-missing", "name=%s reason=%s",
-                   host_event_word(word, sizeof word, f->name),
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(ASSET_MISSING, HOST_WORD("name", f->name), HOST_TEXT("reason", why));
         return 0;
     }
     for (uint32_t c = 32; c < 127; c++)
@@ -487,12 +482,10 @@ void host_font_files_changed(const char *const *names, int count)
         if (!f->changed)
             continue;
         f->changed = 0;
-        const uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
+        const uint64_t t0 = host_now_ns();
         if (load(f)) {
-            char word[300];
-            const double ms = (double)(host_clock_ns(CLOCK_MONOTONIC) - t0) / 1e6;
-            host_event("asset-reloaded", "name=%s ms=%.2f",
-                       host_event_word(word, sizeof word, f->name), ms);
+            const double ms = (double)(host_now_ns() - t0) / 1e6;
+            host_event(ASSET_RELOADED, HOST_WORD("name", f->name), HOST_REAL("ms", ms, 2));
         }
     }
 }

@@ -70,25 +70,23 @@ set_status(uint32_t color, const char *fmt, ...)
 static void core_log(int level, const char *text, void *user)
 {
     (void)user;
-    char quoted[1200];
     if (level == 0)
         game.core_told = 1;
     if (level == 1)
-        host_event("core", "level=warning text=%s", host_event_quote(quoted, sizeof quoted, text));
+        host_event(CORE, HOST_WORD("level", "warning"), HOST_TEXT("text", text));
 }
 
-void host_game_on_loaded(const char *event)
+void host_game_on_loaded(int report)
 {
     const game_api *api = loaded_api();
     hr_range ranges[HR_MAX_CODE_RANGES];
     host_guard_set_code(ranges, hr_code_ranges(game.lib, ranges, HR_MAX_CODE_RANGES));
     host_guard_add_gone(game.gone, game.gone_count, game.gone_version);
     game.gone_count = 0;
-    if (event)
+    if (report)
         game.crashes = 0;
     double ms = (double)hr_last_timing(game.lib).total_ns / 1e6;
     unsigned version = hr_version(game.lib);
-    char path[600], tmp[600];
     game.services.reloads = version;
     game.crashed = 0;
 
@@ -98,23 +96,24 @@ void host_game_on_loaded(const char *event)
             game.crashed = 1;
             snprintf(game.crash_text, sizeof game.crash_text,
                      "out of memory for a state block of %" PRIu64 " bytes", api->state_size);
-            host_event("error", "reason=\"out of memory for the state block\"");
+            host_event(ERROR, HOST_TEXT("reason", "out of memory for the state block"));
             return;
         }
         host_game_adopt_layout(api);
         if (window_hook)
             window_hook(&api->window); /* before init: it may make textures */
-        host_event("loaded", "version=%u path=%s ms=%.2f state_size=%" PRIu64 " tmp=%s", version,
-                   host_event_word(path, sizeof path, game.args->game_path), ms, api->state_size,
-                   host_event_word(tmp, sizeof tmp, hr_temp_dir(game.lib)));
+        host_event(LOADED, HOST_UINT("version", version), HOST_WORD("path", game.args->game_path),
+                   HOST_REAL("ms", ms, 2), HOST_UINT("state_size", api->state_size),
+                   HOST_WORD("tmp", hr_temp_dir(game.lib)));
         set_status(COLOR_STATUS_GOOD, "loaded %s", game.args->game_path);
         game.needs_init = 0;
         host_game_call_live(HOOK_INIT, NULL);
         return;
     }
 
-    /* The reloaded event's state=: kept, fresh, migrated, or migrated changes="...". */
-    const char *kind = "kept";
+    /* The reloaded event's state=: kept, fresh or migrated (with changes="..." when the fields
+     * that moved are known); the status bar says the same. */
+    const char *kind = "kept", *changes = NULL;
     char migrated[sizeof game.migrated_changes + 40], quoted[sizeof game.migrated_changes + 20];
     if (game.pending) {
         host_game_free_block(game.state);
@@ -126,14 +125,16 @@ void host_game_on_loaded(const char *event)
             game.needs_init = 1;
         kind = fresh ? "fresh" : "migrated";
         if (!fresh && game.migrated_changes[0]) {
+            changes = game.migrated_changes;
             snprintf(migrated, sizeof migrated, "migrated changes=%s",
-                     host_event_quote(quoted, sizeof quoted, game.migrated_changes));
-            kind = migrated;
+                     host_event_quote(quoted, sizeof quoted, changes));
         }
     }
-    if (event)
-        host_event(event, "version=%u ms=%.2f state=%s", version, ms, kind);
-    set_status(COLOR_STATUS_GOOD, "reloaded version %u in %.2f ms (state %s)", version, ms, kind);
+    if (report)
+        host_event(RELOADED, HOST_UINT("version", version), HOST_REAL("ms", ms, 2),
+                   HOST_WORD("state", kind), HOST_TEXT("changes", changes));
+    set_status(COLOR_STATUS_GOOD, "reloaded version %u in %.2f ms (state %s)", version, ms,
+               changes ? migrated : kind);
     if (game.needs_init) {
         /* init never finished on this block: a new one starts from zero bytes, as promised. */
         memset(game.state, 0, (size_t)game.state_size);
@@ -167,12 +168,24 @@ static const char *error_text(char *out, size_t size)
     return out;
 }
 
+/* The core's text begins with its code's name (hr_error_text: "refused: x.so: why"); the refused
+ * event's name says that already, so its reason starts after it. The host's own texts (a
+ * forbidden build's) are whole sentences and stay as they are. */
+static const char *without_code_name(const char *text)
+{
+    const char *name = hr_error_name(HR_ERR_REFUSED);
+    const size_t n = strlen(name);
+    const int named = hr_error_code(game.lib) == HR_ERR_REFUSED && strncmp(text, name, n) == 0 &&
+                      strncmp(text + n, ": ", 2) == 0;
+    return named ? text + n + 2 : text;
+}
+
 /* Runs hr_check or hr_reload (core_check), reports what it saw and acts on a new build. */
 static hr_status check(hr_status (*core_check)(hr_lib *lib))
 {
     game.core_told = 0;
     const hr_status status = core_check(game.lib);
-    char quoted[1500], text[1200];
+    char text[1200];
     error_text(text, sizeof text);
     if (status != HR_RELOADED && game.pending) {
         host_game_free_block(
@@ -187,22 +200,19 @@ static hr_status check(hr_status (*core_check)(hr_lib *lib))
     switch (status) {
     case HR_UNCHANGED: break;
     case HR_RELOADED:
-        host_game_on_loaded("reloaded");
+        host_game_on_loaded(1);
         game.reset_requested = 0;
         break;
     case HR_NOT_READY:
         if (game.core_told)
-            host_event("not-ready", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
+            host_event(NOT_READY, HOST_TEXT("reason", text));
         break;
     case HR_LOAD_FAILED:
-        host_event("reload-failed", "reason=%s", host_event_quote(quoted, sizeof quoted, text));
+        host_event(RELOAD_FAILED, HOST_TEXT("reason", text));
         set_status(COLOR_STATUS_BAD, "%s", text);
         break;
     case HR_REFUSED:
-        /* The event's name says it already: no "refused: refused: ...". */
-        host_event("refused", "reason=%s",
-                   host_event_quote(quoted, sizeof quoted,
-                                    strncmp(text, "refused: ", 9) == 0 ? text + 9 : text));
+        host_event(REFUSED, HOST_TEXT("reason", without_code_name(text)));
         set_status(COLOR_STATUS_BAD, "%s", text);
         break;
     }
@@ -270,12 +280,11 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     if (!game.lib)
         return -1;
     if (hr_is_loaded(game.lib)) {
-        host_game_on_loaded("reloaded");
+        host_game_on_loaded(1);
     } else {
-        char path[600], quoted[1500], text[1200];
-        host_event("waiting", "path=%s reason=%s",
-                   host_event_word(path, sizeof path, args->game_path),
-                   host_event_quote(quoted, sizeof quoted, error_text(text, sizeof text)));
+        char text[1200];
+        host_event(WAITING, HOST_WORD("path", args->game_path),
+                   HOST_TEXT("reason", error_text(text, sizeof text)));
     }
     return 0;
 }
@@ -292,17 +301,27 @@ int host_game_is_checking(void)
 
 void host_game_reset(void)
 {
-    host_event("reset", "reason=\"%s\"", host_input_key_name(HOST_INPUT_RESET)); /* F5, or moved */
+    host_event(RESET,
+               HOST_TEXT("reason", host_input_key_name(HOST_INPUT_RESET))); /* F5, or moved */
     if (is_runnable())
         host_game_call_live(HOOK_SHUTDOWN, NULL);
     game.reset_requested = 1;
     check(hr_reload);
 }
 
+/* The wall_time service: the time of day the game asked for (seconds since 1970), a value the
+ * game shows or seeds with. The host measures nothing with it: its own times are host_now_ns(). */
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void host_game_update(const game_input *input, uint64_t frame)
 {
     game.services.frame = frame;
-    game.services.wall_time = (double)host_clock_ns(CLOCK_REALTIME) / 1e9;
+    game.services.wall_time = wall_seconds();
     if (is_runnable())
         host_game_call_live(HOOK_UPDATE, input);
 }
@@ -310,7 +329,7 @@ void host_game_update(const game_input *input, uint64_t frame)
 void host_game_render(void)
 {
     const int w = game.services.width, h = game.services.height;
-    game.services.wall_time = (double)host_clock_ns(CLOCK_REALTIME) / 1e9;
+    game.services.wall_time = wall_seconds();
     if (is_runnable()) {
         host_draw_save_state();
         host_game_call_live(HOOK_RENDER, NULL);
@@ -352,7 +371,7 @@ int host_game_is_running(void)
 
 void host_game_force_reload(void)
 {
-    host_event("force-reload", "version=%u", hr_version(game.lib));
+    host_event(FORCE_RELOAD, HOST_UINT("version", hr_version(game.lib)));
     check(hr_reload);
 }
 

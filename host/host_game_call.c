@@ -54,17 +54,20 @@ static void run_hook(void *arg)
 
 /* The crash event. addr= only for a fault at an address: abort() and kill have none. A stack
  * overflow is a plain SIGSEGV to the kernel; kind= says what it was. */
-static void report_crash(int sig, game_hook hook, const char *quoted_at)
+static void report_crash(int sig, game_hook hook, const char *at)
 {
-    char addr[40] = "", kind[64] = "";
-    if (host_guard_fault_has_address())
-        snprintf(addr, sizeof addr, " addr=0x%" PRIxPTR, (uintptr_t)host_guard_fault_address());
-    if (host_guard_fault_stale_build())
-        snprintf(kind, sizeof kind, " kind=stale-code build=%u", host_guard_fault_stale_build());
-    else if (host_guard_fault_is_stack_overflow())
-        snprintf(kind, sizeof kind, " kind=stack-overflow");
-    host_event("crash", "signal=%s%s function=%s%s at=%s version=%u", host_guard_signal_name(sig),
-               kind, hook_names[hook], addr, quoted_at, hr_version(game.lib));
+    char addr[40];
+    const int has_addr = host_guard_fault_has_address();
+    if (has_addr)
+        snprintf(addr, sizeof addr, "0x%" PRIxPTR, (uintptr_t)host_guard_fault_address());
+    const unsigned stale = host_guard_fault_stale_build();
+    const char *kind = stale                                  ? "stale-code"
+                       : host_guard_fault_is_stack_overflow() ? "stack-overflow"
+                                                              : NULL;
+    host_event(CRASH, HOST_WORD("signal", host_guard_signal_name(sig)), HOST_WORD("kind", kind),
+               HOST_UINT_IF("build", stale, stale), HOST_WORD("function", hook_names[hook]),
+               HOST_WORD("addr", has_addr ? addr : NULL), HOST_TEXT("at", at),
+               HOST_UINT("version", hr_version(game.lib)));
 }
 
 /* What stopped the call, in the words the screen and the rollback reason use. */
@@ -85,22 +88,21 @@ int host_game_call(game_call *c)
 {
     if (!c->api || !has_hook(c))
         return 0;
-    uint64_t t0 = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t t0 = host_now_ns();
     host_watchdog_enter(hook_names[c->hook]);
     int sig = host_guard_call(run_hook, c);
     host_watchdog_leave();
     if (sig) {
-        char at[600], quoted[700];
+        char at[600];
         const char *slash = strrchr(game.args->game_path, '/');
         host_crash_where(at, sizeof at, hr_temp_dir(game.lib),
                          slash ? slash + 1 : game.args->game_path);
-        host_event_quote(quoted, sizeof quoted, at);
         if (sig == HOST_GUARD_HANG)
-            host_event("hang", "function=%s ms=%" PRIu64 " at=%s version=%u", hook_names[c->hook],
-                       (host_clock_ns(CLOCK_MONOTONIC) - t0) / 1000000u, quoted,
-                       hr_version(game.lib));
+            host_event(HANG, HOST_WORD("function", hook_names[c->hook]),
+                       HOST_UINT("ms", (host_now_ns() - t0) / 1000000u), HOST_TEXT("at", at),
+                       HOST_UINT("version", hr_version(game.lib)));
         else
-            report_crash(sig, c->hook, quoted);
+            report_crash(sig, c->hook, at);
         snprintf(game.crash_text, sizeof game.crash_text, "%s in %s: %s", crash_title(sig),
                  hook_names[c->hook], at);
     }
@@ -119,8 +121,9 @@ static int tracked(void)
         return 1;
     if (!told) {
         told = 1;
-        host_event("state-tracking", "state=off reason=\"the state block cannot be "
-                                     "write-protected: each frame compares and copies it\"");
+        host_event(STATE_TRACKING, HOST_WORD("state", "off"),
+                   HOST_TEXT("reason", "the state block cannot be write-protected: each frame "
+                                       "compares and copies it"));
     }
     return 0;
 }
@@ -172,16 +175,14 @@ static int blame_loaded_state(void)
     memcpy(game.state, game.trusted, (size_t)game.state_size);
     free(game.trusted);
     game.trusted = NULL;
-    char word[600], quoted[2400], text[2200];
+    char text[2200];
     snprintf(text, sizeof text,
              "the game crashed within %d frames of loading %s (%s), so the file is to blame, not "
              "the build: the state from before the load is back. A state file keeps plain values "
              "and host handles; raw pointers (SDL objects, heap memory, the old block) are not "
              "valid in another process or after a reload",
              HOST_GAME_SUSPECT_FRAMES, game.suspect_file, game.crash_text);
-    host_event("state-rejected", "path=%s reason=%s",
-               host_event_word(word, sizeof word, game.suspect_file),
-               host_event_quote(quoted, sizeof quoted, text));
+    host_event(STATE_REJECTED, HOST_WORD("path", game.suspect_file), HOST_TEXT("reason", text));
     return 1;
 }
 
@@ -200,20 +201,18 @@ static void on_crash(game_hook hook)
     end_snapshot(hook == HOOK_UPDATE || hook == HOOK_RELOAD);
     game.crashes++;
     hr_forbid(game.lib);
-    char quoted[700];
     if (game.crashes == 1 && hook != HOOK_INIT && hr_rollback(game.lib) == HR_RELOADED) {
-        host_event("rollback", "version=%u state=%s reason=%s", hr_version(game.lib), state,
-                   host_event_quote(quoted, sizeof quoted, game.crash_text));
-        host_game_on_loaded(NULL);
+        host_event(ROLLBACK, HOST_UINT("version", hr_version(game.lib)), HOST_WORD("state", state),
+                   HOST_TEXT("reason", game.crash_text));
+        host_game_on_loaded(0);
         return;
     }
     game.crashed = 1;
-    host_event("safe-mode", "state=%s reason=%s", state,
-               host_event_quote(quoted, sizeof quoted,
-                                HOST_RELEASE ? "the game is stopped; F5 starts it again with a "
-                                               "fresh state"
-                                             : "the game is stopped until a new build loads; "
-                                               "this exact build will not be loaded again"));
+    host_event(SAFE_MODE, HOST_WORD("state", state),
+               HOST_TEXT("reason", HOST_RELEASE ? "the game is stopped; F5 starts it again with "
+                                                  "a fresh state"
+                                                : "the game is stopped until a new build loads; "
+                                                  "this exact build will not be loaded again"));
 }
 
 void host_game_call_live(game_hook hook, const game_input *input)

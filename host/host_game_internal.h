@@ -126,7 +126,7 @@ void host_game_prepare(const char *copy, void *user);
 /* host_game.c */
 
 /* A build was just loaded: create the state (first build) or carry it over (reload).
- * event: "reloaded" for a new build, NULL after a rollback (already reported). */
-void host_game_on_loaded(const char *event);
+ * report: 1 for a new build (a reloaded event), 0 after a rollback (already reported). */
+void host_game_on_loaded(int report);
 
 #endif /* HOST_GAME_INTERNAL_H */

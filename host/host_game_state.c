@@ -201,7 +201,7 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
                  api->state_type);
         return -1;
     }
-    char text[700], quoted[800];
+    char text[700];
     switch (host_layout_error_code(l)) {
     case HOST_LAYOUT_OK: *out = l; return 0;
     case HOST_LAYOUT_ERR_NO_DEBUG:
@@ -212,8 +212,7 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
                      "not compared field by field, only state_size, state_version and "
                      "state_hash",
                      game.args->game_path, api->state_type);
-            host_event("layout-unchecked", "reason=%s",
-                       host_event_quote(quoted, sizeof quoted, text));
+            host_event(LAYOUT_UNCHECKED, HOST_TEXT("reason", text));
         }
         host_layout_free(l);
         return 0;
@@ -237,7 +236,7 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
 static int judge_layout(const game_api *api, const host_layout *next_layout, char *why,
                         size_t why_size)
 {
-    char change[640], fields[400] = "", quoted[700];
+    char change[640], fields[400] = "";
     if (!game.state)
         return 0;               /* the first good build: its layout becomes the live one */
     if (game.reset_requested) { /* F5: any layout goes, the game starts over */
@@ -286,7 +285,7 @@ static int judge_layout(const game_api *api, const host_layout *next_layout, cha
     }
     if (game.args->reset && make_fresh(api) == 0) {
         snprintf(why, why_size, "%s%s (--reset)", change, failed);
-        host_event("reset", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        host_event(RESET, HOST_TEXT("reason", why));
         why[0] = 0;
         /* The old build's shutdown runs now: once the new one is in, its code is gone. */
         if (host_game_is_running())

@@ -25,9 +25,7 @@ int host_input_open(void)
     input.focused = 1;
     input.opened = SDL_InitSubSystem(SDL_INIT_GAMECONTROLLER) == 0;
     if (!input.opened) {
-        char quoted[400];
-        host_event("pads-off", "reason=%s",
-                   host_event_quote(quoted, sizeof quoted, SDL_GetError()));
+        host_event(PADS_OFF, HOST_TEXT("reason", SDL_GetError()));
     }
     return input.opened ? 0 : -1;
 }
@@ -49,12 +47,8 @@ static void pad_added(int device_index)
             continue;
         input.pads[i] = SDL_GameControllerOpen(device_index);
         if (input.pads[i]) {
-            char name[300];
-            host_event("pad-added", "slot=%d name=%s", i,
-                       host_event_quote(name, sizeof name,
-                                        SDL_GameControllerName(input.pads[i])
-                                            ? SDL_GameControllerName(input.pads[i])
-                                            : "?"));
+            const char *name = SDL_GameControllerName(input.pads[i]);
+            host_event(PAD_ADDED, HOST_INT("slot", i), HOST_TEXT("name", name ? name : "?"));
         }
         return;
     }
@@ -67,7 +61,7 @@ static void pad_removed(SDL_JoystickID id)
         if (j && SDL_JoystickInstanceID(j) == id) {
             SDL_GameControllerClose(input.pads[i]);
             input.pads[i] = NULL;
-            host_event("pad-removed", "slot=%d", i);
+            host_event(PAD_REMOVED, HOST_INT("slot", i));
         }
     }
 }

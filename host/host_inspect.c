@@ -299,22 +299,20 @@ int host_inspect_walk(host_inspect_visit visit, void *user, char *why, size_t wh
 
 static int dump_row(void *user, const host_inspect_row *row)
 {
-    char type[160], word[200], value[HOST_INSPECT_VALUE_MAX + 40];
+    char type[160];
     (void)user;
     /* quoted into a buffer of its own: host_event_quote cannot write over what it reads */
     snprintf(type, sizeof type, "%s%s", row->type, row->dims);
-    host_event("inspect", "field=%s type=%s value=%s", row->path,
-               host_event_word(word, sizeof word, type),
-               host_event_word(value, sizeof value, row->value));
+    host_event(INSPECT, HOST_WORD("field", row->path), HOST_WORD("type", type),
+               HOST_WORD("value", row->value));
     return 1;
 }
 
 void host_inspect_dump(void)
 {
-    char why[300], quoted[400];
+    char why[300];
     if (host_inspect_walk(dump_row, NULL, why, sizeof why) < 0)
-        host_event("inspect-unavailable", "reason=%s",
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(INSPECT_UNAVAILABLE, HOST_TEXT("reason", why));
 }
 
 /* What find_row looks for, and what it found. */
@@ -418,10 +416,7 @@ static int parse_value(const host_layout_field *f, const char *text, uint64_t *r
 
 static int edit_failed(const char *path, const char *why)
 {
-    char field[HOST_INSPECT_PATH_MAX + 8], quoted[600];
-    host_event("state-edit-failed", "field=%s reason=%s",
-               host_event_word(field, sizeof field, path),
-               host_event_quote(quoted, sizeof quoted, why));
+    host_event(STATE_EDIT_FAILED, HOST_WORD("field", path), HOST_TEXT("reason", why));
     return -1;
 }
 
@@ -458,11 +453,10 @@ int host_inspect_set(const char *path, const char *text)
     host_game_layout live;
     unsigned char *block = host_game_state(&live);
     write_bits(block, found.row.bit, bits_of(f), raw);
-    char now[HOST_INSPECT_VALUE_MAX], from[HOST_INSPECT_VALUE_MAX + 8], to[sizeof from];
+    char now[HOST_INSPECT_VALUE_MAX];
     format_scalar(f, block, found.row.bit, now, sizeof now);
-    host_event("state-edit", "field=%s from=%s to=%s", path,
-               host_event_word(from, sizeof from, found.row.value),
-               host_event_word(to, sizeof to, now));
+    host_event(STATE_EDIT, HOST_WORD("field", path), HOST_WORD("from", found.row.value),
+               HOST_WORD("to", now));
     return 0;
 }
 

@@ -91,17 +91,15 @@ static void refresh(void)
 
 void host_inspect_panel_toggle(void)
 {
-    char quoted[400];
     panel.open = !panel.open;
     if (!panel.open) {
-        host_event("inspector", "open=0");
+        host_event(INSPECTOR, HOST_INT("open", 0));
         return;
     }
     refresh();
-    host_event("inspector", "open=1 rows=%d", panel.count);
+    host_event(INSPECTOR, HOST_INT("open", 1), HOST_INT("rows", panel.count));
     if (!panel.count && panel.reason[0])
-        host_event("inspect-unavailable", "reason=%s",
-                   host_event_quote(quoted, sizeof quoted, panel.reason));
+        host_event(INSPECT_UNAVAILABLE, HOST_TEXT("reason", panel.reason));
 }
 
 int host_inspect_panel_is_open(void)

@@ -214,9 +214,9 @@ static const char gitignore[] = "/build/\n/livehost.state\n/livehost.png\n";
 
 static int fail(const char *what, const char *path)
 {
-    char why[1200], quoted[1300];
+    char why[1200];
     snprintf(why, sizeof why, "%s %s: %s", what, path, strerror(errno));
-    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(ERROR, HOST_TEXT("reason", why));
     return 1;
 }
 
@@ -280,10 +280,10 @@ int host_new_project(const char *dir, const char *exe_path, const host_new_templ
     for (size_t i = 0; i < file_count; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
         if (access(path, F_OK) == 0) {
-            char why[4200], quoted[4400];
+            char why[4200];
             snprintf(why, sizeof why,
                      "nothing written: %s is already there; choose a new or empty directory", path);
-            host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+            host_event(ERROR, HOST_TEXT("reason", why));
             return 1;
         }
     }

@@ -4,8 +4,9 @@
  * error), crashes, hangs, refused and failed builds. The panel is opaque, so the game's own
  * text under it never mixes with the overlay's.
  *
- * Owns only what it shows. It learns about problems from the event log (host_event.c hands
- * every event line to host_overlay_note, so the screen says what the log says) and from
+ * Owns only what it shows. It learns about problems from the events (main adds
+ * host_overlay_on_event as a listener: the structured event, whose list says which events are
+ * shown and which open the overlay, so the screen says what the log says) and from
  * host_build.c (the compiler's messages), and reads the core's phase timings through
  * host_game_info_get. It is drawn by the host after the game, with the host's own font, so
  * it keeps working when the game library is broken, crashed or not built yet.
@@ -15,7 +16,6 @@
  */
 #include "host.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,16 +40,6 @@ enum {
 #define COLOR_NOTICE 0xe8e070ffu  /* asset problems, build warnings: shown, never open it */
 #define COLOR_SOURCE 0xb8c4ffffu  /* the source lines around the first compile error */
 
-/* Events that are problems. open: shows the overlay by itself (default mode). */
-static const struct {
-    const char *event;
-    int open;
-} problem_events[] = {
-    { "crash", 1 },     { "hang", 1 },          { "rollback", 1 },
-    { "safe-mode", 1 }, { "reload-failed", 1 }, { "refused", 1 },
-    { "waiting", 1 },   { "error", 1 },         { "asset-missing", 0 },
-};
-
 #define MIGRATED "state migrated" /* the notice of a migration by field name */
 
 typedef struct problem {
@@ -67,7 +57,6 @@ static struct {
     int width, height;
     const char *game_path;
     const host_args *args; /* where a compiler message's file may be (host_source_excerpt) */
-    pthread_t main_thread; /* events from other threads are not the screen's business */
 
     uint64_t frame_start, window_start; /* frame timing: this frame, the fps window */
     double frame_ms, fps;
@@ -127,7 +116,6 @@ void host_overlay_open(const host_args *args)
     ov.height = args->height;
     ov.game_path = args->game_path;
     ov.args = args;
-    ov.main_thread = pthread_self();
 }
 
 void host_overlay_close(void)
@@ -174,10 +162,9 @@ static void remove_problem(int i)
 
 /* A build whose state was migrated by field name: what changed, as a notice (it never opens
  * the overlay; the next build's replaces it). */
-static void note_migration(const char *fields)
+static void note_migration(const char *changes)
 {
-    char changes[sizeof ov.problems[0].text];
-    if (!host_event_field(fields, "changes", changes, sizeof changes))
+    if (!changes)
         return;
     if (ov.problem_count == PROBLEM_MAX)
         remove_problem(0);
@@ -189,50 +176,47 @@ static void note_migration(const char *fields)
     p->notice = 1;
 }
 
-void host_overlay_note(const char *name, const char *fields)
+void host_overlay_on_event(const host_event_data *ev)
 {
-    if (!ov.open || !pthread_equal(pthread_self(), ov.main_thread))
+    if (!ov.open)
         return;
-    if (strcmp(name, "loaded") == 0 || strcmp(name, "reloaded") == 0) {
+    if (ev->kind == HOST_EVENT_LOADED || ev->kind == HOST_EVENT_RELOADED) {
         /* A good build is in: every problem of the old code is gone, asset ones are not. */
         for (int i = ov.problem_count - 1; i >= 0; i--)
             if (!ov.problems[i].notice || strcmp(ov.problems[i].title, MIGRATED) == 0)
                 remove_problem(i);
-        note_migration(fields);
+        note_migration(host_event_text(ev, "changes"));
         ov.compile[0] = ov.source[0] = 0;
         ov.compile_errors = 0;
-        ov.reload_seen = ov.in_check ? (name[0] == 'l' ? 2 : 1) : 0;
+        ov.reload_seen = ov.in_check ? (ev->kind == HOST_EVENT_LOADED ? 2 : 1) : 0;
         hide_if_clear();
         return;
     }
-    if (strcmp(name, "asset-reloaded") == 0) {
-        char asset[128];
-        if (host_event_field(fields, "name", asset, sizeof asset))
-            for (int i = ov.problem_count - 1; i >= 0; i--)
-                if (ov.problems[i].notice && strcmp(ov.problems[i].asset, asset) == 0)
-                    remove_problem(i);
+    const char *asset = host_event_text(ev, "name");
+    if (ev->kind == HOST_EVENT_ASSET_RELOADED) {
+        for (int i = ov.problem_count - 1; asset && i >= 0; i--)
+            if (ov.problems[i].notice && strcmp(ov.problems[i].asset, asset) == 0)
+                remove_problem(i);
         return;
     }
-    for (size_t k = 0; k < sizeof problem_events / sizeof problem_events[0]; k++) {
-        if (strcmp(name, problem_events[k].event) != 0)
-            continue;
-        char asset[128] = "";
-        if (!problem_events[k].open && host_event_field(fields, "name", asset, sizeof asset))
-            for (int i = ov.problem_count - 1; i >= 0; i--)
-                if (strcmp(ov.problems[i].asset, asset) == 0)
-                    remove_problem(i); /* the same asset again: one line is enough */
-        if (ov.problem_count == PROBLEM_MAX)
-            remove_problem(0);
-        problem *p = &ov.problems[ov.problem_count++];
-        snprintf(p->title, sizeof p->title, "%s", name);
-        host_event_describe(fields, p->text, sizeof p->text);
-        host_draw_ascii(p->text);
-        snprintf(p->asset, sizeof p->asset, "%s", asset);
-        p->notice = !problem_events[k].open;
-        if (problem_events[k].open)
-            show_for_problem();
+    if (ev->overlay == HOST_EVENT_HIDDEN)
         return;
-    }
+    const int opens = ev->overlay == HOST_EVENT_OPENS;
+    if (opens)
+        asset = NULL;
+    for (int i = ov.problem_count - 1; asset && i >= 0; i--)
+        if (strcmp(ov.problems[i].asset, asset) == 0)
+            remove_problem(i); /* the same asset again: one line is enough */
+    if (ov.problem_count == PROBLEM_MAX)
+        remove_problem(0);
+    problem *p = &ov.problems[ov.problem_count++];
+    snprintf(p->title, sizeof p->title, "%s", ev->name);
+    host_event_describe(ev, p->text, sizeof p->text);
+    host_draw_ascii(p->text);
+    snprintf(p->asset, sizeof p->asset, "%s", asset ? asset : "");
+    p->notice = !opens;
+    if (opens)
+        show_for_problem();
 }
 
 /* The timeline of a reload the host's own build made counts from the save (or, for the build
@@ -257,14 +241,13 @@ static void report_timeline(void)
         return;
     ov.tl.reported = 1;
     const char *from = ov.tl.built ? (ov.tl.saved ? "save" : "start") : "library";
-    char build[96] = "";
-    if (ov.tl.built)
-        snprintf(build, sizeof build, " wait=%.1f build=%.1f", ov.tl.debounce, ov.tl.build);
-    host_event("timeline",
-               "version=%u from=%s ms=%.1f%s detect=%.1f copy=%.2f check=%.2f preflight=%.1f "
-               "load=%.2f hook=%.2f frame=%.1f",
-               ov.tl.version, from, ov.tl.total, build, ov.tl.detect, ov.tl.copy, ov.tl.check,
-               ov.tl.preflight, ov.tl.load, ov.tl.hook, ov.tl.frame);
+    host_event(
+        TIMELINE, HOST_UINT("version", ov.tl.version), HOST_WORD("from", from),
+        HOST_REAL("ms", ov.tl.total, 1), HOST_REAL_IF("wait", ov.tl.debounce, 1, ov.tl.built),
+        HOST_REAL_IF("build", ov.tl.build, 1, ov.tl.built), HOST_REAL("detect", ov.tl.detect, 1),
+        HOST_REAL("copy", ov.tl.copy, 2), HOST_REAL("check", ov.tl.check, 2),
+        HOST_REAL("preflight", ov.tl.preflight, 1), HOST_REAL("load", ov.tl.load, 2),
+        HOST_REAL("hook", ov.tl.hook, 2), HOST_REAL("frame", ov.tl.frame, 1));
 }
 
 /* The code around the first error (errors come first in messages). */
@@ -291,7 +274,7 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
     ov.build_ms = ms;
     ov.build_changed_ns = changed_ns;
     ov.build_started_ns = started_ns;
-    ov.build_done_ns = host_clock_ns(CLOCK_MONOTONIC);
+    ov.build_done_ns = host_now_ns();
     if (ov.tl.await_build) {
         ov.tl.await_build = 0;
         if (ok)
@@ -321,7 +304,7 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
 
 void host_overlay_frame_begin(void)
 {
-    uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t now = host_now_ns();
     if (!ov.window_start)
         ov.window_start = now;
     if (++ov.window_frames >= 30 || now - ov.window_start > 1000000000u) {
@@ -336,7 +319,7 @@ void host_overlay_check_begin(void)
 {
     ov.in_check = 1;
     ov.reload_seen = 0;
-    ov.check_start = host_clock_ns(CLOCK_MONOTONIC);
+    ov.check_start = host_now_ns();
 }
 
 /* A build was loaded during this check: work out where the time went since the save. */
@@ -346,7 +329,7 @@ void host_overlay_check_end(void)
     if (!ov.reload_seen)
         return;
     const int first_load = ov.reload_seen == 2;
-    uint64_t end = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t end = host_now_ns();
     host_game_info info;
     host_game_info_get(&info);
     double check_call = ms_between(ov.check_start, end);
@@ -365,7 +348,9 @@ void host_overlay_check_end(void)
     double since_write = 0;
     if (stat(ov.game_path, &st) == 0) {
         uint64_t ctime = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
-        since_write = ms_between(ctime, host_clock_ns(CLOCK_REALTIME));
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now); /* the clock file times are kept in */
+        since_write = ms_between(ctime, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
     }
     /* A build that found the library up to date (at start) did not write it: the wait to be
      * noticed counts from that build's end. */
@@ -436,7 +421,7 @@ static void timeline(char *out, size_t size)
 
 void host_overlay_render(void)
 {
-    uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t now = host_now_ns();
     double work = ms_between(ov.frame_start, now);
     ov.frame_ms = ov.frame_ms ? ov.frame_ms * 0.9 + work * 0.1 : work;
     if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */
@@ -493,11 +478,7 @@ void host_overlay_render(void)
     }
     for (int i = ov.problem_count - 1; i >= 0 && n < max; i--) { /* newest first */
         const problem *p = &ov.problems[i];
-        size_t t = strlen(p->title); /* "refused: refused: x.so: ..." says it once */
-        if (strncmp(p->text, p->title, t) == 0 && p->text[t] == ':')
-            snprintf(text, sizeof text, "%s", p->text);
-        else
-            snprintf(text, sizeof text, "%s: %s", p->title, p->text);
+        snprintf(text, sizeof text, "%s: %s", p->title, p->text);
         n += wrap(lines, n, max, width, p->notice ? COLOR_NOTICE : COLOR_ERROR, text, 12);
     }
     if (n == max && (ov.compile[0] || ov.problem_count)) {

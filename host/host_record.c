@@ -42,27 +42,25 @@ static struct {
 
 static void save_recording(void)
 {
-    char why[512], quoted[600], word[600];
+    char why[512];
     if (!rec.save_path || rec.saved)
         return;
     rec.saved = 1;
-    host_event_word(word, sizeof word, rec.save_path);
     if (host_state_file_write(rec.save_path, HOST_STATE_FILE_RECORDING, &rec.rec, why,
                               sizeof why) == 0)
-        host_event("record-saved", "path=%s frames=%" PRIu64, word, rec.rec.input_count);
+        host_event(RECORD_SAVED, HOST_WORD("path", rec.save_path),
+                   HOST_UINT("frames", rec.rec.input_count));
     else
-        host_event("record-refused", "path=%s reason=%s", word,
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(RECORD_REFUSED, HOST_WORD("path", rec.save_path), HOST_TEXT("reason", why));
 }
 
 static void go_live(const char *reason)
 {
-    char quoted[600];
     if (rec.mode == LIVE)
         return;
     rec.mode = LIVE;
-    host_event("record", "state=live reason=%s loops=%" PRIu64,
-               host_event_word(quoted, sizeof quoted, reason), rec.loops);
+    host_event(RECORD, HOST_WORD("state", "live"), HOST_WORD("reason", reason),
+               HOST_UINT("loops", rec.loops));
 }
 
 static void start_loop(void)
@@ -70,7 +68,7 @@ static void start_loop(void)
     rec.mode = LOOPING;
     rec.position = rec.rec.input_count; /* the first update puts the snapshot back */
     rec.loops = 0;
-    host_event("record", "state=looping frames=%" PRIu64, rec.rec.input_count);
+    host_event(RECORD, HOST_WORD("state", "looping"), HOST_UINT("frames", rec.rec.input_count));
 }
 
 int host_record_open(const host_args *args)
@@ -79,18 +77,16 @@ int host_record_open(const host_args *args)
     rec.save_path = args->record;
     if (!args->replay)
         return 0;
-    char why[512], quoted[600], word[600];
+    char why[512];
     if (host_state_file_read(args->replay, HOST_STATE_FILE_RECORDING, &rec.rec, why, sizeof why) !=
         0) {
-        host_event("record-refused", "path=%s reason=%s",
-                   host_event_word(word, sizeof word, args->replay),
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(RECORD_REFUSED, HOST_WORD("path", args->replay), HOST_TEXT("reason", why));
         rec.replay_failed = 1;
         return -1;
     }
     if (rec.rec.input_count == 0) {
-        host_event("record-refused", "path=%s reason=\"it holds no inputs\"",
-                   host_event_word(word, sizeof word, args->replay));
+        host_event(RECORD_REFUSED, HOST_WORD("path", args->replay),
+                   HOST_TEXT("reason", "it holds no inputs"));
         host_state_file_free(&rec.rec);
         rec.replay_failed = 1;
         return -1;
@@ -115,14 +111,14 @@ void host_record_toggle(void)
     host_game_layout layout;
     const void *state = host_game_state(&layout);
     if (!state || !host_game_is_running()) {
-        host_event("record-refused", "reason=\"no game is running\"");
+        host_event(RECORD_REFUSED, HOST_TEXT("reason", "no game is running"));
         return;
     }
     if (rec.mode == LOOPING)
         go_live("F2");
     void *copy = realloc(rec.rec.state, layout.size ? (size_t)layout.size : 1);
     if (!copy) {
-        host_event("record-refused", "reason=\"out of memory for the snapshot\"");
+        host_event(RECORD_REFUSED, HOST_TEXT("reason", "out of memory for the snapshot"));
         return;
     }
     memcpy(copy, state, (size_t)layout.size);
@@ -134,7 +130,7 @@ void host_record_toggle(void)
     rec.replay = NULL;
     rec.saved = 0;
     rec.mode = RECORDING;
-    host_event("record", "state=recording");
+    host_event(RECORD, HOST_WORD("state", "recording"));
 }
 
 void host_record_live(const char *reason)
@@ -166,34 +162,20 @@ static void append(const game_input *live)
 /* Puts the loop's snapshot back. 0, or -1 after leaving the loop with the reason. */
 static int restore(void)
 {
-    char why[1024], quoted[1100], word[600];
+    char why[1024];
     int adopted = host_game_adopt(rec.rec.state, &rec.rec.layout, rec.rec.layout_text, rec.replay,
                                   why, sizeof why);
     if (adopted < 0) {
-        if (rec.replay)
-            host_event("record-refused", "path=%s reason=%s",
-                       host_event_word(word, sizeof word, rec.replay),
-                       host_event_quote(quoted, sizeof quoted, why));
-        else
-            host_event("record-refused", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        host_event(RECORD_REFUSED, HOST_WORD("path", rec.replay), HOST_TEXT("reason", why));
         /* A --replay that cannot start is given up, not tried again every frame. */
         rec.replay_failed |= rec.replay != NULL;
         rec.replay = NULL;
         go_live("refused");
         return -1;
     }
-    if (adopted == 1) { /* "record-migrated [path=PATH] [changes="..."]" */
-        char fields[1300] = "";
-        if (rec.replay)
-            snprintf(fields, sizeof fields, "path=%s",
-                     host_event_word(word, sizeof word, rec.replay));
-        if (why[0]) {
-            size_t len = strlen(fields);
-            snprintf(fields + len, sizeof fields - len, "%schanges=%s", len ? " " : "",
-                     host_event_quote(quoted, sizeof quoted, why));
-        }
-        host_event("record-migrated", "%s", fields);
-    }
+    if (adopted == 1)
+        host_event(RECORD_MIGRATED, HOST_WORD("path", rec.replay),
+                   HOST_TEXT("changes", why[0] ? why : NULL));
     rec.replay = NULL;
     if (adopted == 1) { /* migrated: keep the new layout, so later loops are plain copies */
         host_game_layout layout;

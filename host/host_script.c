@@ -179,10 +179,9 @@ static void unplug_pad(int pad)
 
 static int fail(const char *path, int line, const char *what)
 {
-    char quoted[1200];
     char why[1024];
     snprintf(why, sizeof why, "%s:%d: %s", path, line, what);
-    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(ERROR, HOST_TEXT("reason", why));
     return -1;
 }
 

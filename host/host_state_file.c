@@ -367,7 +367,7 @@ fail:
 
 static void save(const char *path)
 {
-    char why[512], quoted[600], word[600];
+    char why[512];
     host_state_data data = { 0 };
     data.state = host_game_state(&data.layout);
     const char *text = host_game_layout_text();
@@ -376,20 +376,18 @@ static void save(const char *path)
     } else if (!(data.layout_text = strdup(text))) {
         snprintf(why, sizeof why, "out of memory for its layout");
     } else if (host_state_file_write(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
-        host_event("state-saved", "path=%s bytes=%" PRIu64,
-                   host_event_word(word, sizeof word, path),
-                   HEADER_BYTES + data.layout.size + 8 + strlen(text));
+        host_event(STATE_SAVED, HOST_WORD("path", path),
+                   HOST_UINT("bytes", HEADER_BYTES + data.layout.size + 8 + strlen(text)));
         free(data.layout_text);
         return;
     }
     free(data.layout_text);
-    host_event("state-save-failed", "path=%s reason=%s", host_event_word(word, sizeof word, path),
-               host_event_quote(quoted, sizeof quoted, why));
+    host_event(STATE_SAVE_FAILED, HOST_WORD("path", path), HOST_TEXT("reason", why));
 }
 
 static void load(const char *path)
 {
-    char why[1024], quoted[1100], word[600];
+    char why[1024];
     host_state_data data;
     int adopted = -1;
     if (host_state_file_read(path, HOST_STATE_FILE_STATE, &data, why, sizeof why) == 0) {
@@ -397,17 +395,12 @@ static void load(const char *path)
             host_game_adopt(data.state, &data.layout, data.layout_text, path, why, sizeof why);
         host_state_file_free(&data);
     }
-    host_event_word(word, sizeof word, path);
     if (adopted < 0)
-        host_event("state-refused", "path=%s reason=%s", word,
-                   host_event_quote(quoted, sizeof quoted, why));
-    else if (adopted == 0)
-        host_event("state-loaded", "path=%s layout=same", word);
-    else if (!why[0]) /* migrated by the game's migrate, a layout not known */
-        host_event("state-loaded", "path=%s layout=migrated", word);
-    else
-        host_event("state-loaded", "path=%s layout=migrated changes=%s", word,
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(STATE_REFUSED, HOST_WORD("path", path), HOST_TEXT("reason", why));
+    else /* changes: none when the game's migrate did it and a layout is not known */
+        host_event(STATE_LOADED, HOST_WORD("path", path),
+                   HOST_WORD("layout", adopted == 0 ? "same" : "migrated"),
+                   HOST_TEXT("changes", adopted == 1 && why[0] ? why : NULL));
 }
 
 void host_state_open(const host_args *args)
@@ -492,12 +485,10 @@ void host_state_frame(unsigned actions)
 
 void host_state_close(void)
 {
-    char quoted[600], word[600];
     atomic_store(&files.stuck_path, NULL);
     if (files.load_path)
-        host_event("state-refused", "path=%s reason=%s",
-                   host_event_word(word, sizeof word, files.load_path),
-                   host_event_quote(quoted, sizeof quoted, "no game ran to load it into"));
+        host_event(STATE_REFUSED, HOST_WORD("path", files.load_path),
+                   HOST_TEXT("reason", "no game ran to load it into"));
     if (files.save_path)
         save(files.save_path);
     memset(&files, 0, sizeof files);

@@ -34,7 +34,8 @@ static void time_event(const char *state)
 {
     char speed[16];
     snprintf(speed, sizeof speed, "%g", game_clock.quarters / 4.0);
-    host_event("time", "state=%s speed=%s updates=%" PRIu64, state, speed, game_clock.updates);
+    host_event(TIME, HOST_WORD("state", state), HOST_WORD("speed", speed),
+               HOST_UINT("updates", game_clock.updates));
 }
 
 int host_time_open(const host_args *args, int fps)
@@ -48,7 +49,7 @@ int host_time_open(const host_args *args, int fps)
     host_state_open(args);
     host_record_open(args);
     if (host_rewind_open(args->rewind_seconds) != 0)
-        host_event("rewind", "state=off reason=\"out of memory\"");
+        host_event(REWIND, HOST_WORD("state", "off"), HOST_TEXT("reason", "out of memory"));
     return 0;
 }
 
@@ -68,7 +69,8 @@ static void rewind_frame(void)
         game_clock.rewound = 0;
         game_clock.crashed = host_game_state(NULL) && !host_game_is_running();
         host_record_live("rewind"); /* the loop or the recording would no longer match */
-        host_event("rewind", "state=started snapshots=%d", host_rewind_available());
+        host_event(REWIND, HOST_WORD("state", "started"),
+                   HOST_INT("snapshots", host_rewind_available()));
     }
     void *block = host_game_state(&layout);
     if (block && host_rewind_step(block, &layout)) {
@@ -81,8 +83,8 @@ static void rewind_frame(void)
 static void rewind_end(void)
 {
     game_clock.rewinding = 0;
-    host_event("rewind", "state=stopped steps=%" PRIu64 " snapshots=%d", game_clock.rewound,
-               host_rewind_available());
+    host_event(REWIND, HOST_WORD("state", "stopped"), HOST_UINT("steps", game_clock.rewound),
+               HOST_INT("snapshots", host_rewind_available()));
     /* Back before a crash: hold still there, so the fixed build (a crash stops the game until
      * one loads) shows that moment instead of running on at once; F7 or F8 go on. */
     if (game_clock.crashed && game_clock.rewound && !game_clock.paused) {
@@ -160,7 +162,8 @@ void host_time_frame(unsigned actions, const game_input *live, uint64_t frame)
         void *block = host_game_is_running() ? host_game_state(&layout) : NULL;
         if (block && host_rewind_push(block, &layout) != 0 && !game_clock.rewind_broken) {
             game_clock.rewind_broken = 1;
-            host_event("rewind", "state=off reason=\"out of memory for the history\"");
+            host_event(REWIND, HOST_WORD("state", "off"),
+                       HOST_TEXT("reason", "out of memory for the history"));
         }
     }
     if (step)

@@ -16,9 +16,9 @@
 
 static int fail(const char *what)
 {
-    char quoted[600], why[512];
+    char why[512];
     snprintf(why, sizeof why, "%s: %s", what, SDL_GetError());
-    host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+    host_event(ERROR, HOST_TEXT("reason", why));
     return -1;
 }
 
@@ -73,16 +73,14 @@ int host_video_open(host_video *video, const host_args *args)
         video->fps = SDL_GetCurrentDisplayMode(0, &mode) == 0 && mode.refresh_rate > 0
                          ? mode.refresh_rate
                          : 60;
-    char game[300], assets[300], preflight[300];
-    host_event(
-        "start",
-        "game=%s assets=%s size=%dx%d video=%s renderer=%s vsync=%s fps=%d preflight=%s pid=%ld",
-        host_event_word(game, sizeof game, args->game_path),
-        host_event_word(assets, sizeof assets, args->assets_dir), args->width, args->height,
-        args->headless ? "headless" : "window", info.name ? info.name : "unknown",
-        video->vsync ? "on" : "off", video->fps,
-        host_event_word(preflight, sizeof preflight, args->preflight ? args->preflight : "none"),
-        (long)getpid());
+    char size[32];
+    snprintf(size, sizeof size, "%dx%d", args->width, args->height);
+    host_event(START, HOST_WORD("game", args->game_path), HOST_WORD("assets", args->assets_dir),
+               HOST_WORD("size", size), HOST_WORD("video", args->headless ? "headless" : "window"),
+               HOST_WORD("renderer", info.name ? info.name : "unknown"),
+               HOST_WORD("vsync", video->vsync ? "on" : "off"), HOST_INT("fps", video->fps),
+               HOST_WORD("preflight", args->preflight ? args->preflight : "none"),
+               HOST_INT("pid", getpid()));
     return 0;
 }
 
@@ -133,9 +131,10 @@ int host_video_apply(host_video *video, const game_window *want, const host_args
     video->height = h;
     /* FIT: a fixed logical size, scaled and letterboxed; NONE: the window's own pixels. */
     SDL_RenderSetLogicalSize(video->renderer, none ? 0 : w, none ? 0 : h);
-    char title[300];
-    host_event("window", "size=%dx%d scale=%s title=%s", w, h, none ? "none" : "fit",
-               host_event_quote(title, sizeof title, want->title ? want->title : ""));
+    char size[32];
+    snprintf(size, sizeof size, "%dx%d", w, h);
+    host_event(WINDOW, HOST_WORD("size", size), HOST_WORD("scale", none ? "none" : "fit"),
+               HOST_TEXT("title", want->title ? want->title : ""));
     return 1;
 }
 
@@ -144,13 +143,12 @@ void host_video_toggle_fullscreen(host_video *video)
     const int want = !video->fullscreen;
     if (video->window &&
         SDL_SetWindowFullscreen(video->window, want ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) {
-        char quoted[400];
-        host_event("window", "fullscreen=%d reason=%s", video->fullscreen,
-                   host_event_quote(quoted, sizeof quoted, SDL_GetError()));
+        host_event(WINDOW, HOST_INT("fullscreen", video->fullscreen),
+                   HOST_TEXT("reason", SDL_GetError()));
         return;
     }
     video->fullscreen = want;
-    host_event("window", "fullscreen=%d", want);
+    host_event(WINDOW, HOST_INT("fullscreen", want));
 }
 
 void host_video_close(host_video *video)
@@ -179,7 +177,7 @@ static int ends_with_png(const char *path)
 
 int host_video_screenshot(host_video *video, const char *path)
 {
-    char where[600], quoted[600], why[512] = "";
+    char why[512] = "";
     int w = 0, h = 0;
     SDL_GetRendererOutputSize(video->renderer, &w, &h);
     /* RGB without alpha: a screenshot shows what the eye sees, whatever alpha the game used. */
@@ -196,12 +194,10 @@ int host_video_screenshot(host_video *video, const char *path)
         snprintf(why, sizeof why, "%s", SDL_GetError());
     }
     SDL_FreeSurface(shot);
-    host_event_word(where, sizeof where, path);
     if (why[0]) {
-        host_event("screenshot-failed", "path=%s reason=%s", where,
-                   host_event_quote(quoted, sizeof quoted, why));
+        host_event(SCREENSHOT_FAILED, HOST_WORD("path", path), HOST_TEXT("reason", why));
         return -1;
     }
-    host_event("screenshot", "path=%s", where);
+    host_event(SCREENSHOT, HOST_WORD("path", path));
     return 0;
 }

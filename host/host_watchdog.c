@@ -83,15 +83,15 @@ static void *watch(void *arg)
 {
     (void)arg;
     const uint64_t ms = 1000000u;
-    uint64_t awake = host_clock_ns(CLOCK_MONOTONIC); /* when this thread last looked */
-    uint64_t resumed = 0; /* the end of the last gap in which the whole process slept */
+    uint64_t awake = host_now_ns(); /* when this thread last looked */
+    uint64_t resumed = 0;           /* the end of the last gap in which the whole process slept */
     while (!atomic_load(&dog.stop)) {
         /* start before now: a call that begins in between must not look like one that began
          * in the future (an unsigned "elapsed" would wrap to centuries). */
         uint64_t seq = atomic_load(&dog.call_seq);
         uint64_t start = atomic_load(&dog.call_start);
         uint64_t frame = atomic_load(&dog.last_frame);
-        uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+        uint64_t now = host_now_ns();
         /* This thread sleeps at most 50 ms at a time: a much longer gap means the whole process
          * was stopped (Ctrl-Z, a suspended machine). Time before it is nobody's hang. */
         if (now - awake > 500 * ms)
@@ -129,7 +129,7 @@ int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms)
     dog.grace_ms = grace_ms;
     dog.stall_ms = stall_ms;
     atomic_store(&dog.stop, 0);
-    atomic_store(&dog.last_frame, host_clock_ns(CLOCK_MONOTONIC));
+    atomic_store(&dog.last_frame, host_now_ns());
     if (!budget_ms && !stall_ms)
         return 0;
     /* The watchdog's own signal must never land on this thread. */
@@ -164,7 +164,7 @@ void host_watchdog_enter(const char *name)
     dog.caller = pthread_self();
     atomic_store(&dog.call_name, name);
     atomic_fetch_add(&dog.call_seq, 1);
-    atomic_store(&dog.call_start, host_clock_ns(CLOCK_MONOTONIC));
+    atomic_store(&dog.call_start, host_now_ns());
 }
 
 void host_watchdog_leave(void)
@@ -180,5 +180,5 @@ int host_watchdog_is_firing(void)
 
 void host_watchdog_frame(void)
 {
-    atomic_store(&dog.last_frame, host_clock_ns(CLOCK_MONOTONIC));
+    atomic_store(&dog.last_frame, host_now_ns());
 }

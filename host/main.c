@@ -49,7 +49,7 @@ static void pace(uint64_t *next_tick_ns, int fps)
 {
     const uint64_t period = 1000000000u / (uint64_t)fps, ms = 1000000u;
     *next_tick_ns += period;
-    uint64_t now = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t now = host_now_ns();
     if (now >= *next_tick_ns) {
         if (now - *next_tick_ns > period * 15)
             *next_tick_ns = now;
@@ -62,10 +62,10 @@ static void pace(uint64_t *next_tick_ns, int fps)
         const int woken = host_build_wait(host_game_is_checking() ? 1 : wait);
         const int landed = woken && host_build_poll();
         if ((landed || host_game_is_checking()) && check_game()) {
-            *next_tick_ns = host_clock_ns(CLOCK_MONOTONIC);
+            *next_tick_ns = host_now_ns();
             return;
         }
-        now = host_clock_ns(CLOCK_MONOTONIC);
+        now = host_now_ns();
         if (now >= *next_tick_ns)
             return;
     }
@@ -126,9 +126,9 @@ int main(int argc, char **argv)
         return host_new_project(args.new_dir, args.exe_path, host_new_template_find(args.new_tpl));
     if (parsed != HOST_ARGS_RUN)
         return parsed == HOST_ARGS_EXIT_OK ? 0 : 2;
-    char why[300], quoted[400];
+    char why[300];
     if (host_input_bind(&args, why, sizeof why) != 0) {
-        host_event("error", "reason=%s", host_event_quote(quoted, sizeof quoted, why));
+        host_event(ERROR, HOST_TEXT("reason", why));
         return 2;
     }
     /* What was opened is closed in reverse order, by the labels at the end; rc is the exit code
@@ -137,13 +137,14 @@ int main(int argc, char **argv)
     uint64_t frame = 0;
     host_video video = { 0 };
     if (host_guard_install() != 0) {
-        host_event("error", "reason=\"cannot install signal handlers: %s\"", strerror(errno));
+        snprintf(why, sizeof why, "cannot install signal handlers: %s", strerror(errno));
+        host_event(ERROR, HOST_TEXT("reason", why));
         return 1;
     }
     host_watchdog_on_stuck(host_state_save_stuck); /* a stuck exit still writes --save-state */
     /* Grace: how long the watchdog keeps trying to interrupt before it ends the process. */
     if (host_watchdog_start(args.watchdog_ms, 2000, args.stall_ms) != 0) {
-        host_event("error", "reason=\"cannot start the watchdog thread\"");
+        host_event(ERROR, HOST_TEXT("reason", "cannot start the watchdog thread"));
         goto out_guard;
     }
     if (host_video_open(&video, &args) != 0)
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
     host_files_open(args.project_dir);
     host_draw_bind(video.renderer);
     host_overlay_open(&args); /* before the game: its first events may be problems */
+    host_event_listen(host_overlay_on_event);
     host_build_open(&args);
     const int quit = wait_for_first_build(&args, &video);
     game_video = &video;
@@ -173,16 +175,17 @@ int main(int argc, char **argv)
     host_game_on_window(apply_game_window);
     /* Opened like a check, so that the overlay's timeline shows the build at start. */
     host_overlay_check_begin();
-    if (host_game_open(&args, video.renderer) != 0) {
-        host_event("error", "reason=\"out of memory\"");
-        goto out_build;
-    }
+    const int game_opened = host_game_open(&args, video.renderer);
     host_overlay_check_end();
+    if (game_opened != 0) {
+        host_event(ERROR, HOST_TEXT("reason", "out of memory"));
+        goto out_game;
+    }
     host_time_open(&args, video.fps);
 
     /* A headless run with a frame count is a test or a render job: as fast as possible. */
     const int paced = (!args.headless || args.frames == 0) && !video.vsync; /* else present waits */
-    uint64_t next_tick = host_clock_ns(CLOCK_MONOTONIC);
+    uint64_t next_tick = host_now_ns();
     game_input input = { 0 };
     uint64_t counted = 0;
     int started = 0; /* --frames counts from here: the game ran, or nothing more is coming */
@@ -245,14 +248,15 @@ int main(int argc, char **argv)
     rc = host_record_replay_failed() ? 1 : 0;
     ran = 1;
     host_time_close();
-    host_game_close();
-out_build:
+out_game:
+    host_game_close(); /* also after a failed open: it may have set up part of the game */
     host_build_close();
+    host_event_unlisten(host_overlay_on_event);
     host_overlay_close();
     host_audio_out_close();
 out_media:
-    host_font_close();
     host_audio_close();
+    host_font_close();
     host_assets_close();
 out_input:
     host_script_close();
@@ -263,6 +267,6 @@ out_video:
 out_guard:
     host_guard_uninstall();
     if (ran)
-        host_event("exit", "frames=%" PRIu64, frame);
+        host_event(EXIT, HOST_UINT("frames", frame));
     return rc;
 }
