@@ -93,6 +93,8 @@ static void read_pads(game_input *in)
     for (int i = 0; i < GAME_PAD_COUNT; i++) {
         game_pad *p = &in->pads[i];
         SDL_GameController *c = input.pads[i];
+        if (!c && !p->connected)
+            continue; /* an empty slot, cleared when its pad went: nothing else writes it */
         uint32_t buttons = 0;
         if (c)
             for (int b = 0; b < GAME_PAD_BUTTON_COUNT; b++)
