@@ -74,7 +74,9 @@ static cmd host_cmd(const char *host, const char *frames, const char *lib, const
 }
 
 /* Frames of the headless runs' start-up: past the 180 frames of a load's status bar. */
-enum { HEADLESS_WARM_FRAMES = 200 };
+enum {
+    HEADLESS_WARM_FRAMES = 200
+};
 
 /* Exit code of a host whose watchdog declared it stuck (HOST_EXIT_STUCK in host/host.h). */
 enum {

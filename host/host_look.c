@@ -14,7 +14,9 @@
 
 #include <time.h>
 
-enum { HOST_LOOK_MS = 1 };
+enum {
+    HOST_LOOK_MS = 1
+};
 
 int host_look_due(uint64_t *last_ns)
 {
