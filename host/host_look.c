@@ -23,7 +23,7 @@ int host_look_due(uint64_t *last_ns)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     const uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    if (*last_ns && now - *last_ns < HOST_LOOK_MS * 1000000u)
+    if (*last_ns && now - *last_ns < (uint64_t)HOST_LOOK_MS * 1000000u)
         return 0;
     *last_ns = now;
     return 1;
