@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* 1 when a watcher whose last look was at *last_ns (0: never) is due to look again, and then
- * *last_ns becomes now; 0 when it looked less than HOST_LOOK_MS ago. */
+ * *last_ns becomes now; 0 when it looked less than a millisecond ago (HOST_LOOK_MS). */
 int host_look_due(uint64_t *last_ns);
 
 #endif
