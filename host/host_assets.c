@@ -5,13 +5,15 @@
  * Each name is loaded once: .png through stb_image, anything else through SDL_LoadBMP.
  * A missing or broken file never ends the game: it gets a magenta/black checker placeholder
  * (impossible to overlook on screen) and one asset-missing event.
- * Saved images reload: an inotify watch on the directory (one non-blocking read() per frame)
+ * Saved images reload: an inotify watch on the directory (one non-blocking read() per look:
+ * every frame at 60 frames per second, at most once per millisecond faster, see host_look.c)
  * reports files closed after writing, renamed into place or removed, and the texture behind
  * the same handle is replaced in that frame (asset-reloaded), or by the placeholder when the
  * new file is missing or broken. Only files directly in the directory are watched. The names
  * of the files that changed also go to one listener (host_audio.c reloads sounds with them).
  */
 #include "host.h"
+#include "host_look.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -43,6 +45,7 @@ static struct {
     char *dir;              /* assets directory, absolute */
     char path[4096];        /* asset_path's answer */
     int watch;              /* inotify descriptor on dir, -1 when it cannot be watched */
+    uint64_t last_look_ns;  /* when host_assets_poll last read it (host_look.c) */
     host_assets_listener on_change[LISTENERS_MAX]; /* told the names of changed files */
     int listeners;
     asset *items; /* handle h is items[h - 1] */
@@ -254,7 +257,7 @@ SDL_Texture *host_assets_sdl(game_texture tex)
 
 void host_assets_poll(void)
 {
-    if (assets.watch < 0)
+    if (assets.watch < 0 || !host_look_due(&assets.last_look_ns))
         return;
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     ssize_t n = read(assets.watch, buf, sizeof buf);

@@ -3,13 +3,14 @@
  *
  * Owns one inotify descriptor on the watched directories (and their subdirectories), the
  * running build (a child in its own process group) and the pipe its output comes back
- * through. Idle, a frame costs one non-blocking read() of the inotify descriptor; while a
- * build runs, one read() of the pipe and one waitpid(WNOHANG) more. The frame loop never
- * waits on the compiler; the frame's pacing wait can sleep on the descriptors instead
- * (host_build_wait), so a save starts its build within a millisecond, and the library the
- * build renames into place is looked at as it lands, before the build command has exited (the
- * same descriptor watches the library's directory for that one name). The project's Makefile
- * is watched too: a save of it is a change like a source's.
+ * through. Idle, a look costs one non-blocking read() of the inotify descriptor (every frame at
+ * 60 frames per second, at most once per millisecond faster: host_look.c); while a build is
+ * due or runs, every frame looks, and a running build costs one read() of the pipe and one
+ * waitpid(WNOHANG) more. The frame loop never waits on the compiler; the frame's pacing wait
+ * can sleep on the descriptors instead (host_build_wait), so a save starts its build within a
+ * millisecond, and the library the build renames into place is looked at as it lands, before
+ * the build command has exited (the same descriptor watches the library's directory for that
+ * one name). The project's Makefile is watched too: a save of it is a change like a source's.
  * A source file closed after writing, or renamed into place, is complete: its build starts
  * SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that time).
  * Other changes (a temp file, a file moved away or deleted, a new directory) usually have more
@@ -23,6 +24,7 @@
  * watch picks it up, exactly as it does for `make watch` in a second terminal.
  */
 #include "host.h"
+#include "host_look.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -68,6 +70,8 @@ static struct {
     char **env;      /* environ without make's own variables (see build_env), and a free slot */
     size_t env_free; /* index of that slot: LIVEHOST_REBUILD=1 goes there, or NULL */
     int saved_while_building; /* a save landed while the running build ran */
+    int woken;                /* host_build_wait saw the descriptors ready: read them now */
+    uint64_t last_look_ns;    /* when an idle host_build_poll last read (host_look.c) */
 
     int dirty;                /* a save arrived since the last build started */
     uint64_t first_change_ns; /* the burst's first save (the start of "save to pixels") */
@@ -447,6 +451,9 @@ int host_build_poll(void)
 {
     if (build.fd < 0)
         return 0;
+    if (!build.pid && !build.dirty && !build.woken && !host_look_due(&build.last_look_ns))
+        return 0;
+    build.woken = 0;
     read_changes();
     int landed = build.lib_landed;
     build.lib_landed = 0;
@@ -483,6 +490,7 @@ int host_build_wait(int timeout_ms)
                              { .fd = build.pid && !build.out_eof ? build.out : -1,
                                .events = POLLIN } };
     int ready = timeout_ms > 0 ? poll(fds, 2, timeout_ms) : 0;
+    build.woken |= ready > 0;
     return ready > 0 || (build.pid && build.out_eof) ||
            (!build.pid && build.dirty && host_now_ns() >= build.due_ns);
 }

@@ -9,6 +9,7 @@
  * into a crash loop, and the window shows what happened instead.
  */
 #include "host_game_internal.h"
+#include "host_look.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -186,7 +187,9 @@ static hr_status check(hr_status (*core_check)(hr_lib *lib))
     game.core_told = 0;
     const hr_status status = core_check(game.lib);
     char text[1200];
-    error_text(text, sizeof text);
+    text[0] = 0;
+    if (status != HR_UNCHANGED) /* the text of every other outcome; unchanged is most frames */
+        error_text(text, sizeof text);
     if (status != HR_RELOADED && game.pending) {
         host_game_free_block(
             game.pending); /* validate prepared a block for a build that did not come in */
@@ -289,8 +292,16 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     return 0;
 }
 
+/* When the last idle hr_check looked at the library's watch (host_look.c). */
+static uint64_t last_look_ns;
+
 int host_game_check(void)
 {
+    /* Idle, hr_check is one read() of the library's inotify descriptor that finds nothing: it
+     * waits for host_look_due. A build in its pre-flight and an F5 reset waiting for a build
+     * are followed at every call, as the frame loop expects. */
+    if (!hr_is_checking(game.lib) && !game.reset_requested && !host_look_due(&last_look_ns))
+        return 0;
     return check(hr_check) == HR_RELOADED;
 }
 

@@ -6,9 +6,13 @@
  * HOST_INPUT_* bits and still appear in game_input.keys. Key state comes from the key events,
  * not SDL_GetKeyboardState, so events pushed by --script count like real ones; pads are read
  * from their controllers each frame, so a --script's virtual pad counts too.
+ * SDL's joystick update (the pads' state, and a look for new ones: two poll() calls of its
+ * hotplug monitors) runs here, once per frame before the events are read, while any pad is
+ * plugged in; with none, it is only that look, made as often as host_look.c allows.
  */
 #include "host.h"
 #include "host_inspect.h"
+#include "host_look.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,11 +22,14 @@ static struct {
     SDL_GameController *pads[GAME_PAD_COUNT];
     int focused; /* the window has the keyboard focus (headless: always) */
     int opened;
+    uint64_t last_look_ns; /* SDL's last joystick update with no pad plugged in */
 } input;
 
 int host_input_open(void)
 {
     input.focused = 1;
+    /* SDL_PollEvent would update the joysticks at every call: host_input_poll does it. */
+    SDL_SetHint(SDL_HINT_AUTO_UPDATE_JOYSTICKS, "0");
     input.opened = SDL_InitSubSystem(SDL_INIT_GAMECONTROLLER) == 0;
     if (!input.opened) {
         host_event(PADS_OFF, HOST_TEXT("reason", SDL_GetError()));
@@ -80,6 +87,8 @@ static void read_pads(game_input *in)
     for (int i = 0; i < GAME_PAD_COUNT; i++) {
         game_pad *p = &in->pads[i];
         SDL_GameController *c = input.pads[i];
+        if (!c && !p->connected)
+            continue; /* an empty slot, cleared when its pad went: nothing else writes it */
         uint32_t buttons = 0;
         if (c)
             for (int b = 0; b < GAME_PAD_BUTTON_COUNT; b++)
@@ -256,6 +265,9 @@ unsigned host_input_poll(game_input *in)
     in->wheel_x = in->wheel_y = 0;
     in->text[0] = 0;
     in->window &= ~(uint32_t)GAME_WINDOW_RESIZED;
+    /* After host_script_push: a virtual pad's buttons set this frame count this frame. */
+    if (SDL_NumJoysticks() > 0 || host_look_due(&input.last_look_ns))
+        SDL_JoystickUpdate();
     while (SDL_PollEvent(&e)) {
         if (e.type == SDL_QUIT) {
             actions |= HOST_INPUT_QUIT;

@@ -145,7 +145,8 @@ no_build_and_ignored_files() {
 }
 
 # Idle, a frame makes no system call beyond one read() per inotify descriptor (the core's, the
-# assets', the build's): 300 more frames cost 900 more reads and no stat, open or waitpid.
+# assets', the build's) when it looks: 300 more frames cost at most 900 more reads and no stat,
+# open or waitpid.
 # host_file_calls LOG: stat, open and wait calls the host made, leaving out the start-up
 # pre-flight child: its own calls and the host's polls of it, whose count follows the load.
 host_file_calls() {
@@ -156,7 +157,7 @@ host_file_calls() {
 
 # The build at start (here `true`) and the first load come before the loaded event: only the
 # calls after it are the frames'.
-idle_frames_read_once_per_watch() {
+idle_frames_read_at_most_once_per_watch() {
     command -v strace >/dev/null || {
         why="strace is not installed (scripts/deps.sh test installs it)"
         return
@@ -172,7 +173,10 @@ idle_frames_read_once_per_watch() {
     local reads0 other0 reads1 other1
     read -r reads0 other0 <<<"${calls[0]}"
     read -r reads1 other1 <<<"${calls[1]}"
-    expect "300 frames made $((reads1 - reads0)) idle reads, want 900 (3 watches)" [ $((reads1 - reads0)) -eq 900 ]
+    # Each watch is read at most once per frame (once per millisecond in a run this fast:
+    # host_look.c), and how many frames fall in a millisecond depends on the machine.
+    expect "300 frames made $((reads1 - reads0)) idle reads, want at most 900 (3 watches)" \
+        [ $((reads1 - reads0)) -le 900 ]
     # A sanitizer's runtime makes a few calls of its own now and then.
     local slack=3
     [ -n "${SANFLAGS:-}" ] && slack=10
@@ -277,7 +281,7 @@ help_lists_the_build_flags() {
 
 for c in ${CASES:-edit_rebuilds_and_reloads burst_and_save_during_build save_while_compiling \
     compile_error_then_fix \
-    failing_command_is_reported no_build_and_ignored_files idle_frames_read_once_per_watch \
+    failing_command_is_reported no_build_and_ignored_files idle_frames_read_at_most_once_per_watch \
     warning_builds_and_loads stale_library_rebuilt_at_start frames_wait_for_the_first_build \
     project_found_upward help_lists_the_build_flags}; do
     run_case "$c"
