@@ -535,7 +535,8 @@ $(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
 	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
 	    -ldl -lpthread
 # The mixer bench calls the host's mixer directly, built here with the bench flags.
-BENCH_AUDIO_OBJ := $(BB)/obj/host/host_audio.o $(BB)/obj/host/host_audio_file.o
+BENCH_AUDIO_OBJ := $(BB)/obj/host/host_audio.o $(BB)/obj/host/host_audio_file.o \
+    $(BB)/obj/host/host_event.o
 $(BENCH_AUDIO_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@

@@ -17,22 +17,6 @@ enum {
     PIECE = 512
 };
 
-/* The host's event log: the bench's sound loads without one. */
-void host_event(const char *name, const char *fields, ...)
-{
-    fprintf(stderr, "event %s %s\n", name, fields);
-}
-const char *host_event_quote(char *buf, size_t size, const char *text)
-{
-    snprintf(buf, size, "\"%s\"", text);
-    return buf;
-}
-const char *host_event_word(char *buf, size_t size, const char *text)
-{
-    snprintf(buf, size, "%s", text);
-    return buf;
-}
-
 static uint64_t cpu_ns(void)
 {
     struct timespec ts;

@@ -35,16 +35,16 @@ enum {
 typedef struct option {
     const char *name;  /* "--frames" */
     const char *value; /* the value's name in --help ("N"); NULL: the option takes none */
-    int kind;          /* OPT_* */
     size_t field;      /* offsetof the host_args field it sets */
     size_t size;       /* sizeof that field (OPT_LONG: int or long) */
     long min, max;     /* OPT_LONG: the range; OPT_LIST: max is the most entries */
-    int set_to;        /* OPT_SET: the value */
     size_t given;      /* OPT_LONG: offsetof an int set to 1 when given (0: none); OPT_LIST:
                           offsetof the count */
-    int nonempty;      /* 1: an empty value is no value */
     const char *wants; /* the error's words for a value it does not take */
     const char *help;  /* --help's lines, \n between them */
+    int kind;          /* OPT_* */
+    int set_to;        /* OPT_SET: the value */
+    int nonempty;      /* 1: an empty value is no value */
 } option;
 
 #define FIELD(f) .field = offsetof(host_args, f), .size = sizeof(((host_args *)0)->f)
@@ -122,7 +122,7 @@ static const option options[] = {
       .value = "FILE",
       TEXT(script),
       .help = "scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
-              "prints the state's fields, \"120 set FIELD VALUE\" edits one (see README)" },
+              "prints the state's fields, \"120 set FIELD VALUE\" edits one (see docs/REFERENCE.md)" },
     { .name = "--key",
       .value = "ACTION=KEY",
       LIST(keys, key_count, HOST_KEYS_MAX),
