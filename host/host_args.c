@@ -121,8 +121,9 @@ static const option options[] = {
     { .name = "--script",
       .value = "FILE",
       TEXT(script),
-      .help = "scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
-              "prints the state's fields, \"120 set FIELD VALUE\" edits one (see docs/REFERENCE.md)" },
+      .help =
+          "scripted key presses by frame, e.g. \"120 key F5\"; \"120 inspect\"\n"
+          "prints the state's fields, \"120 set FIELD VALUE\" edits one (see docs/REFERENCE.md)" },
     { .name = "--key",
       .value = "ACTION=KEY",
       LIST(keys, key_count, HOST_KEYS_MAX),
