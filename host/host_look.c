@@ -6,13 +6,12 @@
  * Anything a look has started (a pre-flight, a build, an F5 reset) is followed every frame by
  * its owner, as before: only the idle look waits.
  *
- * The clock is CLOCK_MONOTONIC_COARSE: the vDSO reads it without the time stamp counter, about
- * a quarter of the fine clock's price on a virtual machine, and it moves by one kernel tick
- * (1-4 ms), so a look happens at most once per tick.
+ * The clock is the coarse one (host_clock.h): cheaper than the fine clock, and it moves by one
+ * tick (1-4 ms), so a look happens at most once per tick.
  */
 #include "host_look.h"
 
-#include <time.h>
+#include "host_clock.h"
 
 enum {
     HOST_LOOK_MS = 1
@@ -20,9 +19,7 @@ enum {
 
 int host_look_due(uint64_t *last_ns)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    const uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    const uint64_t now = host_now_coarse_ns();
     if (*last_ns && now - *last_ns < (uint64_t)HOST_LOOK_MS * 1000000u)
         return 0;
     *last_ns = now;

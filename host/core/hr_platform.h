@@ -119,7 +119,20 @@ int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_siz
 int hr_proc_poll(hr_proc *p, int *code);
 /* Appends what the child printed so far to buf (always NUL-terminated). */
 void hr_proc_read(hr_proc *p, char *buf, size_t size);
-/* Kills the child if it still runs, reaps it, closes the pipe. */
+/* What hr_proc_start_with changes from hr_proc_start's defaults (all zero: the same start). */
+typedef struct hr_proc_opts {
+    const char *cwd;   /* the child's working directory; NULL: the caller's */
+    char *const *envp; /* the child's whole environment; NULL: the caller's */
+    int own_group;     /* 1: a process group (POSIX) or job (Windows) of its own, which
+                          hr_proc_end ends whole: a build's make and every compiler it runs */
+    int stdin_null;    /* 1: stdin reads the null device */
+} hr_proc_opts;
+
+/* hr_proc_start with opts (NULL: none): the host's build runs through it. */
+int hr_proc_start_with(const char *const *argv, const hr_proc_opts *opts, hr_proc *p, char *why,
+                       size_t why_size);
+/* Kills the child if it still runs (its whole group or job, with own_group), reaps it, closes
+ * the pipe. */
 void hr_proc_end(hr_proc *p);
 /* "SIGSEGV (Segmentation fault)" for a signal number. */
 void hr_proc_signal_text(int sig, char *buf, size_t size);

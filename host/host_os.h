@@ -1,0 +1,63 @@
+/* host_os.h - the seam between the host and the operating system.
+ *
+ * What the host needs from the OS beyond SDL and the core goes through these declarations; each
+ * group lives in files of its own, POSIX and Win32 side by side, picked by the Makefile:
+ *   directories watched for changes   host_dirwatch_inotify.c   host_dirwatch_win32.c
+ *   the build's process               the core's hr_proc_posix.c / hr_proc_win32.c
+ *                                     (hr_proc_start_with), host_os_posix.c / host_os_win32.c
+ *   clocks                            host_clock.h (inline on POSIX) / host_os_win32.c
+ *   crash guard, watchdog interrupt   host_guard_posix.c        host_guard_win32.c
+ *   where a crash happened            host_crash_where_posix.c  host_crash_where_win32.c
+ *   state block write tracking        host_dirty_posix.c        host_dirty_win32.c
+ * A port to macOS adds files behind the same declarations and changes no caller.
+ */
+#ifndef HOST_OS_H
+#define HOST_OS_H
+
+#include "host_clock.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hr_proc;
+
+/* ---- directories watched for changes (the host build's sources, the assets) ---- */
+
+typedef enum host_change_kind {
+    HOST_CHANGE_DONE = 1, /* a file was closed after writing, or renamed into place: complete */
+    HOST_CHANGE_CREATED,  /* a file appeared; its DONE follows once it is written */
+    HOST_CHANGE_GONE,     /* a file was deleted or renamed away */
+    HOST_CHANGE_NEW_DIR,  /* a directory appeared (a tree watch watches it from now on) */
+    HOST_CHANGE_LOST      /* changes were lost (the queue overflowed): assume anything changed */
+} host_change_kind;
+
+typedef struct host_change {
+    host_change_kind kind;
+    int watch;        /* what host_dirwatch_add returned for the directory (-1 with LOST) */
+    const char *dir;  /* the directory the file is in, as added (or below it, for a tree) */
+    const char *name; /* the file's name in dir ("" with LOST) */
+} host_change;
+
+typedef struct host_dirwatch host_dirwatch;
+
+/* A watcher with nothing watched yet. NULL with why when the OS refuses one. */
+host_dirwatch *host_dirwatch_open(char *why, size_t why_size);
+/* Watches dir; tree 1: every subdirectory too, present and future. Returns the watch's id
+ * (>= 0; adding a directory already watched returns its id), or -1 with why. */
+int host_dirwatch_add(host_dirwatch *w, const char *dir, int tree, char *why, size_t why_size);
+/* One non-blocking look: calls on_change for every change the OS reported since the last
+ * look, in order. Returns how many; never blocks. */
+int host_dirwatch_read(host_dirwatch *w, void (*on_change)(const host_change *c, void *ctx),
+                       void *ctx);
+/* Sleeps up to timeout_ms, waking early when w (may be NULL) has changes to read or proc (may
+ * be NULL) has printed something or ended. 1 if woken early, 0 at the timeout. */
+int host_dirwatch_wait(host_dirwatch *w, const struct hr_proc *proc, int timeout_ms);
+void host_dirwatch_close(host_dirwatch *w);
+
+/* ---- the build's process ---- */
+
+/* argv for the system's shell running command: POSIX /bin/sh -c command, Windows cmd.exe /c
+ * command. argv must hold 4 entries; it points into command (no copy). */
+void host_os_shell_argv(const char *command, const char *argv[4]);
+
+#endif /* HOST_OS_H */
