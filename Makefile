@@ -208,6 +208,11 @@ LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
+# The host's OS seam (directory watcher, the build's shell), tested with the core's processes.
+OS_OBJ := $(B)/obj/host/host_dirwatch_inotify.o $(B)/obj/host/host_os_posix.o
+$(B)/tests/test_os: tests/test_os.c $(OS_OBJ) $(B)/libhr.a
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(OS_OBJ) $(B)/libhr.a -o $@ -ldl -lpthread
 # The migration by field name reads the layouts of the test's own types: built with -g.
 MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/host_layout_migrate.o
 $(B)/tests/test_migrate: tests/test_migrate.c $(MIGRATE_OBJ)

@@ -12,9 +12,9 @@
  * it lands, before the build command has exited (the same watcher watches the library's
  * directory for that one name). The project's Makefile is watched too: a save of it is a change
  * like a source's. A source file closed after writing, or renamed into place, is complete: its
- * build starts SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that time).
- * Other changes (a temp file, a file moved away or deleted, a new directory) usually have more
- * to follow and wait FALLBACK_MS. Saves within those waits are one build; a save that lands
+ * build starts SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that
+ * time). Other changes (a temp file, a file moved away or deleted, a new directory) usually have
+ * more to follow and wait FALLBACK_MS. Saves within those waits are one build; a save that lands
  * while a build runs gets exactly one more build after it (the running one may have read the
  * file before the save), run with LIVEHOST_REBUILD=1 in its environment, since make would take
  * the objects the first build wrote afterwards, from the old text, for up to date.
@@ -287,8 +287,9 @@ static void start_build(void)
      * of ours to read. */
     const char *argv[4];
     host_os_shell_argv(build.cmd, argv);
-    const hr_proc_opts opts = { .cwd = build.cwd, .envp = build.env, .own_group = 1,
-                                .stdin_null = 1 };
+    const hr_proc_opts opts = {
+        .cwd = build.cwd, .envp = build.env, .own_group = 1, .stdin_null = 1
+    };
     char why[300];
     if (hr_proc_start_with(argv, &opts, &build.proc, why, sizeof why) != 0) {
         host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));

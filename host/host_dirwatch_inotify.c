@@ -142,8 +142,9 @@ int host_dirwatch_read(host_dirwatch *w, void (*on_change)(const host_change *c,
         const struct inotify_event *ev = (const struct inotify_event *)(w->buf + off);
         off += (ssize_t)(sizeof *ev + ev->len);
         if (ev->mask & IN_Q_OVERFLOW) {
-            on_change(&(host_change){ .kind = HOST_CHANGE_LOST, .watch = -1, .dir = "", .name = "" },
-                      ctx);
+            on_change(
+                &(host_change){ .kind = HOST_CHANGE_LOST, .watch = -1, .dir = "", .name = "" },
+                ctx);
             changes++;
             continue;
         }
@@ -155,8 +156,9 @@ int host_dirwatch_read(host_dirwatch *w, void (*on_change)(const host_change *c,
         }
         if (!e || !ev->len) /* an event on the directory itself, or one already let go */
             continue;
-        host_change c = { .kind = kind_of(ev->mask), .watch = e->id, .dir = e->dir,
-                          .name = ev->name };
+        host_change c = {
+            .kind = kind_of(ev->mask), .watch = e->id, .dir = e->dir, .name = ev->name
+        };
         if (c.kind == HOST_CHANGE_NEW_DIR && e->tree) {
             char sub[1024], ignored[8];
             if (snprintf(sub, sizeof sub, "%s/%s", e->dir, ev->name) < (int)sizeof sub)

@@ -6,6 +6,7 @@
  *   the build's process               the core's hr_proc_posix.c / hr_proc_win32.c
  *                                     (hr_proc_start_with), host_os_posix.c / host_os_win32.c
  *   clocks                            host_clock.h (inline on POSIX) / host_os_win32.c
+ *   signal masks, stderr, debugger    host_os_posix.c           host_os_win32.c
  *   crash guard, watchdog interrupt   host_guard_posix.c        host_guard_win32.c
  *   where a crash happened            host_crash_where_posix.c  host_crash_where_win32.c
  *   state block write tracking        host_dirty_posix.c        host_dirty_win32.c

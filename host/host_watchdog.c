@@ -2,14 +2,14 @@
  * loop that stopped advancing, so the host never freezes silently.
  *
  * A game call over budget is interrupted: the watchdog asks the guard to interrupt the calling
- * thread every ~100 us (host_guard_interrupt), and the guard jumps out as soon as one lands while
- * the game's own code runs (never from inside libc: its locks would stay held). If that does not happen
- * within the grace period - the game sleeps in a system call or waits on a lock - or the frame
- * loop itself stalls (blocked on a full stderr pipe, say), the watchdog writes one diagnostic
- * line with write(2) (stdio's lock may be held by the stuck thread) and ends the process with
- * HOST_EXIT_STUCK; just before, its last_words hook (main wires --save-state to it) saves what
- * can be saved without the stuck thread's locks.
- * Never fires while a debugger is attached: a breakpoint is not a hang.
+ * thread every ~100 us (host_guard_interrupt), and the guard jumps out as soon as one lands
+ * while the game's own code runs (never from inside libc: its locks would stay held). If that
+ * does not happen within the grace period - the game sleeps in a system call or waits on a
+ * lock - or the frame loop itself stalls (blocked on a full stderr pipe, say), the watchdog writes
+ * one diagnostic line with write(2) (stdio's lock may be held by the stuck thread) and ends the
+ * process with HOST_EXIT_STUCK; just before, its last_words hook (main wires --save-state to it)
+ * saves what can be saved without the stuck thread's locks. Never fires while a debugger is
+ * attached: a breakpoint is not a hang.
  *
  * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
  * beyond the vDSO clock read per guarded call.
@@ -98,7 +98,8 @@ static void *watch(void *arg)
             sleep_us(100);
             continue;
         }
-        if (!start && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms && !host_os_is_debugger_attached())
+        if (!start && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms &&
+            !host_os_is_debugger_attached())
             die_stuck("loop", "frame", frame_ms,
                       "the host's frame loop stopped advancing outside game code");
         sleep_us(dog.budget_ms && dog.budget_ms < 40 ? dog.budget_ms * 250 : 10000);
