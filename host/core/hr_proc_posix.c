@@ -126,7 +126,7 @@ static void free_job(start_job *job)
     free(job);
 }
 
-/* A copy of the n strings of list, skipping those that start with skip (may be NULL), then
+/* A copy of list's strings, without those that start with skip (may be NULL), then
  * last (may be NULL). NULL when out of memory. */
 static char **copy_strings(const char *const *list, const char *skip, const char *last)
 {
