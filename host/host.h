@@ -770,7 +770,7 @@ typedef struct host_game_info {
     uint64_t check_ns;     /* its structural check */
     uint64_t preflight_ns; /* the separate-process load */
     uint64_t load_ns;      /* dlopen, symbol lookups and validate, dlclose of the old copy */
-    uint64_t check_started_ns; /* host_now_ns() as the last look at the build began */
+    uint64_t look_ns;      /* host_now_ns() as the last look at the build began */
 } host_game_info;
 void host_game_info_get(host_game_info *out);
 

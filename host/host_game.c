@@ -185,7 +185,7 @@ static const char *without_code_name(const char *text)
 static hr_status check(hr_status (*core_check)(hr_lib *lib))
 {
     game.core_told = 0;
-    game.check_started_ns = host_now_ns(); /* the overlay's timeline, when this check loads */
+    game.look_ns = host_now_ns(); /* the overlay's timeline, when this check loads */
     const hr_status status = core_check(game.lib);
     char text[1200];
     text[0] = 0;
@@ -272,7 +272,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     const char *slash = strrchr(args->game_path, '/');
     host_guard_on_stale(slash ? slash + 1 : args->game_path, host_state_save_stuck);
     const char *symbols[] = { GAME_API_SYMBOL };
-    game.check_started_ns = host_now_ns();
+    game.look_ns = host_now_ns();
     game.lib = hr_open(&(hr_desc){ .path = args->game_path,
                                    .symbols = symbols,
                                    .symbol_count = 1,
@@ -392,7 +392,7 @@ void host_game_info_get(host_game_info *out)
         .check_ns = t.check_ns,
         .preflight_ns = t.preflight_ns,
         .load_ns = t.open_ns + t.resolve_ns + t.close_ns,
-        .check_started_ns = game.check_started_ns,
+        .look_ns = game.look_ns,
     };
 }
 

@@ -62,7 +62,7 @@ static struct {
     double frame_ms, fps;
     int window_frames;
 
-    int in_check; /* between check_begin and check_end */
+    int in_check;    /* between check_begin and check_end */
     int reload_seen; /* during this check: 1 a reloaded event, 2 the first build's loaded */
 
     int building; /* a host-driven build runs */
@@ -330,7 +330,7 @@ void host_overlay_check_end(void)
     uint64_t end = host_now_ns();
     host_game_info info;
     host_game_info_get(&info);
-    double check_call = ms_between(info.check_started_ns, end);
+    double check_call = ms_between(info.look_ns, end);
     ov.tl.copy = (double)info.copy_ns / 1e6;
     ov.tl.check = (double)info.check_ns / 1e6;
     ov.tl.preflight = (double)info.preflight_ns / 1e6;

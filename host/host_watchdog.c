@@ -42,7 +42,7 @@ static struct {
     atomic_uint_fast64_t fire_seq;     /* the call the watchdog is interrupting */
     atomic_uint_fast64_t call_seen_ns; /* when this thread first saw the running call */
     _Atomic(const char *) call_name;
-    atomic_uint_fast64_t frame_seq; /* +1 per frame */
+    atomic_uint_fast64_t frame_seq;               /* +1 per frame */
     int (*last_words)(char *fields, size_t size); /* before a stuck exit (--save-state) */
 } dog;
 
@@ -111,8 +111,7 @@ static void *watch(void *arg)
         seen_frame = frames;
         const uint64_t start = atomic_load_explicit(&dog.call_seen_ns, memory_order_relaxed);
         const uint64_t call_ms = in_call ? (now - (start > resumed ? start : resumed)) / ms : 0;
-        const uint64_t frame_ms =
-            (now - (frame_seen_ns > resumed ? frame_seen_ns : resumed)) / ms;
+        const uint64_t frame_ms = (now - (frame_seen_ns > resumed ? frame_seen_ns : resumed)) / ms;
         if (in_call && dog.budget_ms && call_ms > (uint64_t)dog.budget_ms) {
             if (is_traced()) {
                 sleep_us(50000);
