@@ -527,6 +527,9 @@ void host_watchdog_stop(void);
 /* Marks the start and the end of a guarded game call on this thread (name: the hook). */
 void host_watchdog_enter(const char *name);
 void host_watchdog_leave(void);
+/* How long the last call ran by the watchdog's count (from its first look at the call, up to
+ * one period after the call began): the hang event's ms=. Reads the clock. */
+uint64_t host_watchdog_call_ms(void);
 /* The frame loop is alive (call once per frame). */
 void host_watchdog_frame(void);
 /* 1 while the watchdog is interrupting the current call (async-signal-safe). */
@@ -770,6 +773,7 @@ typedef struct host_game_info {
     uint64_t check_ns;     /* its structural check */
     uint64_t preflight_ns; /* the separate-process load */
     uint64_t load_ns;      /* dlopen, symbol lookups and validate, dlclose of the old copy */
+    uint64_t look_ns;      /* host_now_ns() as the last look at the build began */
 } host_game_info;
 void host_game_info_get(host_game_info *out);
 

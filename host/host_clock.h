@@ -36,4 +36,14 @@ static inline uint64_t host_now_coarse_ns(void)
 }
 #endif
 
+/* The frame's clock (host_frame_clock.c): the frame loop reads the fine clock once, at the
+ * start of each frame, and whatever needs "now" only to frame precision (the overlay's frame
+ * rate, the game's wall_time) takes it from there instead of reading the clock again. */
+void host_frame_clock_tick(void);
+/* host_now_ns() at the start of this frame; 0 before the first frame. */
+uint64_t host_frame_clock_ns(void);
+/* The same moment by the system clock: seconds since 1970 (CLOCK_REALTIME, read once a
+ * second; a changed system clock shows within a second). 0 before the first frame. */
+double host_frame_clock_wall(void);
+
 #endif /* HOST_CLOCK_H */

@@ -185,6 +185,7 @@ static const char *without_code_name(const char *text)
 static hr_status check(hr_status (*core_check)(hr_lib *lib))
 {
     game.core_told = 0;
+    game.look_ns = host_now_ns(); /* the overlay's timeline, when this check loads */
     const hr_status status = core_check(game.lib);
     char text[1200];
     text[0] = 0;
@@ -271,6 +272,7 @@ int host_game_open(const host_args *args, SDL_Renderer *renderer)
     const char *slash = strrchr(args->game_path, '/');
     host_guard_on_stale(slash ? slash + 1 : args->game_path, host_state_save_stuck);
     const char *symbols[] = { GAME_API_SYMBOL };
+    game.look_ns = host_now_ns();
     game.lib = hr_open(&(hr_desc){ .path = args->game_path,
                                    .symbols = symbols,
                                    .symbol_count = 1,
@@ -320,19 +322,12 @@ void host_game_reset(void)
     check(hr_reload);
 }
 
-/* The wall_time service: the time of day the game asked for (seconds since 1970), a value the
- * game shows or seeds with. The host measures nothing with it: its own times are host_now_ns(). */
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void host_game_update(const game_input *input, uint64_t frame)
 {
     game.services.frame = frame;
-    game.services.wall_time = wall_seconds();
+    /* The time of day the game shows or seeds with: the frame's start by the system clock. The
+     * host measures nothing with it: its own times are host_now_ns(). */
+    game.services.wall_time = host_frame_clock_wall();
     if (is_runnable())
         host_game_call_live(HOOK_UPDATE, input);
 }
@@ -340,7 +335,7 @@ void host_game_update(const game_input *input, uint64_t frame)
 void host_game_render(void)
 {
     const int w = game.services.width, h = game.services.height;
-    game.services.wall_time = wall_seconds();
+    game.services.wall_time = host_frame_clock_wall();
     if (is_runnable()) {
         host_draw_save_state();
         host_game_call_live(HOOK_RENDER, NULL);
@@ -397,6 +392,7 @@ void host_game_info_get(host_game_info *out)
         .check_ns = t.check_ns,
         .preflight_ns = t.preflight_ns,
         .load_ns = t.open_ns + t.resolve_ns + t.close_ns,
+        .look_ns = game.look_ns,
     };
 }
 

@@ -88,7 +88,6 @@ int host_game_call(game_call *c)
 {
     if (!c->api || !has_hook(c))
         return 0;
-    uint64_t t0 = host_now_ns();
     host_watchdog_enter(hook_names[c->hook]);
     int sig = host_guard_call(run_hook, c);
     host_watchdog_leave();
@@ -99,7 +98,7 @@ int host_game_call(game_call *c)
                          slash ? slash + 1 : game.args->game_path);
         if (sig == HOST_GUARD_HANG)
             host_event(HANG, HOST_WORD("function", hook_names[c->hook]),
-                       HOST_UINT("ms", (host_now_ns() - t0) / 1000000u), HOST_TEXT("at", at),
+                       HOST_UINT("ms", host_watchdog_call_ms()), HOST_TEXT("at", at),
                        HOST_UINT("version", hr_version(game.lib)));
         else
             report_crash(sig, c->hook, at);

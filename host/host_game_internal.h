@@ -80,6 +80,7 @@ typedef struct host_game_data {
     uint32_t status_color;
     int core_told;          /* the core's log hook got an info line in this check:
                                with HR_NOT_READY, a wait that is news (host_game.c) */
+    uint64_t look_ns;       /* host_now_ns() as the last call into the core began */
     void *trusted;          /* the live block as it was before a state file replaced it */
     uint64_t trusted_size;  /* its bytes (the live layout's size) */
     uint64_t suspect_until; /* frame until which a crash is the loaded file's fault */

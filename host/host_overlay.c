@@ -62,8 +62,7 @@ static struct {
     double frame_ms, fps;
     int window_frames;
 
-    int in_check; /* between check_begin and check_end */
-    uint64_t check_start;
+    int in_check;    /* between check_begin and check_end */
     int reload_seen; /* during this check: 1 a reloaded event, 2 the first build's loaded */
 
     int building; /* a host-driven build runs */
@@ -304,7 +303,7 @@ void host_overlay_build_finished(int ok, double ms, int count, const char *messa
 
 void host_overlay_frame_begin(void)
 {
-    uint64_t now = host_now_ns();
+    const uint64_t now = host_frame_clock_ns();
     if (!ov.window_start)
         ov.window_start = now;
     if (++ov.window_frames >= 30 || now - ov.window_start > 1000000000u) {
@@ -319,7 +318,6 @@ void host_overlay_check_begin(void)
 {
     ov.in_check = 1;
     ov.reload_seen = 0;
-    ov.check_start = host_now_ns();
 }
 
 /* A build was loaded during this check: work out where the time went since the save. */
@@ -332,7 +330,7 @@ void host_overlay_check_end(void)
     uint64_t end = host_now_ns();
     host_game_info info;
     host_game_info_get(&info);
-    double check_call = ms_between(ov.check_start, end);
+    double check_call = ms_between(info.look_ns, end);
     ov.tl.copy = (double)info.copy_ns / 1e6;
     ov.tl.check = (double)info.check_ns / 1e6;
     ov.tl.preflight = (double)info.preflight_ns / 1e6;
@@ -421,8 +419,14 @@ static void timeline(char *out, size_t size)
 
 void host_overlay_render(void)
 {
-    uint64_t now = host_now_ns();
-    double work = ms_between(ov.frame_start, now);
+    /* The clock is read only for what uses it: the frame time a shown panel prints, the first
+     * frame of new code for the timeline. A hidden panel's frame time starts afresh. */
+    if ((!ov.open || !ov.visible) && !ov.tl.total_pending) {
+        ov.frame_ms = 0;
+        return;
+    }
+    const uint64_t now = host_now_ns();
+    const double work = ms_between(ov.frame_start, now);
     ov.frame_ms = ov.frame_ms ? ov.frame_ms * 0.9 + work * 0.1 : work;
     if (ov.tl.total_pending) { /* the first frame of the new code is being drawn now */
         ov.tl.first_frame_ns = now;

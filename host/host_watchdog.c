@@ -11,8 +11,11 @@
  * saves what can be saved without the stuck thread's locks. Never fires while a debugger is
  * attached: a breakpoint is not a hang.
  *
- * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
- * beyond the vDSO clock read per guarded call.
+ * Owns the thread. The main loop reads no clock for it: a guarded call and a frame only count
+ * up a sequence number in an atomic (no lock, no syscall, no clock read), and this thread
+ * times each call and each frame from the look that first sees its number. So a budget is
+ * counted from up to one watchdog period (10 ms; a quarter of a budget under 40 ms) after the
+ * call began: a hang is interrupted between the budget and the budget plus two periods.
  */
 #include "host.h"
 #include "host_os.h"
@@ -31,11 +34,13 @@ static struct {
     atomic_int stop;
     int budget_ms, grace_ms, stall_ms;
 
-    atomic_uint_fast64_t call_start; /* ns; 0 while no game call runs */
-    atomic_uint_fast64_t call_seq;   /* one per call, so a late interruption cannot hit the next */
-    atomic_uint_fast64_t fire_seq;   /* the call the watchdog is interrupting */
+    /* +1 as a call enters, +1 as it leaves: odd while a game call runs, and a new number for
+     * every call, so a late interruption cannot hit the next one. */
+    atomic_uint_fast64_t call_seq;
+    atomic_uint_fast64_t fire_seq;     /* the call the watchdog is interrupting */
+    atomic_uint_fast64_t call_seen_ns; /* when this thread first saw the running call */
     _Atomic(const char *) call_name;
-    atomic_uint_fast64_t last_frame;
+    atomic_uint_fast64_t frame_seq;               /* +1 per frame */
     int (*last_words)(char *fields, size_t size); /* before a stuck exit (--save-state) */
 } dog;
 
@@ -68,21 +73,29 @@ static void *watch(void *arg)
     const uint64_t ms = 1000000u;
     uint64_t awake = host_now_ns(); /* when this thread last looked */
     uint64_t resumed = 0;           /* the end of the last gap in which the whole process slept */
+    uint64_t seen_call = 0, seen_frame = 0; /* the sequence numbers of the last look */
+    uint64_t frame_seen_ns = awake;         /* when this thread first saw the current frame */
     while (!atomic_load(&dog.stop)) {
-        /* start before now: a call that begins in between must not look like one that began
-         * in the future (an unsigned "elapsed" would wrap to centuries). */
-        uint64_t seq = atomic_load(&dog.call_seq);
-        uint64_t start = atomic_load(&dog.call_start);
-        uint64_t frame = atomic_load(&dog.last_frame);
-        uint64_t now = host_now_ns();
+        const uint64_t seq = atomic_load_explicit(&dog.call_seq, memory_order_acquire);
+        const uint64_t frames = atomic_load_explicit(&dog.frame_seq, memory_order_relaxed);
+        const uint64_t now = host_now_ns();
         /* This thread sleeps at most 50 ms at a time: a much longer gap means the whole process
          * was stopped (Ctrl-Z, a suspended machine). Time before it is nobody's hang. */
         if (now - awake > 500 * ms)
             resumed = now;
         awake = now;
-        uint64_t call_ms = start ? (now - (start > resumed ? start : resumed)) / ms : 0;
-        uint64_t frame_ms = frame ? (now - (frame > resumed ? frame : resumed)) / ms : 0;
-        if (start && dog.budget_ms && call_ms > (uint64_t)dog.budget_ms) {
+        /* A new number: a call or a frame began since the last look; it is timed from now. */
+        const int in_call = seq & 1;
+        if (seq != seen_call && in_call)
+            atomic_store_explicit(&dog.call_seen_ns, now, memory_order_relaxed);
+        seen_call = seq;
+        if (frames != seen_frame)
+            frame_seen_ns = now;
+        seen_frame = frames;
+        const uint64_t start = atomic_load_explicit(&dog.call_seen_ns, memory_order_relaxed);
+        const uint64_t call_ms = in_call ? (now - (start > resumed ? start : resumed)) / ms : 0;
+        const uint64_t frame_ms = (now - (frame_seen_ns > resumed ? frame_seen_ns : resumed)) / ms;
+        if (in_call && dog.budget_ms && call_ms > (uint64_t)dog.budget_ms) {
             if (host_os_is_debugger_attached()) {
                 sleep_us(50000);
                 continue;
@@ -93,12 +106,12 @@ static void *watch(void *arg)
                           "waits in a system call or on a lock (sleep, read, a mutex); fix "
                           "the code and run the host again");
             atomic_store(&dog.fire_seq, seq);
-            if (atomic_load(&dog.call_seq) == seq && atomic_load(&dog.call_start))
+            if (atomic_load(&dog.call_seq) == seq)
                 host_guard_interrupt();
             sleep_us(100);
             continue;
         }
-        if (!start && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms &&
+        if (!in_call && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms &&
             !host_os_is_debugger_attached())
             die_stuck("loop", "frame", frame_ms,
                       "the host's frame loop stopped advancing outside game code");
@@ -113,7 +126,6 @@ int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms)
     dog.grace_ms = grace_ms;
     dog.stall_ms = stall_ms;
     atomic_store(&dog.stop, 0);
-    atomic_store(&dog.last_frame, host_now_ns());
     if (!budget_ms && !stall_ms)
         return 0;
     int rc = pthread_create(&dog.thread, NULL, watch, NULL);
@@ -135,25 +147,40 @@ void host_watchdog_stop(void)
     dog.running = 0;
 }
 
+/* Only the frame loop's thread calls game code, so call_seq has one writer: a load and a
+ * release store, no locked read-modify-write. The release orders call_name before
+ * the number the watchdog acts on. */
+static void next_call_seq(void)
+{
+    const uint64_t seq = atomic_load_explicit(&dog.call_seq, memory_order_relaxed);
+    atomic_store_explicit(&dog.call_seq, seq + 1, memory_order_release);
+}
+
 void host_watchdog_enter(const char *name)
 {
-    atomic_store(&dog.call_name, name);
-    atomic_fetch_add(&dog.call_seq, 1);
-    atomic_store(&dog.call_start, host_now_ns());
+    atomic_store_explicit(&dog.call_name, name, memory_order_relaxed);
+    next_call_seq();
 }
 
 void host_watchdog_leave(void)
 {
-    atomic_store(&dog.call_start, 0);
+    next_call_seq();
+}
+
+uint64_t host_watchdog_call_ms(void)
+{
+    const uint64_t seen = atomic_load(&dog.call_seen_ns);
+    return seen ? (host_now_ns() - seen) / 1000000u : 0;
 }
 
 int host_watchdog_is_firing(void)
 {
-    return atomic_load(&dog.call_start) != 0 &&
-           atomic_load(&dog.fire_seq) == atomic_load(&dog.call_seq);
+    const uint64_t seq = atomic_load(&dog.call_seq);
+    return (seq & 1) && atomic_load(&dog.fire_seq) == seq;
 }
 
 void host_watchdog_frame(void)
 {
-    atomic_store(&dog.last_frame, host_now_ns());
+    const uint64_t frames = atomic_load_explicit(&dog.frame_seq, memory_order_relaxed);
+    atomic_store_explicit(&dog.frame_seq, frames + 1, memory_order_relaxed);
 }

@@ -78,6 +78,7 @@ static int wait_for_first_build(const host_args *args, host_video *video)
 {
     game_input input = { 0 };
     while (host_build_is_running()) {
+        host_frame_clock_tick();
         host_watchdog_frame();
         host_overlay_frame_begin();
         unsigned actions = host_input_poll(&input);
@@ -190,6 +191,7 @@ int main(int argc, char **argv)
     uint64_t counted = 0;
     int started = 0; /* --frames counts from here: the game ran, or nothing more is coming */
     while (!quit) {
+        host_frame_clock_tick(); /* the one read of the fine clock an idle frame makes */
         host_watchdog_frame();
         host_overlay_frame_begin();
         host_script_push(frame);

@@ -181,8 +181,9 @@ typedef struct host_services {
     void *renderer;    /* the SDL_Renderer, for games that include SDL.h themselves; what render
                           changes on it (target, viewport, clip, scale, colour, blend) is put
                           back after render */
-    double wall_time;  /* seconds since 1970 by the system clock. Not recorded: a replay sees
-                          the time of the replay, so keep it out of game logic that must replay */
+    double wall_time;  /* seconds since 1970 by the system clock, at the frame's start. Not
+                          recorded: a replay sees the time of the replay, so keep it out of game
+                          logic that must replay */
 
     /* One line in the host's event log, printf-style. */
     void (*log)(const char *fmt, ...)
