@@ -23,8 +23,13 @@
  * Never loads anything itself: the build renames the new library into place and host_game.c's
  * watch picks it up, exactly as it does for `make watch` in a second terminal.
  */
-#include "host.h"
+#include "host_build.h"
+#include "host_args.h"
+#include "host_clock.h"
+#include "host_event.h"
 #include "host_look.h"
+#include "host_overlay.h"
+#include "host_version.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -8,7 +8,8 @@
  *
  * Owns nothing after it returns; writes nothing when any of its files is already there.
  */
-#include "host.h"
+#include "host_new.h"
+#include "host_event.h"
 
 #include <errno.h>
 #include <string.h>

@@ -14,7 +14,13 @@
  * --no-overlay keeps it off until F1. Problems clear when the next good build loads.
  * Never calls game code and never does a system call per frame.
  */
-#include "host.h"
+#include "host_overlay.h"
+#include "host_args.h"
+#include "host_build.h"
+#include "host_clock.h"
+#include "host_draw.h"
+#include "host_event.h"
+#include "host_input.h"
 
 #include <stdio.h>
 #include <string.h>

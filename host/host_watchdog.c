@@ -14,7 +14,9 @@
  * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
  * beyond the vDSO clock read per guarded call.
  */
-#include "host.h"
+#include "host_watchdog.h"
+#include "host_clock.h"
+#include "host_guard.h"
 
 #include <errno.h>
 #include <poll.h>
