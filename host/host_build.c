@@ -28,7 +28,6 @@
 #include "host_clock.h"
 #include "host_event.h"
 #include "host_look.h"
-#include "host_overlay.h"
 #include "host_version.h"
 
 #include <dirent.h>
@@ -88,9 +87,9 @@ static struct {
     int out;     /* read end of its output pipe */
     int out_eof; /* ... which every writer has closed: the build is ending */
     uint64_t started_ns;
-    uint64_t build_changed_ns; /* first_change_ns of the burst this build is for */
-    char *output;              /* what it printed so far (stdout and stderr interleaved) */
+    char *output; /* what it printed so far (stdout and stderr interleaved) */
     size_t len;
+    char messages[MESSAGES_MAX]; /* the last finished build's compiler lines (or its failure) */
 } build = { .fd = -1, .out = -1, .lib_wd = -1, .make_wd = -1 };
 
 /* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
@@ -281,7 +280,10 @@ static void read_changes(void)
         const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
         off += (ssize_t)(sizeof *ev + ev->len);
         if (build.lib_wd >= 0 && ev->wd == build.lib_wd) { /* (IN_Q_OVERFLOW has wd -1) */
-            build.lib_landed |= ev->len && strcmp(ev->name, build.lib_name) == 0;
+            if (ev->len && strcmp(ev->name, build.lib_name) == 0) {
+                build.lib_landed = 1;
+                host_event(LIBRARY_LANDED, HOST_WORD("path", build.lib_path));
+            }
             continue;
         }
         const char *dir = dir_of(ev->wd);
@@ -327,6 +329,13 @@ static void read_changes(void)
     }
 }
 
+/* A build that could not even start fails like one that ran: its reason is its message. */
+static void fail_to_start(const char *why)
+{
+    snprintf(build.messages, sizeof build.messages, "%s", why);
+    host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
+}
+
 static void start_build(void)
 {
     char why[300];
@@ -338,16 +347,18 @@ static void start_build(void)
     if (build.env)
         build.env[build.env_free] = build.saved_while_building ? rebuild : NULL;
     build.saved_while_building = 0;
-    build.dirty = 0;
-    build.build_changed_ns = build.first_change_ns;
     build.len = 0;
-    host_event(BUILD_START, HOST_WORD("file", build.changed[0] ? build.changed : "?"));
-    host_overlay_build_started();
     build.started_ns = host_now_ns();
+    /* wait: from the burst's first save (none for the build at start), where "save to pixels"
+     * begins. */
+    const int saved = build.dirty && build.first_change_ns;
+    host_event(
+        BUILD_START, HOST_WORD("file", build.changed[0] ? build.changed : "?"),
+        HOST_REAL_IF("wait", (double)(build.started_ns - build.first_change_ns) / 1e6, 1, saved));
+    build.dirty = 0;
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(why, sizeof why, "cannot start the build: pipe: %s", strerror(errno));
-        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
-        host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
+        fail_to_start(why);
         return;
     }
     posix_spawn_file_actions_t fa;
@@ -382,8 +393,7 @@ static void start_build(void)
         close(fds[0]);
         build.pid = 0;
         snprintf(why, sizeof why, "cannot start /bin/sh: %s", strerror(rc));
-        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
-        host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
+        fail_to_start(why);
         return;
     }
     build.out = fds[0];
@@ -413,7 +423,9 @@ static void drain(void)
 
 static void finish(int status)
 {
-    char first[600], messages[MESSAGES_MAX];
+    char first[600];
+    char *messages = build.messages;
+    const size_t size = sizeof build.messages;
     if (build.lib_wd < 0 && build.lib_path) /* a new project's build/ is made by its build */
         watch_library(build.lib_path);
     drain();
@@ -425,20 +437,18 @@ static void finish(int status)
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
         /* Warnings are shown (a notice in the overlay), but a warning is no reason to wait. */
-        int warnings = host_build_warnings(build.output ? build.output : "", messages,
-                                           sizeof messages, first, sizeof first);
+        int warnings = host_build_warnings(build.output ? build.output : "", messages, size, first,
+                                           sizeof first);
         if (warnings)
             host_event(BUILD_OK, HOST_REAL("ms", ms, 0), HOST_INT("warnings", warnings),
                        HOST_TEXT("first", first));
         else
             host_event(BUILD_OK, HOST_REAL("ms", ms, 0));
-        host_overlay_build_finished(1, ms, warnings, messages, build.build_changed_ns,
-                                    build.started_ns);
         return;
     }
     int errors;
-    host_build_summarize(build.output ? build.output : "", messages, sizeof messages, &errors,
-                         first, sizeof first);
+    host_build_summarize(build.output ? build.output : "", messages, size, &errors, first,
+                         sizeof first);
     if (WIFSIGNALED(status)) {
         snprintf(first, sizeof first, "the build was killed by signal %d", WTERMSIG(status));
     } else if (!first[0]) {
@@ -446,10 +456,14 @@ static void finish(int status)
                  WEXITSTATUS(status));
     }
     if (!messages[0])
-        snprintf(messages, sizeof messages, "%s", first);
+        snprintf(messages, size, "%s", first);
     host_event(BUILD_FAILED, HOST_REAL("ms", ms, 0), HOST_INT("errors", errors),
                HOST_TEXT("first", first));
-    host_overlay_build_finished(0, ms, errors, messages, build.build_changed_ns, build.started_ns);
+}
+
+const char *host_build_messages(void)
+{
+    return build.messages;
 }
 
 int host_build_poll(void)

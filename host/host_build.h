@@ -26,6 +26,11 @@ int host_build_poll(void);
 int host_build_wait(int timeout_ms);
 /* 1 while a build runs. */
 int host_build_is_running(void);
+/* The compiler's lines of the last finished build, for whoever shows them with its build-ok or
+ * build-failed event: a failed build's errors first, then its other diagnostics (or why it
+ * failed); a good build's warnings, "" without any. Owned by host_build.c: valid until the next
+ * build ends. */
+const char *host_build_messages(void);
 /* Stops a running build (its whole process group) and closes the watch. */
 void host_build_close(void);
 

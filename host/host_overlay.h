@@ -16,14 +16,10 @@ void host_overlay_close(void);
 /* F1. */
 void host_overlay_toggle(void);
 int host_overlay_is_visible(void);
-/* A host_event_listener (main adds it): problems to show, good builds that clear them. */
+/* A host_event_listener (main adds it): problems to show, good builds that clear them, and
+ * the timeline of the last change (build-start, library-landed, build-ok or build-failed,
+ * loaded or reloaded). */
 void host_overlay_on_event(const host_event_data *event);
-/* From host_build.c. count and messages: a failed build's errors and compiler lines (errors
- * first), a good build's warnings and their lines; changed_ns and started_ns: the save and the
- * build's start (CLOCK_MONOTONIC). */
-void host_overlay_build_started(void);
-void host_overlay_build_finished(int ok, double ms, int count, const char *messages,
-                                 uint64_t changed_ns, uint64_t started_ns);
 /* Frame timing: at the top of the frame, and around host_game_check(). */
 void host_overlay_frame_begin(void);
 void host_overlay_check_begin(void);

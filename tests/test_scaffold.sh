@@ -136,7 +136,7 @@ makefile_save_rebuilds() {
     expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
     sed -i 's/^CFLAGS ?= \(.*\)$/CFLAGS ?= \1 -DSKY_R=200 -DSKY_G=40 -DSKY_B=90/' "$dir/Makefile"
     expect "the Makefile was not edited" grep -q -- '-DSKY_B=90$' "$dir/Makefile"
-    expect "no build for the Makefile's save: $(grep build-start "$log")" wait_for "$log" "^livehost: build-start file=.*/Makefile\$"
+    expect "no build for the Makefile's save: $(grep build-start "$log")" wait_for "$log" "^livehost: build-start file=.*/Makefile wait=[0-9.]*\$"
     expect "the Makefile's flag did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$'
     expect "no frame after the reload" frames "$log"
     stop_host TERM
