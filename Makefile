@@ -317,7 +317,7 @@ clean:
 # ---- Shipping: make release ------------------------------------------------------------------
 # One plain program, $(REL)/$(RELEASE_NAME), with the game linked in and its assets copied
 # beside it: no hot reload, watcher or pre-flight, no compiler at run time. The host is built
-# again with -DHOST_RELEASE=1 (its release defaults, host.h) and hr_static.c in place of the
+# again with -DHOST_RELEASE=1 (its release defaults, host_version.h) and hr_static.c in place of the
 # loading core: the same hr.h calls, resolved against host/release/host_release.c's table,
 # which takes the game's API struct's address (no -rdynamic, no dlsym); hr_proc_posix.c only
 # links the host's build code, which a release never runs. RELEASE_CFLAGS are
@@ -377,7 +377,7 @@ endif
 # uninstall removes these files and the three livehost directories, nothing else.
 PREFIX ?= /usr/local
 DESTDIR ?=
-VERSION ?= $(shell sed -n 's/^\#define LIVEHOST_VERSION "\(.*\)"/\1/p' host/host.h)
+VERSION ?= $(shell sed -n 's/^\#define LIVEHOST_VERSION "\(.*\)"/\1/p' host/host_version.h)
 INSTALL ?= install
 D = $(DESTDIR)$(PREFIX)
 

@@ -8,7 +8,8 @@
  * Usage: bench_audio ID RUNS WORKDIR
  */
 #include "bench.h"
-#include "host.h"
+#include "game_api.h"
+#include "host_audio.h"
 
 #include <math.h>
 

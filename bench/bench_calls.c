@@ -13,7 +13,8 @@
  * Usage: bench_calls ID RUNS LIBRARY (lib_calls_1.so)
  */
 #include "bench.h"
-#include "host.h"
+#include "game_api.h"
+#include "host_guard.h"
 #include "hr.h"
 
 enum {

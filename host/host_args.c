@@ -4,7 +4,11 @@
  * run); every flag is one row of the options table, which parsing and --help both read.
  * Never exits the process itself: main decides what a parse result means.
  */
-#include "host.h"
+#include "host_args.h"
+#include "game_api.h"
+#include "host_event.h"
+#include "host_new.h"
+#include "host_version.h"
 
 #include <errno.h>
 #include <stdarg.h>

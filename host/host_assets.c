@@ -12,10 +12,14 @@
  * new file is missing or broken. Only files directly in the directory are watched. The names
  * of the files that changed also go to one listener (host_audio.c reloads sounds with them).
  */
-#include "host.h"
+#include "host_assets.h"
+#include "game_api.h"
+#include "host_clock.h"
+#include "host_event.h"
 #include "host_look.h"
 #include "host_os.h"
 
+#include <SDL.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

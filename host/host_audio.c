@@ -16,8 +16,13 @@
  * that update back stops it (the state no longer holds its handle, so nothing else could);
  * updates run again after a rewind start their sounds again.
  */
-#include "host.h"
+#include "host_audio.h"
+#include "game_api.h"
+#include "host_audio_file.h"
+#include "host_clock.h"
+#include "host_event.h"
 
+#include <SDL.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

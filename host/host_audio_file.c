@@ -11,8 +11,10 @@
  * files); host_audio_stream_frame runs on the audio thread and allocates nothing: stb_vorbis
  * decodes within the buffer it was given when the stream was opened.
  */
-#include "host.h"
+#include "host_audio_file.h"
+#include "host_audio.h"
 
+#include <SDL.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

@@ -11,7 +11,8 @@
  *
  * Owns the file and one update's buffer; never calls game code.
  */
-#include "host.h"
+#include "host_audio.h"
+#include "host_event.h"
 
 #include <errno.h>
 #include <string.h>

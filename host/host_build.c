@@ -23,10 +23,14 @@
  * Never loads anything itself: the build renames the new library into place and host_game.c's
  * watch picks it up, exactly as it does for `make watch` in a second terminal.
  */
+#include "host_build.h"
 #include "core/hr_platform.h"
-#include "host.h"
+#include "host_args.h"
+#include "host_clock.h"
+#include "host_event.h"
 #include "host_look.h"
 #include "host_os.h"
+#include "host_version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,9 +71,9 @@ static struct {
     int running;  /* a build was started and has not been reaped yet */
     hr_proc proc; /* ... its process and output pipe */
     uint64_t started_ns;
-    uint64_t build_changed_ns; /* first_change_ns of the burst this build is for */
-    char *output;              /* what it printed so far (stdout and stderr interleaved) */
+    char *output; /* what it printed so far (stdout and stderr interleaved) */
     size_t len;
+    char messages[MESSAGES_MAX]; /* the last finished build's compiler lines (or its failure) */
 } build = { .lib_watch = -1, .make_watch = -1, .proc = { .out_fd = -1 } };
 
 /* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
@@ -245,8 +249,10 @@ static void on_change(const host_change *c, void *ctx)
         }
     } else {
         if (c->watch == build.lib_watch && c->kind == HOST_CHANGE_DONE &&
-            strcmp(c->name, build.lib_name) == 0)
+            strcmp(c->name, build.lib_name) == 0) {
             build.lib_landed = 1;
+            host_event(LIBRARY_LANDED, HOST_WORD("path", build.lib_path));
+        }
         if (c->watch != build.make_watch || c->kind != HOST_CHANGE_DONE || !is_makefile(c->name))
             return;
         relevant = complete = 1;
@@ -266,6 +272,13 @@ static void on_change(const host_change *c, void *ctx)
     build.saved_while_building |= build.running;
 }
 
+/* A build that could not even start fails like one that ran: its reason is its message. */
+static void fail_to_start(const char *why)
+{
+    snprintf(build.messages, sizeof build.messages, "%s", why);
+    host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
+}
+
 static void start_build(void)
 {
     /* A save that landed while the last build compiled is older than the objects that build
@@ -275,14 +288,17 @@ static void start_build(void)
     if (build.env)
         build.env[build.env_free] = build.saved_while_building ? rebuild : NULL;
     build.saved_while_building = 0;
-    build.dirty = 0;
-    build.build_changed_ns = build.first_change_ns;
     build.len = 0;
     if (build.output)
         build.output[0] = 0;
-    host_event(BUILD_START, HOST_WORD("file", build.changed[0] ? build.changed : "?"));
-    host_overlay_build_started();
     build.started_ns = host_now_ns();
+    /* wait: from the burst's first save (none for the build at start), where "save to pixels"
+     * begins. */
+    const int saved = build.dirty && build.first_change_ns;
+    host_event(
+        BUILD_START, HOST_WORD("file", build.changed[0] ? build.changed : "?"),
+        HOST_REAL_IF("wait", (double)(build.started_ns - build.first_change_ns) / 1e6, 1, saved));
+    build.dirty = 0;
     /* Its own process group, so closing the host stops the compiler too; stdin is no terminal
      * of ours to read. */
     const char *argv[4];
@@ -292,8 +308,7 @@ static void start_build(void)
     };
     char why[300];
     if (hr_proc_start_with(argv, &opts, &build.proc, why, sizeof why) != 0) {
-        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
-        host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
+        fail_to_start(why);
         return;
     }
     build.running = 1;
@@ -320,7 +335,9 @@ static void drain(void)
 /* The build ended with code: its exit status, or -(the signal that killed it). */
 static void finish(int code)
 {
-    char first[600], messages[MESSAGES_MAX];
+    char first[600];
+    char *messages = build.messages;
+    const size_t size = sizeof build.messages;
     if (build.lib_watch < 0 && build.lib_path) /* a new project's build/ is made by its build */
         watch_library(build.lib_path);
     drain();
@@ -330,29 +347,31 @@ static void finish(int code)
     double ms = (double)(end - build.started_ns) / 1e6;
     if (code == 0) {
         /* Warnings are shown (a notice in the overlay), but a warning is no reason to wait. */
-        int warnings = host_build_warnings(build.output ? build.output : "", messages,
-                                           sizeof messages, first, sizeof first);
+        int warnings = host_build_warnings(build.output ? build.output : "", messages, size, first,
+                                           sizeof first);
         if (warnings)
             host_event(BUILD_OK, HOST_REAL("ms", ms, 0), HOST_INT("warnings", warnings),
                        HOST_TEXT("first", first));
         else
             host_event(BUILD_OK, HOST_REAL("ms", ms, 0));
-        host_overlay_build_finished(1, ms, warnings, messages, build.build_changed_ns,
-                                    build.started_ns);
         return;
     }
     int errors;
-    host_build_summarize(build.output ? build.output : "", messages, sizeof messages, &errors,
-                         first, sizeof first);
+    host_build_summarize(build.output ? build.output : "", messages, size, &errors, first,
+                         sizeof first);
     if (code < 0)
         snprintf(first, sizeof first, "the build was killed by signal %d", -code);
     else if (!first[0])
         snprintf(first, sizeof first, "the build command exited with status %d", code);
     if (!messages[0])
-        snprintf(messages, sizeof messages, "%s", first);
+        snprintf(messages, size, "%s", first);
     host_event(BUILD_FAILED, HOST_REAL("ms", ms, 0), HOST_INT("errors", errors),
                HOST_TEXT("first", first));
-    host_overlay_build_finished(0, ms, errors, messages, build.build_changed_ns, build.started_ns);
+}
+
+const char *host_build_messages(void)
+{
+    return build.messages;
 }
 
 int host_build_poll(void)

@@ -4,7 +4,7 @@
  * warnings of a build that succeeded.
  * Pure text in, text out: no state, no system calls.
  */
-#include "host.h"
+#include "host_build.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,10 +8,11 @@
  * built instead (the copy's name, "3-game.so", carries a copy counter that looks like the
  * version and is not). Owns nothing.
  */
-#include "host.h"
+#include "host_guard.h"
 
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *base_name(const char *path)

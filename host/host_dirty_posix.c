@@ -25,7 +25,7 @@
  * mprotect and SIGSEGV adds its own file, or one whose host_dirty_track says no (the callers
  * then compare and copy).
  */
-#include "host.h"
+#include "host_dirty.h"
 
 #include <stdint.h>
 #include <string.h>

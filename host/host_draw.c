@@ -8,8 +8,11 @@
  * renderer they draw with is bound here once. Text is stb_easy_font: quads drawn as filled
  * rectangles, no font file and no texture.
  */
-#include "host.h"
+#include "host_draw.h"
+#include "game_api.h"
+#include "host_assets.h"
 
+#include <SDL.h>
 #include <math.h>
 #include <string.h>
 

@@ -161,6 +161,21 @@ const char *host_event_text(const host_event_data *event, const char *key)
     return NULL;
 }
 
+double host_event_number(const host_event_data *event, const char *key, double none)
+{
+    for (const host_event_field *f = event->fields; f->key; f++) {
+        if (strcmp(f->key, key) != 0 || f->absent)
+            continue;
+        switch (f->type) {
+        case HOST_FIELD_INT: return (double)f->i;
+        case HOST_FIELD_UINT: return (double)f->u;
+        case HOST_FIELD_REAL: return f->real;
+        default: break;
+        }
+    }
+    return none;
+}
+
 void host_event_describe(const host_event_data *event, char *out, size_t size)
 {
     char before[LINE_MAX_FIELDS];

@@ -107,12 +107,14 @@ enum {
     X(BUILD_WATCH, "build-watch", HOST_EVENT_HIDDEN, "dirs cmd",                                   \
       "the host runs the build on every save")                                                     \
     X(BUILD_OFF, "build-off", HOST_EVENT_HIDDEN, "reason", "builds are up to the user")            \
-    X(BUILD_START, "build-start", HOST_EVENT_HIDDEN, "file",                                       \
-      "a save (or the host's start) starts a build")                                               \
+    X(BUILD_START, "build-start", HOST_EVENT_HIDDEN, "file [wait]",                                \
+      "a save (or the host's start) starts a build; wait: ms since the save")                      \
     X(BUILD_OK, "build-ok", HOST_EVENT_HIDDEN, "ms [warnings] [first]",                            \
       "the build command succeeded")                                                               \
     X(BUILD_FAILED, "build-failed", HOST_EVENT_HIDDEN, "ms errors first",                          \
       "the build command failed; the old code runs on")                                            \
+    X(LIBRARY_LANDED, "library-landed", HOST_EVENT_HIDDEN, "path",                                 \
+      "a build renamed or wrote the game library into place (seen while the host builds)")         \
     X(TIMELINE, "timeline", HOST_EVENT_HIDDEN,                                                     \
       "version from ms [wait] [build] detect copy check preflight load hook frame",                \
       "a new build's first frame was drawn: where the time since the save went")                   \
@@ -218,6 +220,9 @@ void host_event_fields_text(const host_event_data *event, char *out, size_t size
 int host_event_is_present(const host_event_field *field);
 /* The text of a WORD or TEXT field called key, or NULL when the event has none. */
 const char *host_event_text(const host_event_data *event, const char *key);
+/* The value of an INT, UINT or REAL field called key (the number itself, not its printed
+ * digits), or none when the event has no such field or leaves it out. */
+double host_event_number(const host_event_data *event, const char *key, double none);
 /* The event's fields for a reader: as the line prints them, but the reason last, unquoted,
  * after a colon ("version=3 state=kept: update crashed"); control characters become spaces. */
 void host_event_describe(const host_event_data *event, char *out, size_t size);

@@ -6,7 +6,9 @@
  * -1 for the game, never a crash. Writes go to a temporary file renamed into place, so a
  * crash or a full disk never leaves half a save behind.
  */
-#include "host.h"
+#include "host_files.h"
+#include "host_dirty.h"
+#include "host_event.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,8 +12,14 @@
  * assets directory, names the saved files.
  * stb_truetype trusts the file it reads: host_font_file.c checks it first.
  */
-#include "host.h"
+#include "host_font.h"
+#include "game_api.h"
+#include "host_assets.h"
+#include "host_clock.h"
+#include "host_draw.h"
+#include "host_event.h"
 
+#include <SDL.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

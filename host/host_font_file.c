@@ -7,7 +7,7 @@
  * font at all or with tables that do not fit gives a reason instead of a read past its end.
  * Corruption within a glyph's outline or the GPOS table is not looked for. Owns no state.
  */
-#include "host.h"
+#include "host_font.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
-/* host_game.c - the game library: the only file that talks to hr. It opens the build, reports
- * what each check saw, and runs the loaded build's hooks each frame; host_game_call.c is the
- * door into game code, host_game_state.c decides what a new build's state layout means.
+/* host_game.c - the game library. It opens the build, reports what each check saw, and runs
+ * the loaded build's hooks each frame; host_game_call.c is the door into game code,
+ * host_game_state.c decides what a new build's state layout means. These three files are the
+ * only ones of the host that talk to hr.
  *
  * Owns the hr_lib, the state block (allocated here from the first build's state_size, zeroed,
  * kept across every reload, freed after shutdown) and the host_services the game is handed.
@@ -8,14 +9,32 @@
  * after a crash the game is not called again until a new build loads, so a bug cannot turn
  * into a crash loop, and the window shows what happened instead.
  */
+#include "host_game.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_assets.h"
+#include "host_audio.h"
+#include "host_clock.h"
+#include "host_draw.h"
+#include "host_event.h"
+#include "host_files.h"
+#include "host_font.h"
 #include "host_game_internal.h"
+#include "host_guard.h"
+#include "host_input.h"
+#include "host_layout.h"
 #include "host_look.h"
+#include "host_overlay.h"
+#include "host_state_file.h"
+#include "hr.h"
 
+#include <SDL.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     STATUS_FRAMES = 180

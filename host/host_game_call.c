@@ -9,7 +9,15 @@
  * a smaller block, or one the tracker cannot take (said once), is copied before the call (up
  * to SNAPSHOT_MAX). Owns the snapshot copy of the state block (in host_game_data).
  */
+#include "game_api.h"
+#include "host_clock.h"
+#include "host_dirty.h"
+#include "host_event.h"
 #include "host_game_internal.h"
+#include "host_guard.h"
+#include "host_version.h"
+#include "host_watchdog.h"
+#include "hr.h"
 
 #include <inttypes.h>
 #include <stdio.h>

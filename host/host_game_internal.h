@@ -1,12 +1,17 @@
 /* host_game_internal.h - what host_game.c (the library and its events), host_game_state.c
  * (the state block's layouts) and host_game_call.c (every call into game code, and surviving
- * it) share. Private to those three files; the rest of the host sees only host.h.
+ * it) share. Private to those three files; the rest of the host sees only host_game.h.
  */
 #ifndef HOST_GAME_INTERNAL_H
 #define HOST_GAME_INTERNAL_H
 
-#include "host.h"
+#include "game_api.h"
+#include "host_args.h"
 #include "host_layout.h"
+#include "hr.h"
+
+#include <stddef.h>
+#include <stdint.h>
 
 /* Up to this size an untracked block (see host_game_call.c) is copied before every update and
  * put back when the call crashes or hangs (a copy costs ~0.1 ms per MiB); above it, a crashing

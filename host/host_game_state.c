@@ -9,8 +9,15 @@
  * replacements and hands them over (as pending, or in place). It calls game code only through
  * host_game_call().
  */
+#include "game_api.h"
+#include "host_dirty.h"
+#include "host_event.h"
+#include "host_game.h"
 #include "host_game_internal.h"
+#include "host_guard.h"
+#include "host_layout.h"
 #include "host_layout_migrate.h"
+#include "host_version.h"
 
 #include <dlfcn.h>
 #include <inttypes.h>

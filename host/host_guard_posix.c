@@ -37,7 +37,10 @@
  *   address is taken from the stack instead.
  * Never does stdio or allocation inside a handler (neither is async-signal-safe).
  */
-#include "host.h"
+#include "host_guard.h"
+#include "host_dirty.h"
+#include "host_watchdog.h"
+#include "hr.h"
 
 #include <execinfo.h>
 #include <fcntl.h>

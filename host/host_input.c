@@ -10,10 +10,14 @@
  * hotplug monitors) runs here, once per frame before the events are read, while any pad is
  * plugged in; with none, it is only that look, made as often as host_look.c allows.
  */
-#include "host.h"
+#include "host_input.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_event.h"
 #include "host_inspect.h"
 #include "host_look.h"
 
+#include <SDL.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -7,7 +7,8 @@
  * target may be gone, or belong to another process); reads and writes only inside the block.
  */
 #include "host_inspect.h"
-#include "host.h"
+#include "host_event.h"
+#include "host_game.h"
 #include "host_layout.h"
 
 #include <errno.h>

@@ -9,9 +9,11 @@
  * block exactly as a --script `set` is. Drawn opaque, like the overlay, so the game's picture
  * never mixes with the panel's text. Never calls game code.
  */
-#include "host.h"
+#include "host_draw.h"
+#include "host_event.h"
 #include "host_inspect.h"
 
+#include <SDL.h>
 #include <string.h>
 
 enum {

@@ -4,7 +4,7 @@
  *
  * Data only: host_new.c writes it.
  */
-#include "host.h"
+#include "host_new.h"
 
 static const char game_c[] =
     "/* game.c - a text and menu game for livehost: type your name, pick \"Play\" in a menu,\n"

@@ -7,8 +7,9 @@
  *
  * Data and the two asset makers only: host_new.c writes the files.
  */
-#include "host.h"
+#include "host_new.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const char game_c[] =

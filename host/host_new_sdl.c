@@ -6,7 +6,7 @@
  *
  * Data only: host_new.c writes it (`livehost new --sdl DIR`, or --template sdl).
  */
-#include "host.h"
+#include "host_new.h"
 
 static const char game_c[] =
     "/* game.c - a new livehost game that uses SDL itself. Save this file while `livehost`\n"

@@ -4,31 +4,36 @@
  * error), crashes, hangs, refused and failed builds. The panel is opaque, so the game's own
  * text under it never mixes with the overlay's.
  *
- * Owns only what it shows. It learns about problems from the events (main adds
+ * Owns only what it shows. It learns everything from the events (main adds
  * host_overlay_on_event as a listener: the structured event, whose list says which events are
- * shown and which open the overlay, so the screen says what the log says) and from
- * host_build.c (the compiler's messages), and reads the core's phase timings through
- * host_game_info_get. It is drawn by the host after the game, with the host's own font, so
+ * shown and which open the overlay, so the screen says what the log says): problems, and the
+ * save-to-pixels timeline, put together from the timestamps of build-start, library-landed,
+ * build-ok or build-failed and loaded or reloaded. With a build's end it takes that build's
+ * compiler lines (host_build_messages), and with a load the core's phase timings
+ * (host_game_info_get). It is drawn by the host after the game, with the host's own font, so
  * it keeps working when the game library is broken, crashed or not built yet.
  * Shown by default only while something is wrong; F1 toggles it, --overlay keeps it on and
  * --no-overlay keeps it off until F1. Problems clear when the next good build loads.
  * Never calls game code and never does a system call per frame.
  */
-#include "host.h"
+#include "host_overlay.h"
+#include "host_args.h"
+#include "host_build.h"
+#include "host_clock.h"
+#include "host_draw.h"
+#include "host_event.h"
+#include "host_input.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include <stb_easy_font.h>
 
 enum {
-    PROBLEM_MAX = 6,      /* problems kept; a new one pushes out the oldest */
-    LINE_MAX = 160,       /* bytes of one drawn line */
-    FONT_LINE = 12,       /* stb_easy_font's line advance at scale 1 */
-    PAD = 6,              /* panel margin and padding, pixels */
-    BUILD_FOR_MS = 10000, /* a reload this long after a build is not that build's */
+    PROBLEM_MAX = 6, /* problems kept; a new one pushes out the oldest */
+    LINE_MAX = 160,  /* bytes of one drawn line */
+    FONT_LINE = 12,  /* stb_easy_font's line advance at scale 1 */
+    PAD = 6,         /* panel margin and padding, pixels */
 };
 
 /* Opaque: the game's own text under a see-through panel would mix with the overlay's. */
@@ -55,7 +60,6 @@ static struct {
     int visible;
     int auto_shown; /* opened by a problem, not F1: closes again when they clear */
     int width, height;
-    const char *game_path;
     const host_args *args; /* where a compiler message's file may be (host_source_excerpt) */
 
     uint64_t frame_start, window_start; /* frame timing: this frame, the fps window */
@@ -65,10 +69,13 @@ static struct {
     int in_check;    /* between check_begin and check_end */
     int reload_seen; /* during this check: 1 a reloaded event, 2 the first build's loaded */
 
-    int building; /* a host-driven build runs */
-    int build_ok; /* the last build: ok, duration, its save and start times */
+    int building; /* a host-driven build runs (build-start, not yet its end) */
+    int build_ok; /* the last build: ok, duration, its save, start and end times */
     double build_ms;
     uint64_t build_changed_ns, build_started_ns, build_done_ns;
+    int build_unloaded;        /* that build succeeded and nothing was loaded since */
+    uint64_t landed_ns;        /* library-landed since the last load, 0 for none */
+    int landed_while_building; /* ... while a host build ran: that build's library */
 
     struct {
         int valid;
@@ -77,7 +84,7 @@ static struct {
         double debounce, build, detect, copy, check, preflight, load, hook, total;
         double frame;            /* from the end of the check that loaded it to its first frame */
         uint64_t loaded_ns;      /* ... that check's end */
-        uint64_t origin_ns;      /* the save (host build) or the library's ctime, monotonic */
+        uint64_t origin_ns;      /* the save (host build) or the library's landing */
         int total_pending;       /* total is taken when the first frame of the new code is drawn */
         uint64_t first_frame_ns; /* ... at this time */
         int await_build;  /* the reload came before its build was reaped: figures to follow */
@@ -113,7 +120,6 @@ void host_overlay_open(const host_args *args)
     ov.visible = args->overlay > 0;
     ov.width = args->width;
     ov.height = args->height;
-    ov.game_path = args->game_path;
     ov.args = args;
 }
 
@@ -175,10 +181,117 @@ static void note_migration(const char *changes)
     p->notice = 1;
 }
 
+/* The timeline of a reload the host's own build made counts from the save (or, for the build
+ * at start, from the build's start). */
+static void take_build_figures(void)
+{
+    ov.tl.saved = ov.build_changed_ns != 0;
+    ov.tl.debounce = ov.tl.saved ? ms_between(ov.build_changed_ns, ov.build_started_ns) : 0;
+    ov.tl.build = ov.build_ms;
+    ov.tl.origin_ns = ov.tl.saved ? ov.build_changed_ns : ov.build_started_ns;
+    if (!ov.tl.total_pending) /* the new code's first frame was drawn already */
+        ov.tl.total = ms_between(ov.tl.origin_ns, ov.tl.first_frame_ns);
+}
+
+/* The timeline event: once per loaded build, when both its first frame and (for a host build)
+ * the build's figures are known. Not for a library that was simply there (the first load of a
+ * --game, F6 on an old build): its age is no build's latency. */
+static void report_timeline(void)
+{
+    if (ov.tl.reported || ov.tl.total_pending || ov.tl.await_build)
+        return;
+    ov.tl.reported = 1;
+    const char *from = ov.tl.built ? (ov.tl.saved ? "save" : "start") : "library";
+    host_event(
+        TIMELINE, HOST_UINT("version", ov.tl.version), HOST_WORD("from", from),
+        HOST_REAL("ms", ov.tl.total, 1), HOST_REAL_IF("wait", ov.tl.debounce, 1, ov.tl.built),
+        HOST_REAL_IF("build", ov.tl.build, 1, ov.tl.built), HOST_REAL("detect", ov.tl.detect, 1),
+        HOST_REAL("copy", ov.tl.copy, 2), HOST_REAL("check", ov.tl.check, 2),
+        HOST_REAL("preflight", ov.tl.preflight, 1), HOST_REAL("load", ov.tl.load, 2),
+        HOST_REAL("hook", ov.tl.hook, 2), HOST_REAL("frame", ov.tl.frame, 1));
+}
+
+/* The code around the first error (errors come first in messages). */
+static void find_source(const char *messages)
+{
+    ov.source[0] = 0;
+    if (!ov.args || ov.compile_errors <= 0)
+        return;
+    host_source_excerpt(messages, ov.args->project_dir, ov.args->watch_dirs,
+                        ov.args->watch_dir_count, ov.source, sizeof ov.source);
+    host_draw_ascii(ov.source);
+}
+
+/* build-start: the time of the save that started it is wait= before the event's. */
+static void build_started(const host_event_data *ev)
+{
+    const double wait = host_event_number(ev, "wait", -1);
+    ov.building = 1;
+    ov.build_started_ns = ev->t_ns;
+    ov.build_changed_ns = wait >= 0 ? ev->t_ns - (uint64_t)(wait * 1e6) : 0;
+    ov.build_unloaded = 0;
+}
+
+/* library-landed: the next load is of this library. A host build renames it into place a
+ * moment before it exits, so one landing while a build runs is that build's. */
+static void library_landed(const host_event_data *ev)
+{
+    if (ov.tl.await_build)
+        return; /* the running build's library was loaded already: this is its landing */
+    ov.landed_ns = ev->t_ns;
+    ov.landed_while_building = ov.building;
+}
+
+/* build-ok, build-failed: the build's figures, its warnings or its errors (errors first in its
+ * messages, which host_build.c keeps until the next build ends). */
+static void build_finished(const host_event_data *ev)
+{
+    const int ok = ev->kind == HOST_EVENT_BUILD_OK;
+    const int count = (int)host_event_number(ev, ok ? "warnings" : "errors", 0);
+    const char *messages = host_build_messages();
+    ov.building = 0;
+    ov.build_ok = ok;
+    ov.build_ms = host_event_number(ev, "ms", 0);
+    ov.build_done_ns = ev->t_ns;
+    ov.build_unloaded = ok;
+    if (ov.tl.await_build) {
+        ov.tl.await_build = 0;
+        if (ok)
+            take_build_figures();
+        else
+            ov.tl.built = 0; /* not this build's library after all */
+        report_timeline();
+    }
+    ov.warnings[0] = 0;
+    ov.warning_count = 0;
+    if (ok) {
+        ov.compile[0] = ov.source[0] = 0; /* the sources compile again; a load problem may
+                                             still follow */
+        ov.compile_errors = 0;
+        snprintf(ov.warnings, sizeof ov.warnings, "%s", messages);
+        host_draw_ascii(ov.warnings);
+        ov.warning_count = count;
+        hide_if_clear();
+        return;
+    }
+    snprintf(ov.compile, sizeof ov.compile, "%s", messages);
+    ov.compile_errors = count;
+    find_source(messages);
+    host_draw_ascii(ov.compile);
+    show_for_problem();
+}
+
 void host_overlay_on_event(const host_event_data *ev)
 {
     if (!ov.open)
         return;
+    switch (ev->kind) {
+    case HOST_EVENT_BUILD_START: build_started(ev); return;
+    case HOST_EVENT_LIBRARY_LANDED: library_landed(ev); return;
+    case HOST_EVENT_BUILD_OK:
+    case HOST_EVENT_BUILD_FAILED: build_finished(ev); return;
+    default: break;
+    }
     if (ev->kind == HOST_EVENT_LOADED || ev->kind == HOST_EVENT_RELOADED) {
         /* A good build is in: every problem of the old code is gone, asset ones are not. */
         for (int i = ov.problem_count - 1; i >= 0; i--)
@@ -218,89 +331,6 @@ void host_overlay_on_event(const host_event_data *ev)
         show_for_problem();
 }
 
-/* The timeline of a reload the host's own build made counts from the save (or, for the build
- * at start, from the build's start). */
-static void take_build_figures(void)
-{
-    ov.tl.saved = ov.build_changed_ns != 0;
-    ov.tl.debounce = ov.tl.saved ? ms_between(ov.build_changed_ns, ov.build_started_ns) : 0;
-    ov.tl.build = ov.build_ms;
-    ov.tl.origin_ns = ov.tl.saved ? ov.build_changed_ns : ov.build_started_ns;
-    ov.build_done_ns = 0;     /* one reload per build */
-    if (!ov.tl.total_pending) /* the new code's first frame was drawn already */
-        ov.tl.total = ms_between(ov.tl.origin_ns, ov.tl.first_frame_ns);
-}
-
-/* The timeline event: once per loaded build, when both its first frame and (for a host build)
- * the build's figures are known. Not for a library that was simply there (the first load of a
- * --game, F6 on an old build): its age is no build's latency. */
-static void report_timeline(void)
-{
-    if (ov.tl.reported || ov.tl.total_pending || ov.tl.await_build)
-        return;
-    ov.tl.reported = 1;
-    const char *from = ov.tl.built ? (ov.tl.saved ? "save" : "start") : "library";
-    host_event(
-        TIMELINE, HOST_UINT("version", ov.tl.version), HOST_WORD("from", from),
-        HOST_REAL("ms", ov.tl.total, 1), HOST_REAL_IF("wait", ov.tl.debounce, 1, ov.tl.built),
-        HOST_REAL_IF("build", ov.tl.build, 1, ov.tl.built), HOST_REAL("detect", ov.tl.detect, 1),
-        HOST_REAL("copy", ov.tl.copy, 2), HOST_REAL("check", ov.tl.check, 2),
-        HOST_REAL("preflight", ov.tl.preflight, 1), HOST_REAL("load", ov.tl.load, 2),
-        HOST_REAL("hook", ov.tl.hook, 2), HOST_REAL("frame", ov.tl.frame, 1));
-}
-
-/* The code around the first error (errors come first in messages). */
-static void find_source(const char *messages)
-{
-    ov.source[0] = 0;
-    if (!ov.args || ov.compile_errors <= 0)
-        return;
-    host_source_excerpt(messages, ov.args->project_dir, ov.args->watch_dirs,
-                        ov.args->watch_dir_count, ov.source, sizeof ov.source);
-    host_draw_ascii(ov.source);
-}
-
-void host_overlay_build_started(void)
-{
-    ov.building = 1;
-}
-
-void host_overlay_build_finished(int ok, double ms, int count, const char *messages,
-                                 uint64_t changed_ns, uint64_t started_ns)
-{
-    ov.building = 0;
-    ov.build_ok = ok;
-    ov.build_ms = ms;
-    ov.build_changed_ns = changed_ns;
-    ov.build_started_ns = started_ns;
-    ov.build_done_ns = host_now_ns();
-    if (ov.tl.await_build) {
-        ov.tl.await_build = 0;
-        if (ok)
-            take_build_figures();
-        else
-            ov.tl.built = 0; /* not this build's library after all */
-        report_timeline();
-    }
-    ov.warnings[0] = 0;
-    ov.warning_count = 0;
-    if (ok) {
-        ov.compile[0] = ov.source[0] = 0; /* the sources compile again; a load problem may
-                                             still follow */
-        ov.compile_errors = 0;
-        snprintf(ov.warnings, sizeof ov.warnings, "%s", messages);
-        host_draw_ascii(ov.warnings);
-        ov.warning_count = count;
-        hide_if_clear();
-        return;
-    }
-    snprintf(ov.compile, sizeof ov.compile, "%s", messages);
-    ov.compile_errors = count;
-    find_source(messages);
-    host_draw_ascii(ov.compile);
-    show_for_problem();
-}
-
 void host_overlay_frame_begin(void)
 {
     const uint64_t now = host_frame_clock_ns();
@@ -338,39 +368,33 @@ void host_overlay_check_end(void)
     /* The check that finished the load also ran the reload hook (and printed its events). */
     ov.tl.hook = check_call > ov.tl.load ? check_call - ov.tl.load : 0;
 
-    /* The library's ctime is when it landed: the rename that put it in place (the mtime is
-     * older by the time the build took to run its mv), or a build's last write in place. From
-     * there to the end of this check, minus the phases, is the time the change waited to be
-     * noticed. One stat() per reload, never per frame. */
-    struct stat st;
-    double since_write = 0;
-    if (stat(ov.game_path, &st) == 0) {
-        uint64_t ctime = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now); /* the clock file times are kept in */
-        since_write = ms_between(ctime, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
-    }
-    /* A build that found the library up to date (at start) did not write it: the wait to be
-     * noticed counts from that build's end. */
-    if (!ov.building && ov.build_ok && ov.build_done_ns &&
-        since_write > ms_between(ov.build_started_ns, end))
-        since_write = ms_between(ov.build_done_ns, end);
     double phases = ov.tl.copy + ov.tl.check + ov.tl.preflight + ov.tl.load + ov.tl.hook;
-    ov.tl.detect = since_write > phases ? since_write - phases : 0;
 
-    ov.tl.origin_ns = end - (uint64_t)(since_write * 1e6);
-    /* A host build renames the library into place a moment before it exits: the reload can
-     * come first, and the build's figures with host_overlay_build_finished. */
-    ov.tl.await_build = ov.building;
-    ov.tl.built = ov.building || (ov.build_ok && ov.build_done_ns &&
-                                  ms_between(ov.build_done_ns, end) < BUILD_FOR_MS);
+    /* Whose library this is, as the events told: one that landed while a host build ran is
+     * that build's (which may not have exited yet: its figures follow with build-ok), one that
+     * landed otherwise is someone else's build. Nothing landed: at the first load after a good
+     * build that found the library up to date, the library is that build's, in place since its
+     * end; else it was simply there (the first load of a --game, F6), and its age is no build's
+     * latency. From the landing to the end of this check, minus the phases, is the time the
+     * change waited to be noticed. */
+    ov.tl.built =
+        ov.landed_ns ? ov.landed_while_building : ov.building || (first_load && ov.build_unloaded);
+    uint64_t landed = ov.landed_ns;
+    if (!landed && ov.tl.built && !ov.building)
+        landed = ov.build_done_ns;
+    const double since_landing = landed ? ms_between(landed, end) : phases;
+    ov.tl.detect = since_landing > phases ? since_landing - phases : 0;
+    ov.tl.origin_ns = end - (uint64_t)(since_landing * 1e6);
+    ov.tl.await_build = ov.tl.built && ov.building;
     if (ov.tl.built && !ov.tl.await_build)
         take_build_figures();
+    ov.tl.reported = !ov.tl.built && (first_load || !ov.landed_ns);
+    ov.landed_ns = 0; /* one load per landing, and per build */
+    ov.build_unloaded = 0;
     ov.tl.valid = 1;
     ov.tl.total_pending = 1;
     ov.tl.version = info.version;
     ov.tl.loaded_ns = end;
-    ov.tl.reported = !ov.tl.built && (first_load || since_write > BUILD_FOR_MS);
 }
 
 /* One drawn line of the panel. */

@@ -12,7 +12,12 @@
  * once) or refuses it.
  * Never touches SDL: the live input comes in as a game_input.
  */
-#include "host.h"
+#include "host_record.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_event.h"
+#include "host_game.h"
+#include "host_state_file.h"
 
 #include <inttypes.h>
 #include <stdio.h>

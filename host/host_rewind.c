@@ -21,7 +21,9 @@
  * need ever become resident. Every allocation happens when the layout changes, never per
  * update. Knows nothing of the game: the caller passes the block and its layout.
  */
-#include "host.h"
+#include "host_rewind.h"
+#include "host_dirty.h"
+#include "host_game.h"
 
 #include <stdlib.h>
 #include <string.h>

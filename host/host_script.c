@@ -26,9 +26,11 @@
  * unless a plug line plugs it in (plug and unplug lines then say when it is there).
  * Owns the parsed list and the virtual gamepads; never touches the game.
  */
-#include "host.h"
+#include "host_script.h"
+#include "host_event.h"
 #include "host_inspect.h"
 
+#include <SDL.h>
 #include <stdlib.h>
 #include <string.h>
 

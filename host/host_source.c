@@ -4,7 +4,7 @@
  * Owns nothing. Reads one source file, once per failed build (never per frame), and at most
  * the few thousand lines before the error; never writes anything.
  */
-#include "host.h"
+#include "host_build.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -25,7 +25,12 @@
  * Owns the file buffers it returns (freed with host_state_file_free) and the pending
  * --load-state; the live block belongs to host_game.c and is reached through its accessors.
  */
-#include "host.h"
+#include "host_state_file.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_event.h"
+#include "host_game.h"
+#include "host_input.h"
 #include "host_layout.h"
 
 #include <errno.h>

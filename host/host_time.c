@@ -11,7 +11,16 @@
  * clock; the modules it drives own their own data. Never calls game code itself: updates go through
  * host_game_update().
  */
-#include "host.h"
+#include "host_time.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_audio.h"
+#include "host_event.h"
+#include "host_game.h"
+#include "host_input.h"
+#include "host_record.h"
+#include "host_rewind.h"
+#include "host_state_file.h"
 
 #include <inttypes.h>
 #include <stdio.h>

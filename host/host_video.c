@@ -3,8 +3,13 @@
  * with the very same renderer calls into an SDL_Surface, so a headless screenshot shows what
  * the window would. Knows nothing about games.
  */
-#include "host.h"
+#include "host_video.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_event.h"
+#include "host_version.h"
 
+#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

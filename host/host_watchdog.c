@@ -17,7 +17,9 @@
  * counted from up to one watchdog period (10 ms; a quarter of a budget under 40 ms) after the
  * call began: a hang is interrupted between the budget and the budget plus two periods.
  */
-#include "host.h"
+#include "host_watchdog.h"
+#include "host_clock.h"
+#include "host_guard.h"
 #include "host_os.h"
 
 #include <errno.h>

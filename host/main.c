@@ -8,8 +8,28 @@
  * window closed, SIGINT, SIGTERM), 1 when the host cannot start or a --replay could not
  * play, 2 for a bad command line; a closed event log (its reader gone) is not an end.
  */
-#include "host.h"
+#include "game_api.h"
+#include "host_args.h"
+#include "host_assets.h"
+#include "host_audio.h"
+#include "host_build.h"
+#include "host_clock.h"
+#include "host_draw.h"
+#include "host_event.h"
+#include "host_files.h"
+#include "host_font.h"
+#include "host_game.h"
+#include "host_guard.h"
+#include "host_input.h"
 #include "host_inspect.h"
+#include "host_new.h"
+#include "host_overlay.h"
+#include "host_record.h"
+#include "host_script.h"
+#include "host_state_file.h"
+#include "host_time.h"
+#include "host_video.h"
+#include "host_watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,9 @@
  * host's event log is listened to: its events go to a list the cases read.
  */
 #include "check.h"
-#include "host.h"
+#include "game_api.h"
+#include "host_audio.h"
+#include "host_event.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -4,6 +4,9 @@
 # C++11 and C++17, with every warning an error, under gcc and (where installed) clang. A header
 # that leans on an include it does not make, on a GNU extension, or on C that C++ rejects fails
 # here before a user's game does.
+# Every header of the host (host/*.h) likewise compiles alone, included twice (its guard), as
+# C11 with the host's flags and without SDL's: a host header needs no SDL.h, so only the files
+# that call SDL include it.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/livehost-headers.XXXXXX")
@@ -48,6 +51,20 @@ for pair in "${compilers[@]}"; do
                 echo "FAIL $name: $(head -3 "$tmp/out" | tr '\n' ' ')"
             fi
         done
+    done
+
+    for path in host/*.h; do
+        header=${path#host/}
+        name="host_header_${header%.h}_alone_c11_${cc}"
+        printf '#include "%s"\n#include "%s"\nint main(void)\n{\n    return 0;\n}\n' \
+            "$header" "$header" >"$tmp/host.c"
+        if "$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wundef -Wvla -Iinclude -Ihost -c "$tmp/host.c" -o "$tmp/host.o" \
+            >"$tmp/out" 2>&1; then
+            echo "PASS $name"
+        else
+            echo "FAIL $name: $(head -3 "$tmp/out" | tr '\n' ' ')"
+        fi
     done
 done
 exit 0

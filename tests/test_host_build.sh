@@ -13,10 +13,14 @@ edit_rebuilds_and_reloads() {
     expect "no build at start: $(grep build- "$LOG")" grep -q '^livehost: build-start file=(start)$' "$LOG"
     expect "a build ran before any save" [ "$(grep -c '^livehost: build-start' "$LOG")" -eq 1 ]
     expect "could not edit GAME_BACKGROUND" set_sky "$SRC" 200 40 90
-    expect "no build-start event for game.h (sed -i renames a temp file over it): $(grep build-start "$LOG")" wait_for "$LOG" "^livehost: build-start file=$SRC/game/game.h\$"
+    expect "no build-start event for game.h (sed -i renames a temp file over it): $(grep build-start "$LOG")" wait_for "$LOG" "^livehost: build-start file=$SRC/game/game.h wait=[0-9.]*\$"
     expect "no build-ok event: $(grep build- "$LOG")" wait_for "$LOG" '^livehost: build-ok ms=[0-9]+$'
     expect "no reload after the build: $(tail -2 "$LOG")" wait_for "$LOG" '^livehost: reloaded version=2 .*state=kept$'
     expect "no frame after the reload" frames "$LOG"
+    # The save-to-pixels timeline, put together from the events: the save, the build, the
+    # library landing, the load.
+    expect "no library-landed event: $(grep -e build- -e library "$LOG")" grep -q '^livehost: library-landed path=' "$LOG"
+    expect "no timeline from the save: $(grep timeline "$LOG")" wait_for "$LOG" '^livehost: timeline version=2 from=save ms=[0-9.]+ wait=[0-9.]+ build=[0-9.]+ detect=[0-9.]+ '
     stop_host TERM
     expect "exit code $HOST_RC, want 0" [ "$HOST_RC" -eq 0 ]
     expect "the new sky (c8285a) is not on screen" mostly "$PNG" c8285a
@@ -141,7 +145,7 @@ no_build_and_ignored_files() {
     expect "an editor's swap or backup file started a build: $(grep build-start "$LOG")" \
         [ "$(grep -c '^livehost: build-start file=/' "$LOG")" -eq 1 ]
     expect "the build was not for the real save: $(grep build-start "$LOG")" \
-        grep -q "^livehost: build-start file=$SRC/game/game.h\$" "$LOG"
+        grep -q "^livehost: build-start file=$SRC/game/game.h wait=[0-9.]*\$" "$LOG"
 }
 
 # Idle, a frame makes no system call beyond one read() per inotify descriptor (the core's, the

@@ -122,6 +122,18 @@ sdl_build_is_compile_and_link() {
     expect "a preprocessing pass: $cmds" not grep -qE '(^| )-E( |$)' <<<"$cmds"
 }
 
+# The project's make is quiet like livehost's own: one short line per step, the compiler's
+# messages in full; V=1 prints the commands.
+project_build_is_quiet() {
+    local dir=$TMP/quiet out
+    "$HOST" new "$dir" >/dev/null 2>&1
+    out=$(cd "$dir" && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS NO_COLOR=1 make 2>&1)
+    expect "make failed or printed more than its steps: $out" [ "$out" = "$(printf '  CC   game/game.c\n  LD   build/game.so')" ]
+    out=$(cd "$dir" && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -B V=1 2>&1)
+    expect "V=1 does not print the link command: $out" grep -qE '^(cc|gcc|clang) .* -shared .*-o build/game\.so\.tmp' <<<"$out"
+    expect "V=1 still prints short lines: $out" not grep -q '^  CC ' <<<"$out"
+}
+
 # The project's Makefile is part of its build: a save of it (a flag, a library in GAME_PKGS)
 # builds again, like a save under game/, and compiles the game again with it. Here a flag
 # that changes the sky.
@@ -136,7 +148,7 @@ makefile_save_rebuilds() {
     expect "the new game did not load: $(tail -2 "$log")" wait_for "$log" '^livehost: loaded version=1 ' || return
     sed -i 's/^CFLAGS ?= \(.*\)$/CFLAGS ?= \1 -DSKY_R=200 -DSKY_G=40 -DSKY_B=90/' "$dir/Makefile"
     expect "the Makefile was not edited" grep -q -- '-DSKY_B=90$' "$dir/Makefile"
-    expect "no build for the Makefile's save: $(grep build-start "$log")" wait_for "$log" "^livehost: build-start file=.*/Makefile\$"
+    expect "no build for the Makefile's save: $(grep build-start "$log")" wait_for "$log" "^livehost: build-start file=.*/Makefile wait=[0-9.]*\$"
     expect "the Makefile's flag did not rebuild and reload: $(tail -2 "$log")" wait_for "$log" '^livehost: reloaded version=2 .*state=kept$'
     expect "no frame after the reload" frames "$log"
     stop_host TERM
@@ -145,6 +157,7 @@ makefile_save_rebuilds() {
 }
 
 for c in ${CASES:-new_project_reloads new_project_guards_its_state warnings_are_shown \
-    new_sdl_project_reloads makefile_save_rebuilds sdl_build_is_compile_and_link}; do
+    new_sdl_project_reloads makefile_save_rebuilds sdl_build_is_compile_and_link \
+    project_build_is_quiet}; do
     run_case "$c"
 done
