@@ -119,7 +119,9 @@ CORE_SRC := host/core/hr.c host/core/hr_names.c host/core/hr_load.c host/core/hr
 ifeq ($(shell uname -s),Linux)
 CORE_SRC += host/core/hr_watch_inotify.c
 endif
-HOST_SRC := $(wildcard host/*.c)
+# The host's OS files sit side by side (host_os.h): the _win32 ones are for `make win`, and
+# host_layout_none.c stands in for host_layout_dwarf.c where there is no libdw.
+HOST_SRC := $(filter-out %_win32.c host/host_layout_none.c,$(wildcard host/*.c))
 GAME_SRC := $(wildcard game/*.c)
 # tests/test_*_win32.c are Windows programs: `make win` builds them.
 TEST_SRC := $(filter-out %_win32.c,$(wildcard tests/test_*.c))
@@ -202,7 +204,8 @@ $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
 # The layout reader is the host's own code, tested on its own against the layout_* fixtures.
-LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
+LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_dwarf.o \
+              $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
@@ -431,7 +434,10 @@ lint-sh:
 
 # ---- Windows: make win (cross build), make win-test (run under wine) --------------------------
 # The core, its Windows unit test, hr-preflight.exe and the fixture DLLs, cross-built with
-# mingw-w64 into $(WB)/; tests/test_win32.sh runs the test under wine with a private prefix.
+# mingw-w64 into $(WB)/; and the whole host, $(WB)/livehost.exe, with the demo game
+# $(WB)/game.dll, SDL2.dll and hr-preflight.exe beside it (docs/WINDOWS.md). make win-test runs
+# tests/test_win32.sh (the core) and tests/test_win_host.sh (the host) under wine, each in a
+# private prefix.
 # Same warnings as the native build. _WIN32_WINNT pins the oldest Windows the core may call
 # into (7: GetFileInformationByHandleEx, CompareStringOrdinal, the process handle list).
 WIN_CC ?= x86_64-w64-mingw32-gcc
@@ -449,9 +455,9 @@ WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fix
 
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
-     $(WB)/tests/fixtures/undef_fx.dll
+     $(WB)/tests/fixtures/undef_fx.dll $(WB)/livehost.exe $(WB)/game.dll $(WB)/SDL2.dll
 win-test:
-	@B=$(B) tests/test_win32.sh
+	@B=$(B) tests/run.sh tests/test_win
 
 $(WB)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -467,6 +473,44 @@ $(WB)/tests/%.exe: tests/%.c $(WB)/libhr.a
 $(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -shared -static-libgcc $< -o $@
+# SDL2 for mingw-w64, cross-built once from Debian's source package by scripts/sdl2-mingw.sh
+# into SDL2_MINGW_DIR (shared by every B; CI points it at one directory for all its steps).
+# A directory that already holds bin/SDL2.dll is used as it is: MSYS2's /mingw64, say.
+SDL2_MINGW_DIR ?= build/win/sdl2
+WIN_SDL_DLL := $(SDL2_MINGW_DIR)/bin/SDL2.dll
+$(WIN_SDL_DLL):
+	$(Q)$(call say,GEN,$@)SDL2_MINGW_DIR='$(SDL2_MINGW_DIR)' scripts/sdl2-mingw.sh
+$(WB)/SDL2.dll: $(WIN_SDL_DLL)
+	@mkdir -p $(@D)
+	$(Q)$(call say,CP,$@)cp -f $< $@
+
+# The host: its portable files, the _win32 ones of its OS seam, and host_layout_none.c (no
+# libdw: a game's state is compared as a build without debug information is, docs/WINDOWS.md).
+# SDL_MAIN_HANDLED: the host's own main(), a console program that prints its event lines, not
+# SDL2main's WinMain. __USE_MINGW_ACCESS: access(X_OK) as POSIX programs expect it.
+# winpthread (the host's threads) linked in, libgcc too: SDL2.dll is the only DLL beside it.
+WIN_HOST_SRC := $(filter-out %_posix.c %_inotify.c host/host_layout_dwarf.c,$(wildcard host/*.c))
+WIN_HOST_OBJ := $(WIN_HOST_SRC:%.c=$(WB)/obj/%.o)
+WIN_HOST_CFLAGS = -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS -isystem $(SDL2_MINGW_DIR)/include/SDL2 \
+                  $(STB_CFLAGS)
+WIN_HOST_LIBS = -L$(SDL2_MINGW_DIR)/lib -lSDL2 -static-libgcc -Wl,-Bstatic -lwinpthread \
+                -Wl,-Bdynamic -ldbghelp -mconsole
+$(WIN_HOST_OBJ): $(WB)/obj/%.o: %.c | $(WIN_SDL_DLL)
+	@mkdir -p $(@D)
+	$(Q)$(call say,CC,$<)$(WIN_CC) $(WIN_ALL_CFLAGS) $(WIN_HOST_CFLAGS) -c $< -o $@
+$(WB)/livehost.exe: $(WIN_HOST_OBJ) $(WB)/libhr.a
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $(WIN_HOST_OBJ) $(WB)/libhr.a -o $@ $(WIN_HOST_LIBS)
+
+# The game as a DLL: what game_api.h's GAME_EXPORT marks __declspec(dllexport) is its only
+# export. Warnings stay warnings, as for game.so; linked under a temporary name, then renamed.
+WIN_GAME_OBJ := $(GAME_SRC:%.c=$(WB)/obj/%.o)
+$(WIN_GAME_OBJ): $(WB)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(call say,CC,$<)$(WIN_CC) $(filter-out -Werror,$(WIN_ALL_CFLAGS)) -c $< -o $@
+$(WB)/game.dll: $(WIN_GAME_OBJ)
+	$(Q)$(call say,LD,$@)$(WIN_CC) -shared -static-libgcc $(WIN_GAME_OBJ) -o $@.tmp
+	$(Q)mv -f $@.tmp $@
+
 # The Windows twin of "a symbol nobody defines": an import from a DLL that does not exist,
 # through an import library made on the spot. LoadLibrary then fails on that import.
 # (Not a missing function of kernel32.dll: wine stubs those of its own DLLs and loads anyway.)
@@ -543,7 +587,7 @@ $(BENCH_AUDIO_OBJ): $(BB)/obj/host/%.o: host/%.c
 $(BB)/bench_audio: bench/bench_audio.c $(BENCH_AUDIO_OBJ)
 	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 # The layout bench times the host's DWARF reader, built here with the bench flags.
-BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o
+BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o $(BB)/obj/host/host_layout_dwarf.o
 $(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@

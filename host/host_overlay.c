@@ -15,11 +15,10 @@
  * Never calls game code and never does a system call per frame.
  */
 #include "host.h"
+#include "host_os.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include <stb_easy_font.h>
 
@@ -344,14 +343,8 @@ void host_overlay_check_end(void)
      * older by the time the build took to run its mv), or a build's last write in place. From
      * there to the end of this check, minus the phases, is the time the change waited to be
      * noticed. One stat() per reload, never per frame. */
-    struct stat st;
-    double since_write = 0;
-    if (stat(ov.game_path, &st) == 0) {
-        uint64_t ctime = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now); /* the clock file times are kept in */
-        since_write = ms_between(ctime, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
-    }
+    const int64_t since_change = host_os_since_change_ns(ov.game_path);
+    double since_write = since_change > 0 ? (double)since_change / 1e6 : 0;
     /* A build that found the library up to date (at start) did not write it: the wait to be
      * noticed counts from that build's end. */
     if (!ov.building && ov.build_ok && ov.build_done_ns &&

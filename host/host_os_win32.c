@@ -1,0 +1,125 @@
+/* host_os_win32.c - the host's OS seam on Windows (host_os.h): files (mkdir, rename over a
+ * file, realpath), the program's and a library's own file, aligned blocks.
+ *
+ * Owns nothing. Paths are the C runtime's (the ANSI code page), as the host's fopen() and
+ * open() take them; '/' and '\' both separate, and the paths returned here use '/'.
+ */
+#include "host_os.h"
+
+#include <direct.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <windows.h>
+
+/* '\' -> '/': the host joins and splits paths at '/', which every Windows call accepts. */
+static void forward_slashes(char *path)
+{
+    for (char *p = path; *p; p++)
+        if (*p == '\\')
+            *p = '/';
+}
+
+int host_os_mkdir(const char *path)
+{
+    return _mkdir(path);
+}
+
+/* rename() of the C runtime fails when to exists; MoveFileEx replaces it in one step (on the
+ * same volume: a rename in the file system, as POSIX's). */
+int host_os_rename(const char *from, const char *to)
+{
+    if (MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING))
+        return 0;
+    DWORD err = GetLastError();
+    errno = err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND     ? ENOENT
+            : err == ERROR_ACCESS_DENIED || err == ERROR_SHARING_VIOLATION ? EACCES
+                                                                           : EIO;
+    return -1;
+}
+
+/* _fullpath makes the path absolute without asking whether it exists; realpath's answer for a
+ * missing one is ENOENT. (No links to resolve that the host relies on.) */
+int host_os_realpath(const char *path, char *out, size_t size)
+{
+    char full[4096];
+    if (!_fullpath(full, path, sizeof full)) {
+        errno = ERANGE;
+        return -1;
+    }
+    if (GetFileAttributesA(full) == INVALID_FILE_ATTRIBUTES) {
+        errno = ENOENT;
+        return -1;
+    }
+    int n = snprintf(out, size, "%s", full);
+    if (n < 0 || (size_t)n >= size) {
+        errno = ERANGE;
+        return -1;
+    }
+    forward_slashes(out);
+    return 0;
+}
+
+int host_os_exe_path(char *out, size_t size)
+{
+    DWORD n = GetModuleFileNameA(NULL, out, (DWORD)size);
+    if (n == 0 || n >= size)
+        return -1;
+    forward_slashes(out);
+    return 0;
+}
+
+int host_os_library_path(const void *addr, char *out, size_t size)
+{
+    HMODULE module;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCSTR)addr, &module))
+        return -1;
+    DWORD n = GetModuleFileNameA(module, out, (DWORD)size);
+    return n == 0 || n >= size ? -1 : 0;
+}
+
+/* FILETIME: 100 ns ticks since 1601, both for the file's change time and the clock. */
+int64_t host_os_since_change_ns(const char *path)
+{
+    HANDLE h = CreateFileA(path, FILE_READ_ATTRIBUTES,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    FILE_BASIC_INFO basic;
+    BOOL ok = GetFileInformationByHandleEx(h, FileBasicInfo, &basic, sizeof basic);
+    CloseHandle(h);
+    if (!ok)
+        return -1;
+    /* NTFS keeps the change time; a file system without it has only the last write. */
+    LONGLONG changed =
+        basic.ChangeTime.QuadPart ? basic.ChangeTime.QuadPart : basic.LastWriteTime.QuadPart;
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    const LONGLONG ticks = (LONGLONG)((uint64_t)now.dwHighDateTime << 32 | now.dwLowDateTime);
+    return (int64_t)(ticks - changed) * 100;
+}
+
+void *host_os_aligned_alloc(size_t align, size_t size)
+{
+    return _aligned_malloc(size, align);
+}
+
+void host_os_aligned_free(void *block)
+{
+    _aligned_free(block);
+}
+
+size_t host_os_page_size(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return si.dwPageSize;
+}
+
+void host_os_claim_std_descriptors(void)
+{
+}
