@@ -424,7 +424,7 @@ analyze:
 	    $(patsubst -I%,-isystem %,$(SDL_CFLAGS)) $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@out=$$($(CLANG_TIDY) --quiet $(WIN_ONLY_SRC) -- --target=x86_64-w64-mingw32 $(WARN) \
-	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost/core 2>&1); rc=$$?; \
+	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost -Ihost/core 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@echo "analyze: no findings"
 
@@ -462,7 +462,8 @@ WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fix
 
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
-     $(WB)/tests/fixtures/undef_fx.dll $(WB)/livehost.exe $(WB)/game.dll $(WB)/SDL2.dll
+     $(WB)/tests/fixtures/undef_fx.dll $(WB)/livehost.exe $(WB)/game.dll $(WB)/SDL2.dll \
+     $(WB)/tests/test_os_win32.exe
 win-test:
 	@B=$(B) tests/run.sh tests/test_win
 
@@ -476,6 +477,11 @@ $(WB)/hr-preflight.exe: host/core/hr_preflight_win32.c $(WB)/libhr.a
 $(WB)/tests/%.exe: tests/%.c $(WB)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $< $(WB)/libhr.a -o $@
+# The host's OS seam on Windows (host_os.h): its directory watcher, shell and clocks.
+WIN_HOST_OS_OBJ := $(WB)/obj/host/host_dirwatch_win32.o $(WB)/obj/host/host_os_win32.o
+$(WB)/tests/test_os_win32.exe: tests/test_os_win32.c $(WIN_HOST_OS_OBJ) $(WB)/libhr.a
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost $< $(WIN_HOST_OS_OBJ) $(WB)/libhr.a -o $@
 # DLLs link their own copy of libgcc: nothing beside them but what Windows itself has.
 $(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
 	@mkdir -p $(@D)
