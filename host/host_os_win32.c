@@ -3,7 +3,7 @@
  * program's and a library's own file, aligned blocks.
  *
  * Owns nothing. Paths are the C runtime's (the ANSI code page), as the host's fopen() and
- * open() take them; '/' and '\\' both separate, and the paths returned here use '/'.
+ * open() take them; '/' and '\' both separate, and the paths returned here use '/'.
  */
 #include "host_os.h"
 
