@@ -132,7 +132,7 @@ GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 LAYOUT_VARIANTS := inserted swapped padding widened grown nested code nodebug
-FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o \
+FIXTURES := $(patsubst tests/fixtures/%.c,$(B)/tests/fixtures/%.so,$(filter-out %_win32.c,$(FIXTURE_SRC))) $(B)/tests/fixtures/fx_v1.o \
             $(LAYOUT_VARIANTS:%=$(B)/tests/fixtures/layout_%.so)
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
@@ -449,7 +449,7 @@ WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fix
 
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
-     $(WB)/tests/fixtures/undef_fx.dll
+     $(WB)/tests/fixtures/undef_fx.dll $(WB)/tests/test_guard_win32.exe
 win-test:
 	@B=$(B) tests/test_win32.sh
 
@@ -463,6 +463,16 @@ $(WB)/hr-preflight.exe: host/core/hr_preflight_win32.c $(WB)/libhr.a
 $(WB)/tests/%.exe: tests/%.c $(WB)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $< $(WB)/libhr.a -o $@
+# The crash guard's Windows files and their test: host.h includes SDL.h, so they compile against
+# the headers of the cross-built SDL2 (scripts/sdl2-mingw.sh); nothing here links SDL.
+SDL2_MINGW_DIR ?= $(WB)/sdl2
+WIN_GUARD_SRC := host/host_guard_win32.c host/host_dirty_win32.c host/host_crash_where_win32.c
+WIN_GUARD_OBJ := $(WIN_GUARD_SRC:%.c=$(WB)/obj/%.o)
+$(WIN_GUARD_OBJ) $(WB)/obj/tests/test_guard_win32.o: \
+    WIN_ALL_CFLAGS += -Ihost -isystem $(SDL2_MINGW_DIR)/include/SDL2
+$(WB)/tests/test_guard_win32.exe: $(WB)/obj/tests/test_guard_win32.o $(WIN_GUARD_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $^ -o $@
 # DLLs link their own copy of libgcc: nothing beside them but what Windows itself has.
 $(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
 	@mkdir -p $(@D)

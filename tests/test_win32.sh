@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test_win32.sh - the core on Windows: cross-builds it with mingw-w64 (`make win`) and runs
-# tests/test_core_win32.c and its fixture DLLs under wine, headless, in a private wine prefix
-# under $B/win/wine. Prints the test's PASS/FAIL lines. A missing cross compiler or wine is a
+# test_win32.sh - the core and the crash guard on Windows: cross-builds them with mingw-w64
+# (`make win`) and runs tests/test_core_win32.c and tests/test_guard_win32.c with their fixture
+# DLLs under wine, headless, in a private wine prefix under $B/win/wine. Prints the tests'
+# PASS/FAIL lines. A missing cross compiler or wine is a
 # FAIL with the package to install, never a skip: `scripts/deps.sh test` installs both.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -31,13 +32,18 @@ echo "PASS win32_build"
 export WINEPREFIX="$PWD/$WB/wine" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 mkdir -p "$WINEPREFIX"
 # Output goes to a file, not a pipe: wineserver outlives the test and would hold a pipe open.
-B="$WB" timeout 300 wine "$WB/tests/test_core_win32.exe" >"$log/win-test.out" 2>"$log/win-test.err"
-rc=$?
-# wine prints \r\n through the Windows C runtime.
-tr -d '\r' <"$log/win-test.out" | grep -E '^(PASS|FAIL) '
-if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$log/win-test.out"; then
-    echo "FAIL win32_core: wine exited with code $rc (log: $log/win-test.err)"
-    tail -n 20 "$log/win-test.err" | sed 's/^/    /'
-fi
+rc=0
+for t in core guard; do
+    out="$log/win-$t.out" err="$log/win-$t.err"
+    B="$WB" timeout 300 wine "$WB/tests/test_${t}_win32.exe" >"$out" 2>"$err"
+    trc=$?
+    # wine prints \r\n through the Windows C runtime.
+    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL) '
+    if [ $trc -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
+        echo "FAIL win32_$t: wine exited with code $trc (log: $err)"
+        tail -n 20 "$err" | sed 's/^/    /'
+    fi
+    [ $trc -eq 0 ] || rc=$trc
+done
 wineserver -k >/dev/null 2>&1 || true
 exit $rc
