@@ -135,7 +135,7 @@ GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 LAYOUT_VARIANTS := inserted swapped padding widened grown nested code nodebug
-FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o \
+FIXTURES := $(patsubst tests/fixtures/%.c,$(B)/tests/fixtures/%.so,$(filter-out %_win32.c,$(FIXTURE_SRC))) $(B)/tests/fixtures/fx_v1.o \
             $(LAYOUT_VARIANTS:%=$(B)/tests/fixtures/layout_%.so)
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
@@ -463,7 +463,8 @@ WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fix
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
      $(WB)/tests/fixtures/undef_fx.dll $(WB)/livehost.exe $(WB)/game.dll $(WB)/SDL2.dll \
-     $(WB)/tests/test_os_win32.exe
+     $(WB)/tests/test_os_win32.exe \
+     $(WB)/tests/test_guard_win32.exe
 win-test:
 	@B=$(B) tests/run.sh tests/test_win
 
@@ -482,10 +483,7 @@ WIN_HOST_OS_OBJ := $(WB)/obj/host/host_dirwatch_win32.o $(WB)/obj/host/host_os_w
 $(WB)/tests/test_os_win32.exe: tests/test_os_win32.c $(WIN_HOST_OS_OBJ) $(WB)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost $< $(WIN_HOST_OS_OBJ) $(WB)/libhr.a -o $@
-# DLLs link their own copy of libgcc: nothing beside them but what Windows itself has.
-$(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
-	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -shared -static-libgcc $< -o $@
+
 # SDL2 for mingw-w64, cross-built once from Debian's source package by scripts/sdl2-mingw.sh
 # into SDL2_MINGW_DIR (shared by every B; CI points it at one directory for all its steps).
 # A directory that already holds bin/SDL2.dll is used as it is: MSYS2's /mingw64, say.
@@ -496,6 +494,21 @@ $(WIN_SDL_DLL):
 $(WB)/SDL2.dll: $(WIN_SDL_DLL)
 	@mkdir -p $(@D)
 	$(Q)$(call say,CP,$@)cp -f $< $@
+
+# The crash guard's Windows files and their test: host.h includes SDL.h, so they compile against
+# the headers of the cross-built SDL2 (scripts/sdl2-mingw.sh); nothing here links SDL.
+WIN_GUARD_SRC := host/host_guard_win32.c host/host_dirty_win32.c host/host_crash_where_win32.c
+WIN_GUARD_OBJ := $(WIN_GUARD_SRC:%.c=$(WB)/obj/%.o)
+$(WIN_GUARD_OBJ) $(WB)/obj/tests/test_guard_win32.o: \
+    WIN_ALL_CFLAGS += -Ihost -isystem $(SDL2_MINGW_DIR)/include/SDL2
+$(WB)/obj/tests/test_guard_win32.o: | $(WIN_SDL_DLL)
+$(WB)/tests/test_guard_win32.exe: $(WB)/obj/tests/test_guard_win32.o $(WIN_GUARD_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $^ -o $@
+# DLLs link their own copy of libgcc: nothing beside them but what Windows itself has.
+$(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -shared -static-libgcc $< -o $@
 
 # The host: its portable files, the _win32 ones of its OS seam, and host_layout_none.c (no
 # libdw: a game's state is compared as a build without debug information is, docs/WINDOWS.md).

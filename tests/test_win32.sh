@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# test_win32.sh - the core and the host's OS seam on Windows: cross-builds them with mingw-w64
-# (`make win`) and runs tests/test_core_win32.c (with its fixture DLLs) and tests/test_os_win32.c
-# under wine, headless, in a private wine prefix under $B/win/wine. Prints the tests' PASS/FAIL
-# lines. A missing cross compiler or wine is a FAIL with the package to install, never a skip:
-# `scripts/deps.sh test` installs both.
+# test_win32.sh - the core, the host's OS seam and its crash guard on Windows: cross-builds them
+# with mingw-w64 (`make win`) and runs tests/test_core_win32.c (with its fixture DLLs),
+# tests/test_os_win32.c and tests/test_guard_win32.c under wine, headless, in a private wine
+# prefix under $B/win/wine. Prints the tests' PASS/FAIL lines. A missing cross compiler or wine
+# is a FAIL with the package to install, never a skip: `scripts/deps.sh test` installs both.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
@@ -32,9 +32,10 @@ echo "PASS win32_build"
 export WINEPREFIX="$PWD/$WB/wine" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 mkdir -p "$WINEPREFIX"
 # Each program's output goes to a file, not a pipe: wineserver outlives the test and would hold
-# a pipe open. The core's cases, then the host's OS seam (watcher, build process, clocks).
+# a pipe open. The core's cases, the host's OS seam (watcher, build process, clocks), the
+# crash guard.
 rc=0
-for name in test_core_win32 test_os_win32; do
+for name in test_core_win32 test_os_win32 test_guard_win32; do
     out="$log/win-$name.out" err="$log/win-$name.err"
     B="$WB" timeout 300 wine "$WB/tests/$name.exe" >"$out" 2>"$err"
     status=$?
