@@ -224,9 +224,10 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
         if (!game.told_no_debug_info) {
             game.told_no_debug_info = 1;
             snprintf(text, sizeof text,
-                     "%s: state_type \"%s\" is not compared field by field, only state_size, "
+                     "%s: this platform's host reads no layouts from debug information: "
+                     "state_type \"%s\" is not compared field by field, only state_size, "
                      "state_version and state_hash",
-                     host_layout_error_text(l), api->state_type);
+                     game.args->game_path, api->state_type);
             host_event(LAYOUT_UNCHECKED, HOST_TEXT("reason", text));
         }
         host_layout_free(l);

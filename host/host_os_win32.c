@@ -107,7 +107,10 @@ int host_os_library_path(const void *addr, char *out, size_t size)
                             (LPCSTR)addr, &module))
         return -1;
     DWORD n = GetModuleFileNameA(module, out, (DWORD)size);
-    return n == 0 || n >= size ? -1 : 0;
+    if (n == 0 || n >= size)
+        return -1;
+    forward_slashes(out);
+    return 0;
 }
 
 /* FILETIME: 100 ns ticks since 1601, both for the file's change time and the clock. */
