@@ -20,7 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
 fi
 
-if ! "$MAKE" --no-print-directory -s B="$B" win >"$log/win-build.log" 2>&1; then
+# One make of $WB at a time: test_win_host.sh builds the same targets, maybe at this moment.
+mkdir -p "$WB"
+if ! flock "$WB/.make.lock" "$MAKE" --no-print-directory -s B="$B" win >"$log/win-build.log" 2>&1; then
     echo "FAIL win32_build: make win failed:"
     tail -n 20 "$log/win-build.log" | sed 's/^/    /'
     exit 1
