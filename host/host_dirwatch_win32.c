@@ -194,7 +194,7 @@ int host_dirwatch_add(host_dirwatch *w, const char *dir, int tree, char *why, si
         return i;
     }
     watch *wt = calloc(1, sizeof *wt);
-    watch **grown = realloc(w->watches, (size_t)(w->count + 1) * sizeof *grown);
+    watch **grown = realloc(w->watches, (size_t)(w->count + 1) * sizeof(watch *));
     if (grown)
         w->watches = grown;
     size_t len = strlen(dir);
@@ -255,10 +255,10 @@ static int is_dir(const watch *wt, const WCHAR *entry, int n)
 
 typedef void (*on_change_fn)(const host_change *c, void *ctx);
 
-static void report_lost(const watch *wt, on_change_fn on_change, void *ctx)
+/* LOST, as the inotify watcher says it: no watch, no directory, no name. */
+static void report_lost(on_change_fn on_change, void *ctx)
 {
-    on_change(&(host_change){ .kind = HOST_CHANGE_LOST, .watch = -1, .dir = wt->name, .name = "" },
-              ctx);
+    on_change(&(host_change){ .kind = HOST_CHANGE_LOST, .watch = -1, .dir = "", .name = "" }, ctx);
 }
 
 /* One entry of a completed read as a change; 0 when it is none (a directory's own
@@ -291,14 +291,14 @@ static int report(const watch *wt, int id, const FILE_NOTIFY_INFORMATION *e, on_
     char dir[PATH_BYTES], name[PATH_BYTES];
     size_t len = strlen(wt->name);
     if (len + 2 > sizeof dir || !narrow(entry + cut, n - cut, name, sizeof name)) {
-        report_lost(wt, on_change, ctx);
+        report_lost(on_change, ctx);
         return 1;
     }
     memcpy(dir, wt->name, len + 1);
     if (cut > 1) {
         dir[len++] = wt->sep;
         if (!narrow(entry, cut - 1, dir + len, sizeof dir - len)) {
-            report_lost(wt, on_change, ctx);
+            report_lost(on_change, ctx);
             return 1;
         }
         for (char *p = dir + len; *p; p++)
@@ -340,7 +340,7 @@ static int read_watch(watch *wt, int id, on_change_fn on_change, void *ctx)
     int count = 0;
     if (wt->lost) {
         wt->lost = 0;
-        report_lost(wt, on_change, ctx);
+        report_lost(on_change, ctx);
         count++;
     }
     /* HasOverlappedIoCompleted reads a field of ov: an idle look makes no system call. */
@@ -353,7 +353,7 @@ static int read_watch(watch *wt, int id, on_change_fn on_change, void *ctx)
         if (ok && bytes > 0) {
             count += report_all(wt, id, bytes, on_change, ctx);
         } else {
-            report_lost(wt, on_change, ctx); /* overflow, a cancelled read, or the watch died */
+            report_lost(on_change, ctx); /* overflow, a cancelled read, or the watch died */
             count++;
         }
         if ((ok || e == ERROR_NOTIFY_ENUM_DIR || e == ERROR_OPERATION_ABORTED) && arm(wt))
@@ -375,13 +375,13 @@ int host_dirwatch_read(host_dirwatch *w, void (*on_change)(const host_change *c,
     return count;
 }
 
-/* 1 if the build printed something, or its pipe ended (nobody holds the writing end). */
+/* 1 if the running build printed something. A pipe whose writers are gone is no news: the
+ * process's own handle says when it ended (a closed pipe would wake every look until then). */
 static int pipe_has_news(const hr_proc *proc)
 {
     DWORD avail = 0;
-    if (!proc || proc->out_fd < 0)
-        return 0;
-    return !PeekNamedPipe(LongToHandle(proc->out_fd), NULL, 0, NULL, &avail, NULL) || avail > 0;
+    return proc && proc->pid > 0 && proc->out_fd >= 0 &&
+           PeekNamedPipe(LongToHandle(proc->out_fd), NULL, 0, NULL, &avail, NULL) && avail > 0;
 }
 
 static int watches_have_news(const host_dirwatch *w)
@@ -398,7 +398,7 @@ int host_dirwatch_wait(host_dirwatch *w, const struct hr_proc *proc, int timeout
     HANDLE handles[MAXIMUM_WAIT_OBJECTS];
     DWORD n = 0;
     /* Looked at in slices: the pipe, and directories beyond what one wait can take. */
-    int sliced = proc && proc->out_fd >= 0;
+    int sliced = proc && proc->pid > 0 && proc->out_fd >= 0;
     if (proc && proc->pid > 0)
         handles[n++] = LongToHandle(proc->pid); /* signalled once the build ended */
     for (int i = 0; w && i < w->count; i++) {

@@ -1,9 +1,12 @@
-/* host_os_win32.c - the host's OS seam on Windows (host_os.h, host_clock.h) beside the directory
- * watcher: the build's shell, the clocks; files (mkdir, rename over a file, realpath), the
- * program's and a library's own file, aligned blocks.
+/* host_os_win32.c - the small Windows answers behind host_os.h and host_clock.h: the build's
+ * shell, the clocks, a thread's signals, whether stderr can take a line, whether a debugger is
+ * attached; files (mkdir, rename over a file, realpath), the program's and a library's own file,
+ * aligned blocks.
  *
- * Owns nothing. Paths are the C runtime's (the ANSI code page), as the host's fopen() and
- * open() take them; '/' and '\' both separate, and the paths returned here use '/'.
+ * Owns nothing. The directory watcher has a file of its own (host_dirwatch_win32.c), the build's
+ * process is the core's (hr_proc_win32.c). Paths are the C runtime's (the ANSI code page), as the
+ * host's fopen() and open() take them; '/' and '\' both separate, and the paths returned here
+ * use '/'.
  */
 #include "host_os.h"
 
@@ -40,6 +43,31 @@ uint64_t host_now_ns(void)
 uint64_t host_now_coarse_ns(void)
 {
     return GetTickCount64() * 1000000u;
+}
+
+/* Windows sends no asynchronous signals to a thread: Ctrl-C runs its handler on a thread of its
+ * own, and the watchdog interrupts a thread by suspending it. Nothing to block. */
+void host_os_thread_block_signals(void)
+{
+}
+
+/* Windows cannot tell whether a write would block without making it. A console and a file take
+ * a line at once. A pipe's free room (NtQueryInformationFile's WriteQuotaAvailable) is no
+ * answer: it shrinks by the size of every read its reader has pending, so an empty pipe read by
+ * a parent blocked in ReadFile looks full, and wine does not fill it in at all. So stderr is
+ * taken as able to take a line whenever there is one; a write that must never hang the process
+ * is made bounded by its caller (on a thread of its own, the process ended after the timeout).
+ * timeout_ms is not needed. */
+int host_os_stderr_can_write(int timeout_ms)
+{
+    (void)timeout_ms;
+    HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
+    return h && h != INVALID_HANDLE_VALUE; /* none: a windowed program started without one */
+}
+
+int host_os_is_debugger_attached(void)
+{
+    return IsDebuggerPresent() != 0;
 }
 
 /* '\' -> '/': the host joins and splits paths at '/', which every Windows call accepts. */

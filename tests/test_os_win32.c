@@ -260,7 +260,7 @@ static void watch_becomes_a_tree(void)
     int made = CreateDirectoryA(sub, NULL);
     if (made)
         write_file(in_work("sub\\level.txt"), "1");
-    int lost = tree == id && read_until(w, &s, HOST_CHANGE_LOST, -1, work, "");
+    int lost = tree == id && read_until(w, &s, HOST_CHANGE_LOST, -1, "", "");
     int file_seen = lost && made && read_until(w, &s, HOST_CHANGE_DONE, id, sub, "level.txt");
     host_dirwatch_close(w);
     CHECK(tree == id, "want %d, got %d: %s", id, tree, why);
@@ -450,6 +450,33 @@ static void clocks_count_nanoseconds(void)
           (unsigned long long)coarse2);
 }
 
+/* ---- threads and the process ---- */
+
+/* stderr a file: it can take a line; no stderr at all: it cannot. (A pipe's room cannot be
+ * told on Windows: see host_os_win32.c.) */
+static void stderr_can_write_when_there_is_one(void)
+{
+    new_work_dir();
+    HANDLE out = GetStdHandle(STD_ERROR_HANDLE);
+    HANDLE file = CreateFileA(in_work("err.txt"), GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE, "cannot create %s: error %lu", in_work("err.txt"),
+          GetLastError());
+    SetStdHandle(STD_ERROR_HANDLE, file);
+    int to_file = host_os_stderr_can_write(100);
+    SetStdHandle(STD_ERROR_HANDLE, NULL);
+    int to_nothing = host_os_stderr_can_write(100);
+    SetStdHandle(STD_ERROR_HANDLE, out);
+    CloseHandle(file);
+    CHECK(to_file == 1 && to_nothing == 0, "to a file %d, without stderr %d", to_file, to_nothing);
+    remove_work_dir();
+}
+
+static void no_debugger_attached(void)
+{
+    host_os_thread_block_signals(); /* nothing to do on Windows; callable all the same */
+    CHECK(host_os_is_debugger_attached() == 0, "a debugger is attached to the test");
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "hold") == 0)
@@ -472,6 +499,8 @@ int main(int argc, char **argv)
     RUN(end_ends_the_process_tree, passed, failed);
     RUN(wait_wakes_on_the_build, passed, failed);
     RUN(clocks_count_nanoseconds, passed, failed);
+    RUN(stderr_can_write_when_there_is_one, passed, failed);
+    RUN(no_debugger_attached, passed, failed);
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
