@@ -10,12 +10,13 @@
 #   make asan       the same suite against an ASan+UBSan build in build/asan
 #   make release    the game linked into one plain program, build/release/game, assets beside it
 #   make install    install host, core, headers, pkg-config file, game, libhost.a (PREFIX, DESTDIR)
-#   make win-test   cross-build the core for Windows (mingw-w64) and test it under wine
+#   make win        the host, the demo game and the core for Windows (mingw-w64), in build/win
+#   make win-test   make win, then its tests under wine (docs/WINDOWS.md)
 #   make format     clang-format the sources (format-check: fail on any difference)
 #   make analyze    clang-tidy: static analyzer and bug-prone checks
 #   make clean      remove build/ (make clean B=DIR: remove DIR only)
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
-# Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
+# Knobs: CC, CFLAGS, LDFLAGS, SDL2_MINGW_DIR (make win's SDL2, default build/win/sdl2), BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
 #        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds),
 #        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags),
 #        V=1 (print each command in full instead of one short line per step).
