@@ -16,7 +16,8 @@
 #   make analyze    clang-tidy: static analyzer and bug-prone checks
 #   make clean      remove build/ (make clean B=DIR: remove DIR only)
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
-# Knobs: CC, CFLAGS, LDFLAGS, SDL2_MINGW_DIR (make win's SDL2, default build/win/sdl2), BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
+# Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
+#        SDL2_MINGW_DIR (make win's SDL2, default build/win/sdl2),
 #        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds),
 #        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags),
 #        V=1 (print each command in full instead of one short line per step).
