@@ -4,9 +4,11 @@
 # anywhere but the Debian archive the machine already uses.
 # Usage: scripts/sdl2-mingw.sh [DIR]    (DIR, else $SDL2_MINGW_DIR, else build/win/sdl2)
 # DIR is both the cache and the install prefix: DIR/bin/SDL2.dll, DIR/include/SDL2,
-# DIR/lib/libSDL2.dll.a; DIR/src holds the source package and the build, DIR/build.log the
-# build's output. A stamp (DIR/.stamp: the source version and the configure flags) makes a
-# second run instant; delete DIR to build again.
+# DIR/lib/libSDL2.dll.a; DIR/build.log holds the build's output. A stamp (DIR/.stamp: the source
+# version and the configure flags) makes a second run instant; delete DIR to build again. The
+# source package and the build tree (DIR/src, DIR/apt) are removed once it is installed: DIR may
+# then be copied elsewhere (CI copies it into a chroot; the Makefile reads its include/ and lib/,
+# never sdl2-config, so the prefix compiled into that does not matter).
 # How: a private apt state in DIR/apt with one deb-src line for the machine's own mirror and
 # release (read from /etc/apt/sources.list{,.d/*}; the system's apt configuration is not
 # touched), `apt-get source libsdl2`, then configure --host=x86_64-w64-mingw32, make, install.
@@ -20,8 +22,8 @@ DIR=$(cd "$DIR" && pwd)
 HOST=x86_64-w64-mingw32
 # Shared SDL2.dll only; the two drivers the headless host and the tests use are asked for by
 # name so that a default that changes cannot drop them silently.
-FLAGS=(--host="$HOST" --prefix="$DIR" --enable-shared --disable-static
-    --enable-video-offscreen --enable-video-dummy)
+FLAGS=(--host="$HOST" --enable-shared --disable-static --enable-video-offscreen
+    --enable-video-dummy)
 
 say() { echo "sdl2-mingw: $*" >&2; }
 
@@ -110,12 +112,13 @@ version=$(cd "$srcdir" && dpkg-parsechangelog -S Version)
 
 say "building SDL2 $version for $HOST (a few minutes; output in $DIR/build.log)"
 mkdir -p "$DIR/src/build"
-if ! (cd "$DIR/src/build" && "$srcdir/configure" "${FLAGS[@]}" && make -j2 && make install) \
+if ! (cd "$DIR/src/build" && "$srcdir/configure" --prefix="$DIR" "${FLAGS[@]}" && make -j2 && make install) \
     >"$DIR/build.log" 2>&1; then
     tail -n 30 "$DIR/build.log" >&2
     say "the build failed; the whole output is in $DIR/build.log"
     exit 1
 fi
 [ -f "$DIR/bin/SDL2.dll" ] || { say "no $DIR/bin/SDL2.dll after make install"; exit 1; }
+rm -rf "$DIR/src" "$DIR/apt"
 printf '%s\n%s\n' "$version" "${FLAGS[*]}" >"$DIR/.stamp"
 say "SDL2 $version for Windows installed in $DIR"
