@@ -70,6 +70,12 @@ SDL_LIBS = $(shell pkg-config --libs sdl2)
 # libdw (elfutils) reads the game's state layout from its debug information (host_layout.c).
 DW_LIBS = $(shell pkg-config --libs libdw)
 STB_CFLAGS := -isystem /usr/include/stb
+# SDL2 for mingw-w64 (make win, make analyze's Windows files), cross-built once from Debian's
+# source package by scripts/sdl2-mingw.sh into SDL2_MINGW_DIR (shared by every B; CI points it at
+# one directory for all its steps). A directory that already holds bin/SDL2.dll is used as it
+# is: MSYS2's /mingw64, say.
+SDL2_MINGW_DIR ?= build/win/sdl2
+WIN_SDL_DLL := $(SDL2_MINGW_DIR)/bin/SDL2.dll
 
 # gcc marks some symbols STB_GNU_UNIQUE, which makes dlclose a no-op; clang has no such flag.
 # Which compiler CC is, is asked once per CC and kept in $(B)/obj/cc.kind, beside the CC it
@@ -412,8 +418,8 @@ CLANG_FORMAT ?= clang-format
 CLANG_TIDY ?= clang-tidy
 FORMAT_SRC = $(wildcard host/*.[ch] host/*/*.[ch] game/*.[ch] include/*.h tests/*.[ch] \
                         tests/*/*.[ch] examples/*.c bench/*.[ch])
-WIN_ONLY_SRC = $(filter %_win32.c %_pe.c,$(FORMAT_SRC))
-ANALYZE_SRC = $(filter-out tests/fixtures/% $(WIN_ONLY_SRC) %.h,$(FORMAT_SRC))
+WIN_ONLY_SRC = $(filter-out tests/fixtures/%,$(filter %_win32.c %_pe.c,$(FORMAT_SRC)))
+ANALYZE_SRC = $(filter-out tests/fixtures/% %_win32.c %_pe.c %.h,$(FORMAT_SRC))
 
 .PHONY: format format-check analyze
 format:
@@ -421,12 +427,14 @@ format:
 format-check:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 # clang-tidy's "N warnings generated" lines (what it hides in system headers) are left out.
-analyze:
+# The Windows files of the host include SDL.h: make win's SDL2 headers (scripts/sdl2-mingw.sh).
+analyze: | $(WIN_SDL_DLL)
 	@out=$$($(CLANG_TIDY) --quiet $(ANALYZE_SRC) -- $(WARN) -Iinclude -Ihost -Ihost/core \
 	    $(patsubst -I%,-isystem %,$(SDL_CFLAGS)) $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@out=$$($(CLANG_TIDY) --quiet $(WIN_ONLY_SRC) -- --target=x86_64-w64-mingw32 $(WARN) \
-	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost -Ihost/core 2>&1); rc=$$?; \
+	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost -Ihost/core -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS \
+	    -isystem $(SDL2_MINGW_DIR)/include/SDL2 $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@echo "analyze: no findings"
 
@@ -486,11 +494,6 @@ $(WB)/tests/test_os_win32.exe: tests/test_os_win32.c $(WIN_HOST_OS_OBJ) $(WB)/li
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost $< $(WIN_HOST_OS_OBJ) $(WB)/libhr.a -o $@
 
-# SDL2 for mingw-w64, cross-built once from Debian's source package by scripts/sdl2-mingw.sh
-# into SDL2_MINGW_DIR (shared by every B; CI points it at one directory for all its steps).
-# A directory that already holds bin/SDL2.dll is used as it is: MSYS2's /mingw64, say.
-SDL2_MINGW_DIR ?= build/win/sdl2
-WIN_SDL_DLL := $(SDL2_MINGW_DIR)/bin/SDL2.dll
 $(WIN_SDL_DLL):
 	$(Q)$(call say,GEN,$@)SDL2_MINGW_DIR='$(SDL2_MINGW_DIR)' scripts/sdl2-mingw.sh
 $(WB)/SDL2.dll: $(WIN_SDL_DLL)
@@ -522,7 +525,7 @@ WIN_HOST_OBJ := $(WIN_HOST_SRC:%.c=$(WB)/obj/%.o)
 WIN_HOST_CFLAGS = -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS -isystem $(SDL2_MINGW_DIR)/include/SDL2 \
                   $(STB_CFLAGS)
 WIN_HOST_LIBS = -L$(SDL2_MINGW_DIR)/lib -lSDL2 -static-libgcc -Wl,-Bstatic -lwinpthread \
-                -Wl,-Bdynamic -ldbghelp -mconsole
+                -Wl,-Bdynamic -mconsole
 $(WIN_HOST_OBJ): $(WB)/obj/%.o: %.c | $(WIN_SDL_DLL)
 	@mkdir -p $(@D)
 	$(Q)$(call say,CC,$<)$(WIN_CC) $(WIN_ALL_CFLAGS) $(WIN_HOST_CFLAGS) -c $< -o $@
