@@ -96,7 +96,7 @@ static const watched *watch(host_dirwatch *w, const char *dir, int id, int tree,
                  w->count < WATCH_MAX ? "out of memory" : "too many directories");
         return NULL;
     }
-    /* The table is a fixed array that only the read below its end shrinks: e stays put. */
+    /* A fixed array: adding below never moves e (only host_dirwatch_read removes entries). */
     watched *e = &w->dirs[w->count++];
     *e = (watched){ .wd = wd, .id = id >= 0 ? id : wd, .tree = tree, .dir = copy };
     DIR *d = tree ? opendir(dir) : NULL;
