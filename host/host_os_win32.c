@@ -39,7 +39,8 @@ uint64_t host_now_ns(void)
 }
 
 /* GetTickCount64 reads a counter the kernel keeps in memory shared with every process: no
- * system call; it moves by the timer tick (~16 ms unless someone asked for a finer one). */
+ * system call. It moves by the system's clock tick (10-16 ms), coarser than Linux's 1-4 ms:
+ * "at most once per tick" (host_look.c) is then at most once per 16 ms or so. */
 uint64_t host_now_coarse_ns(void)
 {
     return GetTickCount64() * 1000000u;

@@ -349,13 +349,16 @@ static void start_with_cwd_env_and_code(void)
     remove_work_dir();
 }
 
-/* A failed start says which program. */
+/* A failed start says which program, and in which directory it was to run. */
 static void start_of_missing_program_fails(void)
 {
     new_work_dir();
-    const char *argv[] = { in_work("missing.exe"), NULL };
+    const char *argv[] = { in_work("missing.exe"), NULL }, *shell[4];
     run_result r = run(argv, &(hr_proc_opts){ .own_group = 1 });
     CHECK(!r.started && strstr(r.why, "missing.exe"), "started %d: %s", r.started, r.why);
+    host_os_shell_argv("echo hi", shell);
+    r = run(shell, &(hr_proc_opts){ .cwd = in_work("nowhere") });
+    CHECK(!r.started && strstr(r.why, "nowhere"), "started %d: %s", r.started, r.why);
     remove_work_dir();
 }
 

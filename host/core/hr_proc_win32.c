@@ -262,7 +262,9 @@ fail:
     free(wexe);
     free(wcwd);
     free(wenv);
-    snprintf(why, why_size, "%s %s: %s", what, argv[0], hr_win32_error_text(e, err, sizeof err));
+    /* A missing working directory fails here with a text that does not name it: we do. */
+    snprintf(why, why_size, "%s %s%s%s: %s", what, argv[0], opts->cwd ? " in " : "",
+             opts->cwd ? opts->cwd : "", hr_win32_error_text(e, err, sizeof err));
     return -1;
 }
 
