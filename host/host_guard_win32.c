@@ -71,21 +71,21 @@ void host_guard_interrupt(void);
 #define ESCAPE_GAP ((uintptr_t)256)
 
 typedef struct guard_thread {
-    void *env[5];             /* __builtin_setjmp's buffer of the call in progress */
     CONTEXT walk;             /* the frame walker's scratch: never on an overflowed stack */
-    volatile DWORD id;        /* the thread's id, 0: a free slot */
     HANDLE handle;            /* the thread, for host_guard_interrupt */
     uintptr_t escape_frame;   /* the guarded call's frame: the stack below it dies on a jump */
-    volatile LONG in_call;    /* 1 while game code runs in a guarded call */
     uintptr_t stack_low;      /* the stack's reserved range, 0, 0: not known */
     uintptr_t stack_high;     /* one past its highest byte */
+    void *fault_address;      /* see host_guard_fault_address */
+    void *fault_pc;           /* the instruction that faulted or was interrupted */
+    void *env[5];             /* __builtin_setjmp's buffer of the call in progress */
+    void *frames[MAX_FRAMES]; /* return addresses at the fault, innermost first */
+    volatile DWORD id;        /* the thread's id, 0: a free slot */
+    volatile LONG in_call;    /* 1 while game code runs in a guarded call */
     int caught;               /* the signal number or HOST_GUARD_HANG of the last stop */
     int has_address;          /* fault_address is an address the fault was at */
     int stack_overflow;       /* the last stop was a stack overflow */
     unsigned gone_version;    /* the unloaded build the last stop was in, 0: none */
-    void *fault_address;      /* see host_guard_fault_address */
-    void *fault_pc;           /* the instruction that faulted or was interrupted */
-    void *frames[MAX_FRAMES]; /* return addresses at the fault, innermost first */
     int frame_count;          /* how many of frames */
 } guard_thread;
 
@@ -474,9 +474,8 @@ void host_guard_add_gone(const hr_range *ranges, int count, unsigned version)
     const uintptr_t grain = si.dwAllocationGranularity, page = si.dwPageSize;
     const uintptr_t start = low & ~(grain - 1), end = (high + page - 1) & ~(page - 1);
     /* Only where nothing was mapped since the unload: at any other address VirtualAlloc fails. */
-    void *at = VirtualAlloc((void *)start, end - start,
-                            MEM_RESERVE, /* NOLINT(performance-no-int-to-ptr) */
-                            PAGE_NOACCESS);
+    void *wanted = (void *)start; /* NOLINT(performance-no-int-to-ptr) */
+    void *at = VirtualAlloc(wanted, end - start, MEM_RESERVE, PAGE_NOACCESS);
     if ((uintptr_t)at != start) {
         if (at)
             VirtualFree(at, 0, MEM_RELEASE);

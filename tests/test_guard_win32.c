@@ -472,21 +472,6 @@ static void gone_code_faults_as_stale(void)
           host_guard_fault_stale_build());
 }
 
-static void console_ctrl_c_requests_quit(void)
-{
-    CHECK(!host_guard_quit_requested(), "quit asked before Ctrl-C");
-    /* Run headless (output into files), the process has no console to send the event to. */
-    if (!GetConsoleWindow())
-        AllocConsole();
-    CHECK(GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0), "GenerateConsoleCtrlEvent: error %lu",
-          GetLastError());
-    for (DWORD end = GetTickCount() + DEADLINE_MS; !host_guard_quit_requested() && before(end);
-         Sleep(10))
-        ;
-    CHECK(host_guard_quit_requested(), "no quit request after Ctrl-C");
-    CHECK(!host_guard_screenshot_requested(), "a screenshot request on Windows");
-}
-
 static void dirty_tracking_is_off(void)
 {
     static unsigned char block[HOST_DIRTY_MIN];
@@ -520,13 +505,24 @@ static int child(const char *mode)
         host_guard_on_stale("game.dll", stale_hook);
         call_stale(NULL);
     } else if (strcmp(mode, "fault-outside") == 0) {
+        load_game();
         write_null(NULL);
+    } else if (strcmp(mode, "ctrl-c") == 0) {
+        if (host_guard_quit_requested() || host_guard_screenshot_requested())
+            return 12;
+        if (!GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0))
+            return 13;
+        for (DWORD end = GetTickCount() + DEADLINE_MS; !host_guard_quit_requested() && before(end);
+             Sleep(10))
+            ;
+        return host_guard_quit_requested() ? 0 : 14;
     }
     return 11;
 }
 
-/* Runs this program as `MODE`, its stderr into a file read back into err. */
-static DWORD run_child(const char *mode, char *err, size_t size)
+/* Runs this program as `MODE`, its stderr into a file read back into err; flags: CreateProcess's
+ * creation flags. */
+static DWORD run_child(const char *mode, DWORD flags, char *err, size_t size)
 {
     char self[MAX_PATH], log[MAX_PATH + 40], tmp[MAX_PATH], cmd[2 * MAX_PATH];
     GetModuleFileNameA(NULL, self, sizeof self);
@@ -543,7 +539,7 @@ static DWORD run_child(const char *mode, char *err, size_t size)
     si.hStdOutput = out;
     si.hStdError = out;
     PROCESS_INFORMATION pi;
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, flags, NULL, NULL, &si, &pi))
         die("cannot start", cmd);
     CloseHandle(out);
     DWORD code = (DWORD)-1;
@@ -567,7 +563,7 @@ static DWORD run_child(const char *mode, char *err, size_t size)
 static void stale_code_outside_a_call_ends_the_process(void)
 {
     char err[4096];
-    DWORD code = run_child("stale-outside", err, sizeof err);
+    DWORD code = run_child("stale-outside", 0, err, sizeof err);
     CHECK(code == HOST_EXIT_STALE_CODE, "exit code %lu, stderr: %s", code, err);
     CHECK(strstr(err, "livehost: crash signal=SIGSEGV kind=stale-code") &&
               strstr(err, " build=3 exit=4 state-saved=test.state reason=\"code of load 3 of "
@@ -578,8 +574,20 @@ static void stale_code_outside_a_call_ends_the_process(void)
 static void fault_outside_a_call_is_not_swallowed(void)
 {
     char err[4096];
-    DWORD code = run_child("fault-outside", err, sizeof err);
+    DWORD code = run_child("fault-outside", 0, err, sizeof err);
     CHECK(code == (DWORD)EXCEPTION_ACCESS_VIOLATION, "exit code 0x%lx, stderr: %s", code, err);
+}
+
+/* Ctrl-C is a quit request. In a console of its own: run headless, with its output in files,
+ * this process has none to send the event to. */
+static void console_ctrl_c_requests_quit(void)
+{
+    char err[4096];
+    DWORD code = run_child("ctrl-c", CREATE_NEW_CONSOLE, err, sizeof err);
+    CHECK(code == 0,
+          "exit code %lu (12: asked before, 13: no event sent, 14: no quit request), "
+          "stderr: %s",
+          code, err);
 }
 
 int main(int argc, char **argv)
