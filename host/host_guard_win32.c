@@ -40,6 +40,7 @@
 #include "host.h"
 
 #include <malloc.h> /* _resetstkoflw */
+#include <signal.h>
 #include <string.h>
 #include <windows.h>
 
@@ -113,7 +114,7 @@ static volatile LONG quit_requested;
  * safe in the exception handler. */
 static guard_thread *find_self(void)
 {
-    DWORD me = GetCurrentThreadId();
+    DWORD me = GetCurrentThreadId(); /* NOLINT(bugprone-signal-handler): see on_abort */
     for (int i = 0; i < MAX_THREADS; i++)
         if (threads[i].id == me)
             return &threads[i];
@@ -363,6 +364,30 @@ void host_guard_interrupt(void)
     ResumeThread(t->handle);
 }
 
+/* abort() (a failed assert) raises no exception on Windows: the C runtime calls the SIGABRT
+ * handler on the aborting thread, in an ordinary context, and ends the process (exit code 3) if
+ * it returns. Inside a game call it jumps out like a crash, with the frames that lead back to
+ * the game; the runtime resets the handler before calling it, so host_guard_call puts it back.
+ * Not an asynchronous signal (raise() calls it on the thread that aborted): the checks for
+ * async-signal-safety do not apply. */
+static void on_abort(int sig)
+{
+    /* NOLINTBEGIN(bugprone-signal-handler) */
+    guard_thread *t = find_self();
+    if (!t || !t->in_call)
+        return; /* not the game's: the process ends as abort() means it to */
+    t->in_call = 0;
+    t->caught = sig;
+    t->has_address = 0;
+    t->stack_overflow = 0;
+    t->gone_version = 0;
+    t->fault_address = NULL;
+    t->fault_pc = __builtin_return_address(0); /* in the C runtime's raise() */
+    t->frame_count = RtlCaptureStackBackTrace(1, MAX_FRAMES, t->frames, NULL);
+    __builtin_longjmp(t->env, 1);
+    /* NOLINTEND(bugprone-signal-handler) */
+}
+
 static BOOL WINAPI on_console_event(DWORD type)
 {
     switch (type) {
@@ -435,6 +460,8 @@ int host_guard_install(void)
     /* First: the game's faults are ours before any other vectored handler sees them. */
     if (!exception_handler && !(exception_handler = AddVectoredExceptionHandler(1, on_exception)))
         return -1;
+    if (signal(SIGABRT, on_abort) == SIG_ERR)
+        return -1;
     return SetConsoleCtrlHandler(on_console_event, TRUE) ? 0 : -1;
 }
 
@@ -443,6 +470,7 @@ void host_guard_uninstall(void)
     if (exception_handler)
         RemoveVectoredExceptionHandler(exception_handler);
     exception_handler = NULL;
+    signal(SIGABRT, SIG_DFL);
     SetConsoleCtrlHandler(on_console_event, FALSE);
     host_guard_thread_end();
 }
@@ -547,6 +575,8 @@ int host_guard_call(void (*fn)(void *arg), void *arg)
         calling = NULL;
         if (t->stack_overflow && t->caught != HOST_GUARD_HANG)
             _resetstkoflw(); /* the guard page again, for the next overflow */
+        if (t->caught == SIGABRT)
+            signal(SIGABRT, on_abort);
         return t->caught;
     }
     t->caught = 0;

@@ -48,6 +48,7 @@ static struct {
     void (*spin)(volatile LONG *);
     void (*call_back)(void (*)(void));
     void (*nested_fault)(void);
+    void (*abort)(void);
 } gg;
 
 static int before(DWORD end)
@@ -104,6 +105,7 @@ static void load_game(void)
     gg.spin = (void (*)(volatile LONG *))symbol(gg.module, "gg_spin");
     gg.call_back = (void (*)(void (*)(void)))symbol(gg.module, "gg_call_back");
     gg.nested_fault = (void (*)(void))symbol(gg.module, "gg_nested_fault");
+    gg.abort = (void (*)(void))symbol(gg.module, "gg_abort");
     hr_range ranges[HR_MAX_CODE_RANGES];
     host_guard_set_code(ranges, code_ranges(gg.module, ranges, HR_MAX_CODE_RANGES));
 }
@@ -173,6 +175,12 @@ static void nested_fault(void *arg)
 {
     (void)arg;
     gg.nested_fault();
+}
+
+static void call_abort(void *arg)
+{
+    (void)arg;
+    gg.abort();
 }
 
 /* Runs fn guarded and checks it stopped with the signal named sig. */
@@ -285,6 +293,21 @@ static void frames_lead_back_through_the_game(void)
     host_crash_where(where, sizeof where, fixture_dir, "game.dll");
     /* write_to is static: not exported, named by its offset alone. */
     CHECK(strncmp(where, "in game.dll+0x", 14) == 0, "where: %s", where);
+}
+
+/* abort() in the game, twice (the C runtime resets the handler each time): the place is the
+ * game's call into the C runtime. */
+static void abort_is_sigabrt(void)
+{
+    for (int i = 0; i < 2; i++) {
+        EXPECT_STOP(call_abort, NULL, "SIGABRT");
+        CHECK(!host_guard_fault_has_address(), "abort %d has a fault address", i + 1);
+        char where[600];
+        host_crash_where(where, sizeof where, fixture_dir, "game.dll");
+        CHECK(strncmp(where, "gg_abort+0x", 11) == 0 && strstr(where, " in game.dll+0x") &&
+                  strstr(where, " (inside "),
+              "abort %d: where: %s", i + 1, where);
+    }
 }
 
 static DWORD WINAPI fault_on_thread(void *arg)
@@ -615,6 +638,7 @@ int main(int argc, char **argv)
     RUN(stack_overflow_twice, passed, failed);
     RUN(raised_exception_names_the_caller, passed, failed);
     RUN(frames_lead_back_through_the_game, passed, failed);
+    RUN(abort_is_sigabrt, passed, failed);
     RUN(fault_on_second_thread, passed, failed);
     RUN(hang_in_game_is_interrupted, passed, failed);
     RUN(hang_needs_the_watchdog_firing, passed, failed);
