@@ -119,7 +119,9 @@ CORE_SRC := host/core/hr.c host/core/hr_names.c host/core/hr_load.c host/core/hr
 ifeq ($(shell uname -s),Linux)
 CORE_SRC += host/core/hr_watch_inotify.c
 endif
-HOST_SRC := $(wildcard host/*.c)
+# The host's OS files sit side by side (host_os.h): *_win32.c are for `make win`, the rest are
+# POSIX (and inotify, on Linux).
+HOST_SRC := $(filter-out %_win32.c,$(wildcard host/*.c))
 GAME_SRC := $(wildcard game/*.c)
 # tests/test_*_win32.c are Windows programs: `make win` builds them.
 TEST_SRC := $(filter-out %_win32.c,$(wildcard tests/test_*.c))
@@ -206,6 +208,11 @@ LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
+# The host's OS seam (directory watcher, the build's shell), tested with the core's processes.
+OS_OBJ := $(B)/obj/host/host_dirwatch_inotify.o $(B)/obj/host/host_os_posix.o
+$(B)/tests/test_os: tests/test_os.c $(OS_OBJ) $(B)/libhr.a
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(OS_OBJ) $(B)/libhr.a -o $@ -ldl -lpthread
 # The migration by field name reads the layouts of the test's own types: built with -g.
 MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/host_layout_migrate.o
 $(B)/tests/test_migrate: tests/test_migrate.c $(MIGRATE_OBJ)
@@ -312,7 +319,8 @@ clean:
 # beside it: no hot reload, watcher or pre-flight, no compiler at run time. The host is built
 # again with -DHOST_RELEASE=1 (its release defaults, host.h) and hr_static.c in place of the
 # loading core: the same hr.h calls, resolved against host/release/host_release.c's table,
-# which takes the game's API struct's address (no -rdynamic, no dlsym). RELEASE_CFLAGS are
+# which takes the game's API struct's address (no -rdynamic, no dlsym); hr_proc_posix.c only
+# links the host's build code, which a release never runs. RELEASE_CFLAGS are
 # BUILD=release's whatever BUILD says. The host goes into $(REL)/libhost.a as one object whose
 # only global symbol is main (ld -r, then objcopy), so none of its names (game, host_*, stbi_*)
 # can clash with a game's; the game's objects need no -fPIC. `make install` installs
@@ -324,7 +332,7 @@ RELEASE_LIBS = $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
 OBJCOPY ?= objcopy
 REL_CFLAGS = $(WARN) $(DEPFLAGS) -Iinclude $(RELEASE_CFLAGS)
 REL_HOST_SRC := $(HOST_SRC) host/release/host_release.c host/core/hr_static.c \
-                host/core/hr_names.c host/core/hr_dl_posix.c
+                host/core/hr_names.c host/core/hr_dl_posix.c host/core/hr_proc_posix.c
 REL_HOST_OBJ := $(REL_HOST_SRC:%.c=$(REL)/obj/%.o)
 REL_GAME_OBJ := $(GAME_SRC:%.c=$(REL)/obj/%.o)
 # copy_assets,DIR: every file under assets/ into DIR, subdirectories kept, since a game asks
@@ -535,9 +543,11 @@ $(BB)/libhr.a: $(BENCH_CORE_OBJ)
 	$(Q)$(call say,AR,$@)$(AR) rcs $@ $^
 $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
 	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $< $(BB)/libhr.a -o $@ -ldl
-# The call-overhead bench times the host's crash guard too: it links the guard, the watchdog
-# and the state block's write tracker it consults, built here with the bench flags.
-BENCH_HOST_SRC := $(wildcard host/host_guard.c host/host_watchdog.c host/host_dirty_posix.c)
+# The call-overhead bench times the host's crash guard too: it links the guard, the watchdog,
+# the state block's write tracker the guard consults and the OS answers the watchdog asks for
+# (host_os_posix.c), built here with the bench flags.
+BENCH_HOST_SRC := $(wildcard host/host_guard_posix.c host/host_watchdog.c host/host_dirty_posix.c \
+                  host/host_os_posix.c)
 BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
 $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)

@@ -404,12 +404,15 @@ void host_font_files_changed(const char *const *names, int count);
  * NULL with the reason in why (missing, unreadable, not a font, cut short, broken tables). */
 unsigned char *host_font_file_read(const char *path, int *start, char *why, size_t why_size);
 
-/* ---- host_guard.c: every signal handler of the process ---- */
+/* ---- host_guard_posix.c (every signal handler of the process), host_guard_win32.c ---- */
 
 /* host_guard_call's answer when the watchdog interrupted a call that ran too long. */
 #define HOST_GUARD_HANG 1000
-/* The signal the watchdog sends to the thread running a game call that overran. */
-#define HOST_GUARD_WATCHDOG_SIGNAL SIGUSR2
+/* Asks the thread in a guarded game call to jump out of it if it is running game code
+ * (POSIX: a signal to it, whose handler looks at the PC; Windows: the thread is suspended
+ * and its context looked at). Called on the watchdog thread, again and again until the
+ * call ends or the grace runs out. */
+void host_guard_interrupt(void);
 
 /* Installs the crash handlers (on an alternate stack), the watchdog's handler and the
  * SIGINT/SIGTERM quit handler. Returns 0, or -1 with errno set. */
@@ -486,7 +489,7 @@ void host_dirty_forget(const void *block);
 int host_dirty_is_tracking(const void *block);
 /* The tracker's page size (0 before the first host_dirty_track). */
 size_t host_dirty_page_size(void);
-/* For host_guard.c's fault handler: a write to a protected page of the tracked block is
+/* For host_guard_posix.c's fault handler: a write to a protected page of the tracked block is
  * recorded and let through (returns 1); anything else returns 0. Async-signal-safe. */
 int host_dirty_on_fault(const void *addr);
 /* A game call begins: the pages it writes are kept as they were from here on. */
@@ -503,7 +506,7 @@ void host_dirty_history_mark(void);
  * block's pages there are recorded and unprotected first, else the call fails with EFAULT. */
 void host_dirty_will_write(void *p, uint64_t size);
 
-/* ---- host_crash_where.c: where the last crash on this thread happened ---- */
+/* ---- host_crash_where_*.c: where the last crash on this thread happened ---- */
 
 /* Writes "FUNCTION FILE:LINE in LIBRARY+0xOFFSET" for the last call the guard stopped (the
  * game's own frame when libc faulted for it). A library inside copy_dir (the core's private

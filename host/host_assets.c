@@ -5,7 +5,7 @@
  * Each name is loaded once: .png through stb_image, anything else through SDL_LoadBMP.
  * A missing or broken file never ends the game: it gets a magenta/black checker placeholder
  * (impossible to overlook on screen) and one asset-missing event.
- * Saved images reload: an inotify watch on the directory (one non-blocking read() per look:
+ * Saved images reload: a directory watcher on it (host_os.h; one non-blocking read per look:
  * every frame at 60 frames per second, at most once per millisecond faster, see host_look.c)
  * reports files closed after writing, renamed into place or removed, and the texture behind
  * the same handle is replaced in that frame (asset-reloaded), or by the placeholder when the
@@ -14,13 +14,12 @@
  */
 #include "host.h"
 #include "host_look.h"
+#include "host_os.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The PNG reader is compiled here and nowhere else; PNG is the only format it needs. */
@@ -30,6 +29,9 @@
 
 /* The modules told about saved files besides the images: fonts, sounds. */
 #define LISTENERS_MAX 4
+/* The names one look hands them (a look reads at most 4 KiB of changes on Linux). */
+#define NAMES_MAX 256
+#define NAMES_BYTES 8192
 
 typedef struct asset {
     char *name;           /* the name the game asked for */
@@ -44,13 +46,13 @@ static struct {
     SDL_Renderer *renderer; /* makes the textures; not owned */
     char *dir;              /* assets directory, absolute */
     char path[4096];        /* asset_path's answer */
-    int watch;              /* inotify descriptor on dir, -1 when it cannot be watched */
+    host_dirwatch *watch;   /* on dir; NULL when it cannot be watched */
     uint64_t last_look_ns;  /* when host_assets_poll last read it (host_look.c) */
     host_assets_listener on_change[LISTENERS_MAX]; /* told the names of changed files */
     int listeners;
     asset *items; /* handle h is items[h - 1] */
     int count, capacity;
-} assets = { .watch = -1 };
+} assets;
 
 enum {
     PLACEHOLDER_SIZE = 16,
@@ -125,14 +127,13 @@ void host_assets_open(SDL_Renderer *renderer, const char *dir)
     else
         assets.dir = SDL_strdup(dir);
     free(real);
-    /* IN_CLOSE_WRITE, not IN_MODIFY: an image still being written is not read. A directory
-     * that is not there gives no watch: its images stay placeholders until the host restarts. */
-    assets.watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (assets.watch >= 0 &&
-        inotify_add_watch(assets.watch, dir,
-                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) < 0) {
-        close(assets.watch);
-        assets.watch = -1;
+    /* Only a file done being written is read (no image half written). A directory that is not
+     * there gives no watch: its images stay placeholders until the host restarts. */
+    char why[300];
+    assets.watch = host_dirwatch_open(why, sizeof why);
+    if (assets.watch && host_dirwatch_add(assets.watch, dir, 0, why, sizeof why) < 0) {
+        host_dirwatch_close(assets.watch);
+        assets.watch = NULL;
     }
 }
 
@@ -150,10 +151,8 @@ void host_assets_close(void)
     }
     free(assets.items);
     SDL_free(assets.dir);
-    if (assets.watch >= 0)
-        close(assets.watch);
+    host_dirwatch_close(assets.watch);
     memset(&assets, 0, sizeof assets);
-    assets.watch = -1;
 }
 
 /* (Re)makes a's texture from its file, or from the placeholder after an asset-missing event;
@@ -255,29 +254,47 @@ SDL_Texture *host_assets_sdl(game_texture tex)
     return assets.items[tex - 1].texture;
 }
 
+/* The names of the files one look saw changed, each once, copied out of the watcher's report. */
+typedef struct changed_names {
+    const char *names[NAMES_MAX];
+    int count;
+    char bytes[NAMES_BYTES];
+    size_t used;
+} changed_names;
+
+/* A file done or gone: marks every image of that name, and notes the name once. A file that
+ * only appeared is not done yet; new directories are no images. */
+static void on_change(const host_change *c, void *ctx)
+{
+    changed_names *changed = ctx;
+    if ((c->kind != HOST_CHANGE_DONE && c->kind != HOST_CHANGE_GONE) || !c->name[0])
+        return;
+    for (int i = 0; i < assets.count; i++)
+        if (strcmp(assets.items[i].name, c->name) == 0)
+            assets.items[i].changed = 1;
+    for (int i = 0; i < changed->count; i++)
+        if (strcmp(changed->names[i], c->name) == 0)
+            return;
+    size_t n = strlen(c->name) + 1;
+    if (changed->count == NAMES_MAX || n > sizeof changed->bytes - changed->used)
+        return;
+    char *copy = memcpy(changed->bytes + changed->used, c->name, n);
+    changed->used += n;
+    changed->names[changed->count++] = copy;
+}
+
 void host_assets_poll(void)
 {
-    if (assets.watch < 0 || !host_look_due(&assets.last_look_ns))
+    if (!assets.watch || !host_look_due(&assets.last_look_ns))
         return;
-    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    ssize_t n = read(assets.watch, buf, sizeof buf);
-    /* First mark every image the events name, then load each once: a save that arrives as
-     * "removed, then written" within one read is one reload, not a placeholder in between. */
-    const char *names[sizeof buf / sizeof(struct inotify_event)];
-    int named = 0;
-    for (ssize_t off = 0; n > 0 && off < n;) {
-        const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
-        off += (ssize_t)(sizeof *ev + ev->len);
-        for (int i = 0; ev->len && i < assets.count; i++)
-            if (strcmp(assets.items[i].name, ev->name) == 0)
-                assets.items[i].changed = 1;
-        int seen = !ev->len;
-        for (int i = 0; !seen && i < named; i++)
-            seen = strcmp(names[i], ev->name) == 0;
-        if (!seen)
-            names[named++] = ev->name;
-    }
-    for (int i = 0; n > 0 && i < assets.count; i++) {
+    /* First mark every image the changes name, then load each once: a save that arrives as
+     * "removed, then written" within one look is one reload, not a placeholder in between. */
+    changed_names changed;
+    changed.count = 0;
+    changed.used = 0;
+    if (host_dirwatch_read(assets.watch, on_change, &changed) == 0)
+        return;
+    for (int i = 0; i < assets.count; i++) {
         asset *a = &assets.items[i];
         if (!a->changed)
             continue;
@@ -288,8 +305,8 @@ void host_assets_poll(void)
             host_event(ASSET_RELOADED, HOST_WORD("name", a->name), HOST_REAL("ms", ms, 2));
         }
     }
-    for (int i = 0; named && i < assets.listeners; i++)
-        assets.on_change[i](names, named);
+    for (int i = 0; changed.count && i < assets.listeners; i++)
+        assets.on_change[i](changed.names, changed.count);
 }
 
 const char *host_assets_dir(void)

@@ -1,20 +1,20 @@
 /* host_build.c - host-driven builds: the host watches the game's sources and runs the build
  * command after every save, so one terminal (`make run`) is enough for live coding.
  *
- * Owns one inotify descriptor on the watched directories (and their subdirectories), the
- * running build (a child in its own process group) and the pipe its output comes back
- * through. Idle, a look costs one non-blocking read() of the inotify descriptor (every frame at
- * 60 frames per second, at most once per millisecond faster: host_look.c); while a build is
- * due or runs, every frame looks, and a running build costs one read() of the pipe and one
- * waitpid(WNOHANG) more. The frame loop never waits on the compiler; the frame's pacing wait
- * can sleep on the descriptors instead (host_build_wait), so a save starts its build within a
- * millisecond, and the library the build renames into place is looked at as it lands, before
- * the build command has exited (the same descriptor watches the library's directory for that
- * one name). The project's Makefile is watched too: a save of it is a change like a source's.
- * A source file closed after writing, or renamed into place, is complete: its build starts
- * SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that time).
- * Other changes (a temp file, a file moved away or deleted, a new directory) usually have more
- * to follow and wait FALLBACK_MS. Saves within those waits are one build; a save that lands
+ * Owns a directory watcher (host_os.h) on the watched directories (and their subdirectories),
+ * the running build (the core's hr_proc: a child in its own process group, started off the
+ * frame thread) and its output. Idle, a look costs one non-blocking read of the watcher (every
+ * frame at 60 frames per second, at most once per millisecond faster: host_look.c); while a
+ * build is due or runs, every frame looks, and a running build costs one read of its output pipe
+ * and a look at whether it ended more. The frame loop never waits on the compiler; the frame's
+ * pacing wait can sleep on the watcher and the pipe instead (host_build_wait), so a save starts
+ * its build within a millisecond, and the library the build renames into place is looked at as
+ * it lands, before the build command has exited (the same watcher watches the library's
+ * directory for that one name). The project's Makefile is watched too: a save of it is a change
+ * like a source's. A source file closed after writing, or renamed into place, is complete: its
+ * build starts SETTLE_MS after the last such save (the rest of an editor's "save all" comes in that
+ * time). Other changes (a temp file, a file moved away or deleted, a new directory) usually have
+ * more to follow and wait FALLBACK_MS. Saves within those waits are one build; a save that lands
  * while a build runs gets exactly one more build after it (the running one may have read the
  * file before the save), run with LIVEHOST_REBUILD=1 in its environment, since make would take
  * the objects the first build wrote afterwards, from the old text, for up to date.
@@ -23,54 +23,39 @@
  * Never loads anything itself: the build renames the new library into place and host_game.c's
  * watch picks it up, exactly as it does for `make watch` in a second terminal.
  */
+#include "core/hr_platform.h"
 #include "host.h"
 #include "host_look.h"
+#include "host_os.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 extern char **environ;
 
 enum {
     SETTLE_MS = 5,           /* after a complete source file: the rest of a multi-file save */
     FALLBACK_MS = 50,        /* after any other change: the rest of what an editor does */
-    WATCH_MAX = 256,         /* directories watched, subdirectories included */
-    OUTPUT_MAX = 64 * 1024,  /* build output kept for the overlay; the rest is counted */
+    OUTPUT_MAX = 64 * 1024,  /* build output kept for the overlay; the rest is read and dropped */
     MESSAGES_MAX = 8 * 1024, /* the compiler lines handed to the overlay */
 };
 
-/* inotify events that mean "a file's content may be different now". IN_CLOSE_WRITE, not
- * IN_MODIFY: a file still being written (`cat > game.c` at a terminal) is not built. */
-#define CHANGE_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
-
 static struct {
-    int fd;            /* inotify descriptor, -1 while host builds are off */
-    int wd[WATCH_MAX]; /* watch descriptors and the directories they name */
-    char *dir[WATCH_MAX];
-    int count;
-    int lib_wd;           /* the game library's directory, -1 when it is not watched */
+    host_dirwatch *watcher;           /* NULL while host builds are off */
+    int sources[HOST_WATCH_DIRS_MAX]; /* the watcher's ids of the source directories */
+    int source_count;
+    int lib_watch;        /* the game library's directory, -1 when not watched on its own */
     const char *lib_path; /* the library (its directory may appear with the first build) */
     const char *lib_name; /* ... and its name in that directory */
     int lib_landed;       /* the library was renamed (or written) into place */
-    int make_wd;          /* the project's root, for its Makefile; -1 when not watched */
-    const char *cmd;      /* the build command, run by /bin/sh -c */
+    int make_watch;       /* the project's root, for its Makefile; -1 when not watched on its own */
+    const char *cmd;      /* the build command, run by the system's shell */
     const char *cwd;      /* ... in this directory: the project's root */
     char **env;      /* environ without make's own variables (see build_env), and a free slot */
     size_t env_free; /* index of that slot: LIVEHOST_REBUILD=1 goes there, or NULL */
     int saved_while_building; /* a save landed while the running build ran */
-    int woken;                /* host_build_wait saw the descriptors ready: read them now */
+    int woken;                /* host_build_wait saw the watcher or the build ready: look now */
     uint64_t last_look_ns;    /* when an idle host_build_poll last read (host_look.c) */
 
     int dirty;                /* a save arrived since the last build started */
@@ -79,14 +64,13 @@ static struct {
     char changed[1024];       /* the burst's first changed file */
     int changed_moved;        /* ... was renamed away: the next name it moved to replaces it */
 
-    pid_t pid;   /* the running build, 0 when none */
-    int out;     /* read end of its output pipe */
-    int out_eof; /* ... which every writer has closed: the build is ending */
+    int running;  /* a build was started and has not been reaped yet */
+    hr_proc proc; /* ... its process and output pipe */
     uint64_t started_ns;
     uint64_t build_changed_ns; /* first_change_ns of the burst this build is for */
     char *output;              /* what it printed so far (stdout and stderr interleaved) */
     size_t len;
-} build = { .fd = -1, .out = -1, .lib_wd = -1, .make_wd = -1 };
+} build = { .lib_watch = -1, .make_watch = -1, .proc = { .out_fd = -1 } };
 
 /* Editor droppings that are not sources: hidden files, vim's swap and write test files, backups
  * (name~), emacs lock and autosave files (.#name, #name#). A build for each would be a build
@@ -113,44 +97,12 @@ static int is_source_name(const char *name)
     return 1;
 }
 
-/* Watches dir and every subdirectory under it (inotify is not recursive). */
-static void watch_tree(const char *dir)
+static int is_source(int watch)
 {
-    if (build.count == WATCH_MAX)
-        return;
-    int wd = inotify_add_watch(build.fd, dir, CHANGE_MASK | IN_ONLYDIR);
-    if (wd < 0)
-        return;
-    for (int i = 0; i < build.count; i++)
-        if (build.wd[i] == wd)
-            return; /* already watched (a directory named twice, or moved back) */
-    char *copy = strdup(dir);
-    if (!copy)
-        return;
-    build.wd[build.count] = wd;
-    build.dir[build.count++] = copy;
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    const struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char sub[1024];
-        struct stat st;
-        if (e->d_name[0] == '.' ||
-            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
-            continue;
-        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-            watch_tree(sub);
-    }
-    closedir(d);
-}
-
-static const char *dir_of(int wd)
-{
-    for (int i = 0; i < build.count; i++)
-        if (build.wd[i] == wd)
-            return build.dir[i];
-    return NULL;
+    for (int i = 0; i < build.source_count; i++)
+        if (build.sources[i] == watch)
+            return 1;
+    return 0;
 }
 
 /* The build's environment: ours without MAKEFLAGS, MAKELEVEL, MFLAGS and MAKE_TERM*, plus one
@@ -177,23 +129,22 @@ static char **build_env(void)
 
 static void start_build(void);
 
-/* Watches the directory of the game library for the library's own name. IN_MASK_ADD: if that
- * directory is a watched source directory too, its events stay as they are, and a library
+/* Watches the directory of the game library for the library's own name. If that directory is a
+ * watched source directory too (the same watch), its changes stay source changes, and a library
  * written there counts as a change (as it always did). */
 static void watch_library(const char *path)
 {
     build.lib_path = path;
-    char dir[1024];
+    char dir[1024], why[300];
     const char *slash = strrchr(path, '/');
     if (slash)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     else
         snprintf(dir, sizeof dir, ".");
-    int wd = inotify_add_watch(build.fd, dir[0] ? dir : "/",
-                               IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR | IN_MASK_ADD);
-    if (wd < 0 || dir_of(wd))
+    int id = host_dirwatch_add(build.watcher, dir[0] ? dir : "/", 0, why, sizeof why);
+    if (id < 0 || is_source(id))
         return;
-    build.lib_wd = wd;
+    build.lib_watch = id;
     build.lib_name = slash ? slash + 1 : path;
 }
 
@@ -202,10 +153,10 @@ static void watch_library(const char *path)
  * makefile names count there; the root's other files (notes, a README) start no build. */
 static void watch_makefile(const char *root)
 {
-    int wd = inotify_add_watch(build.fd, root ? root : ".",
-                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR | IN_MASK_ADD);
-    if (wd >= 0 && !dir_of(wd) && wd != build.lib_wd)
-        build.make_wd = wd;
+    char why[300];
+    int id = host_dirwatch_add(build.watcher, root ? root : ".", 0, why, sizeof why);
+    if (id >= 0 && !is_source(id))
+        build.make_watch = id;
 }
 
 static int is_makefile(const char *name)
@@ -231,21 +182,21 @@ int host_build_open(const host_args *args)
 
     build.cmd = args->build_cmd;
     build.cwd = args->project_dir;
-    build.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (build.fd < 0) {
-        snprintf(list, sizeof list, "inotify: %s", strerror(errno));
+    build.watcher = host_dirwatch_open(list, sizeof list);
+    if (!build.watcher) {
         host_event(BUILD_OFF, HOST_TEXT("reason", list));
         return -1;
     }
     for (int i = 0; i < count; i++) {
-        int before = build.count;
-        watch_tree(dirs[i]);
-        if (build.count > before) {
-            size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", used ? " " : "", dirs[i]);
-        }
+        char why[300];
+        int id = host_dirwatch_add(build.watcher, dirs[i], 1, why, sizeof why);
+        if (id < 0 || is_source(id))
+            continue; /* not there (yet), or named twice */
+        build.sources[build.source_count++] = id;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", used ? " " : "", dirs[i]);
     }
-    if (build.count == 0) {
+    if (build.source_count == 0) {
         snprintf(list, sizeof list,
                  "no source directory to watch (%s%s); --watch-dir DIR names one", dirs[0],
                  count > 1 ? " ..." : "");
@@ -266,66 +217,57 @@ int host_build_open(const host_args *args)
     return 0;
 }
 
-/* One non-blocking read: notes the saves, watches new directories. */
-static void read_changes(void)
+/* A change the watcher reported: notes the saves; the watcher itself watches new directories. */
+static void on_change(const host_change *c, void *ctx)
 {
-    /* Aligned for struct inotify_event; one read per frame, the rest waits for the next. */
-    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    ssize_t n = read(build.fd, buf, sizeof buf);
-    for (ssize_t off = 0; n > 0 && off < n;) {
-        const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
-        off += (ssize_t)(sizeof *ev + ev->len);
-        if (build.lib_wd >= 0 && ev->wd == build.lib_wd) { /* (IN_Q_OVERFLOW has wd -1) */
-            build.lib_landed |= ev->len && strcmp(ev->name, build.lib_name) == 0;
-            continue;
+    (void)ctx;
+    int relevant = c->kind == HOST_CHANGE_LOST; /* changes were lost: build anyway */
+    int complete = 0; /* a source file closed after writing, or renamed into place */
+    if (c->kind == HOST_CHANGE_LOST) {
+        /* nothing to name */
+    } else if (is_source(c->watch)) {
+        if (is_ignored(c->name))
+            return;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", c->dir, c->name);
+        if (c->kind != HOST_CHANGE_CREATED) { /* a new file: its DONE follows */
+            relevant = 1;
+            complete = c->kind == HOST_CHANGE_DONE && is_source_name(c->name);
         }
-        const char *dir = dir_of(ev->wd);
-        int relevant = (ev->mask & IN_Q_OVERFLOW) != 0; /* events were lost: build anyway */
-        int complete = 0; /* a source file closed after writing, or renamed into place */
-        if (build.make_wd >= 0 && ev->wd == build.make_wd) {
-            if (!ev->len || !is_makefile(ev->name))
-                continue;
-            relevant = complete = 1;
-            if (!build.dirty)
-                snprintf(build.changed, sizeof build.changed, "%s/%s", build.cwd ? build.cwd : ".",
-                         ev->name);
-        } else if (dir && ev->len && !is_ignored(ev->name)) {
-            char path[1024];
-            snprintf(path, sizeof path, "%s/%s", dir, ev->name);
-            if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
-                watch_tree(path);
-                relevant = 1;
-            } else if (!(ev->mask & IN_CREATE)) { /* a new file: its IN_CLOSE_WRITE follows */
-                relevant = 1;
-                complete = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_source_name(ev->name);
-            }
-            /* Editors and sed -i write a temp file and rename it over the source: the burst's
-             * file is the name it was renamed to, not the temp one. */
-            int renamed_to = (ev->mask & IN_MOVED_TO) && build.changed_moved;
-            if (relevant && (!build.dirty || renamed_to)) {
-                snprintf(build.changed, sizeof build.changed, "%s", path);
-                build.changed_moved = 0;
-            } else if ((ev->mask & IN_MOVED_FROM) && strcmp(path, build.changed) == 0) {
-                build.changed_moved = 1;
-            }
+        /* Editors and sed -i write a temp file and rename it over the source: the burst's
+         * file is the name it was renamed to, not the temp one. */
+        int renamed_to = c->kind == HOST_CHANGE_DONE && build.changed_moved;
+        if (relevant && (!build.dirty || renamed_to)) {
+            snprintf(build.changed, sizeof build.changed, "%s", path);
+            build.changed_moved = 0;
+        } else if (c->kind == HOST_CHANGE_GONE && strcmp(path, build.changed) == 0) {
+            build.changed_moved = 1;
         }
-        if (!relevant)
-            continue;
-        uint64_t now = host_now_ns();
+    } else {
+        if (c->watch == build.lib_watch && c->kind == HOST_CHANGE_DONE &&
+            strcmp(c->name, build.lib_name) == 0)
+            build.lib_landed = 1;
+        if (c->watch != build.make_watch || c->kind != HOST_CHANGE_DONE || !is_makefile(c->name))
+            return;
+        relevant = complete = 1;
         if (!build.dirty)
-            build.first_change_ns = now;
-        build.dirty = 1;
-        /* The latest change decides: sed -i's temp file waits long, the rename over game.h
-         * that follows it in the same read is complete. */
-        build.due_ns = now + (complete ? SETTLE_MS : FALLBACK_MS) * 1000000ull;
-        build.saved_while_building |= build.pid != 0;
+            snprintf(build.changed, sizeof build.changed, "%s/%s", build.cwd ? build.cwd : ".",
+                     c->name);
     }
+    if (!relevant)
+        return;
+    uint64_t now = host_now_ns();
+    if (!build.dirty)
+        build.first_change_ns = now;
+    build.dirty = 1;
+    /* The latest change decides: sed -i's temp file waits long, the rename over game.h that
+     * follows it in the same read is complete. */
+    build.due_ns = now + (complete ? SETTLE_MS : FALLBACK_MS) * 1000000ull;
+    build.saved_while_building |= build.running;
 }
 
 static void start_build(void)
 {
-    char why[300];
-    int fds[2];
     /* A save that landed while the last build compiled is older than the objects that build
      * wrote afterwards from the file's old text: make would call them up to date. This build
      * is told to compile everything again (the Makefiles read LIVEHOST_REBUILD). */
@@ -336,89 +278,57 @@ static void start_build(void)
     build.dirty = 0;
     build.build_changed_ns = build.first_change_ns;
     build.len = 0;
+    if (build.output)
+        build.output[0] = 0;
     host_event(BUILD_START, HOST_WORD("file", build.changed[0] ? build.changed : "?"));
     host_overlay_build_started();
     build.started_ns = host_now_ns();
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        snprintf(why, sizeof why, "cannot start the build: pipe: %s", strerror(errno));
+    /* Its own process group, so closing the host stops the compiler too; stdin is no terminal
+     * of ours to read. */
+    const char *argv[4];
+    host_os_shell_argv(build.cmd, argv);
+    const hr_proc_opts opts = {
+        .cwd = build.cwd, .envp = build.env, .own_group = 1, .stdin_null = 1
+    };
+    char why[300];
+    if (hr_proc_start_with(argv, &opts, &build.proc, why, sizeof why) != 0) {
         host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
         host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
         return;
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
-    if (build.cwd)
-        posix_spawn_file_actions_addchdir_np(&fa, build.cwd);
-    /* Its own process group, so closing the host stops the compiler too, and no signal mask
-     * or ignored signal of ours leaks into it. */
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, deflt;
-    sigemptyset(&none);
-    sigemptyset(&deflt);
-    sigaddset(&deflt, SIGPIPE);
-    sigaddset(&deflt, SIGINT);
-    sigaddset(&deflt, SIGTERM);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &deflt);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF);
-    const char *argv[] = { "/bin/sh", "-c", build.cmd, NULL };
-    int rc = posix_spawn(&build.pid, argv[0], &fa, &attr, (char *const *)argv,
-                         build.env ? build.env : environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        build.pid = 0;
-        snprintf(why, sizeof why, "cannot start /bin/sh: %s", strerror(rc));
-        host_event(BUILD_FAILED, HOST_INT("ms", 0), HOST_INT("errors", 0), HOST_TEXT("first", why));
-        host_overlay_build_finished(0, 0, 0, why, build.build_changed_ns, build.started_ns);
-        return;
-    }
-    build.out = fds[0];
-    build.out_eof = 0;
-    fcntl(build.out, F_SETFL, fcntl(build.out, F_GETFL) | O_NONBLOCK);
+    build.running = 1;
 }
 
 /* Reads what the build printed so far; a full pipe would stall the compiler. */
 static void drain(void)
 {
-    if (!build.output)
-        build.output = malloc(OUTPUT_MAX + 1);
-    char sink[4096];
-    for (;;) {
-        char *to = build.output && build.len < OUTPUT_MAX ? build.output + build.len : sink;
-        size_t room = to == sink ? sizeof sink : OUTPUT_MAX - build.len;
-        ssize_t n = read(build.out, to, room);
-        build.out_eof |= n == 0;
-        if (n <= 0)
-            break; /* EAGAIN: nothing more yet; 0: every writer is gone */
-        if (to != sink)
-            build.len += (size_t)n;
+    if (!build.output && (build.output = malloc(OUTPUT_MAX + 1)) != NULL)
+        build.output[0] = 0;
+    if (build.output && build.len < OUTPUT_MAX) {
+        hr_proc_read(&build.proc, build.output + build.len, OUTPUT_MAX + 1 - build.len);
+        build.len += strlen(build.output + build.len);
+        if (build.len < OUTPUT_MAX)
+            return; /* the pipe is empty */
     }
-    if (build.output)
-        build.output[build.len] = 0;
+    char sink[4096];
+    do {
+        sink[0] = 0;
+        hr_proc_read(&build.proc, sink, sizeof sink);
+    } while (strlen(sink) == sizeof sink - 1);
 }
 
-static void finish(int status)
+/* The build ended with code: its exit status, or -(the signal that killed it). */
+static void finish(int code)
 {
     char first[600], messages[MESSAGES_MAX];
-    if (build.lib_wd < 0 && build.lib_path) /* a new project's build/ is made by its build */
+    if (build.lib_watch < 0 && build.lib_path) /* a new project's build/ is made by its build */
         watch_library(build.lib_path);
     drain();
-    close(build.out);
-    build.out = -1;
-    build.pid = 0;
+    hr_proc_end(&build.proc);
+    build.running = 0;
     uint64_t end = host_now_ns();
     double ms = (double)(end - build.started_ns) / 1e6;
-    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (ok) {
+    if (code == 0) {
         /* Warnings are shown (a notice in the overlay), but a warning is no reason to wait. */
         int warnings = host_build_warnings(build.output ? build.output : "", messages,
                                            sizeof messages, first, sizeof first);
@@ -434,12 +344,10 @@ static void finish(int status)
     int errors;
     host_build_summarize(build.output ? build.output : "", messages, sizeof messages, &errors,
                          first, sizeof first);
-    if (WIFSIGNALED(status)) {
-        snprintf(first, sizeof first, "the build was killed by signal %d", WTERMSIG(status));
-    } else if (!first[0]) {
-        snprintf(first, sizeof first, "the build command exited with status %d",
-                 WEXITSTATUS(status));
-    }
+    if (code < 0)
+        snprintf(first, sizeof first, "the build was killed by signal %d", -code);
+    else if (!first[0])
+        snprintf(first, sizeof first, "the build command exited with status %d", code);
     if (!messages[0])
         snprintf(messages, sizeof messages, "%s", first);
     host_event(BUILD_FAILED, HOST_REAL("ms", ms, 0), HOST_INT("errors", errors),
@@ -449,71 +357,60 @@ static void finish(int status)
 
 int host_build_poll(void)
 {
-    if (build.fd < 0)
+    if (!build.watcher)
         return 0;
-    if (!build.pid && !build.dirty && !build.woken && !host_look_due(&build.last_look_ns))
+    if (!build.running && !build.dirty && !build.woken && !host_look_due(&build.last_look_ns))
         return 0;
     build.woken = 0;
-    read_changes();
+    host_dirwatch_read(build.watcher, on_change, NULL);
     int landed = build.lib_landed;
     build.lib_landed = 0;
-    if (build.pid) {
+    if (build.running) {
         drain();
-        int status;
-        if (waitpid(build.pid, &status, WNOHANG) == build.pid) {
-            finish(status);
+        int code;
+        if (!hr_proc_poll(&build.proc, &code)) {
+            finish(code);
             landed = 1;
         }
     }
-    if (!build.pid && build.dirty && host_now_ns() >= build.due_ns)
+    if (!build.running && build.dirty && host_now_ns() >= build.due_ns)
         start_build();
     return landed;
 }
 
 int host_build_wait(int timeout_ms)
 {
-    if (build.fd < 0) {
+    if (!build.watcher) {
         if (timeout_ms > 0)
-            poll(NULL, 0, timeout_ms);
+            host_dirwatch_wait(NULL, NULL, timeout_ms);
         return 0;
     }
-    /* A pending build's start, and a build whose output has ended but which is not reaped
-     * yet (exit closes the pipe a moment before the process can be waited for), cut it short. */
-    if (!build.pid && build.dirty) {
+    /* A pending build's start cuts it short; so does a build whose output has ended but which
+     * is not reaped yet (exit closes the pipe a moment before the process can be waited for):
+     * the watcher's wait comes back within a millisecond then. */
+    if (!build.running && build.dirty) {
         uint64_t now = host_now_ns();
         uint64_t left = build.due_ns > now ? (build.due_ns - now + 999999) / 1000000 : 0;
         timeout_ms = left < (uint64_t)timeout_ms ? (int)left : timeout_ms;
     }
-    if (build.pid && build.out_eof)
-        timeout_ms = timeout_ms > 1 ? 1 : timeout_ms;
-    struct pollfd fds[2] = { { .fd = build.fd, .events = POLLIN },
-                             { .fd = build.pid && !build.out_eof ? build.out : -1,
-                               .events = POLLIN } };
-    int ready = timeout_ms > 0 ? poll(fds, 2, timeout_ms) : 0;
-    build.woken |= ready > 0;
-    return ready > 0 || (build.pid && build.out_eof) ||
-           (!build.pid && build.dirty && host_now_ns() >= build.due_ns);
+    int ready = timeout_ms > 0 &&
+                host_dirwatch_wait(build.watcher, build.running ? &build.proc : NULL, timeout_ms);
+    build.woken |= ready;
+    return ready || (!build.running && build.dirty && host_now_ns() >= build.due_ns);
 }
 
 int host_build_is_running(void)
 {
-    return build.pid != 0;
+    return build.running;
 }
 
 void host_build_close(void)
 {
-    if (build.pid) {
-        kill(-build.pid, SIGTERM); /* the whole group: make and the compiler it runs */
-        waitpid(build.pid, NULL, 0);
-    }
-    if (build.out >= 0)
-        close(build.out);
-    if (build.fd >= 0)
-        close(build.fd);
-    for (int i = 0; i < build.count; i++)
-        free(build.dir[i]);
+    if (build.running) /* the whole group: make and the compiler it runs */
+        hr_proc_end(&build.proc);
+    host_dirwatch_close(build.watcher);
     free(build.env);
     free(build.output);
     memset(&build, 0, sizeof build);
-    build.fd = build.out = build.lib_wd = build.make_wd = -1;
+    build.lib_watch = build.make_watch = build.proc.out_fd = -1;
 }

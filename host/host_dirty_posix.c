@@ -3,8 +3,8 @@
  * writes, not what the block holds.
  *
  * Every page of a tracked block is write-protected (mprotect). The first write to a page
- * faults; host_guard.c's SIGSEGV handler hands the fault here first, and this file copies the
- * page as it was, makes it writable and returns, so the write goes on. Two sets of such
+ * faults; host_guard_posix.c's SIGSEGV handler hands the fault here first, and this file copies
+ * the page as it was, makes it writable and returns, so the write goes on. Two sets of such
  * pre-images are kept, each in its own sparse mapping of the block's size (a page's image sits
  * at the page's own offset, so only the pages written ever become resident and the handler
  * never allocates):

@@ -10,9 +10,9 @@
  * until it is taken; one read at a time.
  */
 #include "host_layout.h"
+#include "host_os.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +26,8 @@ static struct {
 static void *read_layout(void *arg)
 {
     (void)arg;
+    /* The host's signals (a screenshot request, Ctrl-C, the watchdog's) stay with its threads. */
+    host_os_thread_block_signals();
     pf.layout = host_layout_read(pf.path, pf.type);
     return NULL;
 }
@@ -52,16 +54,7 @@ void host_layout_prefetch(const char *path, const char *type_name)
         drop(); /* the build's validation reads it instead */
         return;
     }
-    /* The host's signals (a screenshot request, Ctrl-C, the watchdog's) stay with its threads. */
-    sigset_t all, old;
-    sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
-    sigdelset(&all, SIGFPE);
-    sigdelset(&all, SIGILL);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
     pf.running = pthread_create(&pf.thread, NULL, read_layout, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!pf.running)
         drop();
 }

@@ -6,6 +6,7 @@
  *   the build's process               the core's hr_proc_posix.c / hr_proc_win32.c
  *                                     (hr_proc_start_with), host_os_posix.c / host_os_win32.c
  *   clocks                            host_clock.h (inline on POSIX) / host_os_win32.c
+ *   signal masks, stderr, debugger    host_os_posix.c           host_os_win32.c
  *   crash guard, watchdog interrupt   host_guard_posix.c        host_guard_win32.c
  *   where a crash happened            host_crash_where_posix.c  host_crash_where_win32.c
  *   state block write tracking        host_dirty_posix.c        host_dirty_win32.c
@@ -59,5 +60,19 @@ void host_dirwatch_close(host_dirwatch *w);
 /* argv for the system's shell running command: POSIX /bin/sh -c command, Windows cmd.exe /c
  * command. argv must hold 4 entries; it points into command (no copy). */
 void host_os_shell_argv(const char *command, const char *argv[4]);
+
+/* ---- threads and the process (host_os_posix.c / host_os_win32.c) ---- */
+
+/* Keeps the host's asynchronous signals (Ctrl-C, a screenshot request, the watchdog's
+ * interruption) off the calling thread: call first thing in a thread of the host's own that
+ * must never run their handlers (the watchdog, the layout reader). Faults (SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL) still reach it. Windows: nothing to do. */
+void host_os_thread_block_signals(void);
+/* 1 if stderr can take a line within timeout_ms without blocking: a paused terminal or a pipe
+ * nobody reads cannot (the watchdog's last words must not hang the process they end). */
+int host_os_stderr_can_write(int timeout_ms);
+/* 1 while a debugger is attached to the process: a breakpoint stops every thread, and time
+ * that passed in one is no hang. */
+int host_os_is_debugger_attached(void);
 
 #endif /* HOST_OS_H */

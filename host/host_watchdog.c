@@ -1,27 +1,26 @@
 /* host_watchdog.c - a thread that notices a game call running past its budget and a frame
  * loop that stopped advancing, so the host never freezes silently.
  *
- * A game call over budget is interrupted: the watchdog sends HOST_GUARD_WATCHDOG_SIGNAL to the
- * calling thread every ~100 us, and the guard jumps out as soon as one lands while the game's
- * own code runs (never from inside libc: its locks would stay held). If that does not happen
- * within the grace period - the game sleeps in a system call or waits on a lock - or the frame
- * loop itself stalls (blocked on a full stderr pipe, say), the watchdog writes one diagnostic
- * line with write(2) (stdio's lock may be held by the stuck thread) and ends the process with
- * HOST_EXIT_STUCK; just before, its last_words hook (main wires --save-state to it) saves what
- * can be saved without the stuck thread's locks.
- * Never fires while a debugger is attached: a breakpoint is not a hang.
+ * A game call over budget is interrupted: the watchdog asks the guard to interrupt the calling
+ * thread every ~100 us (host_guard_interrupt), and the guard jumps out as soon as one lands
+ * while the game's own code runs (never from inside libc: its locks would stay held). If that
+ * does not happen within the grace period - the game sleeps in a system call or waits on a
+ * lock - or the frame loop itself stalls (blocked on a full stderr pipe, say), the watchdog writes
+ * one diagnostic line with write(2) (stdio's lock may be held by the stuck thread) and ends the
+ * process with HOST_EXIT_STUCK; just before, its last_words hook (main wires --save-state to it)
+ * saves what can be saved without the stuck thread's locks. Never fires while a debugger is
+ * attached: a breakpoint is not a hang.
  *
  * Owns the thread. The main loop only stores timestamps into atomics: no lock, no syscall
  * beyond the vDSO clock read per guarded call.
  */
 #include "host.h"
+#include "host_os.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,9 +31,8 @@ static struct {
     atomic_int stop;
     int budget_ms, grace_ms, stall_ms;
 
-    pthread_t caller;                /* the thread in the current call, valid while start != 0 */
     atomic_uint_fast64_t call_start; /* ns; 0 while no game call runs */
-    atomic_uint_fast64_t call_seq;   /* one per call, so a late signal cannot hit the next */
+    atomic_uint_fast64_t call_seq;   /* one per call, so a late interruption cannot hit the next */
     atomic_uint_fast64_t fire_seq;   /* the call the watchdog is interrupting */
     _Atomic(const char *) call_name;
     atomic_uint_fast64_t last_frame;
@@ -48,21 +46,6 @@ static void sleep_us(long us)
         ;
 }
 
-/* A debugger stops every thread, then resumes them: the clock jumped, nothing hung. */
-static int is_traced(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f)
-        return 0;
-    char line[128];
-    int traced = 0;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "TracerPid:", 10) == 0)
-            traced = atoi(line + 10) != 0;
-    fclose(f);
-    return traced;
-}
-
 /* The last word of a stuck host. stderr itself may be what the host is stuck on (a paused
  * terminal, a pipe nobody reads): write only if it can take the line now, and end anyway. */
 static void die_stuck(const char *what, const char *name, uint64_t ms, const char *advice)
@@ -72,9 +55,7 @@ static void die_stuck(const char *what, const char *name, uint64_t ms, const cha
         extra[0] = ' ';
     int n = snprintf(line, sizeof line, "livehost: stuck %s=%s ms=%llu exit=%d%s reason=\"%s\"\n",
                      what, name, (unsigned long long)ms, HOST_EXIT_STUCK, extra, advice);
-    struct pollfd out = { .fd = STDERR_FILENO, .events = POLLOUT };
-    if (n > 0 && poll(&out, 1, 100) == 1 && (out.revents & POLLOUT) &&
-        write(STDERR_FILENO, line, (size_t)n) < 0)
+    if (n > 0 && host_os_stderr_can_write(100) && write(STDERR_FILENO, line, (size_t)n) < 0)
         _exit(HOST_EXIT_STUCK);
     _exit(HOST_EXIT_STUCK);
 }
@@ -82,6 +63,8 @@ static void die_stuck(const char *what, const char *name, uint64_t ms, const cha
 static void *watch(void *arg)
 {
     (void)arg;
+    /* Ctrl-C and the guard's signals are for the threads that act on them. */
+    host_os_thread_block_signals();
     const uint64_t ms = 1000000u;
     uint64_t awake = host_now_ns(); /* when this thread last looked */
     uint64_t resumed = 0;           /* the end of the last gap in which the whole process slept */
@@ -100,7 +83,7 @@ static void *watch(void *arg)
         uint64_t call_ms = start ? (now - (start > resumed ? start : resumed)) / ms : 0;
         uint64_t frame_ms = frame ? (now - (frame > resumed ? frame : resumed)) / ms : 0;
         if (start && dog.budget_ms && call_ms > (uint64_t)dog.budget_ms) {
-            if (is_traced()) {
+            if (host_os_is_debugger_attached()) {
                 sleep_us(50000);
                 continue;
             }
@@ -111,11 +94,12 @@ static void *watch(void *arg)
                           "the code and run the host again");
             atomic_store(&dog.fire_seq, seq);
             if (atomic_load(&dog.call_seq) == seq && atomic_load(&dog.call_start))
-                pthread_kill(dog.caller, HOST_GUARD_WATCHDOG_SIGNAL);
+                host_guard_interrupt();
             sleep_us(100);
             continue;
         }
-        if (!start && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms && !is_traced())
+        if (!start && dog.stall_ms && frame_ms > (uint64_t)dog.stall_ms &&
+            !host_os_is_debugger_attached())
             die_stuck("loop", "frame", frame_ms,
                       "the host's frame loop stopped advancing outside game code");
         sleep_us(dog.budget_ms && dog.budget_ms < 40 ? dog.budget_ms * 250 : 10000);
@@ -132,15 +116,7 @@ int host_watchdog_start(int budget_ms, int grace_ms, int stall_ms)
     atomic_store(&dog.last_frame, host_now_ns());
     if (!budget_ms && !stall_ms)
         return 0;
-    /* The watchdog's own signal must never land on this thread. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, HOST_GUARD_WATCHDOG_SIGNAL);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
     int rc = pthread_create(&dog.thread, NULL, watch, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     dog.running = rc == 0;
     return rc == 0 ? 0 : -1;
 }
@@ -161,7 +137,6 @@ void host_watchdog_stop(void)
 
 void host_watchdog_enter(const char *name)
 {
-    dog.caller = pthread_self();
     atomic_store(&dog.call_name, name);
     atomic_fetch_add(&dog.call_seq, 1);
     atomic_store(&dog.call_start, host_now_ns());

@@ -1,5 +1,5 @@
-/* hr_proc_posix.c - child processes for the core's pre-flight check: start, poll without
- * blocking, read what it printed, kill and reap.
+/* hr_proc_posix.c - child processes for the core's pre-flight check and the host's build:
+ * start, poll without blocking, read what it printed, kill and reap.
  *
  * posix_spawn, not fork: the caller may have threads (SDL's among them), and a forked child of
  * a threaded process may only call async-signal-safe functions - dlopen is not one.
@@ -9,9 +9,13 @@
  * The helper lives exactly as long as the child, which the pre-flight program needs: its
  * PR_SET_PDEATHSIG follows the thread that spawned it. The helper blocks every signal (the
  * host's handlers are for its own threads) and gives the child the caller's signal mask, the
- * one a direct spawn would have passed on. The child's environment says which process started it
- * (HR_PARENT_PID): a child whose parent died before it could ask for PR_SET_PDEATHSIG (between
- * the exec and its main, which a sanitizer's start-up makes long) sees another parent and ends.
+ * one a direct spawn would have passed on; SIGPIPE, SIGINT and SIGTERM start at their default
+ * action whatever the caller ignores. Without an environment of the caller's
+ * (hr_proc_opts.envp), the child's says which process started it (HR_PARENT_PID): a child whose
+ * parent died before it could ask for PR_SET_PDEATHSIG (between the exec and its main, which a
+ * sanitizer's start-up makes long) sees another parent and ends.
+ * A child with a process group of its own (a build: make and every compiler it runs) is ended
+ * whole: SIGTERM to the group, then the helper reaps it.
  */
 #include "hr_platform.h"
 
@@ -35,13 +39,26 @@ typedef struct start_job {
     int out_write;     /* the pipe's write end: the child's stdout and stderr */
     sigset_t mask;     /* the caller's signal mask, for the child */
     char **argv;       /* a copy: the caller's strings may go before the helper runs */
-    char **envp;       /* environ's entries and HR_PARENT_PID (the last one is the job's) */
+    char **envp;       /* a copy of the child's environment */
+    char *cwd;         /* a copy of the child's working directory, or NULL */
+    int own_group;     /* the child leads a process group of its own */
+    int stdin_null;    /* the child's stdin reads /dev/null */
     atomic_long pid;   /* the child's, once spawned */
     atomic_int cancel; /* hr_proc_end wants the child gone */
     atomic_int done;   /* the child ended (or never started): status is set */
     int spawn_rc;      /* posix_spawn's result */
     int status;        /* waitpid's */
 } start_job;
+
+/* What hr_proc_end does to a child that still runs: a group of its own gets SIGTERM whole (make
+ * passes it on and removes what it was writing), a lone child SIGKILL. */
+static void end_child(const start_job *job, pid_t pid)
+{
+    if (job->own_group)
+        kill(-pid, SIGTERM);
+    else
+        kill(pid, SIGKILL);
+}
 
 static void *start_child(void *arg)
 {
@@ -53,21 +70,40 @@ static void *start_child(void *arg)
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, job->out_write, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&fa, job->out_write, STDERR_FILENO);
+    if (job->stdin_null)
+        posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (job->cwd)
+        posix_spawn_file_actions_addchdir_np(&fa, job->cwd);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setsigmask(&attr, &job->mask);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    /* exec resets a handled signal, not an ignored one: nothing ignored here leaks. */
+    sigset_t deflt;
+    sigemptyset(&deflt);
+    sigaddset(&deflt, SIGPIPE);
+    sigaddset(&deflt, SIGINT);
+    sigaddset(&deflt, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &deflt);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (job->own_group) {
+        posix_spawnattr_setpgroup(&attr, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    posix_spawnattr_setflags(&attr, flags);
     pid_t pid = 0;
     job->spawn_rc = posix_spawn(&pid, job->argv[0], &fa, &attr, job->argv, job->envp);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
+    /* The code 127 alone would not say why (a working directory that is gone, say). */
+    if (job->spawn_rc != 0)
+        dprintf(job->out_write, "cannot start %s: %s\n", job->argv[0], strerror(job->spawn_rc));
     close(job->out_write);
     if (job->spawn_rc == 0) {
         /* Either this sees cancel or hr_proc_end sees the pid (both sequentially consistent):
          * a child that hr_proc_end wants gone is killed at least once. */
         atomic_store(&job->pid, (long)pid);
         if (atomic_load(&job->cancel))
-            kill(pid, SIGKILL);
+            end_child(job, pid);
         while (waitpid(pid, &job->status, 0) < 0 && errno == EINTR)
             ;
     }
@@ -75,62 +111,68 @@ static void *start_child(void *arg)
     return NULL;
 }
 
+static void free_strings(char **list)
+{
+    for (char **s = list; s && *s; s++)
+        free(*s);
+    free(list);
+}
+
 static void free_job(start_job *job)
 {
-    for (char **a = job->argv; a && *a; a++)
-        free(*a);
-    free(job->argv);
-    if (job->envp) {
-        size_t n = 0;
-        while (job->envp[n])
-            n++;
-        free(job->envp[n - 1]); /* HR_PARENT_PID=..., the one string of its own */
-        free(job->envp);
-    }
+    free_strings(job->argv);
+    free_strings(job->envp);
+    free(job->cwd);
     free(job);
 }
 
-/* environ without any HR_PARENT_PID, then HR_PARENT_PID=this process; NULL when out of memory. */
-static char **child_environment(void)
+/* A copy of list's strings, without those that start with skip (may be NULL), then
+ * last (may be NULL). NULL when out of memory. */
+static char **copy_strings(const char *const *list, const char *skip, const char *last)
 {
-    size_t n = 0;
-    while (environ && environ[n])
+    size_t n = 0, k = 0;
+    while (list && list[n])
         n++;
-    char **envp = calloc(n + 2, sizeof *envp);
-    char *mine = malloc(40);
-    if (!envp || !mine) {
-        free(envp);
-        free(mine);
+    char **copy = calloc(n + 2, sizeof *copy);
+    if (!copy)
         return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (skip && strncmp(list[i], skip, strlen(skip)) == 0)
+            continue;
+        if (!(copy[k++] = strdup(list[i])))
+            goto fail;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "HR_PARENT_PID=", 14) != 0)
-            envp[k++] = environ[i];
-    snprintf(mine, 40, "HR_PARENT_PID=%ld", (long)getpid());
-    envp[k] = mine;
-    return envp;
+    if (last && !(copy[k] = strdup(last)))
+        goto fail;
+    return copy;
+
+fail:
+    free_strings(copy);
+    return NULL;
 }
 
-/* A copy of argv, or NULL when out of memory. */
-static char **copy_argv(const char *const *argv)
+/* The child's environment: the caller's own envp, or environ with HR_PARENT_PID=this process
+ * in place of any it had. NULL when out of memory. */
+static char **child_environment(char *const *envp)
 {
-    size_t n = 0;
-    while (argv[n])
-        n++;
-    char **copy = calloc(n + 1, sizeof *copy);
-    for (size_t i = 0; copy && i < n; i++)
-        if (!(copy[i] = strdup(argv[i]))) {
-            for (size_t k = 0; k < i; k++)
-                free(copy[k]);
-            free(copy);
-            copy = NULL;
-        }
-    return copy;
+    if (envp)
+        return copy_strings((const char *const *)envp, NULL, NULL);
+    char mine[40];
+    snprintf(mine, sizeof mine, "HR_PARENT_PID=%ld", (long)getpid());
+    return copy_strings((const char *const *)environ, "HR_PARENT_PID=", mine);
 }
 
 int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_size)
 {
+    return hr_proc_start_with(argv, NULL, p, why, why_size);
+}
+
+int hr_proc_start_with(const char *const *argv, const hr_proc_opts *opts, hr_proc *p, char *why,
+                       size_t why_size)
+{
+    const hr_proc_opts none = { 0 };
+    if (!opts)
+        opts = &none;
     /* What a direct spawn would have said at once, checked here: a missing program. */
     if (access(argv[0], X_OK) != 0) {
         snprintf(why, why_size, "cannot start %s: %s", argv[0], strerror(errno));
@@ -143,10 +185,13 @@ int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_siz
     }
     start_job *job = calloc(1, sizeof *job);
     if (job) {
-        job->argv = copy_argv(argv);
-        job->envp = child_environment();
+        job->argv = copy_strings(argv, NULL, NULL);
+        job->envp = child_environment(opts->envp);
+        job->cwd = opts->cwd ? strdup(opts->cwd) : NULL;
+        job->own_group = opts->own_group;
+        job->stdin_null = opts->stdin_null;
     }
-    if (!job || !job->argv || !job->envp) {
+    if (!job || !job->argv || !job->envp || (opts->cwd && !job->cwd)) {
         snprintf(why, why_size, "cannot start %s: out of memory", argv[0]);
         goto fail;
     }
@@ -217,7 +262,7 @@ void hr_proc_end(hr_proc *p)
         atomic_store(&job->cancel, 1);
         long pid = atomic_load(&job->pid);
         if (pid > 0 && !atomic_load(&job->done))
-            kill((pid_t)pid, SIGKILL);
+            end_child(job, (pid_t)pid);
         finish_job(p);
     }
     if (p->out_fd >= 0)

@@ -1,4 +1,4 @@
-/* host_crash_where.c - where a crash or hang happened, in words a user can act on:
+/* host_crash_where_posix.c - where a crash or hang happened, in words a user can act on:
  * "game_update game.c:68 in game.so+0x14e0", or the game's call into libc when the fault
  * happened there ("... (inside libc.so.6)").
  *

@@ -1,5 +1,6 @@
-/* host_guard.c - every signal handler of the host: the crash guard around game calls, the
- * watchdog's interruption of a hung call, the SIGINT/SIGTERM quit request, SIGUSR1's screenshot
+/* host_guard_posix.c - every signal handler of the host: the crash guard around game calls, the
+ * watchdog's interruption of a hung call (SIGUSR2 to the thread in the call, host_guard_interrupt),
+ * the SIGINT/SIGTERM quit request, SIGUSR1's screenshot
  * request, and SIGPIPE (a reader of the event log that goes away must not end the game: with a
  * handler in place of the default action a write to the closed pipe fails with EPIPE; a
  * handler, not SIG_IGN, because exec resets a handler while an ignored signal would be
@@ -43,12 +44,15 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
 
+/* The signal host_guard_interrupt sends to the thread running a game call that overran. */
+#define WATCHDOG_SIGNAL SIGUSR2
 #define ALT_STACK_SIZE ((size_t)64 * 1024)
 /* The code of the last four unloaded builds stays reserved and recognised; the oldest range is
  * let go after that. */
@@ -79,6 +83,10 @@ static _Thread_local void *alt_stack;
 static _Thread_local uintptr_t stack_low, stack_high; /* 0, 0: not known */
 static _Thread_local volatile unsigned fault_gone_version;
 static _Thread_local sigset_t fault_mask; /* the mask the jumping handler interrupted */
+
+/* The thread that last entered a guarded call: the one host_guard_interrupt signals. */
+static _Atomic(pthread_t) call_thread;
+static atomic_int call_thread_known;
 
 /* The game library's machine code, published by host_game.c after each load. */
 static volatile uintptr_t code_start[HR_MAX_CODE_RANGES], code_end[HR_MAX_CODE_RANGES];
@@ -395,6 +403,9 @@ int host_guard_thread_init(void)
 
 void host_guard_thread_end(void)
 {
+    /* A thread that is gone can be signalled no more (pthread_kill of it is undefined). */
+    if (atomic_load(&call_thread_known) && pthread_equal(atomic_load(&call_thread), pthread_self()))
+        atomic_store(&call_thread_known, 0);
     if (!alt_stack)
         return;
     stack_t ss = { .ss_flags = SS_DISABLE };
@@ -426,7 +437,7 @@ int host_guard_install(void)
     struct sigaction dog = sa;
     dog.sa_sigaction = on_watchdog;
     dog.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
-    if (sigaction(HOST_GUARD_WATCHDOG_SIGNAL, &dog, NULL) != 0)
+    if (sigaction(WATCHDOG_SIGNAL, &dog, NULL) != 0)
         return -1;
 
     struct sigaction quit;
@@ -447,7 +458,7 @@ void host_guard_uninstall(void)
 {
     for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
         sigaction(fault_signals[i], &previous[i], NULL);
-    signal(HOST_GUARD_WATCHDOG_SIGNAL, SIG_DFL);
+    signal(WATCHDOG_SIGNAL, SIG_DFL);
     host_guard_thread_end();
 }
 
@@ -537,10 +548,21 @@ int host_guard_call(void (*fn)(void *arg), void *arg)
         return caught_signal;
     }
     caught_signal = 0;
+    /* Relaxed: a plain store on the machines we run on, no cost on the call's path. */
+    atomic_store_explicit(&call_thread, pthread_self(), memory_order_relaxed);
+    atomic_store_explicit(&call_thread_known, 1, memory_order_release);
     in_game_call = 1;
     fn(arg);
     in_game_call = 0;
     return 0;
+}
+
+void host_guard_interrupt(void)
+{
+    /* The handler (on_watchdog) jumps out only from game code, and only while the watchdog is
+     * firing at this call: a late signal is harmless. */
+    if (atomic_load_explicit(&call_thread_known, memory_order_acquire))
+        pthread_kill(atomic_load_explicit(&call_thread, memory_order_relaxed), WATCHDOG_SIGNAL);
 }
 
 void *host_guard_fault_address(void)
