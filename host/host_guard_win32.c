@@ -52,11 +52,6 @@
 #define SIGBUS 7
 #endif
 
-#ifdef HOST_GUARD_WATCHDOG_SIGNAL
-/* A host.h from before the watchdog's signal became this call (the POSIX guard renamed). */
-void host_guard_interrupt(void);
-#endif
-
 /* Threads that may call game code at the same time (the main thread, the audio thread...). */
 #define MAX_THREADS 16
 /* Unloaded builds whose addresses stay reserved; the oldest is let go after that. */

@@ -16,11 +16,6 @@
 #include <stdlib.h>
 #include <windows.h>
 
-#ifdef HOST_GUARD_WATCHDOG_SIGNAL
-/* A host.h from before the watchdog's signal became this call. */
-void host_guard_interrupt(void);
-#endif
-
 #define DEADLINE_MS 60000 /* generous: wine on a busy machine */
 
 /* The watchdog, as far as the guard asks it: the interruption is wanted while this is 1. */

@@ -31,19 +31,20 @@ echo "PASS win32_build"
 # Gecko installer prompts; no debug chatter. The first run creates it (a few seconds).
 export WINEPREFIX="$PWD/$WB/wine" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 mkdir -p "$WINEPREFIX"
-# Output goes to a file, not a pipe: wineserver outlives the test and would hold a pipe open.
+# Each program's output goes to a file, not a pipe: wineserver outlives the test and would hold
+# a pipe open. The core's cases, then the crash guard's.
 rc=0
-for t in core guard; do
-    out="$log/win-$t.out" err="$log/win-$t.err"
-    B="$WB" timeout 300 wine "$WB/tests/test_${t}_win32.exe" >"$out" 2>"$err"
-    trc=$?
+for name in test_core_win32 test_guard_win32; do
+    out="$log/win-$name.out" err="$log/win-$name.err"
+    B="$WB" timeout 300 wine "$WB/tests/$name.exe" >"$out" 2>"$err"
+    status=$?
     # wine prints \r\n through the Windows C runtime.
     tr -d '\r' <"$out" | grep -E '^(PASS|FAIL) '
-    if [ $trc -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
-        echo "FAIL win32_$t: wine exited with code $trc (log: $err)"
+    if [ $status -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
+        echo "FAIL win32_$name: wine exited with code $status (log: $err)"
         tail -n 20 "$err" | sed 's/^/    /'
     fi
-    [ $trc -eq 0 ] || rc=$trc
+    [ $status -eq 0 ] || rc=$status
 done
 wineserver -k >/dev/null 2>&1 || true
 exit $rc
