@@ -40,6 +40,7 @@
 #include "host.h"
 
 #include <malloc.h> /* _resetstkoflw */
+#include <signal.h>
 #include <string.h>
 #include <windows.h>
 
@@ -49,11 +50,6 @@
 #endif
 #ifndef SIGBUS
 #define SIGBUS 7
-#endif
-
-#ifdef HOST_GUARD_WATCHDOG_SIGNAL
-/* A host.h from before the watchdog's signal became this call (the POSIX guard renamed). */
-void host_guard_interrupt(void);
 #endif
 
 /* Threads that may call game code at the same time (the main thread, the audio thread...). */
@@ -71,21 +67,21 @@ void host_guard_interrupt(void);
 #define ESCAPE_GAP ((uintptr_t)256)
 
 typedef struct guard_thread {
-    void *env[5];             /* __builtin_setjmp's buffer of the call in progress */
     CONTEXT walk;             /* the frame walker's scratch: never on an overflowed stack */
-    volatile DWORD id;        /* the thread's id, 0: a free slot */
     HANDLE handle;            /* the thread, for host_guard_interrupt */
     uintptr_t escape_frame;   /* the guarded call's frame: the stack below it dies on a jump */
-    volatile LONG in_call;    /* 1 while game code runs in a guarded call */
     uintptr_t stack_low;      /* the stack's reserved range, 0, 0: not known */
     uintptr_t stack_high;     /* one past its highest byte */
+    void *fault_address;      /* see host_guard_fault_address */
+    void *fault_pc;           /* the instruction that faulted or was interrupted */
+    void *env[5];             /* __builtin_setjmp's buffer of the call in progress */
+    void *frames[MAX_FRAMES]; /* return addresses at the fault, innermost first */
+    volatile DWORD id;        /* the thread's id, 0: a free slot */
+    volatile LONG in_call;    /* 1 while game code runs in a guarded call */
     int caught;               /* the signal number or HOST_GUARD_HANG of the last stop */
     int has_address;          /* fault_address is an address the fault was at */
     int stack_overflow;       /* the last stop was a stack overflow */
     unsigned gone_version;    /* the unloaded build the last stop was in, 0: none */
-    void *fault_address;      /* see host_guard_fault_address */
-    void *fault_pc;           /* the instruction that faulted or was interrupted */
-    void *frames[MAX_FRAMES]; /* return addresses at the fault, innermost first */
     int frame_count;          /* how many of frames */
 } guard_thread;
 
@@ -113,7 +109,7 @@ static volatile LONG quit_requested;
  * safe in the exception handler. */
 static guard_thread *find_self(void)
 {
-    DWORD me = GetCurrentThreadId();
+    DWORD me = GetCurrentThreadId(); /* NOLINT(bugprone-signal-handler): see on_abort */
     for (int i = 0; i < MAX_THREADS; i++)
         if (threads[i].id == me)
             return &threads[i];
@@ -363,6 +359,30 @@ void host_guard_interrupt(void)
     ResumeThread(t->handle);
 }
 
+/* abort() (a failed assert) raises no exception on Windows: the C runtime calls the SIGABRT
+ * handler on the aborting thread, in an ordinary context, and ends the process (exit code 3) if
+ * it returns. Inside a game call it jumps out like a crash, with the frames that lead back to
+ * the game; the runtime resets the handler before calling it, so host_guard_call puts it back.
+ * Not an asynchronous signal (raise() calls it on the thread that aborted): the checks for
+ * async-signal-safety do not apply. */
+static void on_abort(int sig)
+{
+    /* NOLINTBEGIN(bugprone-signal-handler) */
+    guard_thread *t = find_self();
+    if (!t || !t->in_call)
+        return; /* not the game's: the process ends as abort() means it to */
+    t->in_call = 0;
+    t->caught = sig;
+    t->has_address = 0;
+    t->stack_overflow = 0;
+    t->gone_version = 0;
+    t->fault_address = NULL;
+    t->fault_pc = __builtin_return_address(0); /* in the C runtime's raise() */
+    t->frame_count = RtlCaptureStackBackTrace(1, MAX_FRAMES, t->frames, NULL);
+    __builtin_longjmp(t->env, 1);
+    /* NOLINTEND(bugprone-signal-handler) */
+}
+
 static BOOL WINAPI on_console_event(DWORD type)
 {
     switch (type) {
@@ -435,6 +455,8 @@ int host_guard_install(void)
     /* First: the game's faults are ours before any other vectored handler sees them. */
     if (!exception_handler && !(exception_handler = AddVectoredExceptionHandler(1, on_exception)))
         return -1;
+    if (signal(SIGABRT, on_abort) == SIG_ERR)
+        return -1;
     return SetConsoleCtrlHandler(on_console_event, TRUE) ? 0 : -1;
 }
 
@@ -443,6 +465,7 @@ void host_guard_uninstall(void)
     if (exception_handler)
         RemoveVectoredExceptionHandler(exception_handler);
     exception_handler = NULL;
+    signal(SIGABRT, SIG_DFL);
     SetConsoleCtrlHandler(on_console_event, FALSE);
     host_guard_thread_end();
 }
@@ -474,9 +497,8 @@ void host_guard_add_gone(const hr_range *ranges, int count, unsigned version)
     const uintptr_t grain = si.dwAllocationGranularity, page = si.dwPageSize;
     const uintptr_t start = low & ~(grain - 1), end = (high + page - 1) & ~(page - 1);
     /* Only where nothing was mapped since the unload: at any other address VirtualAlloc fails. */
-    void *at = VirtualAlloc((void *)start, end - start,
-                            MEM_RESERVE, /* NOLINT(performance-no-int-to-ptr) */
-                            PAGE_NOACCESS);
+    void *wanted = (void *)start; /* NOLINT(performance-no-int-to-ptr) */
+    void *at = VirtualAlloc(wanted, end - start, MEM_RESERVE, PAGE_NOACCESS);
     if ((uintptr_t)at != start) {
         if (at)
             VirtualFree(at, 0, MEM_RELEASE);
@@ -548,6 +570,8 @@ int host_guard_call(void (*fn)(void *arg), void *arg)
         calling = NULL;
         if (t->stack_overflow && t->caught != HOST_GUARD_HANG)
             _resetstkoflw(); /* the guard page again, for the next overflow */
+        if (t->caught == SIGABRT)
+            signal(SIGABRT, on_abort);
         return t->caught;
     }
     t->caught = 0;

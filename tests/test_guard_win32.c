@@ -16,11 +16,6 @@
 #include <stdlib.h>
 #include <windows.h>
 
-#ifdef HOST_GUARD_WATCHDOG_SIGNAL
-/* A host.h from before the watchdog's signal became this call. */
-void host_guard_interrupt(void);
-#endif
-
 #define DEADLINE_MS 60000 /* generous: wine on a busy machine */
 
 /* The watchdog, as far as the guard asks it: the interruption is wanted while this is 1. */
@@ -48,6 +43,7 @@ static struct {
     void (*spin)(volatile LONG *);
     void (*call_back)(void (*)(void));
     void (*nested_fault)(void);
+    void (*abort)(void);
 } gg;
 
 static int before(DWORD end)
@@ -104,6 +100,7 @@ static void load_game(void)
     gg.spin = (void (*)(volatile LONG *))symbol(gg.module, "gg_spin");
     gg.call_back = (void (*)(void (*)(void)))symbol(gg.module, "gg_call_back");
     gg.nested_fault = (void (*)(void))symbol(gg.module, "gg_nested_fault");
+    gg.abort = (void (*)(void))symbol(gg.module, "gg_abort");
     hr_range ranges[HR_MAX_CODE_RANGES];
     host_guard_set_code(ranges, code_ranges(gg.module, ranges, HR_MAX_CODE_RANGES));
 }
@@ -173,6 +170,12 @@ static void nested_fault(void *arg)
 {
     (void)arg;
     gg.nested_fault();
+}
+
+static void call_abort(void *arg)
+{
+    (void)arg;
+    gg.abort();
 }
 
 /* Runs fn guarded and checks it stopped with the signal named sig. */
@@ -285,6 +288,21 @@ static void frames_lead_back_through_the_game(void)
     host_crash_where(where, sizeof where, fixture_dir, "game.dll");
     /* write_to is static: not exported, named by its offset alone. */
     CHECK(strncmp(where, "in game.dll+0x", 14) == 0, "where: %s", where);
+}
+
+/* abort() in the game, twice (the C runtime resets the handler each time): the place is the
+ * game's call into the C runtime. */
+static void abort_is_sigabrt(void)
+{
+    for (int i = 0; i < 2; i++) {
+        EXPECT_STOP(call_abort, NULL, "SIGABRT");
+        CHECK(!host_guard_fault_has_address(), "abort %d has a fault address", i + 1);
+        char where[600];
+        host_crash_where(where, sizeof where, fixture_dir, "game.dll");
+        CHECK(strncmp(where, "gg_abort+0x", 11) == 0 && strstr(where, " in game.dll+0x") &&
+                  strstr(where, " (inside "),
+              "abort %d: where: %s", i + 1, where);
+    }
 }
 
 static DWORD WINAPI fault_on_thread(void *arg)
@@ -472,21 +490,6 @@ static void gone_code_faults_as_stale(void)
           host_guard_fault_stale_build());
 }
 
-static void console_ctrl_c_requests_quit(void)
-{
-    CHECK(!host_guard_quit_requested(), "quit asked before Ctrl-C");
-    /* Run headless (output into files), the process has no console to send the event to. */
-    if (!GetConsoleWindow())
-        AllocConsole();
-    CHECK(GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0), "GenerateConsoleCtrlEvent: error %lu",
-          GetLastError());
-    for (DWORD end = GetTickCount() + DEADLINE_MS; !host_guard_quit_requested() && before(end);
-         Sleep(10))
-        ;
-    CHECK(host_guard_quit_requested(), "no quit request after Ctrl-C");
-    CHECK(!host_guard_screenshot_requested(), "a screenshot request on Windows");
-}
-
 static void dirty_tracking_is_off(void)
 {
     static unsigned char block[HOST_DIRTY_MIN];
@@ -520,13 +523,24 @@ static int child(const char *mode)
         host_guard_on_stale("game.dll", stale_hook);
         call_stale(NULL);
     } else if (strcmp(mode, "fault-outside") == 0) {
+        load_game();
         write_null(NULL);
+    } else if (strcmp(mode, "ctrl-c") == 0) {
+        if (host_guard_quit_requested() || host_guard_screenshot_requested())
+            return 12;
+        if (!GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0))
+            return 13;
+        for (DWORD end = GetTickCount() + DEADLINE_MS; !host_guard_quit_requested() && before(end);
+             Sleep(10))
+            ;
+        return host_guard_quit_requested() ? 0 : 14;
     }
     return 11;
 }
 
-/* Runs this program as `MODE`, its stderr into a file read back into err. */
-static DWORD run_child(const char *mode, char *err, size_t size)
+/* Runs this program as `MODE`, its stderr into a file read back into err; flags: CreateProcess's
+ * creation flags. */
+static DWORD run_child(const char *mode, DWORD flags, char *err, size_t size)
 {
     char self[MAX_PATH], log[MAX_PATH + 40], tmp[MAX_PATH], cmd[2 * MAX_PATH];
     GetModuleFileNameA(NULL, self, sizeof self);
@@ -543,7 +557,7 @@ static DWORD run_child(const char *mode, char *err, size_t size)
     si.hStdOutput = out;
     si.hStdError = out;
     PROCESS_INFORMATION pi;
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, flags, NULL, NULL, &si, &pi))
         die("cannot start", cmd);
     CloseHandle(out);
     DWORD code = (DWORD)-1;
@@ -567,7 +581,7 @@ static DWORD run_child(const char *mode, char *err, size_t size)
 static void stale_code_outside_a_call_ends_the_process(void)
 {
     char err[4096];
-    DWORD code = run_child("stale-outside", err, sizeof err);
+    DWORD code = run_child("stale-outside", 0, err, sizeof err);
     CHECK(code == HOST_EXIT_STALE_CODE, "exit code %lu, stderr: %s", code, err);
     CHECK(strstr(err, "livehost: crash signal=SIGSEGV kind=stale-code") &&
               strstr(err, " build=3 exit=4 state-saved=test.state reason=\"code of load 3 of "
@@ -578,8 +592,20 @@ static void stale_code_outside_a_call_ends_the_process(void)
 static void fault_outside_a_call_is_not_swallowed(void)
 {
     char err[4096];
-    DWORD code = run_child("fault-outside", err, sizeof err);
+    DWORD code = run_child("fault-outside", 0, err, sizeof err);
     CHECK(code == (DWORD)EXCEPTION_ACCESS_VIOLATION, "exit code 0x%lx, stderr: %s", code, err);
+}
+
+/* Ctrl-C is a quit request. In a console of its own: run headless, with its output in files,
+ * this process has none to send the event to. */
+static void console_ctrl_c_requests_quit(void)
+{
+    char err[4096];
+    DWORD code = run_child("ctrl-c", CREATE_NEW_CONSOLE, err, sizeof err);
+    CHECK(code == 0,
+          "exit code %lu (12: asked before, 13: no event sent, 14: no quit request), "
+          "stderr: %s",
+          code, err);
 }
 
 int main(int argc, char **argv)
@@ -607,6 +633,7 @@ int main(int argc, char **argv)
     RUN(stack_overflow_twice, passed, failed);
     RUN(raised_exception_names_the_caller, passed, failed);
     RUN(frames_lead_back_through_the_game, passed, failed);
+    RUN(abort_is_sigabrt, passed, failed);
     RUN(fault_on_second_thread, passed, failed);
     RUN(hang_in_game_is_interrupted, passed, failed);
     RUN(hang_needs_the_watchdog_firing, passed, failed);
