@@ -10,12 +10,14 @@
 #   make asan       the same suite against an ASan+UBSan build in build/asan
 #   make release    the game linked into one plain program, build/release/game, assets beside it
 #   make install    install host, core, headers, pkg-config file, game, libhost.a (PREFIX, DESTDIR)
-#   make win-test   cross-build the core for Windows (mingw-w64) and test it under wine
+#   make win        the host, the demo game and the core for Windows (mingw-w64), in build/win
+#   make win-test   make win, then its tests under wine (docs/WINDOWS.md)
 #   make format     clang-format the sources (format-check: fail on any difference)
 #   make analyze    clang-tidy: static analyzer and bug-prone checks
 #   make clean      remove build/ (make clean B=DIR: remove DIR only)
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
 # Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
+#        SDL2_MINGW_DIR (make win's SDL2, default build/win/sdl2),
 #        GAME_CC (compiler of the game library alone, e.g. tcc for the fastest rebuilds),
 #        RELEASE_NAME and RELEASE_CFLAGS (make release: the program's name, its flags),
 #        V=1 (print each command in full instead of one short line per step).
@@ -68,6 +70,12 @@ SDL_LIBS = $(shell pkg-config --libs sdl2)
 # libdw (elfutils) reads the game's state layout from its debug information (host_layout.c).
 DW_LIBS = $(shell pkg-config --libs libdw)
 STB_CFLAGS := -isystem /usr/include/stb
+# SDL2 for mingw-w64 (make win, make analyze's Windows files), cross-built once from Debian's
+# source package by scripts/sdl2-mingw.sh into SDL2_MINGW_DIR (shared by every B; CI points it at
+# one directory for all its steps). A directory that already holds bin/SDL2.dll is used as it
+# is: MSYS2's /mingw64, say.
+SDL2_MINGW_DIR ?= build/win/sdl2
+WIN_SDL_DLL := $(SDL2_MINGW_DIR)/bin/SDL2.dll
 
 # gcc marks some symbols STB_GNU_UNIQUE, which makes dlclose a no-op; clang has no such flag.
 # Which compiler CC is, is asked once per CC and kept in $(B)/obj/cc.kind, beside the CC it
@@ -120,8 +128,9 @@ ifeq ($(shell uname -s),Linux)
 CORE_SRC += host/core/hr_watch_inotify.c
 endif
 # The host's OS files sit side by side (host_os.h): *_win32.c are for `make win`, the rest are
-# POSIX (and inotify, on Linux).
-HOST_SRC := $(filter-out %_win32.c,$(wildcard host/*.c))
+# POSIX (and inotify, on Linux); host_layout_none.c stands in for host_layout_dwarf.c where there
+# is no libdw.
+HOST_SRC := $(filter-out %_win32.c host/host_layout_none.c,$(wildcard host/*.c))
 GAME_SRC := $(wildcard game/*.c)
 # tests/test_*_win32.c are Windows programs: `make win` builds them.
 TEST_SRC := $(filter-out %_win32.c,$(wildcard tests/test_*.c))
@@ -134,7 +143,7 @@ GAME_OBJ := $(GAME_SRC:%.c=$(B)/obj/%.pic.o)
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 LAYOUT_VARIANTS := inserted swapped padding widened grown nested code nodebug
-FIXTURES := $(FIXTURE_SRC:tests/fixtures/%.c=$(B)/tests/fixtures/%.so) $(B)/tests/fixtures/fx_v1.o \
+FIXTURES := $(patsubst tests/fixtures/%.c,$(B)/tests/fixtures/%.so,$(filter-out %_win32.c,$(FIXTURE_SRC))) $(B)/tests/fixtures/fx_v1.o \
             $(LAYOUT_VARIANTS:%=$(B)/tests/fixtures/layout_%.so)
 EXAMPLES := $(B)/examples/main $(B)/examples/library1.so $(B)/examples/library2.so
 
@@ -204,7 +213,8 @@ $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
 # The layout reader is the host's own code, tested on its own against the layout_* fixtures.
-LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_diff.o
+LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_dwarf.o \
+              $(B)/obj/host/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
@@ -408,8 +418,8 @@ CLANG_FORMAT ?= clang-format
 CLANG_TIDY ?= clang-tidy
 FORMAT_SRC = $(wildcard host/*.[ch] host/*/*.[ch] game/*.[ch] include/*.h tests/*.[ch] \
                         tests/*/*.[ch] examples/*.c bench/*.[ch])
-WIN_ONLY_SRC = $(filter %_win32.c %_pe.c,$(FORMAT_SRC))
-ANALYZE_SRC = $(filter-out tests/fixtures/% $(WIN_ONLY_SRC) %.h,$(FORMAT_SRC))
+WIN_ONLY_SRC = $(filter-out tests/fixtures/%,$(filter %_win32.c %_pe.c,$(FORMAT_SRC)))
+ANALYZE_SRC = $(filter-out tests/fixtures/% %_win32.c %_pe.c %.h,$(FORMAT_SRC))
 
 .PHONY: format format-check analyze
 format:
@@ -417,12 +427,14 @@ format:
 format-check:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 # clang-tidy's "N warnings generated" lines (what it hides in system headers) are left out.
-analyze:
+# The Windows files of the host include SDL.h: make win's SDL2 headers (scripts/sdl2-mingw.sh).
+analyze: | $(WIN_SDL_DLL)
 	@out=$$($(CLANG_TIDY) --quiet $(ANALYZE_SRC) -- $(WARN) -Iinclude -Ihost -Ihost/core \
 	    $(patsubst -I%,-isystem %,$(SDL_CFLAGS)) $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@out=$$($(CLANG_TIDY) --quiet $(WIN_ONLY_SRC) -- --target=x86_64-w64-mingw32 $(WARN) \
-	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost/core 2>&1); rc=$$?; \
+	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost -Ihost/core -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS \
+	    -isystem $(SDL2_MINGW_DIR)/include/SDL2 $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@echo "analyze: no findings"
 
@@ -439,7 +451,10 @@ lint-sh:
 
 # ---- Windows: make win (cross build), make win-test (run under wine) --------------------------
 # The core, its Windows unit test, hr-preflight.exe and the fixture DLLs, cross-built with
-# mingw-w64 into $(WB)/; tests/test_win32.sh runs the test under wine with a private prefix.
+# mingw-w64 into $(WB)/; and the whole host, $(WB)/livehost.exe, with the demo game
+# $(WB)/game.dll, SDL2.dll and hr-preflight.exe beside it (docs/WINDOWS.md). make win-test runs
+# tests/test_win32.sh (the core) and tests/test_win_host.sh (the host) under wine, each in a
+# private prefix.
 # Same warnings as the native build. _WIN32_WINNT pins the oldest Windows the core may call
 # into (7: GetFileInformationByHandleEx, CompareStringOrdinal, the process handle list).
 WIN_CC ?= x86_64-w64-mingw32-gcc
@@ -457,9 +472,11 @@ WIN_FIXTURES := $(filter-out %/undef_fx.dll %/layout.dll,$(FIXTURE_SRC:tests/fix
 
 .PHONY: win win-test
 win: $(WB)/libhr.a $(WB)/hr-preflight.exe $(WB)/tests/test_core_win32.exe $(WIN_FIXTURES) \
-     $(WB)/tests/fixtures/undef_fx.dll
+     $(WB)/tests/fixtures/undef_fx.dll $(WB)/livehost.exe $(WB)/game.dll $(WB)/SDL2.dll \
+     $(WB)/tests/test_os_win32.exe \
+     $(WB)/tests/test_guard_win32.exe
 win-test:
-	@B=$(B) tests/test_win32.sh
+	@B=$(B) tests/run.sh tests/test_win
 
 $(WB)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -471,10 +488,60 @@ $(WB)/hr-preflight.exe: host/core/hr_preflight_win32.c $(WB)/libhr.a
 $(WB)/tests/%.exe: tests/%.c $(WB)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $< $(WB)/libhr.a -o $@
+# The host's OS seam on Windows (host_os.h): its directory watcher, shell and clocks.
+WIN_HOST_OS_OBJ := $(WB)/obj/host/host_dirwatch_win32.o $(WB)/obj/host/host_os_win32.o
+$(WB)/tests/test_os_win32.exe: tests/test_os_win32.c $(WIN_HOST_OS_OBJ) $(WB)/libhr.a
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost $< $(WIN_HOST_OS_OBJ) $(WB)/libhr.a -o $@
+
+$(WIN_SDL_DLL):
+	$(Q)$(call say,GEN,$@)SDL2_MINGW_DIR='$(SDL2_MINGW_DIR)' scripts/sdl2-mingw.sh
+$(WB)/SDL2.dll: $(WIN_SDL_DLL)
+	@mkdir -p $(@D)
+	$(Q)$(call say,CP,$@)cp -f $< $@
+
+# The crash guard's Windows files and their test: host.h includes SDL.h, so they compile against
+# the headers of the cross-built SDL2 (scripts/sdl2-mingw.sh); nothing here links SDL.
+WIN_GUARD_SRC := host/host_guard_win32.c host/host_dirty_win32.c host/host_crash_where_win32.c
+WIN_GUARD_OBJ := $(WIN_GUARD_SRC:%.c=$(WB)/obj/%.o)
+$(WIN_GUARD_OBJ) $(WB)/obj/tests/test_guard_win32.o: \
+    WIN_ALL_CFLAGS += -Ihost -isystem $(SDL2_MINGW_DIR)/include/SDL2
+$(WB)/obj/tests/test_guard_win32.o: | $(WIN_SDL_DLL)
+$(WB)/tests/test_guard_win32.exe: $(WB)/obj/tests/test_guard_win32.o $(WIN_GUARD_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $^ -o $@
 # DLLs link their own copy of libgcc: nothing beside them but what Windows itself has.
 $(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -shared -static-libgcc $< -o $@
+
+# The host: its portable files, the _win32 ones of its OS seam, and host_layout_none.c (no
+# libdw: a game's state is compared as a build without debug information is, docs/WINDOWS.md).
+# SDL_MAIN_HANDLED: the host's own main(), a console program that prints its event lines, not
+# SDL2main's WinMain. __USE_MINGW_ACCESS: access(X_OK) as POSIX programs expect it.
+# winpthread (the host's threads) linked in, libgcc too: SDL2.dll is the only DLL beside it.
+WIN_HOST_SRC := $(filter-out %_posix.c %_inotify.c host/host_layout_dwarf.c,$(wildcard host/*.c))
+WIN_HOST_OBJ := $(WIN_HOST_SRC:%.c=$(WB)/obj/%.o)
+WIN_HOST_CFLAGS = -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS -isystem $(SDL2_MINGW_DIR)/include/SDL2 \
+                  $(STB_CFLAGS)
+WIN_HOST_LIBS = -L$(SDL2_MINGW_DIR)/lib -lSDL2 -static-libgcc -Wl,-Bstatic -lwinpthread \
+                -Wl,-Bdynamic -mconsole
+$(WIN_HOST_OBJ): $(WB)/obj/%.o: %.c | $(WIN_SDL_DLL)
+	@mkdir -p $(@D)
+	$(Q)$(call say,CC,$<)$(WIN_CC) $(WIN_ALL_CFLAGS) $(WIN_HOST_CFLAGS) -c $< -o $@
+$(WB)/livehost.exe: $(WIN_HOST_OBJ) $(WB)/libhr.a
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $(WIN_HOST_OBJ) $(WB)/libhr.a -o $@ $(WIN_HOST_LIBS)
+
+# The game as a DLL: what game_api.h's GAME_EXPORT marks __declspec(dllexport) is its only
+# export. Warnings stay warnings, as for game.so; linked under a temporary name, then renamed.
+WIN_GAME_OBJ := $(GAME_SRC:%.c=$(WB)/obj/%.o)
+$(WIN_GAME_OBJ): $(WB)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(call say,CC,$<)$(WIN_CC) $(filter-out -Werror,$(WIN_ALL_CFLAGS)) -c $< -o $@
+$(WB)/game.dll: $(WIN_GAME_OBJ)
+	$(Q)$(call say,LD,$@)$(WIN_CC) -shared -static-libgcc $(WIN_GAME_OBJ) -o $@.tmp
+	$(Q)mv -f $@.tmp $@
+
 # The Windows twin of "a symbol nobody defines": an import from a DLL that does not exist,
 # through an import library made on the spot. LoadLibrary then fails on that import.
 # (Not a missing function of kernel32.dll: wine stubs those of its own DLLs and loads anyway.)
@@ -553,7 +620,7 @@ $(BENCH_AUDIO_OBJ): $(BB)/obj/host/%.o: host/%.c
 $(BB)/bench_audio: bench/bench_audio.c $(BENCH_AUDIO_OBJ)
 	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 # The layout bench times the host's DWARF reader, built here with the bench flags.
-BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o
+BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o $(BB)/obj/host/host_layout_dwarf.o
 $(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@

@@ -8,6 +8,7 @@
 #include "game_api.h"
 #include "host_event.h"
 #include "host_new.h"
+#include "host_os.h"
 #include "host_version.h"
 
 #include <errno.h>
@@ -286,16 +287,13 @@ static int parse_speed(const char *text, int *quarters)
     return -1;
 }
 
-/* The running host's own file ("build/host", "/usr/local/bin/livehost"), found through /proc
- * so that a host started through $PATH finds its files too; NULL if unknown. */
+/* The running host's own file ("build/host", "/usr/local/bin/livehost"), found through the OS
+ * (/proc/self/exe) so that a host started through $PATH finds its files too; NULL if unknown. */
 static const char *exe_path(const char *program)
 {
     static char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n > 0) {
-        path[n] = 0;
+    if (host_os_exe_path(path, sizeof path) == 0)
         return path;
-    }
     return program && strchr(program, '/') ? program : NULL;
 }
 
@@ -346,7 +344,7 @@ static int is_project(const char *dir)
     if (join(path, sizeof path, dir, "game") != 0 || !is_dir(path))
         return 0;
     return (join(path, sizeof path, dir, "Makefile") == 0 && access(path, F_OK) == 0) ||
-           (join(path, sizeof path, dir, "build/game.so") == 0 && access(path, F_OK) == 0);
+           (join(path, sizeof path, dir, HOST_GAME_LIBRARY) == 0 && access(path, F_OK) == 0);
 }
 
 /* The project's root, as git finds its repository: the directory start (NULL: the current
@@ -355,11 +353,11 @@ static int is_project(const char *dir)
 static int find_project(const char *start, char *root, size_t size)
 {
     char dir[4096];
-    if (!getcwd(root, size))
+    if (host_os_realpath(".", root, size) != 0) /* the current directory, '/'-separated */
         snprintf(root, size, "/");
     if (!start)
         snprintf(dir, sizeof dir, "%s", root);
-    else if (!realpath(start, dir))
+    else if (host_os_realpath(start, dir, sizeof dir) != 0)
         return 0;
     for (;;) {
         if (is_project(dir)) {
@@ -434,7 +432,7 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     }
     int in_project = 1;
     if (project) {
-        if (!realpath(project, root) || !is_dir(root))
+        if (host_os_realpath(project, root, sizeof root) != 0 || !is_dir(root))
             return bad("--project %s: not a directory", project);
     } else {
         in_project = find_project(NULL, root, sizeof root);
@@ -447,8 +445,8 @@ static int resolve_defaults(host_args *args, const char *program, const char *pr
     if (!project && !in_project && game_given)
         in_project = find_project(game_dir, root, sizeof root);
     args->project_dir = root;
-    args->preflight = beside(dir, "hr-preflight", X_OK);
-    if (join(game, sizeof game, root, "build/game.so") != 0 ||
+    args->preflight = beside(dir, HOST_PREFLIGHT_NAME, X_OK);
+    if (join(game, sizeof game, root, HOST_GAME_LIBRARY) != 0 ||
         join(assets, sizeof assets, root, "assets") != 0 ||
         join(dirs[0], sizeof dirs[0], root, "game") != 0 ||
         join(dirs[1], sizeof dirs[1], root, "include") != 0)
@@ -610,7 +608,7 @@ int host_args_parse(host_args *args, int argc, char **argv)
     const int build_given = args->build_cmd != NULL;
     const char *project = args->project_dir;
     static char default_cmd[160];
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long cpus = SDL_GetCPUCount();
     snprintf(default_cmd, sizeof default_cmd, HOST_BUILD_CMD_DEFAULT, cpus > 0 ? cpus : 1);
     if (!build_given)
         args->build_cmd = default_cmd;

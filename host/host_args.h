@@ -9,9 +9,20 @@
  * project's; -j%ld: one compiler per processor online (host_args.c puts the number in);
  * -Otarget keeps each compiler's messages together; `[ -d build ]` is the shell's own test,
  * so no mkdir is started per build. */
+#ifdef _WIN32
+/* Windows: cmd.exe runs it; mingw32-make is the MinGW toolchain's make (MSYS2's mingw64), and
+ * `make win`'s rule writes the game DLL under build/win/. No flock there: one build at a time
+ * is the user's care. */
+#define HOST_BUILD_CMD_DEFAULT "mingw32-make -s -j%ld -Otarget build/win/game.dll"
+#define HOST_GAME_LIBRARY "build/win/game.dll" /* a project's game, from its root */
+#define HOST_PREFLIGHT_NAME "hr-preflight.exe"
+#else
 #define HOST_BUILD_CMD_DEFAULT                                                                     \
     "[ -d build ] || mkdir -p build; flock build/.game-build.lock make -s -j%ld -Otarget "         \
     "build/game.so"
+#define HOST_GAME_LIBRARY "build/game.so" /* a project's game, from its root */
+#define HOST_PREFLIGHT_NAME "hr-preflight"
+#endif
 
 typedef struct host_args {
     const char *game_path;  /* --game; default PROJECT/build/game.so */

@@ -123,14 +123,13 @@ void host_assets_open(SDL_Renderer *renderer, const char *dir)
     assets.renderer = renderer;
     /* Absolute, so that the paths asset_path hands a game's libraries stay right whatever
      * the current directory is. */
-    char *real = realpath(dir, NULL), cwd[2048];
-    if (real)
+    char real[4096], cwd[2048];
+    if (host_os_realpath(dir, real, sizeof real) == 0)
         assets.dir = SDL_strdup(real);
-    else if (dir[0] != '/' && getcwd(cwd, sizeof cwd))
+    else if (dir[0] != '/' && host_os_realpath(".", cwd, sizeof cwd) == 0)
         SDL_asprintf(&assets.dir, "%s/%s", cwd, dir);
     else
         assets.dir = SDL_strdup(dir);
-    free(real);
     /* Only a file done being written is read (no image half written). A directory that is not
      * there gives no watch: its images stay placeholders until the host restarts. */
     char why[300];

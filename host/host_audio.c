@@ -184,7 +184,7 @@ int host_audio_open(const char *assets_dir, int mode)
         return 0;
     }
     if (mode == HOST_AUDIO_HEADLESS)
-        setenv("SDL_AUDIODRIVER", "dummy", 0); /* 0: a driver the user chose wins */
+        SDL_setenv("SDL_AUDIODRIVER", "dummy", 0); /* 0: a driver the user chose wins */
     if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
         return sound_off("cannot start SDL audio");
     SDL_AudioSpec want = { .freq = HOST_AUDIO_RATE,

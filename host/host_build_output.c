@@ -103,7 +103,10 @@ void host_build_summarize(const char *text, char *messages, size_t size, int *er
             if (text[start - 1] == '\n' && ++lines == 6)
                 break;
         snprintf(messages, size, "%.*s", (int)(n - start), text + start);
-        const char *last = memrchr(text, '\n', n);
+        const char *last = NULL; /* the last '\n' before n (memrchr is GNU's only) */
+        for (size_t i = n; i > 0 && !last; i--)
+            if (text[i - 1] == '\n')
+                last = text + i - 1;
         snprintf(first, first_size, "%.*s", (int)(last ? n - (size_t)(last + 1 - text) : n),
                  last ? last + 1 : text);
     }

@@ -9,6 +9,7 @@
 #include "host_files.h"
 #include "host_dirty.h"
 #include "host_event.h"
+#include "host_os.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +23,8 @@ static char project[4096] = ".";
 
 void host_files_open(const char *project_dir)
 {
-    char *real = realpath(project_dir, NULL);
-    snprintf(project, sizeof project, "%s", real ? real : project_dir);
-    free(real);
+    if (host_os_realpath(project_dir, project, sizeof project) != 0)
+        snprintf(project, sizeof project, "%s", project_dir);
 }
 
 /* name under the project directory (an absolute name stays as it is). 0, or -1 when too long. */
@@ -51,7 +51,7 @@ int64_t host_files_read(const char *name, void *buf, uint64_t size)
         return fail("cannot read", name ? name : "(null)", name ? name : "(null)",
                     "empty or too long a name");
     /* O_NONBLOCK: a FIFO or a device must not freeze the frame; only regular files are read. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    int fd = open(path, O_RDONLY | HOST_O_PRIVATE | HOST_O_NONBLOCK);
     if (fd < 0)
         return fail("cannot read", name, path, strerror(errno));
     struct stat st;
@@ -82,7 +82,7 @@ static int make_parents(char *path)
         if (*p != '/')
             continue;
         *p = 0;
-        int rc = mkdir(path, 0777);
+        int rc = host_os_mkdir(path);
         *p = '/';
         if (rc != 0 && errno != EEXIST)
             return -1;
@@ -99,7 +99,7 @@ int host_files_write(const char *name, const void *data, uint64_t size)
     if (make_parents(path) != 0)
         return fail("cannot write", name, path, strerror(errno));
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | HOST_O_PRIVATE, 0666);
     if (fd < 0)
         return fail("cannot write", name, path, strerror(errno));
     uint64_t put = 0;
@@ -114,7 +114,7 @@ int host_files_write(const char *name, const void *data, uint64_t size)
     int err = put < size ? errno : 0;
     if (close(fd) != 0 && !err)
         err = errno;
-    if (err || rename(tmp, path) != 0) {
+    if (err || host_os_rename(tmp, path) != 0) {
         if (!err)
             err = errno;
         unlink(tmp);

@@ -17,14 +17,13 @@
 #include "host_guard.h"
 #include "host_layout.h"
 #include "host_layout_migrate.h"
+#include "host_os.h"
 #include "host_version.h"
 
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define STATE_MAX ((uint64_t)256 << 20) /* more is a corrupt or unbuilt state_size */
 #define STATE_ALIGN 64                  /* cache line; anything a game may declare */
@@ -33,11 +32,11 @@ void *host_game_alloc_block(uint64_t size)
 {
     /* A block big enough to be write-protected page by page (host_dirty_track) owns its pages
      * whole: nothing else of the heap shares the first or the last one. */
-    size_t align = size >= HOST_DIRTY_MIN ? (size_t)sysconf(_SC_PAGESIZE) : STATE_ALIGN;
+    size_t align = size >= HOST_DIRTY_MIN ? host_os_page_size() : STATE_ALIGN;
     size_t bytes = (size_t)((size + align - 1) / align * align);
     if (bytes == 0)
         bytes = align;
-    void *block = aligned_alloc(align, bytes); /* C11: bytes is a multiple of align */
+    void *block = host_os_aligned_alloc(align, bytes);
     if (block)
         memset(block, 0, bytes);
     return block;
@@ -46,7 +45,7 @@ void *host_game_alloc_block(uint64_t size)
 void host_game_free_block(void *block)
 {
     host_dirty_forget(block);
-    free(block);
+    host_os_aligned_free(block);
 }
 
 /* A build's own state_hash wins; else the hash of its layout read from debug information. */
@@ -88,6 +87,11 @@ const host_layout *host_game_live_layout(char *why, size_t why_size)
                  "the game names no state_type in its game_api: no field names to show");
     else if (HOST_RELEASE)
         snprintf(why, why_size, "a release build reads no debug information");
+    else if (!host_layout_can_read())
+        snprintf(why, why_size,
+                 "this platform's host reads no layouts from debug information: the fields of "
+                 "\"%s\" cannot be read",
+                 api->state_type);
     else
         snprintf(why, why_size,
                  "the build has no debug information (built without -g, or by a compiler "
@@ -191,17 +195,17 @@ static int make_fresh(const game_api *api)
 static int read_layout(void *const *slots, const game_api *api, host_layout **out, char *why,
                        size_t why_size)
 {
-    Dl_info info;
+    char file[4096];
     *out = NULL;
     /* A release links its one build in: no other layout can come to compare with, and the
      * program may be stripped. Its state_hash is then the game's own, or 0 (matches any). */
     if (!api->state_type || HOST_RELEASE)
         return 0;
     host_layout *l = NULL;
-    if (dladdr(slots[0], &info) && info.dli_fname) {
-        l = host_layout_prefetched(info.dli_fname, api->state_type);
+    if (host_os_library_path(slots[0], file, sizeof file) == 0) {
+        l = host_layout_prefetched(file, api->state_type);
         if (!l)
-            l = host_layout_read(info.dli_fname, api->state_type);
+            l = host_layout_read(file, api->state_type);
     }
     if (!l) {
         snprintf(why, why_size, "cannot read the layout of state_type \"%s\": out of memory",
@@ -218,6 +222,18 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
                      "%s has no debug information (built without -g?): state_type \"%s\" is "
                      "not compared field by field, only state_size, state_version and "
                      "state_hash",
+                     game.args->game_path, api->state_type);
+            host_event(LAYOUT_UNCHECKED, HOST_TEXT("reason", text));
+        }
+        host_layout_free(l);
+        return 0;
+    case HOST_LAYOUT_ERR_NO_READER:
+        if (!game.told_no_debug_info) {
+            game.told_no_debug_info = 1;
+            snprintf(text, sizeof text,
+                     "%s: this platform's host reads no layouts from debug information: "
+                     "state_type \"%s\" is not compared field by field, only state_size, "
+                     "state_version and state_hash",
                      game.args->game_path, api->state_type);
             host_event(LAYOUT_UNCHECKED, HOST_TEXT("reason", text));
         }

@@ -1,58 +1,18 @@
-/* host_layout.c - a type's layout from a library's DWARF debug information (libdw), its
- * canonical text and hash, and the field-level difference of two layouts (host_layout.h).
+/* host_layout.c - a type's layout (host_layout.h): its canonical text and hash, the getters,
+ * and the canonical text read back (a state file's layout). Reading one from a library's
+ * debug information is the platform's: host_layout_dwarf.c (libdw), host_layout_none.c.
  *
- * Owns each host_layout it returns: the fields and every string of them live in the layout,
- * so the ELF file is closed before host_layout_read returns. Reads only the debug sections
- * (libdw maps them lazily); never follows a pointer's target type, which could be the state
- * itself. Bitfield offsets of the old DWARF 2/3 form are turned around for little-endian
- * targets (x86-64, aarch64), the ones the host runs on.
+ * Owns each host_layout it returns: the fields and every string of them live in the layout.
  */
-#include "host_layout.h"
+#include "host_layout_internal.h"
 
-#include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-enum {
-    MAX_DEPTH = 32,        /* nesting, and typedef chains: deeper is malformed debug info */
-    MAX_FIELDS = 1 << 20,  /* more is not a game state */
-    NAME_MAX_LEN = 256,    /* a type's spelling; longer ones are cut */
-    FLEXIBLE = UINT32_MAX, /* an array dimension without a bound: "[]" */
-};
-
-/* A host_layout_field while the arena still grows: its strings as offsets into the arena. */
-typedef struct field {
-    size_t path, type, base, dims, enums;
-    uint64_t bit, rel, size;
-    unsigned width;
-    int parent;
-} field;
-
-struct host_layout {
-    host_layout_error code;
-    char error[600];
-    uint64_t size, hash;
-    field *fields; /* while reading */
-    int count, cap;
-    host_layout_field *view; /* once read: the fields with their strings */
-    char *arena;             /* every field's strings, NUL-terminated */
-    size_t arena_len, arena_cap;
-    char *text; /* the canonical form */
-    size_t text_len, text_cap;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static host_layout_error
-fail(host_layout *l, host_layout_error code, const char *fmt, ...)
+host_layout_error host_layout_fail(host_layout *l, host_layout_error code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -78,8 +38,7 @@ static int grow(char **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Copies s into the arena; returns its offset, or SIZE_MAX when out of memory. */
-static size_t intern(host_layout *l, const char *s)
+size_t host_layout_intern(host_layout *l, const char *s)
 {
     size_t len = strlen(s) + 1, at = l->arena_len;
     if (grow(&l->arena, &l->arena_cap, at + len) != 0 || !l->arena)
@@ -112,323 +71,10 @@ text_add(host_layout *l, const char *fmt, ...)
     }
 }
 
-/* The DIE an attribute of die refers to (its DW_AT_type: NULL for void). */
-static Dwarf_Die *type_of(Dwarf_Die *die, Dwarf_Die *mem)
-{
-    Dwarf_Attribute attr;
-    return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &attr), mem);
-}
-
-static int is_aggregate(int tag)
-{
-    return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type;
-}
-
-/* Elements of one dimension of an array: DW_AT_count, or the upper bound + 1 (C arrays start
- * at 0). FLEXIBLE when there is neither (a flexible array member) or the bound is -1 ([0]). */
-static uint32_t dimension(Dwarf_Die *subrange)
-{
-    Dwarf_Attribute attr;
-    Dwarf_Word n;
-    if (dwarf_attr_integrate(subrange, DW_AT_count, &attr) && dwarf_formudata(&attr, &n) == 0)
-        return n < FLEXIBLE ? (uint32_t)n : FLEXIBLE;
-    if (dwarf_attr_integrate(subrange, DW_AT_upper_bound, &attr) &&
-        dwarf_formudata(&attr, &n) == 0 && n < FLEXIBLE - 1)
-        return (uint32_t)n + 1;
-    return FLEXIBLE;
-}
-
-/* Appends the dimensions of array die to out: "[12]", "[4][8]", "[]". */
-static void append_dims(Dwarf_Die *array, char *out, size_t size)
-{
-    Dwarf_Die sub;
-    if (dwarf_child(array, &sub) != 0)
-        return;
-    do {
-        if (dwarf_tag(&sub) != DW_TAG_subrange_type)
-            continue;
-        size_t len = strlen(out);
-        uint32_t n = dimension(&sub);
-        if (n == FLEXIBLE)
-            snprintf(out + len, size - len, "[]");
-        else
-            snprintf(out + len, size - len, "[%" PRIu32 "]", n);
-    } while (dwarf_siblingof(&sub, &sub) == 0);
-}
-
-/* A base type by its kind and size, not its DW_AT_name: gcc says "long unsigned int" where
- * clang says "unsigned long", and a rebuild with the other compiler changes no layout. */
-static const char *base_type_name(Dwarf_Die *t)
-{
-    static const char *const ints[2][5] = {
-        { "signed char", "short", "int", "long", "__int128" },
-        { "unsigned char", "unsigned short", "unsigned int", "unsigned long", "unsigned __int128" },
-    };
-    Dwarf_Attribute attr;
-    Dwarf_Word enc;
-    int size = dwarf_bytesize(t), log2 = size == 1    ? 0
-                                         : size == 2  ? 1
-                                         : size == 4  ? 2
-                                         : size == 8  ? 3
-                                         : size == 16 ? 4
-                                                      : -1;
-    if (!dwarf_attr_integrate(t, DW_AT_encoding, &attr) || dwarf_formudata(&attr, &enc) != 0)
-        enc = 0;
-    switch (enc) {
-    case DW_ATE_boolean: return "bool";
-    case DW_ATE_signed_char: return "char";
-    case DW_ATE_unsigned_char: return "unsigned char";
-    case DW_ATE_float: return size == 4 ? "float" : size == 8 ? "double" : "long double";
-    case DW_ATE_signed:
-    case DW_ATE_unsigned:
-        if (log2 >= 0)
-            return ints[enc == DW_ATE_unsigned][log2];
-        break;
-    default: break;
-    }
-    const char *name = dwarf_diename(t);
-    return name ? name : "?";
-}
-
-/* The type t as C spells it ("const char *", "struct item", "uint64_t", "float[3]"). */
-static void type_name(Dwarf_Die *t, char *out, size_t size, int depth)
-{
-    if (!t) {
-        snprintf(out, size, "void");
-        return;
-    }
-    if (depth > MAX_DEPTH) {
-        snprintf(out, size, "?");
-        return;
-    }
-    Dwarf_Die mem, *inner = type_of(t, &mem);
-    const char *name = dwarf_diename(t);
-    char sub[NAME_MAX_LEN - 16]; /* room for what wraps it: "const ", " *" */
-    int tag = dwarf_tag(t);
-    switch (tag) {
-    case DW_TAG_base_type: snprintf(out, size, "%s", base_type_name(t)); break;
-    case DW_TAG_typedef: snprintf(out, size, "%s", name ? name : "?"); break;
-    case DW_TAG_structure_type:
-    case DW_TAG_class_type:
-    case DW_TAG_union_type:
-    case DW_TAG_enumeration_type:
-        snprintf(out, size, "%s %s",
-                 tag == DW_TAG_union_type         ? "union"
-                 : tag == DW_TAG_enumeration_type ? "enum"
-                                                  : "struct",
-                 name ? name : "{...}");
-        break;
-    case DW_TAG_pointer_type:
-    case DW_TAG_reference_type:
-        type_name(inner, sub, sizeof sub, depth + 1);
-        snprintf(out, size, "%s *", sub);
-        break;
-    case DW_TAG_const_type:
-    case DW_TAG_volatile_type:
-    case DW_TAG_restrict_type:
-    case DW_TAG_atomic_type: {
-        const char *q = tag == DW_TAG_const_type      ? "const"
-                        : tag == DW_TAG_volatile_type ? "volatile"
-                        : tag == DW_TAG_restrict_type ? "restrict"
-                                                      : "_Atomic";
-        type_name(inner, sub, sizeof sub, depth + 1);
-        /* On a pointer the qualifier follows the star: "char * const" is not "const char *". */
-        if (inner && dwarf_tag(inner) == DW_TAG_pointer_type)
-            snprintf(out, size, "%s %s", sub, q);
-        else
-            snprintf(out, size, "%s %s", q, sub);
-        break;
-    }
-    case DW_TAG_array_type:
-        type_name(inner, out, size, depth + 1);
-        append_dims(t, out, size);
-        break;
-    case DW_TAG_subroutine_type: snprintf(out, size, "function"); break;
-    default: snprintf(out, size, "?"); break;
-    }
-}
-
-static host_layout_error walk(host_layout *l, Dwarf_Die *agg, const char *prefix, uint64_t base_bit,
-                              int parent, uint64_t parent_bit, int depth);
-
-/* A member's offset from the start of its struct, in bits (bitfields to the bit). */
-static uint64_t member_bit(Dwarf_Die *m)
-{
-    Dwarf_Attribute attr;
-    Dwarf_Word w;
-    if (dwarf_attr_integrate(m, DW_AT_data_bit_offset, &attr) && dwarf_formudata(&attr, &w) == 0)
-        return w;       /* DWARF 4 and later */
-    uint64_t bytes = 0; /* union members have no location: 0 */
-    if (dwarf_attr_integrate(m, DW_AT_data_member_location, &attr)) {
-        Dwarf_Op *ops;
-        size_t n;
-        if (dwarf_formudata(&attr, &w) == 0)
-            bytes = w;
-        else if (dwarf_getlocation(&attr, &ops, &n) == 0 && n == 1 &&
-                 ops[0].atom == DW_OP_plus_uconst)
-            bytes = ops[0].number; /* DWARF 2: a location expression */
-    }
-    /* DWARF 2/3 bitfields count DW_AT_bit_offset from the most significant bit of a storage
-     * unit of DW_AT_byte_size bytes: on a little-endian target, turn it around. */
-    uint64_t bit = bytes * 8;
-    int width = dwarf_bitsize(m), from_msb, unit;
-    if (width > 0 && (from_msb = dwarf_bitoffset(m)) >= 0 && (unit = dwarf_bytesize(m)) > 0)
-        bit += (uint64_t)(unit * 8 - from_msb - width);
-    return bit;
-}
-
-/* The enumerators of enum type t as "NAME=VALUE NAME=VALUE" into out ("" for another type or
- * when they do not fit): the inspector shows and parses an enum's value by name. */
-static void enumerators(Dwarf_Die *t, char *out, size_t size)
-{
-    Dwarf_Die e;
-    Dwarf_Attribute attr;
-    size_t len = 0;
-    out[0] = 0;
-    if (dwarf_tag(t) != DW_TAG_enumeration_type || dwarf_child(t, &e) != 0)
-        return;
-    do {
-        Dwarf_Sword value;
-        const char *name = dwarf_diename(&e);
-        if (dwarf_tag(&e) != DW_TAG_enumerator || !name ||
-            !dwarf_attr_integrate(&e, DW_AT_const_value, &attr) ||
-            dwarf_formsdata(&attr, &value) != 0)
-            continue;
-        int n =
-            snprintf(out + len, size - len, "%s%s=%" PRId64, len ? " " : "", name, (int64_t)value);
-        if (n < 0 || (size_t)n >= size - len) {
-            out[0] = 0;
-            return;
-        }
-        len += (size_t)n;
-    } while (dwarf_siblingof(&e, &e) == 0);
-}
-
-/* Adds member m of a struct or union at base_bit (and its members, recursively). */
-static host_layout_error add_member(host_layout *l, Dwarf_Die *m, const char *prefix,
-                                    uint64_t base_bit, int parent, uint64_t parent_bit, int depth)
-{
-    Dwarf_Die decl_mem, elem_mem, core;
-    Dwarf_Die *decl = type_of(m, &decl_mem), *named = decl;
-    const char *name = dwarf_diename(m);
-    uint64_t bit = base_bit + member_bit(m);
-    char dims[64] = "", type[NAME_MAX_LEN], base[NAME_MAX_LEN];
-    if (!decl)
-        return fail(l, HOST_LAYOUT_ERR_DWARF, "member %s%s has no type", prefix, name ? name : "");
-    if (dwarf_tag(decl) == DW_TAG_array_type) { /* the dimensions go apart from the type */
-        append_dims(decl, dims, sizeof dims);
-        named = type_of(decl, &elem_mem);
-    }
-    Dwarf_Word size = 0;
-    if (!named || dwarf_peel_type(named, &core) != 0 || dwarf_aggregate_size(named, &size) != 0)
-        return fail(l, HOST_LAYOUT_ERR_DWARF, "cannot size member %s%s: %s", prefix,
-                    name ? name : "", dwarf_errmsg(-1));
-    /* What to walk into: the struct itself, or the struct of an array's elements (through
-     * typedefs of arrays: typedef struct item row[4]; row rows[2]). */
-    int array = dims[0] != 0;
-    for (int i = 0; dwarf_tag(&core) == DW_TAG_array_type && i < MAX_DEPTH; i++) {
-        Dwarf_Die *e = type_of(&core, &elem_mem);
-        if (!e || dwarf_peel_type(e, &core) != 0)
-            break;
-        array = 1;
-    }
-    int nested = is_aggregate(dwarf_tag(&core));
-
-    if (!name) { /* an anonymous struct or union: its members belong to the parent */
-        return nested && !array ? walk(l, &core, prefix, bit, parent, parent_bit, depth + 1)
-                                : HOST_LAYOUT_OK; /* an unnamed bitfield: padding */
-    }
-    if (l->count == MAX_FIELDS)
-        return fail(l, HOST_LAYOUT_ERR_DWARF, "more than %d fields", MAX_FIELDS);
-    if (l->count == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 32;
-        field *f = realloc(l->fields, (size_t)cap * sizeof *f);
-        if (!f)
-            return fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
-        l->fields = f;
-        l->cap = cap;
-    }
-    type_name(named, type, sizeof type, 0);
-    Dwarf_Die peeled;
-    if (dwarf_peel_type(named, &peeled) == 0)
-        type_name(&peeled, base, sizeof base, 0);
-    else
-        snprintf(base, sizeof base, "%s", type);
-    char path[1024], enums[1024];
-    snprintf(path, sizeof path, "%s%s", prefix, name);
-    enumerators(&core, enums, sizeof enums);
-    int width = dwarf_bitsize(m);
-    field f = { .path = intern(l, path),
-                .type = intern(l, type),
-                .base = intern(l, base),
-                .dims = intern(l, dims),
-                .enums = intern(l, enums),
-                .bit = bit,
-                .rel = bit - parent_bit,
-                .size = size,
-                .width = width > 0 ? (unsigned)width : 0,
-                .parent = parent };
-    if (f.path == SIZE_MAX || f.type == SIZE_MAX || f.base == SIZE_MAX || f.dims == SIZE_MAX ||
-        f.enums == SIZE_MAX)
-        return fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
-    int self = l->count++;
-    l->fields[self] = f;
-    if (!nested)
-        return HOST_LAYOUT_OK;
-    char child_prefix[1100];
-    snprintf(child_prefix, sizeof child_prefix, "%s%s", path, array ? "[]." : ".");
-    return walk(l, &core, child_prefix, bit, self, bit, depth + 1);
-}
-
-/* Adds every member of struct or union agg, placed at base_bit. */
-static host_layout_error walk(host_layout *l, Dwarf_Die *agg, const char *prefix, uint64_t base_bit,
-                              int parent, uint64_t parent_bit, int depth)
-{
-    Dwarf_Die m;
-    if (depth > MAX_DEPTH)
-        return fail(l, HOST_LAYOUT_ERR_DWARF, "%s nests more than %d levels deep", prefix,
-                    MAX_DEPTH);
-    if (dwarf_child(agg, &m) != 0)
-        return HOST_LAYOUT_OK; /* no members */
-    do {
-        if (dwarf_tag(&m) != DW_TAG_member)
-            continue;
-        host_layout_error err = add_member(l, &m, prefix, base_bit, parent, parent_bit, depth);
-        if (err != HOST_LAYOUT_OK)
-            return err;
-    } while (dwarf_siblingof(&m, &m) == 0);
-    return HOST_LAYOUT_OK;
-}
-
-/* Finds the complete type named name among the top-level DIEs of every unit, into *out
- * (through typedefs and qualifiers). Returns 1, 0 when there is none, -1 on a libdw error. */
-static int find_type(Dwarf *dw, const char *name, Dwarf_Die *out)
-{
-    Dwarf_CU *cu = NULL;
-    Dwarf_Die unit, d;
-    int rc;
-    while ((rc = dwarf_get_units(dw, cu, &cu, NULL, NULL, &unit, NULL)) == 0) {
-        if (dwarf_child(&unit, &d) != 0)
-            continue;
-        do {
-            int tag = dwarf_tag(&d);
-            const char *n = dwarf_diename(&d);
-            Dwarf_Word size;
-            /* A declaration (struct s;) has no layout: another unit may have the definition. */
-            if ((tag == DW_TAG_typedef || is_aggregate(tag)) && n && strcmp(n, name) == 0 &&
-                dwarf_peel_type(&d, out) == 0 && !dwarf_hasattr(out, DW_AT_declaration) &&
-                dwarf_aggregate_size(out, &size) == 0)
-                return 1;
-        } while (dwarf_siblingof(&d, &d) == 0);
-    }
-    return rc < 0 ? -1 : 0;
-}
-
-/* The fields with their strings, the canonical form and its hash. */
-static host_layout_error finish(host_layout *l)
+host_layout_error host_layout_finish(host_layout *l)
 {
     if (l->count && !(l->view = malloc((size_t)l->count * sizeof *l->view)))
-        return fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+        return host_layout_fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < l->count; i++) {
         const field *f = &l->fields[i];
         l->view[i] = (host_layout_field){ .path = l->arena + f->path,
@@ -442,7 +88,7 @@ static host_layout_error finish(host_layout *l)
                                           .parent = f->parent };
     }
     if (text_add(l, "size %" PRIu64 "\n", l->size) != 0)
-        return fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+        return host_layout_fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < l->count; i++) {
         const host_layout_field *f = &l->view[i];
         const char *type = f->type, *base = f->base;
@@ -456,7 +102,7 @@ static host_layout_error finish(host_layout *l)
                           f->dims[0] ? " " : "", f->dims, strcmp(type, base) ? " = " : "",
                           strcmp(type, base) ? base : "");
         if (rc != 0)
-            return fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+            return host_layout_fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
     }
     uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
     for (size_t i = 0; i < l->text_len; i++)
@@ -465,61 +111,14 @@ static host_layout_error finish(host_layout *l)
     return HOST_LAYOUT_OK;
 }
 
-static void read_layout(host_layout *l, const char *path, const char *type_name)
+void host_layout_clear_failed(host_layout *l)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fail(l, HOST_LAYOUT_ERR_OPEN, "cannot open %s: %s", path, strerror(errno));
+    if (l->code == HOST_LAYOUT_OK)
         return;
-    }
-    Dwarf *dw = NULL;
-    Elf *elf = NULL;
-    Dwarf_Die type;
-    elf_version(EV_CURRENT);
-    if (!(elf = elf_begin(fd, ELF_C_READ_MMAP, NULL)) || elf_kind(elf) != ELF_K_ELF) {
-        fail(l, HOST_LAYOUT_ERR_NOT_ELF, "%s is not an ELF file", path);
-        goto done;
-    }
-    if (!(dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL))) {
-        fail(l, HOST_LAYOUT_ERR_NO_DEBUG, "%s has no DWARF debug information (built without -g?)",
-             path);
-        goto done;
-    }
-    int found = find_type(dw, type_name, &type);
-    if (found < 0) {
-        fail(l, HOST_LAYOUT_ERR_DWARF, "%s: cannot read its debug information: %s", path,
-             dwarf_errmsg(-1));
-    } else if (!found) {
-        fail(l, HOST_LAYOUT_ERR_NO_TYPE,
-             "%s has no struct, union or typedef named \"%s\" in its debug information: set "
-             ".state_type in the game's game_api struct to the state's type name",
-             path, type_name);
-    } else {
-        Dwarf_Word size = 0;
-        dwarf_aggregate_size(&type, &size);
-        l->size = size;
-        if (!is_aggregate(dwarf_tag(&type)) || walk(l, &type, "", 0, -1, 0, 0) == HOST_LAYOUT_OK)
-            finish(l);
-    }
-done:
-    dwarf_end(dw);
-    elf_end(elf);
-    close(fd);
-}
-
-host_layout *host_layout_read(const char *path, const char *type_name)
-{
-    host_layout *l = calloc(1, sizeof *l);
-    if (!l)
-        return NULL;
-    read_layout(l, path, type_name);
-    if (l->code != HOST_LAYOUT_OK) { /* a failed read has no fields, text or hash */
-        l->count = 0;
-        l->text_len = 0;
-        l->hash = 0;
-        l->size = 0;
-    }
-    return l;
+    l->count = 0;
+    l->text_len = 0;
+    l->hash = 0;
+    l->size = 0;
 }
 
 void host_layout_free(host_layout *l)
@@ -576,7 +175,7 @@ const char *host_layout_enumerators(const host_layout *l, int i)
 /* ---- The canonical text read back (a state file's layout): one field a line. ---- */
 
 /* Parses one field line of the canonical text at line (without its '\n') into f, its strings
- * interned. Returns 0, or -1 when the line is not of the form finish() writes. */
+ * interned. Returns 0, or -1 when the line is not of the form host_layout_finish() writes. */
 static int parse_field(host_layout *l, char *line, field *f)
 {
     char *colon = strstr(line, ": "), *at = colon ? strstr(colon, " @") : NULL, *end;
@@ -610,11 +209,11 @@ static int parse_field(host_layout *l, char *line, field *f)
         return -1;
     f->bit = byte * 8 + bit;
     f->width = (unsigned)width;
-    f->path = intern(l, line);
-    f->type = intern(l, colon + 2);
-    f->base = intern(l, base ? base + 3 : colon + 2);
-    f->dims = intern(l, dims);
-    f->enums = intern(l, ""); /* the canonical text names no enumerators */
+    f->path = host_layout_intern(l, line);
+    f->type = host_layout_intern(l, colon + 2);
+    f->base = host_layout_intern(l, base ? base + 3 : colon + 2);
+    f->dims = host_layout_intern(l, dims);
+    f->enums = host_layout_intern(l, ""); /* the canonical text names no enumerators */
     return f->path == SIZE_MAX || f->type == SIZE_MAX || f->base == SIZE_MAX ||
                    f->dims == SIZE_MAX || f->enums == SIZE_MAX
                ? -1
@@ -652,39 +251,41 @@ static void parse_layout(host_layout *l, const char *text)
     char *copy = strdup(text), *save = NULL;
     int *stack = malloc(sizeof *stack * (MAX_DEPTH + 1)), depth = 0, line_no = 1;
     if (!copy || !stack) {
-        fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+        host_layout_fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
         goto done;
     }
     char *line = strtok_r(copy, "\n", &save);
     unsigned long long size;
     char end;
     if (!line || sscanf(line, "size %llu%c", &size, &end) != 1) {
-        fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line 1: no \"size N\"");
+        host_layout_fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line 1: no \"size N\"");
         goto done;
     }
     l->size = size;
     while ((line = strtok_r(NULL, "\n", &save))) {
         line_no++;
         if (l->count == MAX_FIELDS || (l->count == l->cap && grow_fields(l) != 0)) {
-            fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
+            host_layout_fail(l, HOST_LAYOUT_ERR_NOMEM, "out of memory");
             goto done;
         }
         field f = { 0 };
         if (parse_field(l, line, &f) != 0) {
-            fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line %d is not a field", line_no);
+            host_layout_fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line %d is not a field",
+                             line_no);
             goto done;
         }
         f.parent = parent_of(l, l->arena + f.path, stack, &depth);
         uint64_t parent_bit = f.parent >= 0 ? l->fields[f.parent].bit : 0;
         if (f.bit < parent_bit || depth == MAX_DEPTH) {
-            fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line %d is not a field", line_no);
+            host_layout_fail(l, HOST_LAYOUT_ERR_PARSE, "layout text line %d is not a field",
+                             line_no);
             goto done;
         }
         f.rel = f.bit - parent_bit;
         stack[depth++] = l->count;
         l->fields[l->count++] = f;
     }
-    finish(l);
+    host_layout_finish(l);
 done:
     free(copy);
     free(stack);
@@ -696,11 +297,6 @@ host_layout *host_layout_parse(const char *text)
     if (!l)
         return NULL;
     parse_layout(l, text);
-    if (l->code != HOST_LAYOUT_OK) {
-        l->count = 0;
-        l->text_len = 0;
-        l->hash = 0;
-        l->size = 0;
-    }
+    host_layout_clear_failed(l);
     return l;
 }

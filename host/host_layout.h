@@ -1,7 +1,8 @@
 /* host_layout.h - the layout of a named type, read from a library's DWARF debug information
- * (elfutils' libdw): every field, however deeply nested, with its type, offset, size, array
- * dimensions and bitfield width; a canonical text of it, a 64-bit hash of that text, and the
- * field-level difference of two layouts ("+ float speed @24", "score: int -> int64_t").
+ * (elfutils' libdw, host_layout_dwarf.c; none on Windows, host_layout_none.c): every field, however
+ * deeply nested, with its type, offset, size, array dimensions and bitfield width; a canonical text
+ * of it, a 64-bit hash of that text, and the field-level difference of two layouts ("+ float speed
+ * @24", "score: int -> int64_t").
  *
  * The host reads the game's state type (game_api.state_type) this way, so that a build that
  * reorders, retypes or adds fields is seen even when the state's size stays the same. Needs no
@@ -15,13 +16,14 @@
 
 typedef enum host_layout_error {
     HOST_LAYOUT_OK,
-    HOST_LAYOUT_ERR_OPEN,     /* the file cannot be opened (errno text follows) */
-    HOST_LAYOUT_ERR_NOT_ELF,  /* not an ELF file */
-    HOST_LAYOUT_ERR_NO_DEBUG, /* no DWARF debug information: built without -g? */
-    HOST_LAYOUT_ERR_NO_TYPE,  /* no complete struct, union or typedef of that name */
-    HOST_LAYOUT_ERR_DWARF,    /* the debug information cannot be read (libdw's text follows) */
-    HOST_LAYOUT_ERR_NOMEM,    /* out of memory */
-    HOST_LAYOUT_ERR_PARSE,    /* host_layout_parse: the text is not a canonical layout */
+    HOST_LAYOUT_ERR_OPEN,      /* the file cannot be opened (errno text follows) */
+    HOST_LAYOUT_ERR_NOT_ELF,   /* not an ELF file */
+    HOST_LAYOUT_ERR_NO_DEBUG,  /* no DWARF debug information: built without -g? */
+    HOST_LAYOUT_ERR_NO_TYPE,   /* no complete struct, union or typedef of that name */
+    HOST_LAYOUT_ERR_DWARF,     /* the debug information cannot be read (libdw's text follows) */
+    HOST_LAYOUT_ERR_NOMEM,     /* out of memory */
+    HOST_LAYOUT_ERR_PARSE,     /* host_layout_parse: the text is not a canonical layout */
+    HOST_LAYOUT_ERR_NO_READER, /* this platform's host reads no debug information (Windows) */
 } host_layout_error;
 
 typedef struct host_layout host_layout;
@@ -43,6 +45,10 @@ typedef struct host_layout_field {
  * the ELF file at path. Returns a layout that carries the reason on failure (see
  * host_layout_error_code/_text), NULL only when out of memory. Free it with host_layout_free. */
 host_layout *host_layout_read(const char *path, const char *type_name);
+/* 1 where host_layout_read reads debug information (Linux: host_layout_dwarf.c, libdw); 0 where
+ * every read ends in HOST_LAYOUT_ERR_NO_READER (Windows: host_layout_none.c, no libdw), and a
+ * game's state is then compared as for a build without debug information. */
+int host_layout_can_read(void);
 void host_layout_free(host_layout *layout);
 /* The layout whose canonical text (host_layout_text) is text, as a state file carries it: the
  * same fields, text and hash. Returns a layout that carries the reason when text is not such a

@@ -10,6 +10,7 @@
  */
 #include "host_new.h"
 #include "host_event.h"
+#include "host_os.h"
 
 #include <errno.h>
 #include <string.h>
@@ -301,12 +302,12 @@ int host_new_project(const char *dir, const char *exe_path, const host_new_templ
             return 1;
         }
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (host_os_mkdir(dir) != 0 && errno != EEXIST)
         return fail("cannot create", dir);
     const char *const subdirs[] = { "game", "include", "assets" };
     for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, subdirs[i]);
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        if (host_os_mkdir(path) != 0 && errno != EEXIST)
             return fail("cannot create", path);
     }
     for (size_t i = 0; i < file_count; i++)

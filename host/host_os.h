@@ -75,4 +75,45 @@ int host_os_stderr_can_write(int timeout_ms);
  * that passed in one is no hang. */
 int host_os_is_debugger_attached(void);
 
+/* ---- files and the process's own (host_os_posix.c / host_os_win32.c) ---- */
+
+/* open(2) flags one side lacks. POSIX: close-on-exec (no build the host starts inherits a
+ * descriptor) and non-blocking (a FIFO or a device never freezes a frame; the callers then
+ * check for a regular file). Windows: not inherited, and binary (no CR-LF translation of a
+ * save or a state file); it has no FIFO an open could block on. */
+#ifdef _WIN32
+#define HOST_O_PRIVATE (O_NOINHERIT | O_BINARY)
+#define HOST_O_NONBLOCK 0
+#else
+#define HOST_O_PRIVATE O_CLOEXEC
+#define HOST_O_NONBLOCK O_NONBLOCK
+#endif
+
+/* mkdir with the default permissions (POSIX 0777 less the umask). 0, or -1 with errno. */
+int host_os_mkdir(const char *path);
+/* Renames from to to, replacing a file at to in one step (Windows' rename() refuses an
+ * existing target; MoveFileEx does it). 0, or -1 with errno. */
+int host_os_rename(const char *from, const char *to);
+/* The absolute path of the existing file or directory path, links resolved, into out;
+ * Windows: with '/' separators ("C:/games/demo"). 0, or -1 with errno (ENOENT when missing,
+ * ERANGE when out is too small). */
+int host_os_realpath(const char *path, char *out, size_t size);
+/* The running program's own file ("build/host", "C:/livehost/livehost.exe") into out; 0, or
+ * -1 when the OS does not say. */
+int host_os_exe_path(char *out, size_t size);
+/* The file of the loaded library or program that holds addr (a symbol's address) into out;
+ * 0, or -1 when no loaded file holds it. */
+int host_os_library_path(const void *addr, char *out, size_t size);
+/* size bytes (a multiple of align, a power of two) aligned to align; NULL when out of memory.
+ * Free it with host_os_aligned_free only: Windows' _aligned_malloc block is no malloc block. */
+void *host_os_aligned_alloc(size_t align, size_t size);
+void host_os_aligned_free(void *block);
+/* The size of a memory page: the unit the state block's write tracking protects. */
+size_t host_os_page_size(void);
+/* Started with stdin, stdout or stderr closed, the next file a POSIX process opens takes the
+ * lowest free number, and would receive the event log: each closed one of 0-2 is opened on
+ * the null device first. Windows: nothing to do (the C runtime's descriptors 0-2 are never
+ * handed to a later file). */
+void host_os_claim_std_descriptors(void);
+
 #endif /* HOST_OS_H */

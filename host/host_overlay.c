@@ -23,6 +23,7 @@
 #include "host_draw.h"
 #include "host_event.h"
 #include "host_input.h"
+#include "host_os.h"
 
 #include <stdio.h>
 #include <string.h>

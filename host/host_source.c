@@ -5,6 +5,7 @@
  * the few thousand lines before the error; never writes anything.
  */
 #include "host_build.h"
+#include "host_os.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,7 +40,7 @@ static int parse_location(const char *message, char *file, size_t size, long *li
 static FILE *open_regular(const char *path)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | HOST_O_NONBLOCK | HOST_O_PRIVATE);
     if (fd < 0)
         return NULL;
     FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
@@ -102,7 +103,7 @@ int host_source_excerpt(const char *message, const char *root, const char *const
                         int watched_count, char *out, size_t size)
 {
     char file[1024], text[4096], line_text[COLUMNS + 8];
-    long line;
+    long line = 0; /* set by parse_location (mingw's gcc cannot tell) */
     out[0] = 0;
     if (!parse_location(message, file, sizeof file, &line))
         return 0;

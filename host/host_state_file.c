@@ -32,6 +32,7 @@
 #include "host_game.h"
 #include "host_input.h"
 #include "host_layout.h"
+#include "host_os.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -211,7 +212,7 @@ int host_state_file_write(const char *path, int kind, const host_state_data *dat
         ok = 0;
         err = errno;
     }
-    if (!ok || rename(tmp, path) != 0) {
+    if (!ok || host_os_rename(tmp, path) != 0) {
         if (ok)
             err = errno;
         remove(tmp);
@@ -306,7 +307,7 @@ int host_state_file_read(const char *path, int kind, host_state_data *out, char 
     /* A regular file only: a FIFO would block the open (O_NONBLOCK) and the reads, a directory
      * opens fine and then "holds" LONG_MAX bytes. */
     struct stat st;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | HOST_O_NONBLOCK | HOST_O_PRIVATE);
     if (fd < 0)
         return fail(why, why_size, "cannot open it: %s", strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -460,13 +461,13 @@ int host_state_save_stuck(char *fields, size_t size)
     const char *text = host_game_layout_text();
     put_header(header, HOST_STATE_FILE_STATE, &layout, 0);
     put64(len, strlen(text));
-    int fd = open(files.stuck_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(files.stuck_tmp, O_WRONLY | O_CREAT | O_TRUNC | HOST_O_PRIVATE, 0644);
     int ok = fd >= 0 && write_all(fd, header, sizeof header) == 0 &&
              write_all(fd, block, (size_t)layout.size) == 0 &&
              write_all(fd, len, sizeof len) == 0 && write_all(fd, text, strlen(text)) == 0;
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
-    if (ok && rename(files.stuck_tmp, path) != 0)
+    if (ok && host_os_rename(files.stuck_tmp, path) != 0)
         ok = 0;
     if (!ok)
         unlink(files.stuck_tmp);

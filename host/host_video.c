@@ -31,7 +31,7 @@ int host_video_open(host_video *video, const host_args *args)
 {
     *video = (host_video){ .width = args->width, .height = args->height };
     if (args->headless)
-        setenv("SDL_VIDEODRIVER", "dummy", 0); /* 0: a driver the user chose wins */
+        SDL_setenv("SDL_VIDEODRIVER", "dummy", 0); /* 0: a driver the user chose wins */
     /* SIGINT/SIGTERM belong to host_guard_posix.c, which ends the loop without SDL's help. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO) != 0)

@@ -23,6 +23,7 @@
 #include "host_input.h"
 #include "host_inspect.h"
 #include "host_new.h"
+#include "host_os.h"
 #include "host_overlay.h"
 #include "host_record.h"
 #include "host_script.h"
@@ -32,21 +33,8 @@
 #include "host_watchdog.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
-#include <unistd.h>
-
-/* Started with stdin, stdout or stderr closed (`2>&-`), the next file the process opens - an
- * inotify descriptor, SDL's netlink socket - would become descriptor 2 and receive the event
- * log. Each closed one of 0-2 is opened on /dev/null first (open takes the lowest free
- * number). */
-static void open_std_descriptors(void)
-{
-    for (int fd = 0; fd <= 2; fd++)
-        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) < 0)
-            return;
-}
 
 /* Looks for a new build, with the overlay timing the look. Returns 1 when one was loaded. */
 static int check_game(void)
@@ -140,7 +128,7 @@ static void apply_game_window(const game_window *want)
 
 int main(int argc, char **argv)
 {
-    open_std_descriptors();
+    host_os_claim_std_descriptors();
     host_args args;
     int parsed = host_args_parse(&args, argc, argv);
     if (parsed == HOST_ARGS_NEW)

@@ -8,6 +8,8 @@
 # No SUITE: `make run` (headless, its screenshot checked for the demo's pixels: make_run_draws),
 # then the whole `make test`. With SUITEs (tests/run.sh filters, e.g. test_host_reload):
 # `make deps-test tests` (every package installed, everything built) and only those suites.
+# SDL2_MINGW_DIR (a stamped scripts/sdl2-mingw.sh build) is copied into the clone, so that its
+# make win does not cross-build SDL2 again.
 # The pristine system is kept in build/fresh-debian/base and copied for each run (run/, removed
 # at the start of the next run); downloaded packages are kept in build/fresh-debian/apt-cache.
 # The chroot's whole output goes to build/fresh-debian/run.log; shown are its PASS/FAIL and
@@ -61,6 +63,13 @@ cp /etc/resolv.conf "$RUN/etc/resolv.conf"
 rm -rf "$RUN/src/livehost"
 git clone -q --no-hardlinks "$ROOT" "$RUN/src/livehost"
 say "cloned $(git -C "$RUN/src/livehost" log -1 --format='%h %s' | cut -c1-80)"
+# SDL2 for Windows, when this run was given one already built (CI builds it once): the clone's
+# make win finds it where it builds its own, stamped, and does not build it again.
+if [ -n "${SDL2_MINGW_DIR:-}" ] && [ -f "$SDL2_MINGW_DIR/.stamp" ]; then
+    mkdir -p "$RUN/src/livehost/build/win"
+    cp -a "$SDL2_MINGW_DIR" "$RUN/src/livehost/build/win/sdl2"
+    say "SDL2 for Windows copied from $SDL2_MINGW_DIR"
+fi
 
 mkdir -p "$CACHE/partial"
 mount_in() { mount "$@" && mounts+=("${*: -1}"); }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# test_win32.sh - the core on Windows: cross-builds it with mingw-w64 (`make win`) and runs
-# tests/test_core_win32.c and its fixture DLLs under wine, headless, in a private wine prefix
-# under $B/win/wine. Prints the test's PASS/FAIL lines. A missing cross compiler or wine is a
-# FAIL with the package to install, never a skip: `scripts/deps.sh test` installs both.
+# test_win32.sh - the core, the host's OS seam and its crash guard on Windows: cross-builds them
+# with mingw-w64 (`make win`) and runs tests/test_core_win32.c (with its fixture DLLs),
+# tests/test_os_win32.c and tests/test_guard_win32.c under wine, headless, in a private wine
+# prefix under $B/win/wine. Prints the tests' PASS/FAIL lines. A missing cross compiler or wine
+# is a FAIL with the package to install, never a skip: `scripts/deps.sh test` installs both.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B="${B:-build}"
@@ -19,7 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
 fi
 
-if ! "$MAKE" --no-print-directory -s B="$B" win >"$log/win-build.log" 2>&1; then
+# One make of $WB at a time: test_win_host.sh builds the same targets, maybe at this moment.
+mkdir -p "$WB"
+if ! flock "$WB/.make.lock" "$MAKE" --no-print-directory -s B="$B" win >"$log/win-build.log" 2>&1; then
     echo "FAIL win32_build: make win failed:"
     tail -n 20 "$log/win-build.log" | sed 's/^/    /'
     exit 1
@@ -30,14 +33,21 @@ echo "PASS win32_build"
 # Gecko installer prompts; no debug chatter. The first run creates it (a few seconds).
 export WINEPREFIX="$PWD/$WB/wine" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 mkdir -p "$WINEPREFIX"
-# Output goes to a file, not a pipe: wineserver outlives the test and would hold a pipe open.
-B="$WB" timeout 300 wine "$WB/tests/test_core_win32.exe" >"$log/win-test.out" 2>"$log/win-test.err"
-rc=$?
-# wine prints \r\n through the Windows C runtime.
-tr -d '\r' <"$log/win-test.out" | grep -E '^(PASS|FAIL) '
-if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$log/win-test.out"; then
-    echo "FAIL win32_core: wine exited with code $rc (log: $log/win-test.err)"
-    tail -n 20 "$log/win-test.err" | sed 's/^/    /'
-fi
+# Each program's output goes to a file, not a pipe: wineserver outlives the test and would hold
+# a pipe open. The core's cases, the host's OS seam (watcher, build process, clocks), the
+# crash guard.
+rc=0
+for name in test_core_win32 test_os_win32 test_guard_win32; do
+    out="$log/win-$name.out" err="$log/win-$name.err"
+    B="$WB" timeout 300 wine "$WB/tests/$name.exe" >"$out" 2>"$err"
+    status=$?
+    # wine prints \r\n through the Windows C runtime.
+    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL) '
+    if [ $status -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
+        echo "FAIL win32_$name: wine exited with code $status (log: $err)"
+        tail -n 20 "$err" | sed 's/^/    /'
+    fi
+    [ $status -eq 0 ] || rc=$status
+done
 wineserver -k >/dev/null 2>&1 || true
 exit $rc
