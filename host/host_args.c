@@ -11,6 +11,7 @@
 #include "host_os.h"
 #include "host_version.h"
 
+#include <SDL.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>

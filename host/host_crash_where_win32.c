@@ -9,10 +9,11 @@
  * bytes. No source lines: that needs the DWARF reader of binutils (addr2line), which a Windows
  * machine may not have. Owns nothing.
  */
-#include "host.h"
+#include "host_guard.h"
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <windows.h>
 

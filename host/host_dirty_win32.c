@@ -9,7 +9,7 @@
  * write the kernel makes into the block (ReadFile) to be unprotected first; neither is built nor
  * measured on Windows yet. Owns nothing.
  */
-#include "host.h"
+#include "host_dirty.h"
 
 int host_dirty_track(void *block, uint64_t size)
 {

@@ -37,7 +37,9 @@
  * - An exception the called code would catch itself with SEH (__try, IsBadReadPtr) is taken as a
  *   crash too: a vectored handler runs before the frame handlers. C games do not use SEH.
  */
-#include "host.h"
+#include "host_guard.h"
+#include "host_watchdog.h"
+#include "hr.h"
 
 #include <malloc.h> /* _resetstkoflw */
 #include <signal.h>

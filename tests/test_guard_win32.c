@@ -10,7 +10,9 @@
  */
 #define SDL_MAIN_HANDLED /* main is this program's own, not SDL's */
 #include "check.h"
-#include "host.h"
+#include "host_dirty.h"
+#include "host_guard.h"
+#include "host_watchdog.h"
 
 #include <limits.h>
 #include <stdlib.h>
