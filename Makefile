@@ -304,7 +304,8 @@ test: deps-test
 
 asan: deps-test
 	@$(MAKE) --no-print-directory B=build/asan SAN=1 tests
-	@B=build/asan SANFLAGS="$(SANFLAGS_ASAN)" ASAN_OPTIONS=detect_leaks=0:symbolize=0 tests/run.sh
+	@B=build/asan SANFLAGS="$(SANFLAGS_ASAN)" ASAN_OPTIONS=detect_leaks=0:symbolize=0 \
+	    TEST_SKIP=win tests/run.sh
 
 # Fuzzing the core's ELF check with libFuzzer (clang + libclang-rt-14-dev). New inputs go to
 # $(B)/fuzz/corpus; tests/corpus/elf holds the seeds that the test suite replays.

@@ -37,8 +37,8 @@
  *   address is taken from the stack instead.
  * Never does stdio or allocation inside a handler (neither is async-signal-safe).
  */
-#include "host_guard.h"
 #include "host_dirty.h"
+#include "host_guard.h"
 #include "host_watchdog.h"
 #include "hr.h"
 
