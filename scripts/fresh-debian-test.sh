@@ -5,8 +5,8 @@
 # scripts/deps.sh must install everything the build and the suites use.
 # Usage (as root, with debootstrap and Debian's package mirror):
 #   scripts/fresh-debian-test.sh [SUITE...]
-# No SUITE: `make run` (headless, its screenshot checked for the demo's pixels: make_run_draws),
-# then the whole `make test`. With SUITEs (tests/run.sh filters, e.g. test_host_reload):
+# First `make run` (headless, its screenshot checked for the demo's pixels: make_run_draws), then
+# with no SUITE the whole `make test`; with SUITEs (tests/run.sh filters, e.g. test_host_reload)
 # `make deps-test tests` (every package installed, everything built) and only those suites.
 # SDL2_MINGW_DIR (a stamped scripts/sdl2-mingw.sh build) is copied into the clone, so that its
 # make win does not cross-build SDL2 again.
@@ -81,12 +81,17 @@ mount_in -t tmpfs -o mode=1777 shm "$RUN/dev/shm"
 mount_in -t tmpfs -o mode=1777 tmp "$RUN/tmp"
 mount_in --bind "$CACHE" "$RUN/var/cache/apt/archives"
 
+# The quick start in its order: `make run` first (its own packages only), drawing the demo headless
+# into a screenshot whose sky is checked once the tests have built the pixel tool; then the whole
+# `make test`, or with SUITEs every package and build of `make test` and only those suites.
 if [ $# -eq 0 ]; then
-    # The quick start in its order: `make run` first (its own packages only), drawing the demo
-    # headless into a screenshot whose sky is checked once `make test` has built the pixel tool.
-    cmd=$(
-        cat <<'EOF'
-make run HOST_FLAGS="--headless --frames 60 --screenshot /tmp/run.png" && make test
+    tests="make test"
+else
+    tests="make deps-test && make -s tests && { rc=0; for s in $*; do B=build tests/run.sh \$s || rc=1; done; exit \$rc; }"
+fi
+template=$(
+    cat <<'EOF'
+make run HOST_FLAGS="--headless --frames 60 --screenshot /tmp/run.png" && (@TESTS@)
 rc=$?
 sky=$(build/tests/pixel /tmp/run.png count 121634 2>&1)
 if [ "$sky" -gt 10000 ] 2>/dev/null; then
@@ -97,11 +102,9 @@ else
 fi
 exit $rc
 EOF
-    )
-else
-    cmd="make deps-test && make -s tests && { rc=0; for s in $*; do B=build tests/run.sh \$s || rc=1; done; exit \$rc; }"
-fi
-say "running in the chroot: $([ $# -eq 0 ] && echo "make run (headless, its screenshot checked), then make test" || echo "$cmd")"
+)
+cmd=${template/@TESTS@/"$tests"}
+say "running in the chroot: make run (headless, its screenshot checked), then $tests"
 t0=$(date +%s)
 set +e
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
