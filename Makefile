@@ -503,7 +503,7 @@ $(WB)/SDL2.dll: $(WIN_SDL_DLL)
 
 # The crash guard's Windows files and their test: host.h includes SDL.h, so they compile against
 # the headers of the cross-built SDL2 (scripts/sdl2-mingw.sh); nothing here links SDL.
-WIN_GUARD_SRC := host/host_guard_win32.c host/host_dirty_win32.c host/host_crash_where_win32.c
+WIN_GUARD_SRC := host/host_guard_win32.c host/host_guard_code.c host/host_dirty_win32.c host/host_crash_where_win32.c
 WIN_GUARD_OBJ := $(WIN_GUARD_SRC:%.c=$(WB)/obj/%.o)
 $(WIN_GUARD_OBJ) $(WB)/obj/tests/test_guard_win32.o: \
     WIN_ALL_CFLAGS += -Ihost -isystem $(SDL2_MINGW_DIR)/include/SDL2
@@ -603,7 +603,7 @@ $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
 # The call-overhead bench times the host's crash guard too: it links the guard, the watchdog,
 # the state block's write tracker the guard consults and the OS answers the watchdog asks for
 # (host_os_posix.c), built here with the bench flags.
-BENCH_HOST_SRC := $(wildcard host/host_guard_posix.c host/host_watchdog.c host/host_dirty_posix.c \
+BENCH_HOST_SRC := $(wildcard host/host_guard_posix.c host/host_guard_code.c host/host_watchdog.c host/host_dirty_posix.c \
                   host/host_os_posix.c)
 BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
 $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c

@@ -39,6 +39,7 @@
  */
 #include "host_dirty.h"
 #include "host_guard.h"
+#include "host_guard_internal.h"
 #include "host_watchdog.h"
 #include "hr.h"
 
@@ -91,19 +92,11 @@ static _Thread_local sigset_t fault_mask; /* the mask the jumping handler interr
 static _Atomic(pthread_t) call_thread;
 static atomic_int call_thread_known;
 
-/* The game library's machine code, published by host_game.c after each load. */
-static volatile uintptr_t code_start[HR_MAX_CODE_RANGES], code_end[HR_MAX_CODE_RANGES];
-static volatile sig_atomic_t code_count;
-
 /* Code of unloaded builds (host_guard_add_gone): reserved, page-aligned, with the load number
  * of the build it held. A ring: the oldest entry is reused. */
 static volatile uintptr_t gone_start[MAX_GONE_RANGES], gone_end[MAX_GONE_RANGES];
 static volatile unsigned gone_version[MAX_GONE_RANGES];
 static int gone_next;
-
-/* What the handler says and does about stale code outside a game call (host_guard_on_stale). */
-static char stale_game_name[256];
-static host_guard_stale_fn stale_hook;
 
 static volatile sig_atomic_t quit_requested;
 static volatile sig_atomic_t screenshot_requested;
@@ -136,14 +129,6 @@ static void *context_sp(void *context)
     (void)uc;
     return NULL; /* unknown machine: only the stack bounds tell an overflow */
 #endif
-}
-
-static int in_game_code(uintptr_t pc)
-{
-    for (int i = 0; i < code_count; i++)
-        if (pc >= code_start[i] && pc < code_end[i])
-            return 1;
-    return 0;
 }
 
 static unsigned gone_version_of(uintptr_t addr)
@@ -200,53 +185,14 @@ static void say(const char *text)
     }
 }
 
-/* Decimal or hex text of v into buf (at least 24 bytes), without printf. */
-static const char *number(char *buf, uintptr_t v, int hex)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = "0123456789abcdef"[v % (hex ? 16 : 10)];
-        v /= hex ? 16 : 10;
-    } while (v);
-    int o = 0;
-    if (hex) {
-        buf[o++] = '0';
-        buf[o++] = 'x';
-    }
-    while (n)
-        buf[o++] = tmp[--n];
-    buf[o] = 0;
-    return buf;
-}
-
 /* Code of unloaded build `version` ran outside any game call: SDL (or another library) called
  * a callback the game gave it and did not take back. Nothing can be jumped back to: tell,
  * let the host save what it can, and end the process. */
 static void die_of_stale_code(int sig, uintptr_t where, unsigned version)
 {
-    char num[3][32], saved[700] = "";
-    if (!stale_hook || !stale_hook(saved, sizeof saved))
-        saved[0] = 0;
-    say("livehost: crash signal=");
-    say(host_guard_signal_name(sig));
-    say(" kind=stale-code function=none addr=");
-    say(number(num[0], where, 1));
-    say(" build=");
-    say(number(num[1], version, 0));
-    say(" exit=");
-    say(number(num[2], HOST_EXIT_STALE_CODE, 0));
-    if (saved[0]) {
-        say(" ");
-        say(saved);
-    }
-    say(" reason=\"code of load ");
-    say(num[1]);
-    say(" of ");
-    say(stale_game_name);
-    say(", unloaded by a reload, was called from outside the game: a callback kept across a "
-        "reload (an SDL event watch, a timer, a log or hint callback); remove it in the "
-        "game's unload hook and add it again in reload\"\n");
+    char line[1500];
+    host_guard_stale_line(line, sizeof line, sig, where, version);
+    say(line);
     _exit(HOST_EXIT_STALE_CODE);
 }
 
@@ -345,7 +291,7 @@ static void on_watchdog(int sig, siginfo_t *info, void *context)
     void *pc = context_pc(context);
     if (!in_game_call || !host_watchdog_is_firing())
         return; /* a late signal for a call that already ended */
-    if (!in_game_code((uintptr_t)pc))
+    if (!host_guard_in_game_code(pc))
         return; /* in libc or the host: not safe to leave from here; the watchdog retries */
     in_game_call = 0;
     caught_signal = HOST_GUARD_HANG;
@@ -465,16 +411,6 @@ void host_guard_uninstall(void)
     host_guard_thread_end();
 }
 
-void host_guard_set_code(const hr_range *ranges, int count)
-{
-    code_count = 0; /* no jump out while the table changes */
-    for (int i = 0; i < count && i < HR_MAX_CODE_RANGES; i++) {
-        code_start[i] = ranges[i].start;
-        code_end[i] = ranges[i].end;
-    }
-    code_count = count < HR_MAX_CODE_RANGES ? count : HR_MAX_CODE_RANGES;
-}
-
 void host_guard_add_gone(const hr_range *ranges, int count, unsigned version)
 {
     const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -513,16 +449,6 @@ void host_guard_release_gone(void)
         gone_end[i] = 0;
         munmap((void *)start, end - start); /* NOLINT(performance-no-int-to-ptr) */
     }
-}
-
-void host_guard_on_stale(const char *game_name, host_guard_stale_fn hook)
-{
-    size_t n = strlen(game_name);
-    if (n >= sizeof stale_game_name)
-        n = sizeof stale_game_name - 1;
-    memcpy(stale_game_name, game_name, n);
-    stale_game_name[n] = 0;
-    stale_hook = hook;
 }
 
 unsigned host_guard_fault_stale_build(void)
@@ -592,25 +518,4 @@ int host_guard_fault_frames(void *const **frames)
 {
     *frames = fault_frames;
     return fault_frame_count;
-}
-
-int host_guard_in_game_code(const void *pc)
-{
-    return in_game_code((uintptr_t)pc);
-}
-
-const char *host_guard_signal_name(int sig)
-{
-    switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case HOST_GUARD_HANG: return "hang";
-    default: return "signal";
-    }
 }

@@ -38,6 +38,7 @@
  *   crash too: a vectored handler runs before the frame handlers. C games do not use SEH.
  */
 #include "host_guard.h"
+#include "host_guard_internal.h"
 #include "host_watchdog.h"
 #include "hr.h"
 
@@ -92,18 +93,10 @@ static guard_thread threads[MAX_THREADS];
 static guard_thread *volatile calling;
 static PVOID exception_handler; /* AddVectoredExceptionHandler's handle, NULL: not installed */
 
-/* The game library's machine code, published by host_game.c after each load. */
-static volatile uintptr_t code_start[HR_MAX_CODE_RANGES], code_end[HR_MAX_CODE_RANGES];
-static volatile LONG code_count;
-
 /* Code of unloaded builds (host_guard_add_gone), one reservation each, a ring. */
 static volatile uintptr_t gone_start[MAX_GONE], gone_end[MAX_GONE];
 static volatile unsigned gone_version[MAX_GONE];
 static int gone_next;
-
-/* What the handler says and does about stale code outside a game call (host_guard_on_stale). */
-static char stale_game_name[256];
-static host_guard_stale_fn stale_hook;
 
 static volatile LONG quit_requested;
 
@@ -116,14 +109,6 @@ static guard_thread *find_self(void)
         if (threads[i].id == me)
             return &threads[i];
     return NULL;
-}
-
-static int in_game_code(uintptr_t pc)
-{
-    for (int i = 0; i < code_count; i++)
-        if (pc >= code_start[i] && pc < code_end[i])
-            return 1;
-    return 0;
 }
 
 static unsigned gone_version_of(uintptr_t addr)
@@ -173,54 +158,15 @@ static void say(const char *text)
     }
 }
 
-/* Decimal or hex text of v into buf (at least 24 bytes), without printf. */
-static const char *number(char *buf, uintptr_t v, int hex)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = "0123456789abcdef"[v % (hex ? 16 : 10)];
-        v /= hex ? 16 : 10;
-    } while (v);
-    int o = 0;
-    if (hex) {
-        buf[o++] = '0';
-        buf[o++] = 'x';
-    }
-    while (n)
-        buf[o++] = tmp[--n];
-    buf[o] = 0;
-    return buf;
-}
-
 /* Code of unloaded build `version` ran outside any game call: a callback the game gave SDL (or
  * another library) and did not take back. Nothing can be jumped back to: tell, let the host
  * save what it can, and end the process (TerminateProcess: ExitProcess would run DLL detach
  * code under the loader lock from a crashed thread). */
 static void die_of_stale_code(int sig, uintptr_t where, unsigned version)
 {
-    char num[3][32], saved[700] = "";
-    if (!stale_hook || !stale_hook(saved, sizeof saved))
-        saved[0] = 0;
-    say("livehost: crash signal=");
-    say(host_guard_signal_name(sig));
-    say(" kind=stale-code function=none addr=");
-    say(number(num[0], where, 1));
-    say(" build=");
-    say(number(num[1], version, 0));
-    say(" exit=");
-    say(number(num[2], HOST_EXIT_STALE_CODE, 0));
-    if (saved[0]) {
-        say(" ");
-        say(saved);
-    }
-    say(" reason=\"code of load ");
-    say(num[1]);
-    say(" of ");
-    say(stale_game_name);
-    say(", unloaded by a reload, was called from outside the game: a callback kept across a "
-        "reload (an SDL event watch, a timer, a log or hint callback); remove it in the "
-        "game's unload hook and add it again in reload\"\n");
+    char line[1500];
+    host_guard_stale_line(line, sizeof line, sig, where, version);
+    say(line);
     TerminateProcess(GetCurrentProcess(), HOST_EXIT_STALE_CODE);
 }
 
@@ -342,7 +288,7 @@ void host_guard_interrupt(void)
     c.ContextFlags = CONTEXT_CONTROL;
     /* Suspended now (GetThreadContext waits for that): its state holds still. */
     if (GetThreadContext(t->handle, &c) && calling == t && t->in_call &&
-        host_watchdog_is_firing() && in_game_code((uintptr_t)c.Rip)) {
+        host_watchdog_is_firing() && host_guard_in_game_code((const void *)c.Rip)) {
         const uintptr_t pc = (uintptr_t)c.Rip;
         redirect(t, &c);
         t->in_call = 0;
@@ -472,16 +418,6 @@ void host_guard_uninstall(void)
     host_guard_thread_end();
 }
 
-void host_guard_set_code(const hr_range *ranges, int count)
-{
-    code_count = 0; /* no jump out while the table changes */
-    for (int i = 0; i < count && i < HR_MAX_CODE_RANGES; i++) {
-        code_start[i] = ranges[i].start;
-        code_end[i] = ranges[i].end;
-    }
-    code_count = count < HR_MAX_CODE_RANGES ? count : HR_MAX_CODE_RANGES;
-}
-
 /* One reservation per build, from the start of its image to the end of its last code range:
  * a reservation starts on the allocation granularity (64 KiB), where the loader put the image,
  * and everything in between was the same image. */
@@ -527,16 +463,6 @@ void host_guard_release_gone(void)
         gone_end[i] = 0;
         VirtualFree((void *)start, 0, MEM_RELEASE); /* NOLINT(performance-no-int-to-ptr) */
     }
-}
-
-void host_guard_on_stale(const char *game_name, host_guard_stale_fn hook)
-{
-    size_t n = strlen(game_name);
-    if (n >= sizeof stale_game_name)
-        n = sizeof stale_game_name - 1;
-    memcpy(stale_game_name, game_name, n);
-    stale_game_name[n] = 0;
-    stale_hook = hook;
 }
 
 int host_guard_quit_requested(void)
@@ -618,25 +544,4 @@ unsigned host_guard_fault_stale_build(void)
 {
     const guard_thread *t = find_self();
     return t ? t->gone_version : 0;
-}
-
-int host_guard_in_game_code(const void *pc)
-{
-    return in_game_code((uintptr_t)pc);
-}
-
-const char *host_guard_signal_name(int sig)
-{
-    switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case HOST_GUARD_HANG: return "hang";
-    default: return "signal";
-    }
 }
