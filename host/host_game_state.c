@@ -216,25 +216,17 @@ static int read_layout(void *const *slots, const game_api *api, host_layout **ou
     switch (host_layout_error_code(l)) {
     case HOST_LAYOUT_OK: *out = l; return 0;
     case HOST_LAYOUT_ERR_NO_DEBUG:
-        if (!game.told_no_debug_info) {
-            game.told_no_debug_info = 1;
-            snprintf(text, sizeof text,
-                     "%s has no debug information (built without -g?): state_type \"%s\" is "
-                     "not compared field by field, only state_size, state_version and "
-                     "state_hash",
-                     game.args->game_path, api->state_type);
-            host_event(LAYOUT_UNCHECKED, HOST_TEXT("reason", text));
-        }
-        host_layout_free(l);
-        return 0;
     case HOST_LAYOUT_ERR_NO_READER:
         if (!game.told_no_debug_info) {
             game.told_no_debug_info = 1;
             snprintf(text, sizeof text,
-                     "%s: this platform's host reads no layouts from debug information: "
-                     "state_type \"%s\" is not compared field by field, only state_size, "
+                     "%s%s: state_type \"%s\" is not compared field by field, only state_size, "
                      "state_version and state_hash",
-                     game.args->game_path, api->state_type);
+                     game.args->game_path,
+                     host_layout_error_code(l) == HOST_LAYOUT_ERR_NO_DEBUG
+                         ? " has no debug information (built without -g?)"
+                         : ": this platform's host reads no layouts from debug information",
+                     api->state_type);
             host_event(LAYOUT_UNCHECKED, HOST_TEXT("reason", text));
         }
         host_layout_free(l);
