@@ -287,9 +287,12 @@ void host_guard_interrupt(void)
     memset(&c, 0, sizeof c);
     c.ContextFlags = CONTEXT_CONTROL;
     /* Suspended now (GetThreadContext waits for that): its state holds still. */
-    if (GetThreadContext(t->handle, &c) && calling == t && t->in_call &&
-        host_watchdog_is_firing() && host_guard_in_game_code((const void *)c.Rip)) {
-        const uintptr_t pc = (uintptr_t)c.Rip;
+    if (!GetThreadContext(t->handle, &c)) {
+        ResumeThread(t->handle);
+        return;
+    }
+    void *pc = (void *)(uintptr_t)c.Rip; /* NOLINT(performance-no-int-to-ptr) */
+    if (calling == t && t->in_call && host_watchdog_is_firing() && host_guard_in_game_code(pc)) {
         redirect(t, &c);
         t->in_call = 0;
         if (SetThreadContext(t->handle, &c)) {
@@ -297,8 +300,8 @@ void host_guard_interrupt(void)
             t->has_address = 0;
             t->stack_overflow = 0;
             t->gone_version = 0;
-            t->fault_address = (void *)pc; /* NOLINT(performance-no-int-to-ptr) */
-            t->fault_pc = (void *)pc;      /* NOLINT(performance-no-int-to-ptr) */
+            t->fault_address = pc;
+            t->fault_pc = pc;
             t->frame_count = 0;
         } else {
             t->in_call = 1; /* still in the call: the watchdog tries again */
