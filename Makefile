@@ -127,10 +127,17 @@ CORE_SRC := host/core/hr.c host/core/hr_names.c host/core/hr_load.c host/core/hr
 ifeq ($(shell uname -s),Linux)
 CORE_SRC += host/core/hr_watch_inotify.c
 endif
-# The host's OS files sit side by side (host_os.h): *_win32.c are for `make win`, the rest are
+# The host's files, grouped by job: host/ holds main.c and what every part uses (the command
+# line, the event log, the clocks, the OS seam); host/game/ the game slot and every call into it;
+# host/frame/ input, scripts, time, recording and rewind; host/screen/ the window, drawing, fonts,
+# assets and the overlay; host/sound/ the mixer; host/build/ builds on save and livehost new.
+# Each directory is on the include path (HOST_INC): a file includes its neighbours' headers by
+# name. The OS files sit side by side (host_os.h): *_win32.c are for `make win`, the rest are
 # POSIX (and inotify, on Linux); host_layout_none.c stands in for host_layout_dwarf.c where there
 # is no libdw.
-HOST_SRC := $(filter-out %_win32.c host/host_layout_none.c,$(wildcard host/*.c))
+HOST_DIRS := host host/game host/frame host/screen host/sound host/build
+HOST_INC := $(HOST_DIRS:%=-I%)
+HOST_SRC := $(filter-out %_win32.c %/host_layout_none.c,$(wildcard $(HOST_DIRS:%=%/*.c)))
 GAME_SRC := $(wildcard game/*.c)
 # tests/test_*_win32.c are Windows programs: `make win` builds them.
 TEST_SRC := $(filter-out %_win32.c,$(wildcard tests/test_*.c))
@@ -165,7 +172,7 @@ $(B)/obj/host/core/%.o: host/core/%.c
 
 $(B)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 
 $(B)/host: $(HOST_OBJ) $(B)/libhr.a
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) $(HOST_OBJ) $(B)/libhr.a -o $@ $(SDL_LIBS) $(DW_LIBS) -ldl -lpthread -lm
@@ -213,30 +220,31 @@ $(B)/tests/test_%: tests/test_%.c $(B)/libhr.a
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(B)/libhr.a -o $@ -ldl -lpthread
 # The layout reader is the host's own code, tested on its own against the layout_* fixtures.
-LAYOUT_OBJ := $(B)/obj/host/host_layout.o $(B)/obj/host/host_layout_dwarf.o \
-              $(B)/obj/host/host_layout_diff.o
+LAYOUT_OBJ := $(B)/obj/host/game/host_layout.o $(B)/obj/host/game/host_layout_dwarf.o \
+              $(B)/obj/host/game/host_layout_diff.o
 $(B)/tests/test_layout: tests/test_layout.c $(LAYOUT_OBJ)
 	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(HOST_INC) $(ALL_LDFLAGS) $< $(LAYOUT_OBJ) -o $@ $(DW_LIBS)
 # The host's OS seam (directory watcher, the build's shell), tested with the core's processes.
 OS_OBJ := $(B)/obj/host/host_dirwatch_inotify.o $(B)/obj/host/host_os_posix.o
 $(B)/tests/test_os: tests/test_os.c $(OS_OBJ) $(B)/libhr.a
 	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(ALL_LDFLAGS) $< $(OS_OBJ) $(B)/libhr.a -o $@ -ldl -lpthread
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(HOST_INC) $(ALL_LDFLAGS) $< $(OS_OBJ) $(B)/libhr.a -o $@ -ldl -lpthread
 # The migration by field name reads the layouts of the test's own types: built with -g.
-MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/host_layout_migrate.o
+MIGRATE_OBJ := $(LAYOUT_OBJ) $(B)/obj/host/game/host_layout_migrate.o
 $(B)/tests/test_migrate: tests/test_migrate.c $(MIGRATE_OBJ)
 	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -g -Ihost $(ALL_LDFLAGS) $< $(MIGRATE_OBJ) -o $@ $(DW_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -g $(HOST_INC) $(ALL_LDFLAGS) $< $(MIGRATE_OBJ) -o $@ $(DW_LIBS) -lm
 # The mixer is the host's own code too, tested without a device; the test listens to the
 # host's event log.
-AUDIO_OBJ := $(B)/obj/host/host_audio.o $(B)/obj/host/host_audio_file.o $(B)/obj/host/host_event.o
+AUDIO_OBJ := $(B)/obj/host/sound/host_audio.o $(B)/obj/host/sound/host_audio_file.o \
+             $(B)/obj/host/host_event.o
 $(B)/tests/test_audio: tests/test_audio.c $(AUDIO_OBJ)
 	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $(ALL_LDFLAGS) $< $(AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $(ALL_LDFLAGS) $< $(AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 $(B)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $(STB_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(SDL_LIBS) -lm
 $(B)/tests/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(GAME_CFLAGS) $(GAME_LDFLAGS) $< -o $@ -lm
@@ -360,7 +368,7 @@ release: $(REL)/$(RELEASE_NAME)
 
 $(REL)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(Q)$(call say,CC,$<)$(CC) $(REL_CFLAGS) -DHOST_RELEASE=1 $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(REL_CFLAGS) -DHOST_RELEASE=1 $(HOST_INC) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(REL)/obj/game/%.o: game/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,CC,$<)$(CC) $(REL_CFLAGS) -fvisibility=hidden -fstack-clash-protection -c $< -o $@
@@ -430,11 +438,11 @@ format-check:
 # clang-tidy's "N warnings generated" lines (what it hides in system headers) are left out.
 # The Windows files of the host include SDL.h: make win's SDL2 headers (scripts/sdl2-mingw.sh).
 analyze: | $(WIN_SDL_DLL)
-	@out=$$($(CLANG_TIDY) --quiet $(ANALYZE_SRC) -- $(WARN) -Iinclude -Ihost -Ihost/core \
+	@out=$$($(CLANG_TIDY) --quiet $(ANALYZE_SRC) -- $(WARN) -Iinclude $(HOST_INC) -Ihost/core \
 	    $(patsubst -I%,-isystem %,$(SDL_CFLAGS)) $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@out=$$($(CLANG_TIDY) --quiet $(WIN_ONLY_SRC) -- --target=x86_64-w64-mingw32 $(WARN) \
-	    -D_WIN32_WINNT=0x0601 -Iinclude -Ihost -Ihost/core -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS \
+	    -D_WIN32_WINNT=0x0601 -Iinclude $(HOST_INC) -Ihost/core -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS \
 	    -isystem $(SDL2_MINGW_DIR)/include/SDL2 $(STB_CFLAGS) 2>&1); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@echo "analyze: no findings"
@@ -493,7 +501,7 @@ $(WB)/tests/%.exe: tests/%.c $(WB)/libhr.a
 WIN_HOST_OS_OBJ := $(WB)/obj/host/host_dirwatch_win32.o $(WB)/obj/host/host_os_win32.o
 $(WB)/tests/test_os_win32.exe: tests/test_os_win32.c $(WIN_HOST_OS_OBJ) $(WB)/libhr.a
 	@mkdir -p $(@D)
-	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) -Ihost $< $(WIN_HOST_OS_OBJ) $(WB)/libhr.a -o $@
+	$(Q)$(call say,LD,$@)$(WIN_CC) $(WIN_ALL_CFLAGS) $(HOST_INC) $< $(WIN_HOST_OS_OBJ) $(WB)/libhr.a -o $@
 
 $(WIN_SDL_DLL):
 	$(Q)$(call say,GEN,$@)SDL2_MINGW_DIR='$(SDL2_MINGW_DIR)' scripts/sdl2-mingw.sh
@@ -501,12 +509,12 @@ $(WB)/SDL2.dll: $(WIN_SDL_DLL)
 	@mkdir -p $(@D)
 	$(Q)$(call say,CP,$@)cp -f $< $@
 
-# The crash guard's Windows files and their test: host.h includes SDL.h, so they compile against
-# the headers of the cross-built SDL2 (scripts/sdl2-mingw.sh); nothing here links SDL.
-WIN_GUARD_SRC := host/host_guard_win32.c host/host_guard_code.c host/host_dirty_win32.c host/host_crash_where_win32.c
+# The crash guard's Windows files and their test (nothing here links SDL).
+WIN_GUARD_SRC := host/game/host_guard_win32.c host/game/host_guard_code.c \
+                 host/game/host_dirty_win32.c host/game/host_crash_where_win32.c
 WIN_GUARD_OBJ := $(WIN_GUARD_SRC:%.c=$(WB)/obj/%.o)
 $(WIN_GUARD_OBJ) $(WB)/obj/tests/test_guard_win32.o: \
-    WIN_ALL_CFLAGS += -Ihost -isystem $(SDL2_MINGW_DIR)/include/SDL2
+    WIN_ALL_CFLAGS += $(HOST_INC) -isystem $(SDL2_MINGW_DIR)/include/SDL2
 $(WB)/obj/tests/test_guard_win32.o: | $(WIN_SDL_DLL)
 $(WB)/tests/test_guard_win32.exe: $(WB)/obj/tests/test_guard_win32.o $(WIN_GUARD_OBJ)
 	@mkdir -p $(@D)
@@ -521,9 +529,9 @@ $(WB)/tests/fixtures/%.dll: tests/fixtures/%.c
 # SDL_MAIN_HANDLED: the host's own main(), a console program that prints its event lines, not
 # SDL2main's WinMain. __USE_MINGW_ACCESS: access(X_OK) as POSIX programs expect it.
 # winpthread (the host's threads) linked in, libgcc too: SDL2.dll is the only DLL beside it.
-WIN_HOST_SRC := $(filter-out %_posix.c %_inotify.c host/host_layout_dwarf.c,$(wildcard host/*.c))
+WIN_HOST_SRC := $(filter-out %_posix.c %_inotify.c %/host_layout_dwarf.c,$(wildcard $(HOST_DIRS:%=%/*.c)))
 WIN_HOST_OBJ := $(WIN_HOST_SRC:%.c=$(WB)/obj/%.o)
-WIN_HOST_CFLAGS = -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS -isystem $(SDL2_MINGW_DIR)/include/SDL2 \
+WIN_HOST_CFLAGS = -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS $(HOST_INC) -isystem $(SDL2_MINGW_DIR)/include/SDL2 \
                   $(STB_CFLAGS)
 WIN_HOST_LIBS = -L$(SDL2_MINGW_DIR)/lib -lSDL2 -static-libgcc -Wl,-Bstatic -lwinpthread \
                 -Wl,-Bdynamic -mconsole
@@ -603,30 +611,30 @@ $(BB)/bench_%: bench/bench_%.c $(BB)/libhr.a
 # The call-overhead bench times the host's crash guard too: it links the guard, the watchdog,
 # the state block's write tracker the guard consults and the OS answers the watchdog asks for
 # (host_os_posix.c), built here with the bench flags.
-BENCH_HOST_SRC := $(wildcard host/host_guard_posix.c host/host_guard_code.c host/host_watchdog.c host/host_dirty_posix.c \
-                  host/host_os_posix.c)
+BENCH_HOST_SRC := host/game/host_guard_posix.c host/game/host_guard_code.c host/game/host_watchdog.c \
+                  host/game/host_dirty_posix.c host/host_os_posix.c
 BENCH_HOST_OBJ := $(BENCH_HOST_SRC:host/%.c=$(BB)/obj/host/%.o)
 $(BENCH_HOST_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(BB)/bench_calls: bench/bench_calls.c $(BB)/libhr.a $(BENCH_HOST_OBJ)
-	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $< $(BENCH_HOST_OBJ) $(BB)/libhr.a -o $@ \
 	    -ldl -lpthread
 # The mixer bench calls the host's mixer directly, built here with the bench flags.
-BENCH_AUDIO_OBJ := $(BB)/obj/host/host_audio.o $(BB)/obj/host/host_audio_file.o \
+BENCH_AUDIO_OBJ := $(BB)/obj/host/sound/host_audio.o $(BB)/obj/host/sound/host_audio_file.o \
     $(BB)/obj/host/host_event.o
 $(BENCH_AUDIO_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $(STB_CFLAGS) -c $< -o $@
 $(BB)/bench_audio: bench/bench_audio.c $(BENCH_AUDIO_OBJ)
-	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $(HOST_INC) $(SDL_CFLAGS) $< $(BENCH_AUDIO_OBJ) -o $@ $(SDL_LIBS) -lm
 # The layout bench times the host's DWARF reader, built here with the bench flags.
-BENCH_LAYOUT_OBJ := $(BB)/obj/host/host_layout.o $(BB)/obj/host/host_layout_dwarf.o
+BENCH_LAYOUT_OBJ := $(BB)/obj/host/game/host_layout.o $(BB)/obj/host/game/host_layout_dwarf.o
 $(BENCH_LAYOUT_OBJ): $(BB)/obj/host/%.o: host/%.c
 	@mkdir -p $(@D)
-	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(call say,CC,$<)$(CC) $(BENCH_ALL_CFLAGS) $(HOST_INC) -c $< -o $@
 $(BB)/bench_layout: bench/bench_layout.c $(BENCH_LAYOUT_OBJ)
-	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) -Ihost $< $(BENCH_LAYOUT_OBJ) -o $@ $(DW_LIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(BENCH_ALL_CFLAGS) $(HOST_INC) $< $(BENCH_LAYOUT_OBJ) -o $@ $(DW_LIBS)
 # The frame-cost bench runs a bare SDL loop as its floor.
 $(BB)/bench_frame: bench/bench_frame.c
 	@mkdir -p $(@D)

@@ -78,7 +78,8 @@ enum {
     HEADLESS_WARM_FRAMES = 200
 };
 
-/* Exit code of a host whose watchdog declared it stuck (HOST_EXIT_STUCK in host/host_watchdog.h).
+/* Exit code of a host whose watchdog declared it stuck (HOST_EXIT_STUCK in
+ * host/game/host_watchdog.h).
  */
 enum {
     EXIT_STUCK = 3,

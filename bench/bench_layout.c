@@ -1,5 +1,5 @@
 /* bench_layout.c - reading a game's state layout from its debug information (row 1l): what the
- * host does once per load for a game that names its state_type (host/host_layout.c, libdw).
+ * host does once per load for a game that names its state_type (host/game/host_layout.c, libdw).
  * The floor reads the same file's bytes once (open, read, close), as the core's copy does.
  * Runs alternate, floor first.
  *

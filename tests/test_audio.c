@@ -1,4 +1,4 @@
-/* test_audio.c - the host's mixer (host/host_audio.c, host_audio_file.c) on its own: what a
+/* test_audio.c - the host's mixer (host/sound/host_audio.c, host_audio_file.c) on its own: what a
  * user would hear, sample by sample. Each case writes its WAV files (and OGG files, through
  * oggenc) into a private directory, opens the mixer without a device and mixes by hand, so
  * every sample is known: a sound as recorded, volume, pan, pitch, loops, two voices summed,

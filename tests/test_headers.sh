@@ -4,13 +4,14 @@
 # C++11 and C++17, with every warning an error, under gcc and (where installed) clang. A header
 # that leans on an include it does not make, on a GNU extension, or on C that C++ rejects fails
 # here before a user's game does.
-# Every header of the host (host/*.h) likewise compiles alone, included twice (its guard), as
-# C11 with the host's flags and without SDL's: a host header needs no SDL.h, so only the files
-# that call SDL include it.
+# Every header of the host (host/*.h and those of its job directories) likewise compiles alone,
+# included twice (its guard), as C11 with the host's flags and without SDL's: a host header needs
+# no SDL.h, so only the files that call SDL include it.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/livehost-headers.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+host_inc=(-Ihost -Ihost/game -Ihost/frame -Ihost/screen -Ihost/sound -Ihost/build)
 
 # compiles HEADER LANG STD COMPILER: one translation unit that includes HEADER alone and uses
 # one of its names, so an empty or broken include guard cannot pass either.
@@ -53,13 +54,13 @@ for pair in "${compilers[@]}"; do
         done
     done
 
-    for path in host/*.h; do
-        header=${path#host/}
+    for path in host/*.h host/{game,frame,screen,sound,build}/*.h; do
+        header=${path##*/}
         name="host_header_${header%.h}_alone_c11_${cc}"
         printf '#include "%s"\n#include "%s"\nint main(void)\n{\n    return 0;\n}\n' \
             "$header" "$header" >"$tmp/host.c"
         if "$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wundef -Wvla -Iinclude -Ihost -c "$tmp/host.c" -o "$tmp/host.o" \
+            -Wmissing-prototypes -Wundef -Wvla -Iinclude "${host_inc[@]}" -c "$tmp/host.c" -o "$tmp/host.o" \
             >"$tmp/out" 2>&1; then
             echo "PASS $name"
         else

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
 GAME=$TMP/inspect.so
-# The game's colours (tests/games/inspect.c) and the panel's (host/host_inspect_panel.c).
+# The game's colours (tests/games/inspect.c) and the panel's (host/screen/host_inspect_panel.c).
 GREEN=1ea03c RED=c81e1e PANEL=000000 NAMES=d0d0d0 VALUES=ffd6a0 REASON=ff6b6b
 # Every row of a dump, in order: fields, nested fields, array elements.
 ROWS="tick lives speed red mode flags at at.x at.y hits hits[0] hits[1] hits[2] hits[3] distance right_presses"

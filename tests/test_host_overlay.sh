@@ -7,7 +7,7 @@
 # shellcheck source=tests/host_lib.sh
 . "$(dirname "$0")/host_lib.sh" || exit 1
 
-HUD=9ce0ff   # frame time, version, state size (COLOR_HUD in host/host_overlay.c)
+HUD=9ce0ff   # frame time, version, state size (COLOR_HUD in host/screen/host_overlay.c)
 ERROR=ff6b6b # problem titles: "build failed", "crash"
 MESSAGE=ffd6a0 # the compiler's lines
 SOURCE=b8c4ff  # the source lines around the first error (COLOR_SOURCE)

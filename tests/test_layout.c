@@ -1,4 +1,4 @@
-/* test_layout.c - unit tests of the state-layout reader (host/host_layout.h) against the
+/* test_layout.c - unit tests of the state-layout reader (host/game/host_layout.h) against the
  * variants of one state type in tests/fixtures/layout.c: layout.so is the base, layout_NAME.so
  * changes one thing (a field inserted, two swapped, one added into padding, one widened, an
  * array grown, a nested struct changed, only code), layout_nodebug.so has no -g. Each case

@@ -1,4 +1,4 @@
-/* test_migrate.c - unit tests of the migration by field name (host/host_layout_migrate.h).
+/* test_migrate.c - unit tests of the migration by field name (host/game/host_layout_migrate.h).
  * The state types are this file's own: the test reads their layouts from its own debug
  * information (the Makefile builds it with -g), fills an mt_old, migrates it into another type
  * and checks each value where the new type has it, or the refusal and the field it names.

@@ -1,4 +1,4 @@
-/* rewind_cost.c - what the rewind history (host/host_rewind.c) costs per update, for states
+/* rewind_cost.c - what the rewind history (host/frame/host_rewind.c) costs per update, for states
  * of 1 KiB, 1 MiB and 64 MiB: when one small field changes per update (a typical game), and
  * when every byte does (the worst case). Prints one line per case: microseconds per push and
  * per step back, bytes kept per snapshot, and how many snapshots a 5 s history then holds.
@@ -6,14 +6,14 @@
  *   rewind_cost            all cases
  *
  * Blocks of HOST_DIRTY_MIN or more are also measured as the host runs them, with their pages
- * tracked (host/host_dirty_posix.c, its fault handler installed here): "push" then includes the
- * update's first writes to its pages. The modules are compiled in whole into this tool (they
+ * tracked (host/game/host_dirty_posix.c, its fault handler installed here): "push" then includes
+ * the update's first writes to its pages. The modules are compiled in whole into this tool (they
  * need nothing of the host but the layout type), so the numbers are those of the code the host
  * runs, and no Makefile rule is needed.
  * No thresholds: tests/test_host_time.sh prints the table into its log.
  */
-#include "../../host/host_dirty_posix.c" /* NOLINT(bugprone-suspicious-include) */
-#include "../../host/host_rewind.c"      /* NOLINT(bugprone-suspicious-include) */
+#include "../../host/frame/host_rewind.c"     /* NOLINT(bugprone-suspicious-include) */
+#include "../../host/game/host_dirty_posix.c" /* NOLINT(bugprone-suspicious-include) */
 
 #include <signal.h>
 #include <stdio.h>
