@@ -511,7 +511,8 @@ $(WB)/SDL2.dll: $(WIN_SDL_DLL)
 
 # The crash guard's Windows files and their test (nothing here links SDL).
 WIN_GUARD_SRC := host/game/host_guard_win32.c host/game/host_guard_code.c \
-                 host/game/host_dirty_win32.c host/game/host_crash_where_win32.c
+                 host/game/host_dirty_win32.c host/game/host_crash_where.c \
+                 host/game/host_crash_where_win32.c
 WIN_GUARD_OBJ := $(WIN_GUARD_SRC:%.c=$(WB)/obj/%.o)
 $(WIN_GUARD_OBJ) $(WB)/obj/tests/test_guard_win32.o: \
     WIN_ALL_CFLAGS += $(HOST_INC) -isystem $(SDL2_MINGW_DIR)/include/SDL2

@@ -1,5 +1,5 @@
 /* test_guard_win32.c - the crash guard on Windows (host/game/host_guard_win32.c), where it finds a
- * crash (host/game/host_crash_where_win32.c) and the write tracker that is off there
+ * crash (host/game/host_crash_where.c and _win32.c) and the write tracker that is off there
  * (host/game/host_dirty_win32.c), against tests/fixtures/guard_game_win32.c: a DLL that faults in
  * every way a game can, whose code ranges the test publishes as the game's. Cases: each exception
  * kind, a stack overflow twice in a row, a fault on a second thread, the watchdog's interruption

@@ -1,6 +1,5 @@
-/* host_crash_where_posix.c - where a crash or hang happened, in words a user can act on:
- * "game_update game.c:68 in game.so+0x14e0", or the game's call into libc when the fault
- * happened there ("... (inside libc.so.6)").
+/* host_crash_where_posix.c - an address in words a user can act on, for host_crash_where.c:
+ * "game_update game.c:68 in game.so+0x14e0", and the library holding an address.
  *
  * Runs after the guard jumped back out of the game, never inside a signal handler: dladdr,
  * popen and addr2line are fine here. The private copy of the crashed build still exists at
@@ -8,7 +7,7 @@
  * built instead (the copy's name, "3-game.so", carries a copy counter that looks like the
  * version and is not). Owns nothing.
  */
-#include "host_guard.h"
+#include "host_guard_internal.h"
 
 #include <dlfcn.h>
 #include <inttypes.h>
@@ -21,11 +20,9 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Where a crash happened, as the user can act on it: "update+0x1a game/game.c:80 in
- * game.so+0x11fa". A library inside copy_dir is a private copy and is called game_file; the offset
- * is the same in the original file, the copy being byte for byte the same. */
-static void describe_pc(void *pc, const char *copy_dir, const char *game_file, char *out,
-                        size_t size)
+/* "update+0x1a game/game.c:80 in game.so+0x11fa". */
+void host_crash_describe_pc(void *pc, const char *copy_dir, const char *game_file, char *out,
+                            size_t size)
 {
     Dl_info info;
     if (!pc || !dladdr(pc, &info) || !info.dli_fname) {
@@ -62,34 +59,11 @@ static void describe_pc(void *pc, const char *copy_dir, const char *game_file, c
     snprintf(out, size, "%s%sin %s+0x%" PRIxPTR, func, line, file, offset);
 }
 
-/* Names the game code that crashed. When the fault happened inside libc (abort, a bad free),
- * that is the game's caller on the stack, with the library that faulted after it. */
-void host_crash_where(char *out, size_t size, const char *copy_dir, const char *game_file)
+int host_crash_module_name(const void *pc, char *out, size_t size)
 {
-    void *pc = host_guard_fault_pc();
-    if (host_guard_in_game_code(pc)) {
-        describe_pc(pc, copy_dir, game_file, out, size);
-        return;
-    }
-    void *const *frames;
-    int n = host_guard_fault_frames(&frames);
-    for (int i = 0; i < n; i++) {
-        if (host_guard_in_game_code(frames[i])) {
-            char inner[300];
-            Dl_info info;
-            unsigned stale = host_guard_fault_stale_build();
-            /* A return address points after the call: one byte back is the call's line. */
-            describe_pc((char *)frames[i] - 1, copy_dir, game_file, out, size);
-            if (stale)
-                snprintf(inner, sizeof inner, " (calling %p: code of load %u, unloaded)", pc,
-                         stale);
-            else if (dladdr(pc, &info) && info.dli_fname)
-                snprintf(inner, sizeof inner, " (inside %s)", base_name(info.dli_fname));
-            else
-                snprintf(inner, sizeof inner, " (calling %p, where there is no code)", pc);
-            strncat(out, inner, size - strlen(out) - 1);
-            return;
-        }
-    }
-    describe_pc(pc, copy_dir, game_file, out, size);
+    Dl_info info;
+    if (!pc || !dladdr(pc, &info) || !info.dli_fname)
+        return 0;
+    snprintf(out, size, "%s", base_name(info.dli_fname));
+    return 1;
 }

@@ -1,7 +1,7 @@
-/* host_crash_where_win32.c - where a crash or hang happened, on Windows: the module and the
- * offset in it ("game.dll+0x14e0"), with the function's name when the module exports it
- * ("gg_write_null+0x6 in game.dll+0x14e6"), or the
- * game's call into another DLL when the fault happened there ("... (inside msvcrt.dll)").
+/* host_crash_where_win32.c - an address in words a user can act on, on Windows, for
+ * host_crash_where.c: the module and the offset in it ("game.dll+0x14e0"), with the function's
+ * name when the module exports it ("gg_write_null+0x6 in game.dll+0x14e6"), and the module
+ * holding an address ("msvcrt.dll").
  *
  * Runs after the guard jumped back out of the game, never inside the exception handler. The
  * private copy of the crashed build (inside copy_dir) is named after the file the user built,
@@ -9,7 +9,7 @@
  * bytes. No source lines: that needs the DWARF reader of binutils (addr2line), which a Windows
  * machine may not have. Owns nothing.
  */
-#include "host_guard.h"
+#include "host_guard_internal.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -99,10 +99,9 @@ static void exported_name(HMODULE module, const void *pc, char *out, size_t size
     }
 }
 
-/* "gg_write_null+0x6 in game.dll+0x14e6": a module inside copy_dir is a private copy of the
- * game and is called game_file. */
-static void describe_pc(void *pc, const char *copy_dir, const char *game_file, char *out,
-                        size_t size)
+/* "gg_write_null+0x6 in game.dll+0x14e6". */
+void host_crash_describe_pc(void *pc, const char *copy_dir, const char *game_file, char *out,
+                            size_t size)
 {
     HMODULE module = module_of(pc);
     char path[MAX_PATH * 3];
@@ -119,33 +118,12 @@ static void describe_pc(void *pc, const char *copy_dir, const char *game_file, c
     snprintf(out, size, "%sin %s+0x%" PRIxPTR, func, file, offset);
 }
 
-/* Names the game code that crashed. When the fault happened in another DLL (the C runtime,
- * kernelbase's RaiseException), that is the game's caller on the stack, with the DLL after it. */
-void host_crash_where(char *out, size_t size, const char *copy_dir, const char *game_file)
+int host_crash_module_name(const void *pc, char *out, size_t size)
 {
-    void *pc = host_guard_fault_pc();
-    if (host_guard_in_game_code(pc)) {
-        describe_pc(pc, copy_dir, game_file, out, size);
-        return;
-    }
-    void *const *frames;
-    int n = host_guard_fault_frames(&frames);
-    for (int i = 0; i < n; i++) {
-        if (!host_guard_in_game_code(frames[i]))
-            continue;
-        char inner[MAX_PATH * 3 + 64], path[MAX_PATH * 3];
-        HMODULE module = module_of(pc);
-        unsigned stale = host_guard_fault_stale_build();
-        /* A return address points after the call: one byte back is the call. */
-        describe_pc((char *)frames[i] - 1, copy_dir, game_file, out, size);
-        if (stale)
-            snprintf(inner, sizeof inner, " (calling %p: code of load %u, unloaded)", pc, stale);
-        else if (module && (module_path(module, path, sizeof path), path[0]))
-            snprintf(inner, sizeof inner, " (inside %s)", base_name(path));
-        else
-            snprintf(inner, sizeof inner, " (calling %p, where there is no code)", pc);
-        strncat(out, inner, size - strlen(out) - 1);
-        return;
-    }
-    describe_pc(pc, copy_dir, game_file, out, size);
+    HMODULE module = module_of(pc);
+    char path[MAX_PATH * 3];
+    if (!module || (module_path(module, path, sizeof path), !path[0]))
+        return 0;
+    snprintf(out, size, "%s", base_name(path));
+    return 1;
 }

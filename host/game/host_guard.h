@@ -79,7 +79,7 @@ unsigned host_guard_fault_stale_build(void);
 /* "SIGSEGV", "hang" and friends. */
 const char *host_guard_signal_name(int sig);
 
-/* ---- host_crash_where_*.c: where the last crash on this thread happened ---- */
+/* ---- host_crash_where.c: where the last crash on this thread happened ---- */
 
 /* Writes "FUNCTION FILE:LINE in LIBRARY+0xOFFSET" for the last call the guard stopped (the
  * game's own frame when libc faulted for it). A library inside copy_dir (the core's private
