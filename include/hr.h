@@ -137,7 +137,10 @@ typedef struct hr_desc {
                                    runs hr_check() returns HR_NOT_READY (HR_ERR_CHECKING)
                                    without blocking.
                                    default NULL: load in this process directly */
-    int preflight_timeout_ms;   /* a pre-flight running longer fails; default 2000 */
+    int preflight_timeout_ms;   /* a pre-flight that used this much CPU time (a constructor
+                                   that loops), or waited 5 times as long (one that blocks),
+                                   fails; a busy machine only makes it slower. Default 2000;
+                                   wall time alone where the OS cannot tell CPU time */
 } hr_desc;
 
 /* An address range of loaded machine code, [start, end). A build has at most
@@ -164,8 +167,8 @@ typedef struct hr_lib hr_lib;
 
 /* Creates the private temp directory (cleaning leftovers of killed processes beside it),
  * starts watching desc->path and loads it once. That first load waits for its copy and its
- * pre-flight (up to preflight_timeout_ms, when a constructor never returns): only hr_check()
- * never blocks.
+ * pre-flight (until preflight_timeout_ms stops it, when a constructor never returns): only
+ * hr_check() never blocks.
  * Returns a handle even when the first load fails: hr_is_loaded() says whether code runs,
  * hr_error_text() says why not, and a later hr_check() loads the first good build.
  * Returns NULL only when out of memory. Free with hr_close(). */

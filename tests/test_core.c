@@ -480,7 +480,11 @@ static void preflight_survives_bad_constructors(void)
         { "ctor_crash.so", "SIGSEGV|runtime error|AddressSanitizer", 60000 },
         { "ctor_abort.so", "SIGABRT|AddressSanitizer", 60000 },
         { "ctor_exit.so", "exited with status 7", 60000 },
-        { "ctor_loop.so", "did not finish within 300 ms", 300 },
+        /* Stopped by its CPU time; on a machine too busy to give it a fifth of a core, by the
+         * waiting limit (five times the timeout). */
+        { "ctor_loop.so", "did not finish within 300 ms of its CPU time|within 1500 ms, using",
+          300 },
+        { "ctor_block.so", "did not finish within 1500 ms, using", 300 },
         { "undef_fx.so", "fx_symbol_nobody_defines", 60000 },
         { "fx_nosym.so", "'fx_value'", 60000 },
     };
@@ -515,6 +519,31 @@ static void preflight_survives_bad_constructors(void)
           count_entries(hr_temp_dir(lib)));
     install("fx_v3.so", lib_path);
     CHECK(check_until_settled(lib) == HR_RELOADED && value(slots) == 3, "good build after");
+    hr_close(lib);
+    remove_work_dir();
+}
+
+/* The timeout is the pre-flight's CPU time: a constructor that waits twice the timeout
+ * (ctor_slow.so, 600 ms) without running loads, on an idle machine or a busy one. */
+static void preflight_waiting_is_not_looping(void)
+{
+    new_work_dir();
+    install("fx_v1.so", lib_path);
+    void *slots[2];
+    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
+                                      .symbols = fx_names,
+                                      .symbol_count = 2,
+                                      .slots = slots,
+                                      .temp_dir = work,
+                                      .preflight = preflight_path,
+                                      .preflight_timeout_ms = 300 });
+    CHECK(hr_is_loaded(lib), "first load: %s", hr_error_text(lib));
+    install("ctor_slow.so", lib_path);
+    hr_status st = check_until_settled(lib);
+    CHECK(st == HR_RELOADED && value(slots) == 7, "slow constructor: %s (%s)", hr_status_name(st),
+          hr_error_text(lib));
+    CHECK(hr_last_timing(lib).preflight_ns >= 600000000u, "pre-flight took %llu ns, under 600 ms",
+          (unsigned long long)hr_last_timing(lib).preflight_ns);
     hr_close(lib);
     remove_work_dir();
 }
@@ -580,6 +609,7 @@ int main(void)
     RUN(private_dir_and_cleanup, passed, failed);
     RUN(preflight_loads_good_builds, passed, failed);
     RUN(preflight_survives_bad_constructors, passed, failed);
+    RUN(preflight_waiting_is_not_looping, passed, failed);
     RUN(planted_files_are_refused, passed, failed);
     HOSTILE_CASES(RUN_CASE)
     return failed != 0;

@@ -1,6 +1,7 @@
 /* test_os.c - unit tests of the host's OS seam on Linux (host/host_os.h): the directory watcher
  * (host_dirwatch_inotify.c) and the build's process (the core's hr_proc_start_with with a
- * working directory, an environment, a process group of its own and stdin from /dev/null).
+ * working directory, an environment, a process group of its own and stdin from /dev/null; the
+ * CPU time a child used, hr_proc_cpu_ms).
  * Every case works in its own temp directory and waits for what it needs with a deadline. */
 #include "check.h"
 #include "core/hr_platform.h"
@@ -262,6 +263,38 @@ static void wait_wakes_for_output(void)
     CHECK(woken == 1 && strcmp(out, "ready\n") == 0, "woken %d, output \"%s\"", woken, out);
 }
 
+/* hr_proc_cpu_ms counts what a child runs, not how long it exists: a sleeping child uses next
+ * to nothing, a spinning one gains, and never more than the time that passed (one thread). */
+static void cpu_time_counts_running_not_waiting(void)
+{
+    const char *argv[4];
+    const hr_proc_opts opts = { .own_group = 1, .stdin_null = 1 };
+    hr_proc p = { 0 };
+    char why[300];
+    host_os_shell_argv("echo ready; exec sleep 120", argv);
+    CHECK(hr_proc_start_with(argv, &opts, &p, why, sizeof why) == 0, "start: %s", why);
+    CHECK(host_dirwatch_wait(NULL, &p, DEADLINE_MS) == 1, "the sleeper never printed");
+    const uint64_t slept_from = host_now_ns();
+    while (host_now_ns() - slept_from < 300000000u) /* it sleeps 300 ms at least */
+        host_dirwatch_wait(NULL, NULL, 10);
+    const long sleeper_ms = hr_proc_cpu_ms(&p);
+    hr_proc_end(&p);
+    CHECK(sleeper_ms >= 0 && sleeper_ms < 100, "a sleeping child used %ld ms of CPU", sleeper_ms);
+
+    host_os_shell_argv("while :; do :; done", argv);
+    const uint64_t started = host_now_ns();
+    CHECK(hr_proc_start_with(argv, &opts, &p, why, sizeof why) == 0, "start: %s", why);
+    long spun_ms = 0;
+    while ((spun_ms = hr_proc_cpu_ms(&p)) < 200 &&
+           host_now_ns() - started < (uint64_t)DEADLINE_MS * 1000000u)
+        host_dirwatch_wait(NULL, NULL, 10);
+    const long wall_ms = (long)((host_now_ns() - started) / 1000000u);
+    hr_proc_end(&p);
+    CHECK(spun_ms >= 200 && spun_ms <= wall_ms + 10, "a spinning child: %ld ms of CPU in %ld ms",
+          spun_ms, wall_ms);
+    CHECK(hr_proc_cpu_ms(&p) == 0, "an ended child still counts %ld ms", hr_proc_cpu_ms(&p));
+}
+
 int main(void)
 {
     check_cleanup = remove_work_dir; /* a failed case leaves no temp directory */
@@ -273,5 +306,6 @@ int main(void)
     RUN(start_in_a_missing_directory_says_why, passed, failed);
     RUN(end_stops_the_whole_group, passed, failed);
     RUN(wait_wakes_for_output, passed, failed);
+    RUN(cpu_time_counts_running_not_waiting, passed, failed);
     return failed != 0;
 }

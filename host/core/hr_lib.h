@@ -8,6 +8,10 @@
 
 #include <limits.h>
 
+/* A pre-flight that has not used preflight_timeout_ms of CPU time still fails after this many
+ * times that of waiting: a constructor that blocks rather than loops. */
+#define HR_PREFLIGHT_WAIT_FACTOR 5
+
 struct hr_lib {
     /* What the caller asked for. */
     char *path;        /* the file the build writes */

@@ -331,13 +331,25 @@ static hr_status poll_preflight(hr_lib *lib)
     int code = 0;
     char out[512] = "";
     if (hr_proc_poll(&lib->proc, &code)) {
-        uint64_t ms = (t0 - lib->proc_started_ns) / 1000000u;
-        if (ms < (uint64_t)lib->preflight_timeout_ms)
+        /* Stopped after timeout ms of its own CPU time (a constructor that loops), however busy
+         * the machine, or after HR_PREFLIGHT_WAIT_FACTOR times that of waiting (one that
+         * blocks); by the clock alone where the CPU time is not known. */
+        const long timeout = lib->preflight_timeout_ms;
+        const long wall_ms = (long)((t0 - lib->proc_started_ns) / 1000000u);
+        const long cpu_ms = hr_proc_cpu_ms(&lib->proc);
+        const int spun = cpu_ms >= 0 ? cpu_ms >= timeout : wall_ms >= timeout;
+        const int waited = cpu_ms >= 0 && wall_ms >= timeout * HR_PREFLIGHT_WAIT_FACTOR;
+        if (!spun && !waited)
             return HR_NOT_READY;
-        hr__fail(lib, HR_ERR_PREFLIGHT,
-                 "%s: loading it did not finish within %d ms (a constructor that never "
-                 "returns?)%s",
-                 lib->path, lib->preflight_timeout_ms,
+        char used[96] = " (a constructor that never returns?)";
+        if (cpu_ms >= 0 && spun)
+            snprintf(used, sizeof used, " of its CPU time (a constructor that never returns?)");
+        else if (cpu_ms >= 0)
+            snprintf(used, sizeof used,
+                     ", using %ld ms of CPU time (a constructor that blocks, or never returns?)",
+                     cpu_ms);
+        hr__fail(lib, HR_ERR_PREFLIGHT, "%s: loading it did not finish within %ld ms%s%s",
+                 lib->path, spun ? timeout : timeout * HR_PREFLIGHT_WAIT_FACTOR, used,
                  lib->handle ? "; the old code keeps running" : "");
         return finish(lib, HR_ERR_PREFLIGHT, t0);
     }

@@ -119,6 +119,9 @@ int hr_proc_start(const char *const *argv, hr_proc *p, char *why, size_t why_siz
 int hr_proc_poll(hr_proc *p, int *code);
 /* Appends what the child printed so far to buf (always NUL-terminated). */
 void hr_proc_read(hr_proc *p, char *buf, size_t size);
+/* The CPU time the running child has used so far, in ms (user and system; 0 before it started),
+ * or -1 when the platform cannot tell. */
+long hr_proc_cpu_ms(const hr_proc *p);
 /* What hr_proc_start_with changes from hr_proc_start's defaults (all zero: the same start). */
 typedef struct hr_proc_opts {
     const char *cwd;   /* the child's working directory; NULL: the caller's */

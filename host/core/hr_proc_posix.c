@@ -15,7 +15,8 @@
  * parent died before it could ask for PR_SET_PDEATHSIG (between the exec and its main, which a
  * sanitizer's start-up makes long) sees another parent and ends.
  * A child with a process group of its own (a build: make and every compiler it runs) is ended
- * whole: SIGTERM to the group, then the helper reaps it.
+ * whole: SIGTERM to the group, then the helper reaps it. The CPU time a child has used is read
+ * from its CPU-time clock (clock_getcpuclockid).
  */
 #include "hr_platform.h"
 
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -241,6 +243,21 @@ int hr_proc_poll(hr_proc *p, int *code)
         *code = WIFEXITED(job->status) ? WEXITSTATUS(job->status) : -WTERMSIG(job->status);
     finish_job(p);
     return 0;
+}
+
+/* The child is not reaped before done is set: until then its pid is still its own. A child
+ * not spawned yet, or ended, has used nothing more; 0 too if its clock cannot be read (the
+ * pre-flight is then stopped by its waiting limit alone). */
+long hr_proc_cpu_ms(const hr_proc *p)
+{
+    const start_job *job = p->starting;
+    long pid = job ? atomic_load(&job->pid) : 0;
+    clockid_t clock;
+    struct timespec ts;
+    if (pid <= 0 || atomic_load(&job->done) || clock_getcpuclockid((pid_t)pid, &clock) != 0 ||
+        clock_gettime(clock, &ts) != 0)
+        return 0;
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void hr_proc_read(hr_proc *p, char *buf, size_t size)

@@ -284,6 +284,16 @@ int hr_proc_poll(hr_proc *p, int *code)
     return 0;
 }
 
+long hr_proc_cpu_ms(const hr_proc *p)
+{
+    FILETIME created, ended, kernel, user;
+    if (!p->pid || !GetProcessTimes(LongToHandle(p->pid), &created, &ended, &kernel, &user))
+        return -1;
+    ULARGE_INTEGER k = { .u = { kernel.dwLowDateTime, kernel.dwHighDateTime } };
+    ULARGE_INTEGER u = { .u = { user.dwLowDateTime, user.dwHighDateTime } };
+    return (long)((k.QuadPart + u.QuadPart) / 10000u); /* 100 ns units */
+}
+
 void hr_proc_read(hr_proc *p, char *buf, size_t size)
 {
     size_t len = strlen(buf);
