@@ -13,7 +13,7 @@
 #   make win        the host, the demo game and the core for Windows (mingw-w64), in build/win
 #   make win-test   make win, then its tests under wine (docs/WINDOWS.md)
 #   make format     clang-format the sources (format-check: fail on any difference)
-#   make analyze    clang-tidy: static analyzer and bug-prone checks
+#   make analyze    clang-tidy: static analyzer and bug-prone checks (ANALYZE_JOBS files at a time)
 #   make clean      remove build/ (make clean B=DIR: remove DIR only)
 #   make bench      benchmarks: every figure next to its floor, one table (docs/PERFORMANCE.md)
 # Knobs: CC, CFLAGS, LDFLAGS, BUILD=debug|release, HOST_FLAGS (passed to the host by make run),
@@ -437,13 +437,16 @@ format-check:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 # clang-tidy's "N warnings generated" lines (what it hides in system headers) are left out.
 # The Windows files of the host include SDL.h: make win's SDL2 headers (scripts/sdl2-mingw.sh).
+# One clang-tidy per file, ANALYZE_JOBS at a time (default: the processors).
+ANALYZE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+tidy_each = printf '%s\n' $(1) | xargs -P$(ANALYZE_JOBS) -I{} $(CLANG_TIDY) --quiet {} -- $(2) 2>&1
 analyze: | $(WIN_SDL_DLL)
-	@out=$$($(CLANG_TIDY) --quiet $(ANALYZE_SRC) -- $(WARN) -Iinclude $(HOST_INC) -Ihost/core \
-	    $(patsubst -I%,-isystem %,$(SDL_CFLAGS)) $(STB_CFLAGS) 2>&1); rc=$$?; \
+	@out=$$($(call tidy_each,$(ANALYZE_SRC),$(WARN) -Iinclude $(HOST_INC) -Ihost/core \
+	    $(patsubst -I%,-isystem %,$(SDL_CFLAGS)) $(STB_CFLAGS))); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
-	@out=$$($(CLANG_TIDY) --quiet $(WIN_ONLY_SRC) -- --target=x86_64-w64-mingw32 $(WARN) \
-	    -D_WIN32_WINNT=0x0601 -Iinclude $(HOST_INC) -Ihost/core -DSDL_MAIN_HANDLED -D__USE_MINGW_ACCESS \
-	    -isystem $(SDL2_MINGW_DIR)/include/SDL2 $(STB_CFLAGS) 2>&1); rc=$$?; \
+	@out=$$($(call tidy_each,$(WIN_ONLY_SRC),--target=x86_64-w64-mingw32 $(WARN) \
+	    -D_WIN32_WINNT=0x0601 -Iinclude $(HOST_INC) -Ihost/core -DSDL_MAIN_HANDLED \
+	    -D__USE_MINGW_ACCESS -isystem $(SDL2_MINGW_DIR)/include/SDL2 $(STB_CFLAGS))); rc=$$?; \
 	    printf '%s\n' "$$out" | grep -v -e 'warnings\? generated\.$$' -e '^$$'; exit $$rc
 	@echo "analyze: no findings"
 
