@@ -4,7 +4,8 @@
  * library that did not change, inotify at its limits, temp directories that cannot hold one,
  * a big build's copy in a thread meeting a pre-flight, a writer, a full disk or a change.
  * Included by
- * tests/test_core.c after its helpers (work, lib_path, install, write_file, open_heard, ...);
+ * tests/test_core.c after its helpers (work, lib_path, install, write_file, open_heard,
+ * open_with_preflight, ...);
  * HOSTILE_CASES(X) lists the cases for its RUN lines.
  */
 #ifndef CORE_HOSTILE_H
@@ -499,12 +500,7 @@ static void big_build_copies_meet_trouble(void)
     new_work_dir();
     install("fx_big.so", lib_path);
     void *slots[2];
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
-                                      .symbols = fx_names,
-                                      .symbol_count = 2,
-                                      .slots = slots,
-                                      .temp_dir = work,
-                                      .preflight = preflight_path });
+    hr_lib *lib = open_with_preflight(slots, 0);
     CHECK(hr_is_loaded(lib) && value(slots) == 3 && !hr_is_checking(lib),
           "hr_open of a big build: %s", hr_error_text(lib));
     install("fx_v1.so", lib_path);

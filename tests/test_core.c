@@ -426,6 +426,18 @@ static hr_status check_until_settled(hr_lib *lib)
     return st;
 }
 
+/* hr_open of lib_path with the pre-flight, stopped after timeout_ms (0: the default). */
+static hr_lib *open_with_preflight(void **slots, int timeout_ms)
+{
+    return hr_open(&(hr_desc){ .path = lib_path,
+                               .symbols = fx_names,
+                               .symbol_count = 2,
+                               .slots = slots,
+                               .temp_dir = work,
+                               .preflight = preflight_path,
+                               .preflight_timeout_ms = timeout_ms });
+}
+
 static void preflight_loads_good_builds(void)
 {
     new_work_dir();
@@ -495,13 +507,7 @@ static void preflight_survives_bad_constructors(void)
         if (!lib || (i > 0 && cases[i].timeout_ms != cases[i - 1].timeout_ms)) {
             hr_close(lib);
             install("fx_v1.so", lib_path);
-            lib = hr_open(&(hr_desc){ .path = lib_path,
-                                      .symbols = fx_names,
-                                      .symbol_count = 2,
-                                      .slots = slots,
-                                      .temp_dir = work,
-                                      .preflight = preflight_path,
-                                      .preflight_timeout_ms = cases[i].timeout_ms });
+            lib = open_with_preflight(slots, cases[i].timeout_ms);
             CHECK(hr_is_loaded(lib), "first load: %s", hr_error_text(lib));
         }
         install(cases[i].fixture, lib_path);
@@ -530,13 +536,7 @@ static void preflight_waiting_is_not_looping(void)
     new_work_dir();
     install("fx_v1.so", lib_path);
     void *slots[2];
-    hr_lib *lib = hr_open(&(hr_desc){ .path = lib_path,
-                                      .symbols = fx_names,
-                                      .symbol_count = 2,
-                                      .slots = slots,
-                                      .temp_dir = work,
-                                      .preflight = preflight_path,
-                                      .preflight_timeout_ms = 300 });
+    hr_lib *lib = open_with_preflight(slots, 300);
     CHECK(hr_is_loaded(lib), "first load: %s", hr_error_text(lib));
     install("ctor_slow.so", lib_path);
     hr_status st = check_until_settled(lib);
